@@ -1,0 +1,88 @@
+//! The f32 frame every layer paints into, plus the few drawing primitives the
+//! layers share (soft dots and filled silhouettes).
+
+use crate::color::Rgb;
+
+pub struct Canvas {
+    pub w: usize,
+    pub h: usize,
+    pub px: Vec<Rgb>,
+}
+
+impl Canvas {
+    pub fn new(w: usize, h: usize) -> Canvas {
+        Canvas {
+            w,
+            h,
+            px: vec![Rgb::BLACK; w * h],
+        }
+    }
+
+    /// Smallest side in pixels: sizes are expressed in this unit so a composition
+    /// keeps its proportions across aspect ratios.
+    pub fn unit(&self) -> f32 {
+        self.w.min(self.h) as f32
+    }
+
+    /// Adds a soft round dot (quadratic falloff), clipped to the canvas.
+    pub fn splat(&mut self, cx: f32, cy: f32, radius: f32, color: Rgb) {
+        let r = radius.max(0.5);
+        let x0 = (cx - r).floor().max(0.0) as usize;
+        let y0 = (cy - r).floor().max(0.0) as usize;
+        let x1 = ((cx + r).ceil() as isize).clamp(0, self.w as isize - 1) as usize;
+        let y1 = ((cy + r).ceil() as isize).clamp(0, self.h as isize - 1) as usize;
+        if cx + r < 0.0 || cy + r < 0.0 || x0 >= self.w || y0 >= self.h {
+            return;
+        }
+        let inv = 1.0 / (r * r);
+        for y in y0..=y1 {
+            let dy = y as f32 + 0.5 - cy;
+            for x in x0..=x1 {
+                let dx = x as f32 + 0.5 - cx;
+                let k = 1.0 - (dx * dx + dy * dy) * inv;
+                if k > 0.0 {
+                    self.px[y * self.w + x] += color * (k * k);
+                }
+            }
+        }
+    }
+
+    /// Fills everything below a per-column top edge down to `bottom`, with a
+    /// one-pixel vertical anti-aliased edge. `shade(x, y, depth)` gives the
+    /// colour where `depth` is the distance in pixels below the edge.
+    pub fn fill_below<F>(&mut self, top: &[f32], bottom: usize, shade: F)
+    where
+        F: FnMut(usize, usize, f32) -> Rgb,
+    {
+        let bottoms = vec![bottom.min(self.h); self.w];
+        self.fill_between(top, &bottoms, shade);
+    }
+
+    /// Like [`Canvas::fill_below`] with a per-column bottom, so a layer skips the
+    /// pixels the next layer in front will cover anyway. Row-major, for the cache.
+    pub fn fill_between<F>(&mut self, top: &[f32], bottom: &[usize], mut shade: F)
+    where
+        F: FnMut(usize, usize, f32) -> Rgb,
+    {
+        let w = self.w.min(top.len()).min(bottom.len());
+        let y0 = top[..w]
+            .iter()
+            .fold(f32::INFINITY, |a, &b| a.min(b))
+            .floor()
+            .max(0.0) as usize;
+        let y1 = bottom[..w].iter().copied().max().unwrap_or(0).min(self.h);
+        for y in y0..y1 {
+            let fy = y as f32;
+            let row = &mut self.px[y * self.w..y * self.w + w];
+            for (x, p) in row.iter_mut().enumerate() {
+                let t = top[x];
+                let cover = fy + 1.0 - t;
+                if cover <= 0.0 || y >= bottom[x] {
+                    continue;
+                }
+                let c = shade(x, y, (fy + 0.5 - t).max(0.0));
+                *p = if cover >= 1.0 { c } else { p.lerp(c, cover) };
+            }
+        }
+    }
+}

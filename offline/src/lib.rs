@@ -1,0 +1,61 @@
+//! The offline preview engine: the image generator every new user sees first,
+//! when no cloud key is configured.
+//!
+//! It is a pure function of `(prompt, seed, width, height, steps)`: the prompt's
+//! words choose a palette and scene ([`palette_for`]), the seed chooses the
+//! composition, `steps` the amount of detail. Everything is single-threaded with
+//! our own seeded random numbers, so equal inputs give byte-identical JPEGs.
+
+mod canvas;
+mod color;
+mod encode;
+mod noise;
+mod palette;
+mod post;
+mod rng;
+mod scene;
+
+pub use color::Rgb;
+pub use palette::{Motifs, Palette, SceneKind, TimeOfDay, palette_for};
+
+/// Largest side we render; beyond this JPEG headers and memory get silly.
+const MAX_SIDE: u32 = 8192;
+
+/// What to draw.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderRequest<'a> {
+    pub prompt: &'a str,
+    pub seed: u64,
+    pub width: u32,
+    pub height: u32,
+    /// Detail level, 1..=8; values outside are clamped.
+    pub steps: u32,
+}
+
+/// Packed RGB8 pixels, row-major, top row first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RgbImage {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<u8>,
+}
+
+/// Renders the picture the request describes.
+pub fn render(req: &RenderRequest<'_>) -> RgbImage {
+    let width = req.width.clamp(1, MAX_SIDE);
+    let height = req.height.clamp(1, MAX_SIDE);
+    let palette = palette_for(req.prompt);
+    let mut frame = canvas::Canvas::new(width as usize, height as usize);
+    scene::paint(&mut frame, &palette, req.seed, req.steps);
+    RgbImage {
+        width,
+        height,
+        pixels: post::finish(&frame, req.seed),
+    }
+}
+
+/// Renders and encodes as a baseline JPEG (quality 88, 4:2:0).
+pub fn render_jpeg(req: &RenderRequest<'_>) -> Vec<u8> {
+    let image = render(req);
+    encode::jpeg(&image.pixels, image.width, image.height)
+}

@@ -1,0 +1,163 @@
+//! Built-in accounts: argon2id password hashes and server-side sessions.
+//!
+//! A session is a random 256-bit token in an HttpOnly cookie; the database
+//! keeps only its SHA-256, so a leaked database cannot sign anyone in.
+
+use std::sync::OnceLock;
+
+use argon2::{
+    Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
+    password_hash::SaltString,
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+
+pub const SESSION_COOKIE: &str = "pc_session";
+
+/// OWASP's argon2id baseline: 19 MiB of memory, 2 passes, 1 lane.
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password on the blocking pool (it takes tens of milliseconds by design).
+pub async fn hash_password(password: SecretString) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = new_salt();
+        hasher()
+            .hash_password(password.expose_secret().as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|error| anyhow::anyhow!("hashing password: {error}"))
+    })
+    .await?
+}
+
+/// Checks a password against a stored hash. With no hash (unknown email) it
+/// still does the same work, so timing does not reveal which emails exist.
+pub async fn verify_password(
+    stored: Option<String>,
+    password: SecretString,
+) -> anyhow::Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let known = stored.is_some();
+        let stored = stored.unwrap_or_else(|| decoy_hash().to_owned());
+        let hash = PasswordHash::new(&stored)
+            .map_err(|error| anyhow::anyhow!("stored password hash unreadable: {error}"))?;
+        let matches = hasher()
+            .verify_password(password.expose_secret().as_bytes(), &hash)
+            .is_ok();
+        Ok(known && matches)
+    })
+    .await?
+}
+
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| {
+        let salt = new_salt();
+        hasher()
+            .hash_password(b"decoy password for unknown accounts", &salt)
+            .expect("hashing a constant succeeds")
+            .to_string()
+    })
+}
+
+fn new_salt() -> SaltString {
+    SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("16 bytes make a valid salt")
+}
+
+/// A fresh session token (for the cookie) and its hash (for the database).
+pub fn new_session_token() -> (String, [u8; 32]) {
+    // rand's thread generator is a CSPRNG seeded from the operating system.
+    let raw: [u8; 32] = rand::random();
+    let token = URL_SAFE_NO_PAD.encode(raw);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+pub fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// The `Set-Cookie` value that signs the browser in for `max_age_secs`.
+pub fn session_cookie(token: &str, max_age_secs: u64, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn cleared_cookie(secure: bool) -> String {
+    session_cookie("", 0, secure)
+}
+
+/// A deliberately simple email check: one `@`, something before it, a dot in
+/// the domain, no spaces. Delivery is the only real test of an address.
+pub fn is_plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    email.len() <= 254
+        && !local.is_empty()
+        && local.len() <= 64
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hashed_password_verifies_and_a_wrong_one_does_not() {
+        let hash = hash_password(SecretString::from("correct horse"))
+            .await
+            .unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(
+            verify_password(Some(hash.clone()), SecretString::from("correct horse"))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password(Some(hash), SecretString::from("wrong horse"))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password(None, SecretString::from("correct horse"))
+                .await
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn tokens_are_random_and_only_their_hash_is_kept() {
+        let (a, hash_a) = new_session_token();
+        let (b, _) = new_session_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(token_hash(&a), hash_a);
+    }
+
+    #[test]
+    fn emails_are_checked_for_shape() {
+        assert!(is_plausible_email("ada@example.com"));
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a da@example.com",
+            "a@b@c.com",
+        ] {
+            assert!(!is_plausible_email(bad), "{bad}");
+        }
+    }
+}

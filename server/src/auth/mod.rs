@@ -1,0 +1,59 @@
+//! Who is calling: the `CurrentUser` extractor every protected handler takes.
+//!
+//! Handlers never know how the caller signed in; each sign-in mode only has to
+//! turn a request into a known user here.
+
+pub mod local;
+
+use axum::{
+    extract::FromRequestParts,
+    http::{HeaderMap, Method, header, request::Parts},
+};
+use time::OffsetDateTime;
+
+use crate::{error::ApiError, metadata::User, state::AppState};
+
+pub use local::SESSION_COOKIE;
+
+/// The signed-in caller. Extracting it answers 401 `unauthenticated` when no
+/// valid credentials came with the request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub User);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
+        // A cookie rides along on cross-site form posts; a JSON content type cannot.
+        if parts.method == Method::POST && !is_json(&parts.headers) {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let user = state
+            .metadata
+            .session_user(&local::token_hash(token), OffsetDateTime::now_utc())
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        Ok(Self(user))
+    }
+}
+
+/// The value of the named cookie, if the request carries it.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+pub fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}

@@ -1,0 +1,121 @@
+//! Typed settings read from the environment (or flags), once, at start-up.
+//!
+//! Every setting has a documented environment variable so `promptcanvas --help`
+//! is the complete reference. Secrets are wrapped in [`SecretString`] so they
+//! cannot reach a log line, an error body or `/api/config` by accident.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::Args;
+use secrecy::SecretString;
+
+/// Settings shared by every way of running the server.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address and port the HTTP server listens on.
+    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
+    pub bind_addr: SocketAddr,
+
+    /// Folder for the SQLite database, locally stored images and the generated signing key.
+    #[arg(long, env = "DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// How browsers reach this server (e.g. https://studio.example.com). Used for
+    /// absolute media URLs and the Secure cookie flag. Default: http://BIND_ADDR.
+    #[arg(long, env = "PUBLIC_BASE_URL")]
+    pub public_base_url: Option<String>,
+
+    /// Folder holding the built web app (index.html and assets/). Served when present.
+    #[arg(long, env = "WEB_DIST_DIR", default_value = "web/dist")]
+    pub web_dist_dir: PathBuf,
+
+    /// Key for signing media URLs and gallery cursors (at least 32 characters).
+    /// Default: a random key generated once and kept in DATA_DIR/signing.key.
+    #[arg(long, env = "MEDIA_SIGNING_KEY", hide_env_values = true, value_parser = parse_secret)]
+    pub media_signing_key: Option<SecretString>,
+
+    /// How long signed image URLs stay valid, in seconds (they are re-issued with every listing).
+    #[arg(long, env = "MEDIA_URL_TTL_SECS", default_value_t = 3600)]
+    pub media_url_ttl_secs: u64,
+
+    /// How long a sign-in lasts, in days.
+    #[arg(long, env = "SESSION_TTL_DAYS", default_value_t = 30)]
+    pub session_ttl_days: u64,
+
+    /// Longest accepted prompt, in characters.
+    #[arg(long, env = "PROMPT_MAX_CHARS", default_value_t = 2000)]
+    pub prompt_max_chars: usize,
+
+    /// Generations (requests) one user may start per minute.
+    #[arg(long, env = "RATE_LIMIT_GENERATIONS_PER_MINUTE", default_value_t = 10)]
+    pub generations_per_minute: u32,
+
+    /// Images one user may generate per calendar month (UTC).
+    #[arg(long, env = "MONTHLY_GENERATION_QUOTA", default_value_t = 500)]
+    pub monthly_generation_quota: u32,
+
+    /// Largest image (width × height) accepted from a provider before decoding.
+    #[arg(long, env = "MAX_IMAGE_PIXELS", default_value_t = 4096 * 4096)]
+    pub max_image_pixels: u64,
+
+    /// Log filter, e.g. `info` or `promptcanvas=debug,tower_http=info`.
+    #[arg(long, env = "RUST_LOG", default_value = "info")]
+    pub log_filter: String,
+
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, env = "LOG_FORMAT", default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+fn parse_secret(value: &str) -> Result<SecretString, String> {
+    if value.len() < 32 {
+        return Err("must be at least 32 characters".into());
+    }
+    Ok(SecretString::from(value.to_owned()))
+}
+
+impl Config {
+    /// Settings for tests and tools: everything default, data in `data_dir`, any free port.
+    pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            bind_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: data_dir.into(),
+            public_base_url: None,
+            web_dist_dir: PathBuf::from("web/dist"),
+            media_signing_key: None,
+            media_url_ttl_secs: 3600,
+            session_ttl_days: 30,
+            prompt_max_chars: 2000,
+            generations_per_minute: 10,
+            monthly_generation_quota: 500,
+            max_image_pixels: 4096 * 4096,
+            log_filter: "warn".into(),
+            log_format: LogFormat::Text,
+        }
+    }
+
+    /// Whether browsers reach us over HTTPS (decides the cookie's Secure flag).
+    pub fn served_over_https(&self) -> bool {
+        self.public_base_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
+}
+
+impl Config {
+    /// Settings from the environment alone (what `promptcanvas` with no subcommand uses).
+    pub fn parse_from_env() -> Self {
+        #[derive(clap::Parser)]
+        struct EnvOnly {
+            #[command(flatten)]
+            config: Config,
+        }
+        <EnvOnly as clap::Parser>::parse_from(["promptcanvas"]).config
+    }
+}

@@ -1,0 +1,223 @@
+//! One error type at the HTTP edge, rendered as RFC 9457 problem details.
+//!
+//! Every variant carries a stable `code` that clients branch on. Internal
+//! failures are logged with their cause and answered with a body that reveals
+//! nothing about the server (no paths, SQL or upstream messages).
+
+use std::time::Duration;
+
+use axum::{
+    Json,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A field that failed validation, echoed back so forms can show it inline.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The problem+json body every error answer carries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub code: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    BadRequestFields(String, Vec<FieldError>),
+    #[error("the request has invalid fields")]
+    Validation(Vec<FieldError>),
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    #[error("not found")]
+    NotFound,
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("{0}")]
+    IdempotencyConflict(&'static str),
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("too many requests")]
+    RateLimited { retry_after: Duration },
+    #[error("monthly quota used up")]
+    QuotaExceeded { retry_after: Duration },
+    #[error("the image provider failed: {0}")]
+    Upstream(String),
+    #[error("the image provider is unavailable")]
+    UpstreamUnavailable { retry_after: Duration },
+    #[error("the image provider did not answer in time")]
+    UpstreamTimeout,
+    #[error("this link is invalid or has expired")]
+    Forbidden,
+    #[error("local accounts are disabled")]
+    LocalAuthDisabled,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) | Self::BadRequestFields(..) => StatusCode::BAD_REQUEST,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::NotFound | Self::LocalAuthDisabled => StatusCode::NOT_FOUND,
+            Self::EmailTaken | Self::IdempotencyConflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::RateLimited { .. } | Self::QuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
+            Self::UpstreamUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) | Self::BadRequestFields(..) | Self::Validation(_) => {
+                "invalid_request"
+            }
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::NotFound => "not_found",
+            Self::EmailTaken => "email_taken",
+            Self::IdempotencyConflict(_) => "idempotency_conflict",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::QuotaExceeded { .. } => "quota_exceeded",
+            Self::Upstream(_) => "upstream_error",
+            Self::UpstreamUnavailable { .. } => "upstream_unavailable",
+            Self::UpstreamTimeout => "upstream_timeout",
+            Self::Forbidden => "forbidden",
+            Self::LocalAuthDisabled => "local_auth_disabled",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Self::Internal(_) => "Something went wrong on our side. Please try again.".into(),
+            Self::Validation(errors) if errors.len() == 1 => {
+                format!("{}: {}", errors[0].field, errors[0].message)
+            }
+            other => {
+                let mut text = other.to_string();
+                if let Some(first) = text.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                if !text.ends_with('.') {
+                    text.push('.');
+                }
+                text
+            }
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after }
+            | Self::QuotaExceeded { retry_after }
+            | Self::UpstreamUnavailable { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        let status = self.status();
+        let code = self.code();
+        Problem {
+            type_: format!("/problems/{}", code.replace('_', "-")),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            code: code.to_owned(),
+            errors: match self {
+                Self::Validation(errors) | Self::BadRequestFields(_, errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(cause) = &self {
+            tracing::error!(error = format!("{cause:#}"), "request failed");
+        }
+        let mut response = (self.status(), Json(self.to_problem())).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(after) = self.retry_after() {
+            headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(after.as_secs().max(1)),
+            );
+        }
+        response
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<crate::metadata::StoreError> for ApiError {
+    fn from(error: crate::metadata::StoreError) -> Self {
+        match error {
+            crate::metadata::StoreError::EmailTaken => Self::EmailTaken,
+            crate::metadata::StoreError::Backend(cause) => Self::Internal(cause),
+        }
+    }
+}
+
+impl ApiError {
+    /// A bad query or path parameter: the request is malformed, not merely invalid.
+    pub fn invalid_param(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::BadRequestFields(
+            format!("{field}: {message}"),
+            vec![FieldError::new(field, message)],
+        )
+    }
+}

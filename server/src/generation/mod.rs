@@ -1,0 +1,208 @@
+//! Image generation: the provider seam, the models' limits, and request plans.
+//!
+//! A provider turns a validated plan into raw image bytes; everything else
+//! (validation, storage, records) is shared, so the offline engine and a cloud
+//! model behave identically to the rest of the server.
+
+pub mod offline;
+pub mod plan;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub use offline::OfflineProvider;
+pub use plan::{GenerationPlan, GenerationRequest};
+
+/// An inclusive range with the value used when a request leaves it out.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema, PartialEq, Eq)]
+pub struct StepRange {
+    pub min: u32,
+    pub max: u32,
+    pub default: u32,
+}
+
+/// The sizes a model accepts along one side.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema, PartialEq, Eq)]
+pub struct SizeRange {
+    pub min: u32,
+    pub max: u32,
+    pub multiple_of: u32,
+}
+
+impl SizeRange {
+    pub fn accepts(&self, value: u32) -> bool {
+        (self.min..=self.max).contains(&value) && value % self.multiple_of == 0
+    }
+}
+
+/// What one model can do; requests are checked against it before any work.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct ModelSpec {
+    pub id: String,
+    pub label: String,
+    pub steps: StepRange,
+    pub width: SizeRange,
+    pub height: SizeRange,
+    pub max_images: u32,
+    pub negative_prompt: bool,
+}
+
+/// A preset the generate form offers.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct AspectRatio {
+    pub id: &'static str,
+    pub width: u32,
+    pub height: u32,
+}
+
+pub const ASPECT_RATIOS: &[AspectRatio] = &[
+    AspectRatio {
+        id: "1:1",
+        width: 1024,
+        height: 1024,
+    },
+    AspectRatio {
+        id: "4:3",
+        width: 1152,
+        height: 864,
+    },
+    AspectRatio {
+        id: "3:4",
+        width: 864,
+        height: 1152,
+    },
+    AspectRatio {
+        id: "3:2",
+        width: 1152,
+        height: 768,
+    },
+    AspectRatio {
+        id: "2:3",
+        width: 768,
+        height: 1152,
+    },
+    AspectRatio {
+        id: "16:9",
+        width: 1344,
+        height: 768,
+    },
+    AspectRatio {
+        id: "9:16",
+        width: 768,
+        height: 1344,
+    },
+];
+
+/// A style adds words to the prompt the provider sees; the stored prompt stays the user's.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct Style {
+    pub id: &'static str,
+    pub label: &'static str,
+    #[serde(skip)]
+    pub prompt_suffix: &'static str,
+}
+
+pub const STYLES: &[Style] = &[
+    Style {
+        id: "none",
+        label: "None",
+        prompt_suffix: "",
+    },
+    Style {
+        id: "photographic",
+        label: "Photographic",
+        prompt_suffix: "photograph, natural light, sharp focus, high detail",
+    },
+    Style {
+        id: "cinematic",
+        label: "Cinematic",
+        prompt_suffix: "cinematic still, dramatic lighting, shallow depth of field",
+    },
+    Style {
+        id: "digital-art",
+        label: "Digital art",
+        prompt_suffix: "digital painting, vibrant colours, detailed illustration",
+    },
+    Style {
+        id: "oil-painting",
+        label: "Oil painting",
+        prompt_suffix: "oil painting, visible brush strokes, rich texture",
+    },
+    Style {
+        id: "watercolor",
+        label: "Watercolour",
+        prompt_suffix: "watercolour painting, soft washes, paper texture",
+    },
+    Style {
+        id: "anime",
+        label: "Anime",
+        prompt_suffix: "anime style, clean line art, cel shading",
+    },
+    Style {
+        id: "3d-render",
+        label: "3D render",
+        prompt_suffix: "3d render, octane, soft global illumination",
+    },
+    Style {
+        id: "pixel-art",
+        label: "Pixel art",
+        prompt_suffix: "pixel art, limited palette, crisp pixels",
+    },
+    Style {
+        id: "line-art",
+        label: "Line art",
+        prompt_suffix: "minimal line art, ink on paper",
+    },
+];
+
+pub fn style(id: &str) -> Option<&'static Style> {
+    STYLES.iter().find(|style| style.id == id)
+}
+
+/// What a provider is asked to make: one image per seed.
+#[derive(Debug, Clone)]
+pub struct ProviderJob {
+    pub model: String,
+    /// The user's prompt with the style's words added.
+    pub prompt: String,
+    pub negative_prompt: Option<String>,
+    pub width: u32,
+    pub height: u32,
+    pub steps: u32,
+    pub seeds: Vec<u64>,
+}
+
+/// One image as the provider delivered it: untrusted bytes until the pipeline checks them.
+#[derive(Debug, Clone)]
+pub struct ProviderImage {
+    pub bytes: Bytes,
+    pub seed: u64,
+    pub inference_ms: Option<u64>,
+    pub upstream_id: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    /// The provider refused the request as invalid; the message is safe to show.
+    #[error("{0}")]
+    Rejected(String),
+    /// The provider failed in a way retrying will not fix.
+    #[error("{0}")]
+    Failed(String),
+    #[error("provider unavailable")]
+    Unavailable { retry_after: Duration },
+    #[error("provider timed out")]
+    Timeout,
+}
+
+#[async_trait]
+pub trait ImageProvider: Send + Sync + 'static {
+    /// The name recorded with each image, e.g. `offline` or `together`.
+    fn name(&self) -> &'static str;
+    fn models(&self) -> &[ModelSpec];
+    async fn generate(&self, job: &ProviderJob) -> Result<Vec<ProviderImage>, ProviderError>;
+}

@@ -1,0 +1,381 @@
+//! The image pipeline: untrusted bytes in, a checked original plus thumbnail out.
+//!
+//! Whatever a provider returns is treated as hostile: the format is sniffed
+//! from magic bytes and the dimensions read from the header before anything is
+//! decoded, so an oversized or lying file is refused cheaply. JPEGs are decoded
+//! at reduced scale straight to thumbnail size, which is most of the speed.
+
+use bytes::Bytes;
+use fast_image_resize::{
+    PixelType, ResizeAlg, ResizeOptions, Resizer, images::Image as ResizeImage,
+};
+
+/// Longest side of a thumbnail, in pixels.
+pub const THUMBNAIL_MAX_SIDE: u32 = 512;
+const THUMBNAIL_QUALITY: u8 = 82;
+/// No single side beyond this, whatever the pixel budget says.
+const MAX_SIDE: u32 = 16_384;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Jpeg,
+    Png,
+    Webp,
+}
+
+impl ImageFormat {
+    pub fn sniff(bytes: &[u8]) -> Option<Self> {
+        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(Self::Jpeg)
+        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(Self::Png)
+        } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+            Some(Self::Webp)
+        } else {
+            None
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Jpeg => "image/jpeg",
+            Self::Png => "image/png",
+            Self::Webp => "image/webp",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Jpeg => "jpg",
+            Self::Png => "png",
+            Self::Webp => "webp",
+        }
+    }
+
+    fn image_crate_format(self) -> image::ImageFormat {
+        match self {
+            Self::Jpeg => image::ImageFormat::Jpeg,
+            Self::Png => image::ImageFormat::Png,
+            Self::Webp => image::ImageFormat::WebP,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ImageError {
+    #[error("not a JPEG, PNG or WebP image")]
+    UnknownFormat,
+    #[error("image of {width}×{height} is larger than allowed")]
+    TooLarge { width: u32, height: u32 },
+    #[error("image is damaged: {0}")]
+    Corrupt(String),
+}
+
+/// An image ready to store: the original bytes exactly as received, and a thumbnail.
+#[derive(Debug, Clone)]
+pub struct ProcessedImage {
+    pub original: Bytes,
+    pub format: ImageFormat,
+    pub width: u32,
+    pub height: u32,
+    pub thumbnail: Bytes,
+    pub thumbnail_width: u32,
+    pub thumbnail_height: u32,
+    /// The image's average colour as `#rrggbb`, painted while the thumbnail loads.
+    pub placeholder: String,
+}
+
+/// Validates `bytes` and makes the thumbnail and placeholder. CPU-bound: call
+/// it from a blocking task.
+pub fn process(bytes: Bytes, max_pixels: u64) -> Result<ProcessedImage, ImageError> {
+    let format = ImageFormat::sniff(&bytes).ok_or(ImageError::UnknownFormat)?;
+    let (width, height) = header_dimensions(&bytes, format)?;
+    if width == 0
+        || height == 0
+        || width > MAX_SIDE
+        || height > MAX_SIDE
+        || u64::from(width) * u64::from(height) > max_pixels
+    {
+        return Err(ImageError::TooLarge { width, height });
+    }
+    let (thumbnail_width, thumbnail_height) = thumbnail_size(width, height);
+    let decoded = match format {
+        ImageFormat::Jpeg => decode_jpeg_near(&bytes, thumbnail_width, thumbnail_height)?,
+        ImageFormat::Png | ImageFormat::Webp => {
+            decode_with_image_crate(&bytes, format, max_pixels)?
+        }
+    };
+    let thumbnail = resize(decoded, thumbnail_width, thumbnail_height)?;
+    let placeholder = average_colour(&thumbnail);
+    let encoded = encode_jpeg(
+        &thumbnail,
+        thumbnail_width,
+        thumbnail_height,
+        THUMBNAIL_QUALITY,
+    )?;
+    Ok(ProcessedImage {
+        original: bytes,
+        format,
+        width,
+        height,
+        thumbnail: Bytes::from(encoded),
+        thumbnail_width,
+        thumbnail_height,
+        placeholder,
+    })
+}
+
+/// Thumbnail dimensions: long side at most [`THUMBNAIL_MAX_SIDE`], aspect kept.
+pub fn thumbnail_size(width: u32, height: u32) -> (u32, u32) {
+    let long = width.max(height);
+    if long <= THUMBNAIL_MAX_SIDE {
+        return (width, height);
+    }
+    let scale = |side: u32| {
+        ((u64::from(side) * u64::from(THUMBNAIL_MAX_SIDE) + u64::from(long) / 2) / u64::from(long))
+            .max(1) as u32
+    };
+    (scale(width), scale(height))
+}
+
+fn header_dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32), ImageError> {
+    match format {
+        ImageFormat::Jpeg => {
+            let mut decoder = jpeg_decoder::Decoder::new(bytes);
+            decoder
+                .read_info()
+                .map_err(|error| ImageError::Corrupt(error.to_string()))?;
+            let info = decoder
+                .info()
+                .ok_or_else(|| ImageError::Corrupt("no frame header".into()))?;
+            Ok((u32::from(info.width), u32::from(info.height)))
+        }
+        ImageFormat::Png | ImageFormat::Webp => image::ImageReader::with_format(
+            std::io::Cursor::new(bytes),
+            format.image_crate_format(),
+        )
+        .into_dimensions()
+        .map_err(|error| ImageError::Corrupt(error.to_string())),
+    }
+}
+
+/// RGB8 pixels with their dimensions.
+struct Rgb {
+    width: u32,
+    height: u32,
+    pixels: Vec<u8>,
+}
+
+/// Decodes a JPEG with the DCT scaled down (1/2, 1/4, 1/8) as far as possible
+/// while staying at least as large as the target.
+fn decode_jpeg_near(
+    bytes: &[u8],
+    target_width: u32,
+    target_height: u32,
+) -> Result<Rgb, ImageError> {
+    let corrupt = |error: jpeg_decoder::Error| ImageError::Corrupt(error.to_string());
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    decoder.read_info().map_err(corrupt)?;
+    let (width, height) = decoder
+        .scale(target_width as u16, target_height as u16)
+        .map_err(corrupt)?;
+    let pixels = decoder.decode().map_err(corrupt)?;
+    let info = decoder
+        .info()
+        .ok_or_else(|| ImageError::Corrupt("no frame header".into()))?;
+    let (width, height) = (u32::from(width), u32::from(height));
+    let expected = width as usize * height as usize;
+    let rgb = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => pixels,
+        jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&l| [l, l, l]).collect(),
+        jpeg_decoder::PixelFormat::L16 => pixels
+            .chunks_exact(2)
+            .flat_map(|pair| [pair[0], pair[0], pair[0]])
+            .collect(),
+        jpeg_decoder::PixelFormat::CMYK32 => pixels
+            .chunks_exact(4)
+            .flat_map(|cmyk| {
+                let k = u16::from(cmyk[3]);
+                cmyk[..3]
+                    .iter()
+                    .map(|&c| (u16::from(c) * k / 255) as u8)
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
+    };
+    if rgb.len() != expected * 3 {
+        return Err(ImageError::Corrupt("truncated image data".into()));
+    }
+    Ok(Rgb {
+        width,
+        height,
+        pixels: rgb,
+    })
+}
+
+fn decode_with_image_crate(
+    bytes: &[u8],
+    format: ImageFormat,
+    max_pixels: u64,
+) -> Result<Rgb, ImageError> {
+    let mut reader =
+        image::ImageReader::with_format(std::io::Cursor::new(bytes), format.image_crate_format());
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(max_pixels.saturating_mul(8));
+    reader.limits(limits);
+    let decoded = reader
+        .decode()
+        .map_err(|error| ImageError::Corrupt(error.to_string()))?
+        .into_rgb8();
+    Ok(Rgb {
+        width: decoded.width(),
+        height: decoded.height(),
+        pixels: decoded.into_raw(),
+    })
+}
+
+fn resize(source: Rgb, width: u32, height: u32) -> Result<Rgb, ImageError> {
+    if source.width == width && source.height == height {
+        return Ok(source);
+    }
+    let source_image =
+        ResizeImage::from_vec_u8(source.width, source.height, source.pixels, PixelType::U8x3)
+            .map_err(|error| ImageError::Corrupt(error.to_string()))?;
+    let mut target = ResizeImage::new(width, height, PixelType::U8x3);
+    Resizer::new()
+        .resize(
+            &source_image,
+            &mut target,
+            &ResizeOptions::new().resize_alg(ResizeAlg::Convolution(
+                fast_image_resize::FilterType::Bilinear,
+            )),
+        )
+        .map_err(|error| ImageError::Corrupt(error.to_string()))?;
+    Ok(Rgb {
+        width,
+        height,
+        pixels: target.into_vec(),
+    })
+}
+
+fn average_colour(image: &Rgb) -> String {
+    let mut sums = [0u64; 3];
+    for pixel in image.pixels.chunks_exact(3) {
+        for (sum, &channel) in sums.iter_mut().zip(pixel) {
+            *sum += u64::from(channel);
+        }
+    }
+    let count = (image.pixels.len() / 3).max(1) as u64;
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        sums[0] / count,
+        sums[1] / count,
+        sums[2] / count
+    )
+}
+
+fn encode_jpeg(image: &Rgb, width: u32, height: u32, quality: u8) -> Result<Vec<u8>, ImageError> {
+    let mut out = Vec::with_capacity(64 * 1024);
+    jpeg_encoder::Encoder::new(&mut out, quality)
+        .encode(
+            &image.pixels,
+            width as u16,
+            height as u16,
+            jpeg_encoder::ColorType::Rgb,
+        )
+        .map_err(|error| ImageError::Corrupt(error.to_string()))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpeg(width: u32, height: u32) -> Bytes {
+        let pixels: Vec<u8> = (0..width * height)
+            .flat_map(|i| [(i % 251) as u8, 90, 200])
+            .collect();
+        let rgb = Rgb {
+            width,
+            height,
+            pixels,
+        };
+        Bytes::from(encode_jpeg(&rgb, width, height, 90).unwrap())
+    }
+
+    #[test]
+    fn a_jpeg_gets_a_thumbnail_with_the_long_side_at_most_512() {
+        let processed = process(jpeg(1024, 768), 4096 * 4096).unwrap();
+        assert_eq!((processed.width, processed.height), (1024, 768));
+        assert_eq!(
+            (processed.thumbnail_width, processed.thumbnail_height),
+            (512, 384)
+        );
+        assert_eq!(
+            ImageFormat::sniff(&processed.thumbnail),
+            Some(ImageFormat::Jpeg)
+        );
+        assert!(processed.placeholder.starts_with('#') && processed.placeholder.len() == 7);
+    }
+
+    #[test]
+    fn odd_sizes_are_resized_exactly() {
+        let processed = process(jpeg(1344, 768), 4096 * 4096).unwrap();
+        assert_eq!(
+            (processed.thumbnail_width, processed.thumbnail_height),
+            (512, 293)
+        );
+        let (w, h) = header_dimensions(&processed.thumbnail, ImageFormat::Jpeg).unwrap();
+        assert_eq!((w, h), (512, 293));
+    }
+
+    #[test]
+    fn small_images_keep_their_size() {
+        let processed = process(jpeg(256, 256), 4096 * 4096).unwrap();
+        assert_eq!(
+            (processed.thumbnail_width, processed.thumbnail_height),
+            (256, 256)
+        );
+    }
+
+    #[test]
+    fn text_labelled_as_an_image_is_refused() {
+        assert_eq!(
+            process(Bytes::from_static(b"<html>not an image</html>"), 1 << 24).unwrap_err(),
+            ImageError::UnknownFormat
+        );
+    }
+
+    #[test]
+    fn images_over_the_pixel_budget_are_refused_before_decoding() {
+        assert_eq!(
+            process(jpeg(512, 512), 256 * 256).unwrap_err(),
+            ImageError::TooLarge {
+                width: 512,
+                height: 512
+            }
+        );
+    }
+
+    #[test]
+    fn a_truncated_jpeg_is_reported_as_damaged() {
+        let whole = jpeg(512, 512);
+        let cut = whole.slice(..whole.len() / 3);
+        assert!(matches!(process(cut, 1 << 24), Err(ImageError::Corrupt(_))));
+    }
+
+    #[test]
+    fn png_is_accepted_and_kept_as_png() {
+        let mut png = Vec::new();
+        image::RgbImage::from_pixel(600, 300, image::Rgb([10, 20, 30]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let processed = process(Bytes::from(png), 1 << 24).unwrap();
+        assert_eq!(processed.format, ImageFormat::Png);
+        assert_eq!(
+            (processed.thumbnail_width, processed.thumbnail_height),
+            (512, 256)
+        );
+        assert_eq!(processed.placeholder, "#0a141e");
+    }
+}

@@ -1,0 +1,132 @@
+//! PromptCanvas Pro: an AI image studio server.
+//!
+//! `Application::build` turns settings into a bound listener and a router; the
+//! binary and the tests both start the product through it.
+
+pub mod auth;
+pub mod config;
+pub mod cursor;
+pub mod error;
+pub mod generation;
+pub mod imaging;
+pub mod metadata;
+pub mod openapi;
+pub mod routes;
+pub mod state;
+pub mod storage;
+
+use std::{future::Future, io::Write, path::Path, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use axum::{Router, extract::DefaultBodyLimit};
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+
+use crate::{
+    config::Config,
+    generation::OfflineProvider,
+    metadata::SqliteStore,
+    state::AppState,
+    storage::{MediaStore, UrlSigner},
+};
+
+/// Largest request body the API reads.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A built application: listening, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let state = build_state(config).await?;
+        let listener = TcpListener::bind(state.config.bind_addr)
+            .await
+            .with_context(|| format!("binding {}", state.config.bind_addr))?;
+        Ok(Self {
+            router: router(state.clone()),
+            listener,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener
+            .local_addr()
+            .map(|addr| addr.port())
+            .unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")
+    }
+}
+
+/// Opens the stores and the provider the settings ask for.
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
+    let signing_key = match &config.media_signing_key {
+        Some(key) => key.expose_secret().as_bytes().to_vec(),
+        None => load_or_create_signing_key(&config.data_dir.join("signing.key"))?,
+    };
+    let signer = UrlSigner::new(signing_key, Duration::from_secs(config.media_url_ttl_secs));
+    let media = MediaStore::local(&config.data_dir.join("images"), signer)?;
+    let metadata = SqliteStore::open(&config.data_dir.join("promptcanvas.db"))?;
+    Ok(AppState {
+        config: Arc::new(config),
+        metadata: Arc::new(metadata),
+        media,
+        provider: Arc::new(OfflineProvider::new()),
+    })
+}
+
+/// The whole HTTP surface: the API under `/api`, the web app everywhere else.
+pub fn router(state: AppState) -> Router {
+    let web = routes::web::router(&state.config.web_dist_dir);
+    Router::new()
+        .nest("/api", routes::api_router().with_state(state))
+        .merge(web)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new().gzip(true))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// The signing key kept in the data folder, made on first start. Only the
+/// owner may read it.
+fn load_or_create_signing_key(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if let Ok(existing) = std::fs::read(path) {
+        if existing.len() >= 32 {
+            return Ok(existing);
+        }
+    }
+    let key = rand::random::<[u8; 32]>().to_vec();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .and_then(|mut file| file.write_all(&key))
+        .with_context(|| format!("writing signing key {}", path.display()))?;
+    Ok(key)
+}

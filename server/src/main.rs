@@ -1,0 +1,89 @@
+//! The `promptcanvas` command: serve the product, or print its API document.
+
+use clap::{Parser, Subcommand};
+use promptcanvas::{
+    Application,
+    config::{Config, LogFormat},
+};
+use tracing_subscriber::EnvFilter;
+use utoipa::OpenApi;
+
+/// PromptCanvas Pro: describe a picture, get it generated, keep a gallery.
+///
+/// With no cloud settings everything runs offline: SQLite and image files in
+/// DATA_DIR, built-in accounts, and the offline preview engine.
+#[derive(Parser)]
+#[command(version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the HTTP server (the default).
+    Serve(Config),
+    /// Print the OpenAPI 3.1 document of the HTTP API.
+    Openapi,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Openapi) => {
+            println!(
+                "{}",
+                promptcanvas::openapi::ApiDoc::openapi().to_pretty_json()?
+            );
+            Ok(())
+        }
+        Some(Command::Serve(config)) => serve(config),
+        None => serve(Config::parse_from_env()),
+    }
+}
+
+fn serve(config: Config) -> anyhow::Result<()> {
+    init_logging(&config);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(async {
+            let app = Application::build(config).await?;
+            tracing::info!(
+                "listening on http://{}",
+                app.state().config.bind_addr.ip().to_string() + ":" + &app.port().to_string()
+            );
+            app.run_until(shutdown_signal()).await
+        })
+}
+
+fn init_logging(config: &Config) {
+    let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match config.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM (what container and service managers send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,192 @@
+//! Metadata: users, sessions, generations, images, idempotency records, usage.
+//!
+//! The store is a trait because it has two real backends: SQLite (embedded
+//! default) and DynamoDB (serverless production). Every method is one logical
+//! operation with the store's own atomicity guarantee, so handlers never
+//! check-then-write.
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("email already registered")]
+    EmailTaken,
+    #[error(transparent)]
+    Backend(#[from] anyhow::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub display_name: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+/// A user together with their password hash, only ever read for sign-in.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token_hash: [u8; 32],
+    pub user_id: String,
+    pub expires_at: OffsetDateTime,
+}
+
+/// One stored image and the settings that made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageRecord {
+    pub id: String,
+    pub user_id: String,
+    pub generation_id: String,
+    pub prompt: String,
+    pub negative_prompt: Option<String>,
+    pub model: String,
+    pub provider: String,
+    pub width: u32,
+    pub height: u32,
+    pub steps: u32,
+    pub seed: u64,
+    pub style: String,
+    pub created_at: OffsetDateTime,
+    pub favorite: bool,
+    pub content_type: String,
+    pub bytes: u64,
+    pub object_key: String,
+    pub thumbnail_key: String,
+    pub thumbnail_width: u32,
+    pub thumbnail_height: u32,
+    pub placeholder: String,
+    pub inference_ms: Option<u64>,
+    pub upstream_id: Option<String>,
+}
+
+/// What a gallery page asks for. `after` is the id of the last image of the
+/// previous page: ids are time-sortable, so "older than" is "id less than".
+#[derive(Debug, Clone, Default)]
+pub struct ImageQuery {
+    pub limit: u32,
+    pub after: Option<String>,
+    pub search: Option<String>,
+    pub favorites_only: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImagePage {
+    pub items: Vec<ImageRecord>,
+    /// Where the next page starts, when there is one.
+    pub next_after: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub images: u64,
+    pub storage_bytes: u64,
+    pub generations_this_month: u64,
+}
+
+/// The outcome of claiming an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyClaim {
+    /// The key is ours: run the request, then complete or release the claim.
+    Claimed,
+    /// The same request already finished: here is its response body.
+    Replay(String),
+    /// The key was used with a different body.
+    Mismatch,
+    /// The first request with this key is still running.
+    InProgress,
+}
+
+/// A fixed window counter's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    Allowed,
+    /// Over the limit; the window ends this many seconds from now.
+    Refused {
+        retry_after_secs: u64,
+    },
+}
+
+#[async_trait]
+pub trait MetadataStore: Send + Sync + 'static {
+    /// Creates a user; the email is unique (case-insensitive) by the store's own guarantee.
+    async fn create_user(&self, user: &User, password_hash: Option<&str>) -> StoreResult<()>;
+    async fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>>;
+    async fn user_by_id(&self, user_id: &str) -> StoreResult<Option<User>>;
+
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
+    /// The user a live (unexpired) session belongs to.
+    async fn session_user(
+        &self,
+        token_hash: &[u8; 32],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<User>>;
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> StoreResult<()>;
+
+    /// Records every image of one generation at once, all or nothing, and
+    /// updates the owner's image and storage counters.
+    async fn insert_images(&self, images: &[ImageRecord]) -> StoreResult<()>;
+    async fn list_images(&self, user_id: &str, query: &ImageQuery) -> StoreResult<ImagePage>;
+    async fn get_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>>;
+    async fn set_favorite(
+        &self,
+        user_id: &str,
+        image_id: &str,
+        favorite: bool,
+    ) -> StoreResult<Option<ImageRecord>>;
+    /// First step of a delete: the image disappears from every read but its
+    /// record stays until its objects are gone. Returns the record (hidden or
+    /// already hiding) so a failed delete can be re-run.
+    async fn hide_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>>;
+    /// Last step of a delete; also releases the image's share of the counters.
+    async fn delete_image(&self, user_id: &str, image_id: &str) -> StoreResult<()>;
+
+    async fn usage(&self, user_id: &str, month: &str) -> StoreResult<Usage>;
+    /// Adds `count` generations to the month if that keeps it within `quota`.
+    async fn reserve_generations(
+        &self,
+        user_id: &str,
+        month: &str,
+        count: u32,
+        quota: u32,
+    ) -> StoreResult<bool>;
+    /// Gives back a reservation whose generation failed.
+    async fn release_generations(&self, user_id: &str, month: &str, count: u32) -> StoreResult<()>;
+
+    /// Counts one event in the fixed window `[window_start, window_start + window_secs)`.
+    async fn hit_rate_limit(
+        &self,
+        key: &str,
+        window_start: i64,
+        window_secs: u64,
+        limit: u32,
+        now: i64,
+    ) -> StoreResult<Admission>;
+
+    async fn claim_idempotency_key(
+        &self,
+        user_id: &str,
+        key: &str,
+        request_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<IdempotencyClaim>;
+    async fn complete_idempotency_key(
+        &self,
+        user_id: &str,
+        key: &str,
+        response: &str,
+    ) -> StoreResult<()>;
+    async fn release_idempotency_key(&self, user_id: &str, key: &str) -> StoreResult<()>;
+}

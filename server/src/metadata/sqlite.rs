@@ -1,0 +1,759 @@
+//! The embedded metadata backend: one SQLite file in the data directory.
+//!
+//! WAL mode lets readers run beside the single writer, so the store keeps one
+//! write connection and a few read connections. All calls run on the blocking
+//! pool; each statement is short, so no request waits long for a connection.
+
+use std::{
+    path::Path,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
+
+use anyhow::Context;
+use async_trait::async_trait;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
+use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+
+use super::{
+    Admission, Credentials, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, MetadataStore,
+    NewSession, StoreError, StoreResult, Usage, User,
+};
+
+/// Schema changes, applied in order, each exactly once.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    email         TEXT NOT NULL,
+    email_key     TEXT NOT NULL UNIQUE,
+    display_name  TEXT,
+    password_hash TEXT,
+    created_at    TEXT NOT NULL,
+    images        INTEGER NOT NULL DEFAULT 0,
+    storage_bytes INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE sessions (
+    token_hash BLOB PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+CREATE TABLE images (
+    rowid            INTEGER PRIMARY KEY,
+    id               TEXT NOT NULL UNIQUE,
+    user_id          TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    generation_id    TEXT NOT NULL,
+    prompt           TEXT NOT NULL,
+    negative_prompt  TEXT,
+    model            TEXT NOT NULL,
+    provider         TEXT NOT NULL,
+    width            INTEGER NOT NULL,
+    height           INTEGER NOT NULL,
+    steps            INTEGER NOT NULL,
+    seed             INTEGER NOT NULL,
+    style            TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    favorite         INTEGER NOT NULL DEFAULT 0,
+    content_type     TEXT NOT NULL,
+    bytes            INTEGER NOT NULL,
+    object_key       TEXT NOT NULL,
+    thumbnail_key    TEXT NOT NULL,
+    thumbnail_width  INTEGER NOT NULL,
+    thumbnail_height INTEGER NOT NULL,
+    placeholder      TEXT NOT NULL,
+    inference_ms     INTEGER,
+    upstream_id      TEXT,
+    hidden           INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX images_by_owner ON images(user_id, hidden, id);
+CREATE INDEX images_favorites_by_owner ON images(user_id, hidden, favorite, id);
+CREATE VIRTUAL TABLE images_fts USING fts5(
+    prompt, content='images', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER images_fts_insert AFTER INSERT ON images BEGIN
+    INSERT INTO images_fts(rowid, prompt) VALUES (new.rowid, new.prompt);
+END;
+CREATE TRIGGER images_fts_delete AFTER DELETE ON images BEGIN
+    INSERT INTO images_fts(images_fts, rowid, prompt) VALUES ('delete', old.rowid, old.prompt);
+END;
+CREATE TABLE monthly_usage (
+    user_id     TEXT NOT NULL,
+    month       TEXT NOT NULL,
+    generations INTEGER NOT NULL,
+    PRIMARY KEY (user_id, month)
+) WITHOUT ROWID;
+CREATE TABLE rate_limits (
+    key          TEXT NOT NULL,
+    window_start INTEGER NOT NULL,
+    hits         INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL,
+    PRIMARY KEY (key, window_start)
+) WITHOUT ROWID;
+CREATE TABLE idempotency_keys (
+    user_id      TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    response     TEXT,
+    claimed_at   INTEGER NOT NULL,
+    PRIMARY KEY (user_id, key)
+) WITHOUT ROWID;
+"#];
+
+/// A claim older than this is taken to belong to a request that died.
+const ABANDONED_CLAIM_SECS: i64 = 600;
+const READERS: usize = 4;
+
+const IMAGE_COLUMNS: &str = "id, user_id, generation_id, prompt, negative_prompt, model, provider, \
+     width, height, steps, seed, style, created_at, favorite, content_type, bytes, object_key, \
+     thumbnail_key, thumbnail_width, thumbnail_height, placeholder, inference_ms, upstream_id";
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Connections>,
+}
+
+struct Connections {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        let mut writer = Connection::open(path)
+            .with_context(|| format!("opening database {}", path.display()))?;
+        configure(&writer)?;
+        migrate(&mut writer)?;
+        let readers = (0..READERS)
+            .map(|_| {
+                let reader = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                configure(&reader)?;
+                Ok(Mutex::new(reader))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Self {
+            inner: Arc::new(Connections {
+                writer: Mutex::new(writer),
+                readers,
+                next_reader: AtomicUsize::new(0),
+            }),
+        })
+    }
+
+    async fn read<T, F>(&self, query: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        run_blocking(move || {
+            let start = inner.next_reader.fetch_add(1, Ordering::Relaxed);
+            // Take the first idle reader, starting from a rotating position.
+            for offset in 0..inner.readers.len() {
+                let slot = &inner.readers[(start + offset) % inner.readers.len()];
+                if let Ok(conn) = slot.try_lock() {
+                    return query(&conn);
+                }
+            }
+            let conn = inner.readers[start % inner.readers.len()]
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            query(&conn)
+        })
+        .await
+    }
+
+    async fn write<T, F>(&self, change: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        run_blocking(move || {
+            let mut conn = inner
+                .writer
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            change(&mut conn)
+        })
+        .await
+    }
+}
+
+async fn run_blocking<T, F>(work: F) -> StoreResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> rusqlite::Result<T> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(work).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(StoreError::Backend(
+            anyhow::Error::new(error).context("sqlite"),
+        )),
+        Err(join) => Err(StoreError::Backend(
+            anyhow::Error::new(join).context("sqlite task"),
+        )),
+    }
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "busy_timeout", 5000)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "cache_size", -16000)?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    let tx = conn.transaction()?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")?;
+    let applied: usize = tx.query_row("SELECT COUNT(*) FROM schema_migrations", [], |row| {
+        row.get(0)
+    })?;
+    for (version, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
+        tx.execute_batch(migration)
+            .with_context(|| format!("applying migration {}", version + 1))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version) VALUES (?1)",
+            [version + 1],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn timestamp(value: &OffsetDateTime) -> String {
+    value.format(&Rfc3339).unwrap_or_default()
+}
+
+fn parse_timestamp(row: &Row<'_>, index: usize) -> rusqlite::Result<OffsetDateTime> {
+    let text: String = row.get(index)?;
+    OffsetDateTime::parse(&text, &Rfc3339).map_err(|error| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, error.into())
+    })
+}
+
+fn user_from_row(row: &Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        id: row.get(0)?,
+        email: row.get(1)?,
+        display_name: row.get(2)?,
+        created_at: parse_timestamp(row, 3)?,
+    })
+}
+
+fn image_from_row(row: &Row<'_>) -> rusqlite::Result<ImageRecord> {
+    Ok(ImageRecord {
+        id: row.get(0)?,
+        user_id: row.get(1)?,
+        generation_id: row.get(2)?,
+        prompt: row.get(3)?,
+        negative_prompt: row.get(4)?,
+        model: row.get(5)?,
+        provider: row.get(6)?,
+        width: row.get(7)?,
+        height: row.get(8)?,
+        steps: row.get(9)?,
+        seed: row.get::<_, i64>(10)? as u64,
+        style: row.get(11)?,
+        created_at: parse_timestamp(row, 12)?,
+        favorite: row.get(13)?,
+        content_type: row.get(14)?,
+        bytes: row.get::<_, i64>(15)? as u64,
+        object_key: row.get(16)?,
+        thumbnail_key: row.get(17)?,
+        thumbnail_width: row.get(18)?,
+        thumbnail_height: row.get(19)?,
+        placeholder: row.get(20)?,
+        inference_ms: row.get::<_, Option<i64>>(21)?.map(|ms| ms as u64),
+        upstream_id: row.get(22)?,
+    })
+}
+
+/// Turns free text into an FTS5 query that matches every word as a prefix.
+/// Each word is quoted, so operators and SQL-looking input are plain text.
+fn fts_query(search: &str) -> Option<String> {
+    let words: Vec<String> = search
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(16)
+        .map(|word| format!("\"{word}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+#[async_trait]
+impl MetadataStore for SqliteStore {
+    async fn create_user(&self, user: &User, password_hash: Option<&str>) -> StoreResult<()> {
+        let user = user.clone();
+        let password_hash = password_hash.map(str::to_owned);
+        let inserted = self
+            .write(move |conn| {
+                conn.execute(
+                    "INSERT INTO users (id, email, email_key, display_name, password_hash, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (email_key) DO NOTHING",
+                    params![
+                        user.id,
+                        user.email,
+                        email_key(&user.email),
+                        user.display_name,
+                        password_hash,
+                        timestamp(&user.created_at)
+                    ],
+                )
+            })
+            .await?;
+        if inserted == 0 {
+            return Err(StoreError::EmailTaken);
+        }
+        Ok(())
+    }
+
+    async fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>> {
+        let key = email_key(email);
+        self.read(move |conn| {
+            conn.query_row(
+                "SELECT id, email, display_name, created_at, password_hash FROM users
+                 WHERE email_key = ?1 AND password_hash IS NOT NULL",
+                [key],
+                |row| {
+                    Ok(Credentials {
+                        user: user_from_row(row)?,
+                        password_hash: row.get(4)?,
+                    })
+                },
+            )
+            .optional()
+        })
+        .await
+    }
+
+    async fn user_by_id(&self, user_id: &str) -> StoreResult<Option<User>> {
+        let user_id = user_id.to_owned();
+        self.read(move |conn| {
+            conn.query_row(
+                "SELECT id, email, display_name, created_at FROM users WHERE id = ?1",
+                [user_id],
+                user_from_row,
+            )
+            .optional()
+        })
+        .await
+    }
+
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()> {
+        let session = session.clone();
+        self.write(move |conn| {
+            conn.execute(
+                "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
+                params![
+                    session.token_hash.as_slice(),
+                    session.user_id,
+                    session.expires_at.unix_timestamp()
+                ],
+            )?;
+            // Keep the table small: sessions past their expiry are useless.
+            conn.execute(
+                "DELETE FROM sessions WHERE expires_at < ?1",
+                [OffsetDateTime::now_utc().unix_timestamp()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session_user(
+        &self,
+        token_hash: &[u8; 32],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<User>> {
+        let token_hash = *token_hash;
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT u.id, u.email, u.display_name, u.created_at
+                 FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+            )?;
+            statement
+                .query_row(
+                    params![token_hash.as_slice(), now.unix_timestamp()],
+                    user_from_row,
+                )
+                .optional()
+        })
+        .await
+    }
+
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> StoreResult<()> {
+        let token_hash = *token_hash;
+        self.write(move |conn| {
+            conn.execute(
+                "DELETE FROM sessions WHERE token_hash = ?1",
+                [token_hash.as_slice()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn insert_images(&self, images: &[ImageRecord]) -> StoreResult<()> {
+        let images = images.to_vec();
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            {
+                let mut insert = tx.prepare_cached(&format!(
+                    "INSERT INTO images ({IMAGE_COLUMNS}) VALUES \
+                     (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+                      ?18, ?19, ?20, ?21, ?22, ?23)"
+                ))?;
+                let mut count = tx.prepare_cached(
+                    "UPDATE users SET images = images + 1, storage_bytes = storage_bytes + ?2
+                     WHERE id = ?1",
+                )?;
+                for image in &images {
+                    insert.execute(params![
+                        image.id,
+                        image.user_id,
+                        image.generation_id,
+                        image.prompt,
+                        image.negative_prompt,
+                        image.model,
+                        image.provider,
+                        image.width,
+                        image.height,
+                        image.steps,
+                        image.seed as i64,
+                        image.style,
+                        timestamp(&image.created_at),
+                        image.favorite,
+                        image.content_type,
+                        image.bytes as i64,
+                        image.object_key,
+                        image.thumbnail_key,
+                        image.thumbnail_width,
+                        image.thumbnail_height,
+                        image.placeholder,
+                        image.inference_ms.map(|ms| ms as i64),
+                        image.upstream_id,
+                    ])?;
+                    count.execute(params![image.user_id, image.bytes as i64])?;
+                }
+            }
+            tx.commit()
+        })
+        .await
+    }
+
+    async fn list_images(&self, user_id: &str, query: &ImageQuery) -> StoreResult<ImagePage> {
+        let search = match query.search.as_deref().map(str::trim) {
+            Some("") | None => None,
+            Some(text) => match fts_query(text) {
+                Some(fts) => Some(fts),
+                // Nothing searchable (only punctuation): nothing can match.
+                None => {
+                    return Ok(ImagePage {
+                        items: Vec::new(),
+                        next_after: None,
+                    });
+                }
+            },
+        };
+        let mut sql = format!(
+            "SELECT {IMAGE_COLUMNS} FROM images WHERE user_id = ?1 AND hidden = 0 AND id < ?2"
+        );
+        if query.favorites_only {
+            sql.push_str(" AND favorite = 1");
+        }
+        if search.is_some() {
+            sql.push_str(" AND rowid IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?4)");
+        }
+        sql.push_str(" ORDER BY id DESC LIMIT ?3");
+
+        let user_id = user_id.to_owned();
+        // Ids are uppercase Crockford base32, so "~" sorts after every one of them.
+        let after = query.after.clone().unwrap_or_else(|| "~".to_owned());
+        let limit = query.limit.max(1);
+        let mut items = self
+            .read(move |conn| {
+                let mut statement = conn.prepare_cached(&sql)?;
+                let fetch = i64::from(limit) + 1;
+                let rows = match &search {
+                    Some(fts) => {
+                        statement.query_map(params![user_id, after, fetch, fts], image_from_row)?
+                    }
+                    None => statement.query_map(params![user_id, after, fetch], image_from_row)?,
+                };
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await?;
+        let next_after = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(|image| image.id.clone())
+        } else {
+            None
+        };
+        Ok(ImagePage { items, next_after })
+    }
+
+    async fn get_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
+        let (user_id, image_id) = (user_id.to_owned(), image_id.to_owned());
+        self.read(move |conn| {
+            conn.prepare_cached(&format!(
+                "SELECT {IMAGE_COLUMNS} FROM images WHERE id = ?1 AND user_id = ?2 AND hidden = 0"
+            ))?
+            .query_row(params![image_id, user_id], image_from_row)
+            .optional()
+        })
+        .await
+    }
+
+    async fn set_favorite(
+        &self,
+        user_id: &str,
+        image_id: &str,
+        favorite: bool,
+    ) -> StoreResult<Option<ImageRecord>> {
+        let (user_id, image_id) = (user_id.to_owned(), image_id.to_owned());
+        self.write(move |conn| {
+            conn.prepare_cached(&format!(
+                "UPDATE images SET favorite = ?3 WHERE id = ?1 AND user_id = ?2 AND hidden = 0
+                 RETURNING {IMAGE_COLUMNS}"
+            ))?
+            .query_row(params![image_id, user_id, favorite], image_from_row)
+            .optional()
+        })
+        .await
+    }
+
+    async fn hide_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
+        let (user_id, image_id) = (user_id.to_owned(), image_id.to_owned());
+        self.write(move |conn| {
+            conn.prepare_cached(&format!(
+                "UPDATE images SET hidden = 1 WHERE id = ?1 AND user_id = ?2
+                 RETURNING {IMAGE_COLUMNS}"
+            ))?
+            .query_row(params![image_id, user_id], image_from_row)
+            .optional()
+        })
+        .await
+    }
+
+    async fn delete_image(&self, user_id: &str, image_id: &str) -> StoreResult<()> {
+        let (user_id, image_id) = (user_id.to_owned(), image_id.to_owned());
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let bytes: Option<i64> = tx
+                .query_row(
+                    "DELETE FROM images WHERE id = ?1 AND user_id = ?2 RETURNING bytes",
+                    params![image_id, user_id],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(bytes) = bytes {
+                tx.execute(
+                    "UPDATE users SET images = MAX(images - 1, 0),
+                     storage_bytes = MAX(storage_bytes - ?2, 0) WHERE id = ?1",
+                    params![user_id, bytes],
+                )?;
+            }
+            tx.commit()
+        })
+        .await
+    }
+
+    async fn usage(&self, user_id: &str, month: &str) -> StoreResult<Usage> {
+        let (user_id, month) = (user_id.to_owned(), month.to_owned());
+        self.read(move |conn| {
+            conn.query_row(
+                "SELECT u.images, u.storage_bytes, COALESCE(m.generations, 0)
+                 FROM users u LEFT JOIN monthly_usage m ON m.user_id = u.id AND m.month = ?2
+                 WHERE u.id = ?1",
+                params![user_id, month],
+                |row| {
+                    Ok(Usage {
+                        images: row.get::<_, i64>(0)? as u64,
+                        storage_bytes: row.get::<_, i64>(1)? as u64,
+                        generations_this_month: row.get::<_, i64>(2)? as u64,
+                    })
+                },
+            )
+            .optional()
+            .map(Option::unwrap_or_default)
+        })
+        .await
+    }
+
+    async fn reserve_generations(
+        &self,
+        user_id: &str,
+        month: &str,
+        count: u32,
+        quota: u32,
+    ) -> StoreResult<bool> {
+        let (user_id, month) = (user_id.to_owned(), month.to_owned());
+        self.write(move |conn| {
+            let changed = conn.execute(
+                "INSERT INTO monthly_usage (user_id, month, generations)
+                 SELECT ?1, ?2, ?3 WHERE ?3 <= ?4
+                 ON CONFLICT (user_id, month) DO UPDATE SET generations = generations + ?3
+                 WHERE generations + ?3 <= ?4",
+                params![user_id, month, count, quota],
+            )?;
+            Ok(changed == 1)
+        })
+        .await
+    }
+
+    async fn release_generations(&self, user_id: &str, month: &str, count: u32) -> StoreResult<()> {
+        let (user_id, month) = (user_id.to_owned(), month.to_owned());
+        self.write(move |conn| {
+            conn.execute(
+                "UPDATE monthly_usage SET generations = MAX(generations - ?3, 0)
+                 WHERE user_id = ?1 AND month = ?2",
+                params![user_id, month, count],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn hit_rate_limit(
+        &self,
+        key: &str,
+        window_start: i64,
+        window_secs: u64,
+        limit: u32,
+        now: i64,
+    ) -> StoreResult<Admission> {
+        let key = key.to_owned();
+        let window_end = window_start + window_secs as i64;
+        self.write(move |conn| {
+            let hits: u32 = conn
+                .prepare_cached(
+                    "INSERT INTO rate_limits (key, window_start, hits, expires_at)
+                     VALUES (?1, ?2, 1, ?3)
+                     ON CONFLICT (key, window_start) DO UPDATE SET hits = hits + 1
+                     RETURNING hits",
+                )?
+                .query_row(params![key, window_start, window_end], |row| row.get(0))?;
+            if hits == 1 {
+                // First hit of a window: a cheap moment to forget finished windows.
+                conn.prepare_cached("DELETE FROM rate_limits WHERE key = ?1 AND expires_at <= ?2")?
+                    .execute(params![key, now])?;
+            }
+            Ok(if hits > limit {
+                Admission::Refused {
+                    retry_after_secs: (window_end - now).max(1) as u64,
+                }
+            } else {
+                Admission::Allowed
+            })
+        })
+        .await
+    }
+
+    async fn claim_idempotency_key(
+        &self,
+        user_id: &str,
+        key: &str,
+        request_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<IdempotencyClaim> {
+        let (user_id, key, request_hash) =
+            (user_id.to_owned(), key.to_owned(), request_hash.to_owned());
+        let now = now.unix_timestamp();
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let inserted = tx.execute(
+                "INSERT INTO idempotency_keys (user_id, key, request_hash, claimed_at)
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                params![user_id, key, request_hash, now],
+            )?;
+            let claim = if inserted == 1 {
+                IdempotencyClaim::Claimed
+            } else {
+                let (stored_hash, response, claimed_at): (String, Option<String>, i64) = tx
+                    .query_row(
+                        "SELECT request_hash, response, claimed_at FROM idempotency_keys
+                         WHERE user_id = ?1 AND key = ?2",
+                        params![user_id, key],
+                        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                    )?;
+                if stored_hash != request_hash {
+                    IdempotencyClaim::Mismatch
+                } else if let Some(response) = response {
+                    IdempotencyClaim::Replay(response)
+                } else if claimed_at < now - ABANDONED_CLAIM_SECS {
+                    tx.execute(
+                        "UPDATE idempotency_keys SET claimed_at = ?3 WHERE user_id = ?1 AND key = ?2",
+                        params![user_id, key, now],
+                    )?;
+                    IdempotencyClaim::Claimed
+                } else {
+                    IdempotencyClaim::InProgress
+                }
+            };
+            tx.commit()?;
+            Ok(claim)
+        })
+        .await
+    }
+
+    async fn complete_idempotency_key(
+        &self,
+        user_id: &str,
+        key: &str,
+        response: &str,
+    ) -> StoreResult<()> {
+        let (user_id, key, response) = (user_id.to_owned(), key.to_owned(), response.to_owned());
+        self.write(move |conn| {
+            conn.execute(
+                "UPDATE idempotency_keys SET response = ?3 WHERE user_id = ?1 AND key = ?2",
+                params![user_id, key, response],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn release_idempotency_key(&self, user_id: &str, key: &str) -> StoreResult<()> {
+        let (user_id, key) = (user_id.to_owned(), key.to_owned());
+        self.write(move |conn| {
+            conn.execute(
+                "DELETE FROM idempotency_keys WHERE user_id = ?1 AND key = ?2 AND response IS NULL",
+                params![user_id, key],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn search_text_becomes_quoted_prefix_terms() {
+        assert_eq!(
+            fts_query("Light house!").as_deref(),
+            Some("\"Light\"* \"house\"*")
+        );
+        assert_eq!(
+            fts_query("x' OR 1=1; --").as_deref(),
+            Some("\"x\"* \"OR\"* \"1\"* \"1\"*")
+        );
+        assert_eq!(fts_query("!!! ---"), None);
+    }
+}

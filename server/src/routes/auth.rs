@@ -1,0 +1,237 @@
+//! Local accounts: sign up, sign in, sign out, and who am I.
+
+use axum::{
+    Json, Router,
+    extract::State,
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime, format_description::well_known::Rfc3339};
+use utoipa::ToSchema;
+
+use crate::{
+    auth::{
+        CurrentUser, cookie, is_json,
+        local::{self, SESSION_COOKIE},
+    },
+    error::{ApiError, ApiResult, FieldError},
+    metadata::{NewSession, User},
+    routes::{json::ApiJson, no_content},
+    state::AppState,
+};
+
+const DISPLAY_NAME_MAX_CHARS: usize = 80;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/signup", post(signup))
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/me", get(me))
+}
+
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub display_name: Option<String>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+impl From<&User> for UserView {
+    fn from(user: &User) -> Self {
+        Self {
+            id: user.id.clone(),
+            email: user.email.clone(),
+            display_name: user.display_name.clone(),
+            created_at: user.created_at.format(&Rfc3339).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserEnvelope {
+    pub user: UserView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UsageView {
+    pub images: u64,
+    pub storage_bytes: u64,
+    pub generations_this_month: u64,
+    pub monthly_quota: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub user: UserView,
+    pub usage: UsageView,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignupRequest {
+    pub email: String,
+    /// 8 to 128 characters.
+    #[schema(value_type = String)]
+    pub password: SecretString,
+    #[serde(default)]
+    pub display_name: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    #[schema(value_type = String)]
+    pub password: SecretString,
+}
+
+#[utoipa::path(post, path = "/api/auth/signup", tag = "accounts", request_body = SignupRequest,
+    responses(
+        (status = 201, description = "Account created and signed in", body = UserEnvelope),
+        (status = 409, description = "`email_taken`", body = crate::error::Problem),
+        (status = 422, description = "`invalid_request`", body = crate::error::Problem)))]
+pub async fn signup(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<SignupRequest>,
+) -> ApiResult<Response> {
+    let email = request.email.trim().to_owned();
+    let display_name = request
+        .display_name
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty());
+    let mut errors = Vec::new();
+    if !local::is_plausible_email(&email) {
+        errors.push(FieldError::new("email", "is not a valid email address"));
+    }
+    let password_chars = secrecy::ExposeSecret::expose_secret(&request.password)
+        .chars()
+        .count();
+    if !(8..=128).contains(&password_chars) {
+        errors.push(FieldError::new("password", "must be 8 to 128 characters"));
+    }
+    if let Some(name) = &display_name {
+        if name.chars().count() > DISPLAY_NAME_MAX_CHARS || name.chars().any(char::is_control) {
+            errors.push(FieldError::new(
+                "display_name",
+                format!("must be at most {DISPLAY_NAME_MAX_CHARS} characters, without control characters"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+
+    let password_hash = local::hash_password(request.password).await?;
+    let user = User {
+        id: ulid::Ulid::new().to_string(),
+        email,
+        display_name,
+        created_at: OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .unwrap_or(OffsetDateTime::now_utc()),
+    };
+    state
+        .metadata
+        .create_user(&user, Some(&password_hash))
+        .await?;
+    signed_in(&state, &user, StatusCode::CREATED).await
+}
+
+#[utoipa::path(post, path = "/api/auth/login", tag = "accounts", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = UserEnvelope),
+        (status = 401, description = "`invalid_credentials`", body = crate::error::Problem)))]
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> ApiResult<Response> {
+    let credentials = state.metadata.credentials_by_email(&request.email).await?;
+    let stored_hash = credentials
+        .as_ref()
+        .map(|found| found.password_hash.clone());
+    if !local::verify_password(stored_hash, request.password).await? {
+        return Err(ApiError::InvalidCredentials);
+    }
+    let user = credentials
+        .expect("a verified password belongs to a user")
+        .user;
+    signed_in(&state, &user, StatusCode::OK).await
+}
+
+async fn signed_in(state: &AppState, user: &User, status: StatusCode) -> ApiResult<Response> {
+    let (token, token_hash) = local::new_session_token();
+    let lifetime = Duration::days(state.config.session_ttl_days as i64);
+    state
+        .metadata
+        .create_session(&NewSession {
+            token_hash,
+            user_id: user.id.clone(),
+            expires_at: OffsetDateTime::now_utc() + lifetime,
+        })
+        .await?;
+    let cookie = local::session_cookie(
+        &token,
+        lifetime.whole_seconds() as u64,
+        state.config.served_over_https(),
+    );
+    Ok((
+        status,
+        [(header::SET_COOKIE, cookie)],
+        Json(UserEnvelope { user: user.into() }),
+    )
+        .into_response())
+}
+
+#[utoipa::path(post, path = "/api/auth/logout", tag = "accounts",
+    responses((status = 204, description = "Signed out; the session is revoked")))]
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        if !is_json(&headers) {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        state
+            .metadata
+            .delete_session(&local::token_hash(token))
+            .await?;
+    }
+    let mut response = no_content();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        local::cleared_cookie(state.config.served_over_https())
+            .parse()
+            .expect("cookie text is a valid header"),
+    );
+    Ok(response)
+}
+
+#[utoipa::path(get, path = "/api/me", tag = "accounts",
+    responses(
+        (status = 200, description = "The signed-in user and their usage", body = Me),
+        (status = 401, description = "`unauthenticated`", body = crate::error::Problem)))]
+pub async fn me(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> ApiResult<Json<Me>> {
+    let usage = state.metadata.usage(&user.id, &current_month()).await?;
+    Ok(Json(Me {
+        user: (&user).into(),
+        usage: UsageView {
+            images: usage.images,
+            storage_bytes: usage.storage_bytes,
+            generations_this_month: usage.generations_this_month,
+            monthly_quota: state.config.monthly_generation_quota,
+        },
+    }))
+}
+
+/// The quota period, e.g. `2026-11` (UTC).
+pub fn current_month() -> String {
+    let now = OffsetDateTime::now_utc();
+    format!("{:04}-{:02}", now.year(), u8::from(now.month()))
+}

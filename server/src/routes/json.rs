@@ -1,0 +1,47 @@
+//! A JSON body extractor whose every rejection is a problem+json answer.
+
+use axum::{
+    Json,
+    extract::{FromRequest, Request, rejection::JsonRejection},
+    http::StatusCode,
+};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// Like `axum::Json`, but bad bodies get our error format and stable codes.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
+                rejection if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::PayloadTooLarge
+                }
+                // serde's message names the field and the problem, nothing internal.
+                JsonRejection::JsonDataError(error) => ApiError::BadRequest(
+                    error
+                        .body_text()
+                        .trim_start_matches(
+                            "Failed to deserialize the JSON body into the target type: ",
+                        )
+                        .to_owned(),
+                ),
+                JsonRejection::JsonSyntaxError(_) => {
+                    ApiError::BadRequest("The body is not valid JSON".into())
+                }
+                _ => ApiError::BadRequest("The body could not be read".into()),
+            }),
+        }
+    }
+}

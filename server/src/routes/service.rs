@@ -1,0 +1,105 @@
+//! Service endpoints anyone may call: health, start-up config, the API document.
+
+use std::sync::OnceLock;
+
+use axum::{Json, Router, extract::State, http::header, response::IntoResponse, routing::get};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+
+use crate::{
+    generation::{ASPECT_RATIOS, AspectRatio, ModelSpec, STYLES, Style},
+    openapi::ApiDoc,
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/config", get(config))
+        .route("/openapi.json", get(openapi))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+    pub version: &'static str,
+}
+
+#[utoipa::path(get, path = "/api/health", tag = "service",
+    responses((status = 200, description = "The server is up", body = Health)))]
+pub async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuthConfig {
+    /// `local` (built-in accounts) or `clerk`.
+    pub mode: &'static str,
+    pub clerk_publishable_key: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GenerationConfig {
+    /// The engine that makes images: `offline` or `together`.
+    pub provider: &'static str,
+    pub default_model: String,
+    pub models: Vec<ModelSpec>,
+    pub aspect_ratios: &'static [AspectRatio],
+    pub styles: &'static [Style],
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Limits {
+    pub prompt_max_chars: usize,
+    pub generations_per_minute: u32,
+    pub monthly_quota: u32,
+}
+
+/// Everything the web app needs at start-up.
+#[derive(Serialize, ToSchema)]
+pub struct Config {
+    pub auth: AuthConfig,
+    pub generation: GenerationConfig,
+    pub limits: Limits,
+}
+
+#[utoipa::path(get, path = "/api/config", tag = "service",
+    responses((status = 200, description = "Start-up settings for clients", body = Config)))]
+pub async fn config(State(state): State<AppState>) -> Json<Config> {
+    let models = state.provider.models().to_vec();
+    Json(Config {
+        auth: AuthConfig {
+            mode: "local",
+            clerk_publishable_key: None,
+        },
+        generation: GenerationConfig {
+            provider: state.provider.name(),
+            default_model: models
+                .first()
+                .map(|model| model.id.clone())
+                .unwrap_or_default(),
+            models,
+            aspect_ratios: ASPECT_RATIOS,
+            styles: STYLES,
+        },
+        limits: Limits {
+            prompt_max_chars: state.config.prompt_max_chars,
+            generations_per_minute: state.config.generations_per_minute,
+            monthly_quota: state.config.monthly_generation_quota,
+        },
+    })
+}
+
+#[utoipa::path(get, path = "/api/openapi.json", tag = "service",
+    responses((status = 200, description = "This API as an OpenAPI 3.1 document")))]
+pub async fn openapi() -> impl IntoResponse {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    let document = DOCUMENT.get_or_init(|| ApiDoc::openapi().to_pretty_json().unwrap_or_default());
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        document.as_str(),
+    )
+}

@@ -1,0 +1,51 @@
+//! Serves the built web app: hashed assets cached forever, client routes to `index.html`.
+
+use std::path::Path;
+
+use axum::{
+    Router,
+    extract::Request,
+    http::{HeaderValue, header},
+    middleware::{self, Next},
+    response::{Html, Response},
+    routing::get,
+};
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The web app from `dist`, or a short notice when it has not been built.
+pub fn router(dist: &Path) -> Router {
+    let index = dist.join("index.html");
+    if !index.is_file() {
+        return Router::new().fallback(get(|| async {
+            Html(
+                "<!doctype html><title>PromptCanvas Pro</title>\
+                 <p>The web app is not built. Run <code>make run</code>, or use the API under \
+                 <a href=\"/api/health\">/api</a>.</p>",
+            )
+        }));
+    }
+    let files = ServeDir::new(dist)
+        .precompressed_gzip()
+        .fallback(ServeFile::new(index));
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(cache_rules))
+}
+
+async fn cache_rules(request: Request, next: Next) -> Response {
+    let immutable = request.uri().path().starts_with("/assets/");
+    let mut response = next.run(request).await;
+    let value = if immutable && response.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        // index.html and friends: always revalidate so a deploy shows at once.
+        "no-cache"
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}

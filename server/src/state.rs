@@ -1,0 +1,15 @@
+//! The one application state every handler receives.
+
+use std::sync::Arc;
+
+use crate::{
+    config::Config, generation::ImageProvider, metadata::MetadataStore, storage::MediaStore,
+};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub metadata: Arc<dyn MetadataStore>,
+    pub media: MediaStore,
+    pub provider: Arc<dyn ImageProvider>,
+}

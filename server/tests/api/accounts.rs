@@ -1,0 +1,234 @@
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem};
+
+#[tokio::test]
+async fn signing_up_returns_the_user_and_a_secure_session_cookie() {
+    let app = TestApp::spawn().await;
+    let client = app.browser();
+    let response = app
+        .signup(&client, "Ada@Example.com", "correct horse")
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("pc_session="));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["user"]["email"], "Ada@Example.com");
+    assert!(body["user"]["password"].is_null());
+
+    let me: Value = client
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["user"]["id"], body["user"]["id"]);
+    assert_eq!(me["usage"]["images"], 0);
+    assert_eq!(me["usage"]["monthly_quota"], 500);
+}
+
+#[tokio::test]
+async fn an_email_can_only_be_registered_once_whatever_its_case() {
+    let app = TestApp::spawn().await;
+    app.signup(&app.browser(), "ada@example.com", "correct horse")
+        .await;
+    let response = app
+        .signup(&app.browser(), " ADA@example.com", "another password")
+        .await;
+    assert_problem(response, StatusCode::CONFLICT, "email_taken").await;
+}
+
+#[tokio::test]
+async fn concurrent_signups_with_one_email_create_one_account() {
+    let app = TestApp::spawn().await;
+    let attempts = (0..4).map(|_| {
+        let client = app.browser();
+        let app = &app;
+        async move {
+            app.signup(&client, "race@example.com", "correct horse")
+                .await
+                .status()
+        }
+    });
+    let statuses = futures::future::join_all(attempts).await;
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count(),
+        1
+    );
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CONFLICT)
+            .count(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn bad_signup_fields_are_each_named() {
+    let app = TestApp::spawn().await;
+    let response = app.signup(&app.browser(), "not-an-email", "short").await;
+    let body = assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_request",
+    )
+    .await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["email", "password"]);
+
+    let long = "x".repeat(129);
+    let response = app.signup(&app.browser(), "ada@example.com", &long).await;
+    assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_request",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    app.signup(&app.browser(), "ada@example.com", "correct horse")
+        .await;
+
+    let wrong = app
+        .login(&app.browser(), "ada@example.com", "wrong horse")
+        .await;
+    let wrong = assert_problem(wrong, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    let unknown = app
+        .login(&app.browser(), "nobody@example.com", "correct horse")
+        .await;
+    let unknown = assert_problem(unknown, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    assert_eq!(wrong, unknown);
+
+    let right = app
+        .login(&app.browser(), "ADA@example.com", "correct horse")
+        .await;
+    assert_eq!(right.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn signing_out_revokes_the_session_on_the_server() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::new();
+    let response = app
+        .signup(&client, "ada@example.com", "correct horse")
+        .await;
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let me = client
+        .get(app.url("/api/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+
+    let logout = client
+        .post(app.url("/api/auth/logout"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    assert!(
+        logout.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+
+    // Replaying the old cookie no longer works.
+    let me = client
+        .get(app.url("/api/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(me, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+#[tokio::test]
+async fn a_cookie_authenticated_post_must_be_json() {
+    let app = TestApp::spawn().await;
+    let user = app.signed_in_user().await;
+    let response = user
+        .client
+        .post(app.url("/api/generations"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("prompt=hello")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(
+        response,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+
+    let response = user
+        .client
+        .post(app.url("/api/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(
+        response,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn protected_endpoints_need_a_session() {
+    let app = TestApp::spawn().await;
+    let client = app.browser();
+    for path in [
+        "/api/me",
+        "/api/images",
+        "/api/images/01JD0000000000000000000000",
+    ] {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        assert_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    }
+    let response = client
+        .post(app.url("/api/generations"))
+        .json(&json!({"prompt": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    let forged = client
+        .get(app.url("/api/me"))
+        .header("cookie", "pc_session=forged-token")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(forged, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}

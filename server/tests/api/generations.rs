@@ -1,0 +1,249 @@
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, small};
+
+async fn field_error(app: &TestApp, body: Value, field: &str) {
+    let user = app.signed_in_user().await;
+    let response = app.generate(&user, body).await;
+    let problem = assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_request",
+    )
+    .await;
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, [field], "{problem}");
+}
+
+#[tokio::test]
+async fn every_out_of_range_setting_is_refused_before_any_work() {
+    let app = TestApp::spawn().await;
+    field_error(&app, json!({"prompt": "   "}), "prompt").await;
+    field_error(&app, json!({"prompt": "x".repeat(2001)}), "prompt").await;
+    field_error(&app, json!({"prompt": "x", "width": 1000}), "width").await;
+    field_error(&app, json!({"prompt": "x", "height": 2048}), "height").await;
+    field_error(&app, json!({"prompt": "x", "width": -16}), "width").await;
+    field_error(&app, json!({"prompt": "x", "n": 0}), "n").await;
+    field_error(&app, json!({"prompt": "x", "n": 5}), "n").await;
+    field_error(&app, json!({"prompt": "x", "steps": 0}), "steps").await;
+    field_error(&app, json!({"prompt": "x", "steps": 9}), "steps").await;
+    field_error(&app, json!({"prompt": "x", "seed": -1}), "seed").await;
+    field_error(
+        &app,
+        json!({"prompt": "x", "seed": 4_294_967_296u64}),
+        "seed",
+    )
+    .await;
+    field_error(&app, json!({"prompt": "x", "model": "dall-e"}), "model").await;
+    field_error(&app, json!({"prompt": "x", "style": "unknown"}), "style").await;
+    field_error(
+        &app,
+        json!({"prompt": "x", "negative_prompt": "blurry"}),
+        "negative_prompt",
+    )
+    .await;
+
+    // Nothing was generated or counted for any of them.
+    let user = app.signed_in_user().await;
+    let me = app.get_json(&user, "/api/me").await;
+    assert_eq!(me["usage"]["generations_this_month"], 0);
+}
+
+#[tokio::test]
+async fn a_prompt_of_exactly_the_limit_is_accepted() {
+    let app = TestApp::spawn().await;
+    let user = app.signed_in_user().await;
+    app.generate_ok(
+        &user,
+        json!({"prompt": "é".repeat(2000), "width": 256, "height": 256}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn malformed_bodies_get_a_clear_400() {
+    let app = TestApp::spawn().await;
+    let user = app.signed_in_user().await;
+    let unknown = app
+        .generate(&user, json!({"prompt": "x", "colour": "red"}))
+        .await;
+    let problem = assert_problem(unknown, StatusCode::BAD_REQUEST, "invalid_request").await;
+    assert!(problem["detail"].as_str().unwrap().contains("colour"));
+
+    let wrong_type = app
+        .generate(&user, json!({"prompt": "x", "width": "wide"}))
+        .await;
+    assert_problem(wrong_type, StatusCode::BAD_REQUEST, "invalid_request").await;
+    let missing = app.generate(&user, json!({"width": 256})).await;
+    assert_problem(missing, StatusCode::BAD_REQUEST, "invalid_request").await;
+
+    let broken = user
+        .client
+        .post(app.url("/api/generations"))
+        .header("content-type", "application/json")
+        .body("{\"prompt\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(broken, StatusCode::BAD_REQUEST, "invalid_request").await;
+}
+
+#[tokio::test]
+async fn bodies_over_64_kib_are_refused_with_413() {
+    let app = TestApp::spawn().await;
+    let user = app.signed_in_user().await;
+    let response = app
+        .generate(&user, json!({"prompt": "x".repeat(70 * 1024)}))
+        .await;
+    assert_problem(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+}
+
+#[tokio::test]
+async fn an_image_regenerated_from_its_recorded_settings_is_identical() {
+    let app = TestApp::spawn().await;
+    let user = app.signed_in_user().await;
+    let first = app
+        .generate_ok(&user, json!({"prompt": "misty mountains at dawn", "width": 320, "height": 256, "steps": 5, "n": 3}))
+        .await;
+    let third = &first["images"][2];
+    let again = app
+        .generate_ok(
+            &user,
+            json!({"prompt": "misty mountains at dawn", "width": 320, "height": 256, "steps": 5,
+                   "seed": third["seed"]}),
+        )
+        .await;
+    let original = app
+        .get(
+            &user,
+            &format!("/api/images/{}/download", third["id"].as_str().unwrap()),
+        )
+        .await;
+    let copy = app
+        .get(
+            &user,
+            &format!(
+                "/api/images/{}/download",
+                again["images"][0]["id"].as_str().unwrap()
+            ),
+        )
+        .await;
+    assert_eq!(original.bytes().await.unwrap(), copy.bytes().await.unwrap());
+}
+
+#[tokio::test]
+async fn a_retry_with_the_same_idempotency_key_returns_the_first_result() {
+    let app = TestApp::spawn().await;
+    let user = app.signed_in_user().await;
+    let send = |body: Value| {
+        user.client
+            .post(app.url("/api/generations"))
+            .header("idempotency-key", "retry-me-1")
+            .json(&body)
+            .send()
+    };
+    let first = send(small("a red fox")).await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    let replay = send(small("a red fox")).await.unwrap();
+    assert_eq!(replay.status(), StatusCode::CREATED);
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    let replay: Value = replay.json().await.unwrap();
+    assert_eq!(first["generation"]["id"], replay["generation"]["id"]);
+
+    // No second generation happened.
+    let me = app.get_json(&user, "/api/me").await;
+    assert_eq!(me["usage"]["generations_this_month"], 1);
+    assert_eq!(app.all_image_ids(&user, "").await.len(), 1);
+
+    let conflict = send(small("a blue fox")).await.unwrap();
+    assert_problem(conflict, StatusCode::CONFLICT, "idempotency_conflict").await;
+}
+
+#[tokio::test]
+async fn concurrent_requests_with_one_idempotency_key_generate_once() {
+    let app = TestApp::spawn().await;
+    let user = app.signed_in_user().await;
+    let attempts = (0..4).map(|_| {
+        user.client
+            .post(app.url("/api/generations"))
+            .header("idempotency-key", "double-click")
+            .json(&small("a red fox"))
+            .send()
+    });
+    let responses = futures::future::join_all(attempts).await;
+    let statuses: Vec<StatusCode> = responses
+        .iter()
+        .map(|r| r.as_ref().unwrap().status())
+        .collect();
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT),
+        "{statuses:?}"
+    );
+    assert_eq!(app.all_image_ids(&user, "").await.len(), 1);
+}
+
+#[tokio::test]
+async fn idempotency_keys_belong_to_one_user() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_in_user().await;
+    let bob = app.signed_in_user().await;
+    for user in [&ada, &bob] {
+        let response = user
+            .client
+            .post(app.url("/api/generations"))
+            .header("idempotency-key", "same-key")
+            .json(&small("a red fox"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    assert_eq!(app.all_image_ids(&bob, "").await.len(), 1);
+}
+
+#[tokio::test]
+async fn generating_too_fast_is_rate_limited_with_a_retry_time() {
+    let app = TestApp::spawn_with(|config| config.generations_per_minute = 2).await;
+    let user = app.signed_in_user().await;
+    app.generate_ok(&user, small("one")).await;
+    app.generate_ok(&user, small("two")).await;
+    let response = app.generate(&user, small("three")).await;
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after));
+    assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn the_monthly_quota_cannot_be_exceeded() {
+    let app = TestApp::spawn_with(|config| config.monthly_generation_quota = 3).await;
+    let user = app.signed_in_user().await;
+    app.generate_ok(
+        &user,
+        json!({"prompt": "x", "width": 256, "height": 256, "n": 2}),
+    )
+    .await;
+    let response = app
+        .generate(
+            &user,
+            json!({"prompt": "x", "width": 256, "height": 256, "n": 2}),
+        )
+        .await;
+    assert!(response.headers().contains_key("retry-after"));
+    assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "quota_exceeded").await;
+    app.generate_ok(&user, small("the last one fits")).await;
+    let me = app.get_json(&user, "/api/me").await;
+    assert_eq!(me["usage"]["generations_this_month"], 3);
+}
