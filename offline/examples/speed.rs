@@ -1,4 +1,5 @@
-//! Times 1024×1024 renders on one core: `cargo run --release -p promptcanvas-offline --example speed`
+//! Times 1024×1024 renders on one core:
+//! `cargo run --release -p promptcanvas-offline --example speed [runs]`
 
 use promptcanvas_offline::{RenderRequest, render, render_jpeg};
 use std::time::Instant;
@@ -13,7 +14,10 @@ const PROMPTS: &[&str] = &[
 ];
 
 fn main() {
-    let runs = 20;
+    let runs: u32 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(20);
     let (mut total_render, mut total_jpeg) = (0.0, 0.0);
     for prompt in PROMPTS {
         let req = RenderRequest {

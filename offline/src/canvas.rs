@@ -85,4 +85,34 @@ impl Canvas {
             }
         }
     }
+
+    /// Replaces the frame with a bilinear upsampling of a `gw`-wide grid whose
+    /// cell `(i, j)` holds the colour at pixel `((i + 0.5) * cell, (j + 0.5) * cell)`.
+    /// The grid must have at least `w / cell + 2` columns and `h / cell + 2` rows.
+    pub fn upsample_from(&mut self, low: &[Rgb], gw: usize, cell: usize) {
+        let inv = 1.0 / cell as f32;
+        let half = cell / 2;
+        // Pixel k of each cell run sits at this fraction between two samples.
+        let fk: Vec<f32> = (0..cell).map(|k| (k as f32 + 0.5) * inv).collect();
+        let mut mixed = vec![Rgb::BLACK; gw];
+        for y in 0..self.h {
+            let g = ((y as f32 + 0.5) * inv - 0.5).max(0.0);
+            let iy = g as usize;
+            let fy = g - iy as f32;
+            let r0 = &low[iy * gw..(iy + 1) * gw];
+            let r1 = &low[(iy + 1) * gw..(iy + 2) * gw];
+            for ((m, a), b) in mixed.iter_mut().zip(r0).zip(r1) {
+                *m = a.lerp(*b, fy);
+            }
+            let line = &mut self.px[y * self.w..(y + 1) * self.w];
+            let (head, rest) = line.split_at_mut(half.min(self.w));
+            head.fill(mixed[0]);
+            for (run, pair) in rest.chunks_mut(cell).zip(mixed.windows(2)) {
+                let (a, d) = (pair[0], pair[1] - pair[0]);
+                for (out, &f) in run.iter_mut().zip(&fk) {
+                    *out = a + d * f;
+                }
+            }
+        }
+    }
 }

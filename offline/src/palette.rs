@@ -265,16 +265,16 @@ fn lookup<T: Copy>(table: &[(&str, T)], word: &str) -> Option<T> {
     if word.len() < 4 {
         return None;
     }
-    if let Some(stem) = word.strip_suffix("ies") {
-        if let Some(v) = find(&format!("{stem}y")) {
-            return Some(v);
-        }
+    if let Some(stem) = word.strip_suffix("ies")
+        && let Some(v) = find(&format!("{stem}y"))
+    {
+        return Some(v);
     }
     for suffix in ["es", "s", "y"] {
-        if let Some(stem) = word.strip_suffix(suffix) {
-            if let Some(v) = find(stem) {
-                return Some(v);
-            }
+        if let Some(stem) = word.strip_suffix(suffix)
+            && let Some(v) = find(stem)
+        {
+            return Some(v);
         }
     }
     None
@@ -493,12 +493,14 @@ fn abstract_colors(hash: u64, tint: Option<Rgb>) -> Palette {
     };
     // Analogous, split-complementary or triadic, chosen by the words.
     let spread = [28.0, 150.0, 120.0, -40.0][((hash >> 20) & 3) as usize];
-    let s = sat.clamp(0.0, 1.0);
+    // Colour words keep their hue but are made vivid enough to read; greys
+    // stay grey.
+    let s = if sat < 0.15 { sat } else { sat.max(0.8) };
     let stops = [
-        Rgb::from_hsl(hue - 10.0, s * 0.55, 0.07),
-        Rgb::from_hsl(hue, s * 0.75, 0.32),
-        Rgb::from_hsl(hue + spread * 0.5, s * 0.8, 0.56),
-        Rgb::from_hsl(hue + spread, s * 0.6, 0.84),
+        Rgb::from_hsl(hue - 10.0, s * 0.7, 0.08),
+        Rgb::from_hsl(hue, s * 0.85, 0.33),
+        Rgb::from_hsl(hue + spread * 0.5, s * 0.9, 0.56),
+        Rgb::from_hsl(hue + spread, s * 0.7, 0.84),
     ];
     let mut p = base([0; 3], 0, 0, 0, [0; 2]);
     p.stops = stops;

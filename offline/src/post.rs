@@ -3,59 +3,69 @@
 //! band after quantisation or JPEG.
 
 use crate::canvas::Canvas;
-use crate::rng::hash2;
+use crate::rng::{Rng, hash2, unit};
+
+const GRAIN_LEN: usize = 4096;
+const GRAIN: f32 = 0.022;
 
 /// Compresses values above the knee smoothly toward 1.0 instead of clipping.
+/// Branch-free so the loop vectorises.
 #[inline(always)]
 fn roll_off(c: f32) -> f32 {
     const KNEE: f32 = 0.82;
-    if c <= KNEE {
-        return c;
-    }
-    let e = c - KNEE;
-    KNEE + e / (1.0 + e / (1.0 - KNEE))
+    let e = (c - KNEE).max(0.0);
+    c.min(KNEE) + e / (1.0 + e * (1.0 / (1.0 - KNEE)))
 }
 
-/// Entries per unit of input in the quantisation table; inputs up to
-/// `LUT_RANGE` are tabulated, anything brighter is already white.
-const LUT_SCALE: f32 = 1024.0;
-const LUT_RANGE: usize = 4;
-
-/// Roll-off and quantisation as one table lookup per channel.
-fn quantise_table() -> Vec<u8> {
-    (0..=LUT_SCALE as usize * LUT_RANGE)
-        .map(|i| (roll_off(i as f32 / LUT_SCALE).clamp(0.0, 1.0) * 255.0 + 0.5) as u8)
-        .collect()
-}
-
+/// Rounds to the nearest byte. Adding 1.5 * 2^23 leaves the rounded integer in
+/// the low mantissa bits, which avoids Rust's saturating float-to-int cast: that
+/// cast does not vectorise well and dominated the whole pass.
 #[inline(always)]
-fn quantise(lut: &[u8], c: f32) -> u8 {
-    let i = (c * LUT_SCALE + 0.5).clamp(0.0, (LUT_SCALE as usize * LUT_RANGE) as f32) as usize;
-    lut[i.min(lut.len() - 1)]
+fn quantise(c: f32) -> u8 {
+    const MAGIC: f32 = 12_582_912.0;
+    ((roll_off(c).clamp(0.0, 1.0) * 255.0 + MAGIC).to_bits() & 0xff) as u8
 }
 
 pub fn finish(c: &Canvas, seed: u64) -> Vec<u8> {
     let mut out = vec![0u8; c.w * c.h * 3];
-    let lut = quantise_table();
-    let seed = (seed ^ (seed >> 32)) as u32;
+    // Triangular-distributed grain in one long line; each row starts at its own
+    // random offset, which hides any repetition and costs no hashing per pixel.
+    let s = (seed ^ (seed >> 32)) as u32;
+    // Values are laid out per channel (r, g, b, r, g, b, ...) so the inner loop
+    // is a flat, vectorisable pass over f32s.
+    let grain: Vec<f32> = (0..GRAIN_LEN + c.w)
+        .flat_map(|i| {
+            let j = (i % GRAIN_LEN) as i32;
+            let n = (unit(hash2(j, 1, s)) + unit(hash2(j, 2, s)) - 1.0) * GRAIN;
+            [n; 3]
+        })
+        .collect();
+    let mut rows = Rng::new(seed ^ 0x0067_7261_696e);
     let (cx, cy) = (c.w as f32 * 0.5, c.h as f32 * 0.5);
     let inv = 1.0 / (cx * cx + cy * cy);
+    let dx2: Vec<f32> = (0..c.w)
+        .flat_map(|x| {
+            let dx = x as f32 + 0.5 - cx;
+            [dx * dx * inv; 3]
+        })
+        .collect();
+    let mut flat = vec![0.0f32; c.w * 3];
     for y in 0..c.h {
         let dy = y as f32 + 0.5 - cy;
         let dy2 = dy * dy * inv;
-        let src = &c.px[y * c.w..(y + 1) * c.w];
+        let start = rows.below(GRAIN_LEN as u32) as usize * 3;
+        let g = &grain[start..start + c.w * 3];
+        for (f, p) in flat.chunks_exact_mut(3).zip(&c.px[y * c.w..(y + 1) * c.w]) {
+            f[0] = p.r;
+            f[1] = p.g;
+            f[2] = p.b;
+        }
         let dst = &mut out[y * c.w * 3..(y + 1) * c.w * 3];
-        for (x, (p, o)) in src.iter().zip(dst.chunks_exact_mut(3)).enumerate() {
-            let dx = x as f32 + 0.5 - cx;
-            let r2 = dx * dx * inv + dy2;
-            let v = 1.0 - r2 * (0.12 + 0.28 * r2);
-            // Triangular noise: two uniform draws from one hash.
-            let hsh = hash2(x as i32, y as i32, seed);
-            let g = ((hsh & 0xffff) as f32 + (hsh >> 16) as f32) * (1.0 / 65535.0) - 1.0;
-            let grain = g * 0.022;
-            o[0] = quantise(&lut, p.r * v + grain);
-            o[1] = quantise(&lut, p.g * v + grain);
-            o[2] = quantise(&lut, p.b * v + grain);
+        let n = dst.len();
+        let (flat, dx2, g) = (&flat[..n], &dx2[..n], &g[..n]);
+        for i in 0..n {
+            let r2 = dx2[i] + dy2;
+            dst[i] = quantise(flat[i] * (1.0 - r2 * (0.12 + 0.28 * r2)) + g[i]);
         }
     }
     out

@@ -78,6 +78,6 @@ impl Rng {
     }
 
     pub fn below(&mut self, n: u32) -> u32 {
-        ((self.next_u64() >> 32) * u64::from(n.max(1)) >> 32) as u32
+        (((self.next_u64() >> 32) * u64::from(n.max(1))) >> 32) as u32
     }
 }

@@ -25,7 +25,7 @@ pub fn paint(c: &mut Canvas, p: &Palette, steps: u32, rng: &mut Rng) {
     let seeds = [rng.next_u32(), rng.next_u32(), rng.next_u32()];
     let offs: Vec<f32> = (0..6).map(|_| rng.range(-200.0, 200.0)).collect();
     let warp = rng.range(2.0, 3.6);
-    let octaves = (2 + steps).min(6);
+    let octaves = (2 + steps / 2).min(5);
     let blobs: Vec<(f32, f32, f32, Rgb)> = (0..3 + rng.below(3))
         .map(|i| {
             let col = if i % 2 == 0 { p.accent } else { p.accent2 };
@@ -40,10 +40,13 @@ pub fn paint(c: &mut Canvas, p: &Palette, steps: u32, rng: &mut Rng) {
     let mut low = vec![Rgb::BLACK; gw * gh];
     for gy in 0..gh {
         for gx in 0..gw {
-            let (px, py) = ((gx * cell) as f32, (gy * cell) as f32);
+            let (px, py) = (
+                (gx as f32 + 0.5) * cell as f32,
+                (gy as f32 + 0.5) * cell as f32,
+            );
             let (x, y) = (px / u * freq, py / u * freq);
-            let qx = fbm2(x + offs[0], y + offs[1], 3, seeds[0]);
-            let qy = fbm2(x + offs[2], y + offs[3], 3, seeds[1]);
+            let qx = fbm2(x + offs[0], y + offs[1], 2, seeds[0]);
+            let qy = fbm2(x + offs[2], y + offs[3], 2, seeds[1]);
             let f = fbm2(
                 x + warp * qx + offs[4],
                 y + warp * qy + offs[5],
@@ -69,29 +72,8 @@ pub fn paint(c: &mut Canvas, p: &Palette, steps: u32, rng: &mut Rng) {
             low[gy * gw + gx] = col;
         }
     }
-    upsample(c, &low, gw, cell);
+    c.upsample_from(&low, gw, cell);
     flow_lines(c, p, steps, rng);
-}
-
-fn upsample(c: &mut Canvas, low: &[Rgb], gw: usize, cell: usize) {
-    let inv = 1.0 / cell as f32;
-    for y in 0..c.h {
-        let gy = (y as f32 + 0.5) * inv - 0.5;
-        let gy = gy.max(0.0);
-        let iy = gy as usize;
-        let fy = gy - iy as f32;
-        let r0 = &low[iy * gw..(iy + 1) * gw];
-        let r1 = &low[(iy + 1) * gw..(iy + 2) * gw];
-        let line = &mut c.px[y * c.w..(y + 1) * c.w];
-        for (x, out) in line.iter_mut().enumerate() {
-            let gx = ((x as f32 + 0.5) * inv - 0.5).max(0.0);
-            let ix = gx as usize;
-            let fx = gx - ix as f32;
-            let a = r0[ix].lerp(r0[ix + 1], fx);
-            let b = r1[ix].lerp(r1[ix + 1], fx);
-            *out = a.lerp(b, fy);
-        }
-    }
 }
 
 /// Particles follow the angle of a smooth noise field, leaving faint additive

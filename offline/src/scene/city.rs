@@ -8,6 +8,14 @@ use crate::noise::smoothstep;
 use crate::palette::{Palette, TimeOfDay};
 use crate::rng::{Rng, hash2, unit};
 
+/// One row of buildings, stored per column.
+struct Row {
+    top: Vec<f32>,
+    left: Vec<f32>,
+    width: Vec<f32>,
+    id: Vec<u32>,
+}
+
 struct Sign {
     x0: f32,
     y0: f32,
@@ -28,6 +36,7 @@ pub fn skyline(c: &mut Canvas, p: &Palette, horizon: f32, neon: bool, steps: u32
     };
     let mut signs = Vec::new();
     let mut lights = Vec::new();
+    let mut built = Vec::new();
     for i in 0..rows {
         let t = (i + 1) as f32 / rows as f32;
         let mut top = vec![f32::INFINITY; c.w];
@@ -62,8 +71,9 @@ pub fn skyline(c: &mut Canvas, p: &Palette, horizon: f32, neon: bool, steps: u32
             if rng.chance(0.22) && bh > h * 0.12 {
                 let ax = (x + bw * 0.5) as usize;
                 let ah = h * rng.range(0.02, 0.06);
-                for col in ax..(ax + (u * 0.003).max(1.0) as usize).min(c.w) {
-                    top[col] = top[col].min(by - ah);
+                let aw = (u * 0.003).max(1.0) as usize;
+                for t in top.iter_mut().skip(ax).take(aw) {
+                    *t = t.min(by - ah);
                 }
                 if p.time == TimeOfDay::Night || neon {
                     lights.push((x + bw * 0.5, by - ah));
@@ -90,6 +100,36 @@ pub fn skyline(c: &mut Canvas, p: &Palette, horizon: f32, neon: bool, steps: u32
             }
             x += bw + rng.range(-0.15, 0.25) * bw;
         }
+        built.push(Row {
+            top,
+            left,
+            width,
+            id,
+        });
+    }
+    for (i, row) in built.iter().enumerate() {
+        let t = (i + 1) as f32 / rows as f32;
+        let Row {
+            top,
+            left,
+            width,
+            id,
+        } = row;
+        // Stop where the next row in front fully covers this one.
+        let bottom: Vec<usize> = match built.get(i + 1) {
+            Some(next) => next
+                .top
+                .iter()
+                .map(|&t| {
+                    if t.is_finite() {
+                        (t.max(0.0).ceil() as usize + 1).min(c.h)
+                    } else {
+                        c.h
+                    }
+                })
+                .collect(),
+            None => vec![c.h; c.w],
+        };
         let base = p.haze.lerp(p.land, 0.4 + 0.6 * t);
         let base = if neon {
             base.lerp(p.sky_top, 0.5)
@@ -108,7 +148,8 @@ pub fn skyline(c: &mut Canvas, p: &Palette, horizon: f32, neon: bool, steps: u32
         let day_glass = p.sky_mid.lerp(p.sky_horizon, 0.5);
         let seed = rng.next_u32();
         let fade_len = h * 0.25;
-        c.fill_below(&top, c.h, |x, _, depth| {
+        let (inv_cell, inv_cell_h) = (1.0 / cell, 1.0 / cell_h);
+        c.fill_between(top, &bottom, |x, _, depth| {
             let lx = x as f32 - left[x];
             let b = id[x];
             let shade = 0.92 + 0.16 * unit(hash2(b as i32, 1, seed));
@@ -119,8 +160,9 @@ pub fn skyline(c: &mut Canvas, p: &Palette, horizon: f32, neon: bool, steps: u32
             let wx = lx - cell * 0.5;
             let wy = depth - cell_h * 0.6;
             if wx > 0.0 && wy > 0.0 && wx < width[x] - cell * 1.0 {
-                let (cx, cy) = ((wx / cell) as i32, (wy / cell_h) as i32);
-                let (fx, fy) = (wx / cell - cx as f32, wy / cell_h - cy as f32);
+                let (gx, gy) = (wx * inv_cell, wy * inv_cell_h);
+                let (cx, cy) = (gx as i32, gy as i32);
+                let (fx, fy) = (gx - cx as f32, gy - cy as f32);
                 if fx < 0.55 && fy < 0.5 {
                     let r = unit(hash2(cx + (b as i32) * 977, cy, seed));
                     if r < lit_p {

@@ -18,7 +18,7 @@ use crate::palette::{Palette, SceneKind, TimeOfDay};
 use crate::rng::Rng;
 use forest::TreeKind;
 use sky::{Body, SkyStyle};
-use terrain::{Ground, MountainStyle};
+use terrain::{Ground, MountainStyle, Trees};
 
 pub fn paint(c: &mut Canvas, p: &Palette, seed: u64, steps: u32) {
     let steps = steps.clamp(1, 8);
@@ -79,10 +79,6 @@ fn landscape(c: &mut Canvas, p: &Palette, steps: u32, rng: &Rng) {
     sky::paint(c, p, horizon, Some(&body), &style, steps, &mut rng.fork(11));
 
     if m.mountains {
-        let style = MountainStyle {
-            rim: None,
-            snow_caps: m.snow || layout.chance(0.3),
-        };
         // With water the range stands on the far shore; otherwise it rises
         // from a little below the horizon and the ground covers its foot.
         let (base, floor) = if m.water {
@@ -90,16 +86,12 @@ fn landscape(c: &mut Canvas, p: &Palette, steps: u32, rng: &Rng) {
         } else {
             (horizon + h * 0.04, horizon + h * 0.2)
         };
-        terrain::mountains(
-            c,
-            p,
-            base,
-            Some(&body),
-            &style,
+        let style = MountainStyle {
+            rim: None,
+            snow_caps: m.snow || layout.chance(0.3),
             floor,
-            steps,
-            &mut rng.fork(12),
-        );
+        };
+        terrain::mountains(c, p, base, Some(&body), &style, steps, &mut rng.fork(12));
     }
     if m.city {
         city::skyline(c, p, horizon, false, steps, &mut rng.fork(13));
@@ -121,9 +113,17 @@ fn landscape(c: &mut Canvas, p: &Palette, steps: u32, rng: &Rng) {
         };
         // Mountains alone still get a few pines on their foothills.
         let trees = if m.forest {
-            Some((trees, if kind == Ground::Hills { 0.7 } else { 0.55 }))
+            Some(Trees {
+                kind: trees,
+                density: if kind == Ground::Hills { 0.7 } else { 0.55 },
+                nearest: 1.0,
+            })
         } else if m.mountains && !m.desert {
-            Some((TreeKind::Pine, 0.3))
+            Some(Trees {
+                kind: TreeKind::Pine,
+                density: 0.45,
+                nearest: 0.5,
+            })
         } else {
             None
         };
@@ -175,17 +175,9 @@ fn synthwave(c: &mut Canvas, p: &Palette, steps: u32, rng: &Rng) {
         let style = MountainStyle {
             rim: Some(p.accent2 * 0.8),
             snow_caps: false,
+            floor: horizon + 1.0,
         };
-        terrain::mountains(
-            c,
-            p,
-            horizon,
-            None,
-            &style,
-            horizon + 1.0,
-            steps.min(4),
-            &mut rng.fork(22),
-        );
+        terrain::mountains(c, p, horizon, None, &style, steps.min(4), &mut rng.fork(22));
     }
     if m.city {
         city::skyline(c, p, horizon, true, steps, &mut rng.fork(23));

@@ -1,6 +1,7 @@
 //! The sky: a three-stop gradient, a sun or moon with a soft glow, streaky clouds
-//! computed at quarter resolution (they are smooth, so upsampling is invisible)
-//! and stars at night.
+//! and stars at night. Gradient, glow and clouds are all smooth, so they are
+//! computed on a quarter-resolution grid and upsampled; only the disc and the
+//! stars are drawn at full resolution.
 
 use crate::canvas::Canvas;
 use crate::color::Rgb;
@@ -26,59 +27,51 @@ pub struct SkyStyle {
     pub stars: f32,
 }
 
-/// Low-resolution cloud density and lighting, sampled bilinearly.
+const CELL: usize = 4;
+
+/// Cloud density and lighting on the sky grid.
 struct Clouds {
     gw: usize,
     gh: usize,
-    cell: f32,
     density: Vec<f32>,
     light: Vec<f32>,
 }
 
 impl Clouds {
-    #[inline(always)]
-    fn sample(&self, x: f32, y: f32) -> (f32, f32) {
-        let gx = (x / self.cell).clamp(0.0, (self.gw - 2) as f32);
-        let gy = (y / self.cell).clamp(0.0, (self.gh - 2) as f32);
-        let (ix, iy) = (gx as usize, gy as usize);
-        let (fx, fy) = (gx - ix as f32, gy - iy as f32);
-        let i = iy * self.gw + ix;
-        let bil = |v: &[f32]| {
-            let a = v[i] + (v[i + 1] - v[i]) * fx;
-            let b = v[i + self.gw] + (v[i + self.gw + 1] - v[i + self.gw]) * fx;
-            a + (b - a) * fy
-        };
-        (bil(&self.density), bil(&self.light))
+    /// Nearest-cell density, for dimming stars behind clouds.
+    fn density_at(&self, x: f32, y: f32) -> f32 {
+        let gx = ((x / CELL as f32) as usize).min(self.gw - 1);
+        let gy = ((y / CELL as f32) as usize).min(self.gh - 1);
+        self.density[gy * self.gw + gx]
     }
 }
 
 fn cloud_field(
     c: &Canvas,
+    (gw, gh): (usize, usize),
     horizon: f32,
     amount: f32,
     body: Option<&Body>,
     steps: u32,
     rng: &mut Rng,
 ) -> Clouds {
-    let cell = 4.0;
-    let gw = c.w / 4 + 3;
-    let gh = (horizon / cell) as usize + 3;
+    let cell = CELL as f32;
     let unit = c.unit();
     let (ox, oy) = (rng.range(-500.0, 500.0), rng.range(-500.0, 500.0));
     let seed = rng.next_u32();
-    let octaves = (2 + steps).min(6);
+    let octaves = (2 + steps).min(5);
     let threshold = 0.32 - 0.45 * amount;
     let stretch = rng.range(2.5, 4.5);
     let mut density = vec![0.0; gw * gh];
     for gy in 0..gh {
-        let py = gy as f32 * cell;
+        let py = (gy as f32 + 0.5) * cell;
         // Clouds thin out toward the horizon and the zenith.
         let band = smoothstep(horizon * 1.02, horizon * 0.7, py) * (0.55 + 0.45 * (py / horizon));
         if band <= 0.0 {
             continue;
         }
         for gx in 0..gw {
-            let px = gx as f32 * cell;
+            let px = (gx as f32 + 0.5) * cell;
             let n = fbm2(
                 px / unit * 1.6 + ox,
                 py / unit * 1.6 * stretch + oy,
@@ -111,7 +104,6 @@ fn cloud_field(
     Clouds {
         gw,
         gh,
-        cell,
         density,
         light,
     }
@@ -138,8 +130,9 @@ pub fn paint(
     steps: u32,
     rng: &mut Rng,
 ) {
-    let clouds =
-        (style.clouds > 0.0).then(|| cloud_field(c, horizon, style.clouds, body, steps, rng));
+    let (gw, gh) = (c.w / CELL + 2, c.h / CELL + 2);
+    let clouds = (style.clouds > 0.0)
+        .then(|| cloud_field(c, (gw, gh), horizon, style.clouds, body, steps, rng));
     let (lit, shadow) = cloud_colors(p);
     let (glow_near, glow_far) = match p.time {
         TimeOfDay::Day => (0.30, 0.16),
@@ -151,53 +144,71 @@ pub fn paint(
         TimeOfDay::Sunset | TimeOfDay::Dawn => p.sun.lerp(p.sky_horizon, 0.5),
         _ => p.sun,
     };
-    let moon_seed = rng.next_u32();
-    let w = c.w;
-    for y in 0..c.h {
-        let fy = y as f32 + 0.5;
+    let mut low = vec![Rgb::BLACK; gw * gh];
+    for gy in 0..gh {
+        let fy = (gy as f32 + 0.5) * CELL as f32;
         let t = (fy / horizon).min(1.0);
         let row = if t < 0.62 {
             p.sky_top.lerp(p.sky_mid, smoothstep(0.0, 0.62, t))
         } else {
             p.sky_mid.lerp(p.sky_horizon, smoothstep(0.62, 1.0, t))
         };
-        let line = &mut c.px[y * w..(y + 1) * w];
-        for (x, out) in line.iter_mut().enumerate() {
-            let fx = x as f32 + 0.5;
+        for gx in 0..gw {
+            let i = gy * gw + gx;
+            let fx = (gx as f32 + 0.5) * CELL as f32;
             let mut col = row;
             if let Some(b) = body {
                 let (dx, dy) = (fx - b.x, fy - b.y);
                 let d2 = (dx * dx + dy * dy) / (b.r * b.r);
-                let g = glow_near / (1.0 + d2 * 0.5) + glow_far / (1.0 + d2 * 0.04);
-                col += glow_color * g;
-                if d2 < 1.3 {
-                    let d = d2.sqrt();
-                    let cover = ((1.0 - d) * b.r + 0.5).clamp(0.0, 1.0);
-                    if cover > 0.0 {
-                        let disc = body_color(p, b, dx, dy, d, moon_seed);
-                        let cover = if b.striped {
-                            cover * stripe(b, dy)
-                        } else {
-                            cover
-                        };
-                        col = col.lerp(disc, cover);
-                    }
-                }
+                col += glow_color * (glow_near / (1.0 + d2 * 0.5) + glow_far / (1.0 + d2 * 0.04));
             }
             if let Some(cl) = &clouds {
-                if fy < horizon * 1.02 {
-                    let (dens, light) = cl.sample(fx, fy);
-                    if dens > 0.003 {
-                        let cc = shadow.lerp(lit, light);
-                        col = col.lerp(cc, dens * 0.92);
-                    }
+                let dens = cl.density[i];
+                if dens > 0.003 {
+                    col = col.lerp(shadow.lerp(lit, cl.light[i]), dens * 0.92);
                 }
             }
-            *out = col;
+            low[i] = col;
         }
+    }
+    c.upsample_from(&low, gw, CELL);
+    if let Some(b) = body {
+        disc(c, p, b, clouds.as_ref(), rng.next_u32());
     }
     if style.stars > 0.0 {
         stars(c, horizon, body, style.stars, steps, clouds.as_ref(), rng);
+    }
+}
+
+/// The sun or moon itself, drawn over its bounding box only; clouds in front
+/// of it veil it again.
+fn disc(c: &mut Canvas, p: &Palette, b: &Body, clouds: Option<&Clouds>, seed: u32) {
+    let (lit, shadow) = cloud_colors(p);
+    let x0 = (b.x - b.r - 2.0).max(0.0) as usize;
+    let y0 = (b.y - b.r - 2.0).max(0.0) as usize;
+    let x1 = ((b.x + b.r + 2.0).max(0.0) as usize).min(c.w);
+    let y1 = ((b.y + b.r + 2.0).max(0.0) as usize).min(c.h);
+    for y in y0..y1 {
+        let dy = y as f32 + 0.5 - b.y;
+        for x in x0..x1 {
+            let dx = x as f32 + 0.5 - b.x;
+            let d = (dx * dx + dy * dy).sqrt() / b.r;
+            let mut cover = ((1.0 - d) * b.r + 0.5).clamp(0.0, 1.0);
+            if cover <= 0.0 {
+                continue;
+            }
+            if b.striped {
+                cover *= stripe(b, dy);
+            }
+            let mut col = body_color(p, b, dx, dy, d, seed);
+            if let Some(cl) = clouds {
+                let gx = ((x / CELL).min(cl.gw - 1), (y / CELL).min(cl.gh - 1));
+                let i = gx.1 * cl.gw + gx.0;
+                col = col.lerp(shadow.lerp(lit, cl.light[i]), cl.density[i] * 0.8);
+            }
+            let px = &mut c.px[y * c.w + x];
+            *px = px.lerp(col, cover);
+        }
     }
 }
 
@@ -255,7 +266,7 @@ fn stars(
         }
         let mut a = bright * smoothstep(horizon, horizon * 0.6, y);
         if let Some(cl) = clouds {
-            a *= 1.0 - cl.sample(x, y).0.min(1.0);
+            a *= 1.0 - cl.density_at(x, y).min(1.0);
         }
         if a < 0.02 {
             continue;

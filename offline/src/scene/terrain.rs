@@ -70,6 +70,9 @@ pub struct MountainStyle {
     /// A glowing line along each ridge (neon scenes).
     pub rim: Option<Rgb>,
     pub snow_caps: bool,
+    /// The lowest row the nearest range paints; what lies below is covered
+    /// by water or ground anyway.
+    pub floor: f32,
 }
 
 pub fn mountains(
@@ -78,14 +81,13 @@ pub fn mountains(
     horizon: f32,
     body: Option<&Body>,
     style: &MountainStyle,
-    floor: f32,
     steps: u32,
     rng: &mut Rng,
 ) {
     let h = c.h as f32;
-    let floor = floor.clamp(0.0, h);
+    let floor = style.floor.clamp(0.0, h);
     let unit = c.unit();
-    let layers = 2 + (steps + 1) / 2;
+    let layers = 2 + steps.div_ceil(2);
     let octaves = 3 + steps;
     let mist = if p.motifs.mist { 0.9 } else { 0.55 };
     let side = light_side(c, body);
@@ -148,6 +150,27 @@ pub fn mountains(
     }
 }
 
+/// One receding band of ground: its land edge, the edge including trees, and
+/// the parameters its shading reuses.
+struct Band {
+    edge: Edge,
+    land_top: Vec<f32>,
+    top: Vec<f32>,
+    amp: f32,
+    off: f32,
+    seed: u32,
+}
+
+/// Trees planted along the ground bands.
+#[derive(Clone, Copy)]
+pub struct Trees {
+    pub kind: TreeKind,
+    /// Share of each band that is grove rather than clearing, in [0, 1].
+    pub density: f32,
+    /// Only bands at most this near (0 far .. 1 nearest) get trees.
+    pub nearest: f32,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Ground {
     Hills,
@@ -163,7 +186,7 @@ pub fn ground(
     p: &Palette,
     horizon: f32,
     kind: Ground,
-    trees: Option<(TreeKind, f32)>,
+    trees: Option<Trees>,
     body: Option<&Body>,
     steps: u32,
     rng: &mut Rng,
@@ -171,7 +194,10 @@ pub fn ground(
     let h = c.h as f32;
     let unit = c.unit();
     let below = h - horizon;
-    let layers = 3 + steps / 3;
+    let layers = match kind {
+        Ground::Dunes => 3 + steps / 4,
+        _ => 3 + steps / 3,
+    };
     let side = light_side(c, body);
     let (lit_col, shade_col) = match kind {
         Ground::Snow => {
@@ -185,7 +211,7 @@ pub fn ground(
         }
         Ground::Dunes => (
             p.land.lerp(p.sun, 0.25) * 1.1,
-            p.land.lerp(p.sky_top, 0.45) * 0.6,
+            p.land.lerp(p.sky_top, 0.3) * 0.72,
         ),
         Ground::Hills => (p.land.lerp(p.haze, 0.3), p.land * 0.72),
     };
@@ -194,15 +220,21 @@ pub fn ground(
         (Ground::Snow, _) => Rgb::hex(0x14242a).lerp(p.land, 0.3),
         _ => p.land * 0.55,
     };
-    let bands: Vec<(Edge, Vec<f32>, Vec<f32>, f32, f32, u32)> = (0..layers)
+    let bands: Vec<Band> = (0..layers)
         .map(|i| {
             let t = (i + 1) as f32 / layers as f32;
             let seed = rng.next_u32();
             let off = rng.range(-1000.0, 1000.0);
             let base = horizon + below * (t.powf(1.5) * 0.78 - 0.02);
-            let amp = below * (0.05 + 0.12 * t);
-            let freq = (1.2 + 0.8 * t) * rng.range(0.8, 1.2) / (0.3 + t);
-            let octaves = 2 + steps / 3;
+            let (amp, freq, octaves) = match kind {
+                Ground::Dunes => (
+                    below * (0.07 + 0.16 * t),
+                    (0.7 + 0.5 * t) / (0.3 + t),
+                    2 + steps / 4,
+                ),
+                _ => (below * (0.05 + 0.12 * t), (1.2 + 0.8 * t) / (0.3 + t), 2),
+            };
+            let freq = freq * rng.range(0.8, 1.2);
             let smooth = match kind {
                 Ground::Dunes => 1,
                 _ => (unit * 0.02) as usize,
@@ -222,17 +254,36 @@ pub fn ground(
             let mut top = land_top.clone();
             // The nearest band of snow or sand stays open so the ground shows.
             let open_front = i + 1 == layers && kind != Ground::Hills;
-            if let (Some((k, density)), false) = (trees, open_front) {
+            if let (Some(tr), false) = (trees, open_front)
+                && t <= tr.nearest + 1e-3
+            {
                 let size = h * (0.05 + 0.22 * t.powf(1.4));
-                forest::plant(&mut top, &land_top, size, k, density, steps, unit, rng);
+                forest::plant(
+                    &mut top, &land_top, size, tr.kind, tr.density, steps, unit, rng,
+                );
             }
-            (edge, land_top, top, amp, off, seed)
+            Band {
+                edge,
+                land_top,
+                top,
+                amp,
+                off,
+                seed,
+            }
         })
         .collect();
-    for (i, (edge, land_top, top, amp, off, seed)) in bands.iter().enumerate() {
+    for (i, band) in bands.iter().enumerate() {
+        let Band {
+            edge,
+            land_top,
+            top,
+            amp,
+            off,
+            seed,
+        } = band;
         let (amp, off, seed) = (*amp, *off, *seed);
         let t = (i + 1) as f32 / layers as f32;
-        let bottom = bottoms(bands.get(i + 1).map(|b| b.2.as_slice()), c.w, h);
+        let bottom = bottoms(bands.get(i + 1).map(|b| b.top.as_slice()), c.w, h);
         let ripple: Vec<f32> = match kind {
             Ground::Dunes => (0..c.w)
                 .map(|x| grad1(x as f32 * 0.02 + off, seed) * 6.0)
@@ -254,8 +305,8 @@ pub fn ground(
             }
             let col = match kind {
                 Ground::Dunes => {
-                    let face = edge.slope_at(x, ground_depth * 1.2 * side) * side;
-                    let lit = smoothstep(-0.02, 0.04, face);
+                    let face = edge.slope_at(x, ground_depth * 0.5 * side) * side;
+                    let lit = smoothstep(-0.04, 0.12, face);
                     let mut col = shade_col.lerp(lit_col, lit);
                     let r = ((fy + ripple[x]) * ripple_freq).fract();
                     col = col * (0.97 + 0.06 * (r - 0.5).abs());
@@ -270,8 +321,10 @@ pub fn ground(
                 Ground::Hills => {
                     let face = edge.slope_at(x, ground_depth * 0.8 * side) * side;
                     let lit = smoothstep(-0.15, 0.15, face);
-                    let col = shade_col.lerp(lit_col, 0.3 + 0.6 * lit);
-                    col * (1.0 - (ground_depth / below).min(1.0) * 0.3)
+                    let col = shade_col.lerp(lit_col, 0.3 + 0.6 * lit) * (1.0 - 0.2 * t);
+                    // Fog pools in the valley at the foot of each band.
+                    let fog = smoothstep(0.0, below * 0.22, ground_depth) * mist * (1.0 - 0.6 * t);
+                    col.lerp(haze, fog)
                 }
             };
             col.lerp(haze, far * far * 0.55)

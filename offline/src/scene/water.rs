@@ -57,8 +57,10 @@ pub fn water(
         let kx = 2.2 / persp / scale.max(0.25) * 0.12;
         let phase = (grad1(y as f32 * 0.35 / persp.sqrt(), seed) * 400.0 + row as f32 * 13.0)
             .rem_euclid(TABLE as f32);
-        let amp_y = (1.0 + 26.0 * d) * scale * calm;
-        let amp_x = (0.5 + 5.0 * d) * scale * calm;
+        let amp_y = (3.0 + 26.0 * d) * scale * calm;
+        // Rows shift sideways independently, which breaks mirrored discs and
+        // peaks into the horizontal slivers real water makes of them.
+        let amp_x = (4.0 + 9.0 * d) * scale * calm;
         let reflect = 0.88 - 0.38 * d;
         let mirror = 2.0 * horizon - y as f32 - 1.0;
         for (x, out) in line.iter_mut().enumerate() {
@@ -67,15 +69,18 @@ pub fn water(
             let wv2 = table[(i * 3 + 111) & (TABLE - 1)];
             let sy = (mirror + wv * amp_y).clamp(0.0, (hz - 1) as f32) as usize;
             let sx = (x as f32 + wv2 * amp_x).clamp(0.0, (w - 1) as f32) as usize;
-            let src = above[sy * w + sx];
+            // Clamping the mirrored light keeps a blazing sun from surviving as
+            // a solid disc; the wave value then cuts it into bright and dark bands.
+            let s = above[sy * w + sx];
+            let src = Rgb::new(s.r.min(1.0), s.g.min(1.0), s.b.min(1.0)) * (0.8 + 0.3 * wv2);
             let mut col = deep.lerp(src, reflect);
             col += sheen * ((wv - 0.55).max(0.0) * 0.25 * (1.0 - d));
             *out = col;
         }
-        if let Some(b) = body {
-            if b.y < horizon + b.r {
-                glitter(line, b, p, y, d, scale, glitter_seed);
-            }
+        if let Some(b) = body
+            && b.y < horizon + b.r
+        {
+            glitter(line, b, p, y, d, scale, glitter_seed);
         }
     }
 }
