@@ -21,7 +21,7 @@ use anyhow::Context;
 use axum::{Router, extract::DefaultBodyLimit};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
-use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+use tower_http::{CompressionLevel, compression::CompressionLayer, trace::TraceLayer};
 
 use crate::{
     config::Config,
@@ -107,7 +107,11 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", routes::api_router().with_state(state))
         .merge(web)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(CompressionLayer::new().gzip(true))
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .quality(CompressionLevel::Fastest),
+        )
         .layer(TraceLayer::new_for_http())
 }
 

@@ -1,0 +1,55 @@
+# PromptCanvas Pro — the commands the README promises.
+#   make run    build the web app and the server, then serve http://127.0.0.1:8080
+#   make test   install what is missing, then every check and test there is
+#   make bench  the performance figures reported in the README
+
+CARGO  ?= cargo
+BIN    := target/release/promptcanvas
+NPM_CI := npm ci --no-audit --no-fund --loglevel=error
+
+.PHONY: run build test lint rust-test openapi-check web-deps web-build web-test e2e browser bench
+
+run: web-build build
+	$(BIN) serve
+
+build:
+	$(CARGO) build --release --locked -p promptcanvas
+
+test: lint rust-test openapi-check web-test e2e
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+# Release profile: the same build the browser tests and the bench use, so it is compiled once.
+rust-test:
+	$(CARGO) test --workspace --release --locked
+
+# The web app's API types are generated from this file; it must match the server.
+openapi-check: build
+	$(BIN) openapi | diff -u web/openapi.json - || \
+		(echo "web/openapi.json is stale: run '$(BIN) openapi > web/openapi.json' and 'npm run typegen' in web/"; exit 1)
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && $(NPM_CI)
+
+web-deps: web/node_modules/.package-lock.json
+
+web-build: web-deps
+	cd web && npm run build
+
+web-test: web-deps
+	cd web && npm run lint && npm run typecheck && npm run format:check && npm test
+	cd web && npm run build && npm run check:budget
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+e2e: build web-build browser
+	cd web && PROMPTCANVAS_BIN="$(abspath $(BIN))" npm run e2e
+
+bench: build
+	@command -v wrk >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	$(CARGO) bench --locked -p promptcanvas --bench figures

@@ -1,0 +1,330 @@
+//! `make bench`: the performance figures the README reports.
+//!
+//! Timings are medians over repeated runs on this machine, printed as a table;
+//! the gallery figure comes from `wrk` driving the real server over loopback.
+
+use std::{
+    path::Path,
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use bytes::Bytes;
+use promptcanvas::{
+    Application,
+    auth::local::{new_session_token, token_hash},
+    config::Config,
+    imaging,
+    metadata::{ImageRecord, MetadataStore, NewSession, User},
+    storage::ImageKeys,
+};
+use promptcanvas_offline::{RenderRequest, render_jpeg};
+use time::OffsetDateTime;
+
+const PROMPT: &str = "sunset over the ocean with mountains, oil painting";
+
+fn main() -> anyhow::Result<()> {
+    let mut rows = Vec::new();
+    rows.push((
+        "offline engine, 1024×1024 JPEG (ms, median, 1 core)",
+        engine_ms(),
+        "≤ 60",
+    ));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    rows.push((
+        "pipeline per 1024×1024 JPEG: validate + thumbnail + placeholder + store + record (ms, median)",
+        runtime.block_on(pipeline_ms())?,
+        "≤ 5",
+    ));
+    let (rps, p99) = runtime.block_on(gallery_load())?;
+    rows.push((
+        "gallery page, 24 of 1,000 images, signed in (requests/s)",
+        rps,
+        "≥ 20,000",
+    ));
+    rows.push(("gallery page p99 latency (ms)", p99, "≤ 5"));
+    if let Some(ms) = startup_ms()? {
+        rows.push((
+            "process start to first answer (ms, median of 10)",
+            ms,
+            "tens of ms",
+        ));
+    }
+    println!("\n| figure | measured | target |\n|---|---:|---:|");
+    for (name, value, target) in rows {
+        println!("| {name} | {value:.2} | {target} |");
+    }
+    Ok(())
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+fn engine_ms() -> f64 {
+    let request = |seed| RenderRequest {
+        prompt: PROMPT,
+        seed,
+        width: 1024,
+        height: 1024,
+        steps: 4,
+    };
+    for seed in 0..3 {
+        render_jpeg(&request(seed));
+    }
+    median(
+        (0..21)
+            .map(|seed| {
+                let started = Instant::now();
+                std::hint::black_box(render_jpeg(&request(seed)));
+                started.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect(),
+    )
+}
+
+async fn pipeline_ms() -> anyhow::Result<f64> {
+    let data = tempfile::tempdir()?;
+    let app = Application::build(Config::for_data_dir(data.path())).await?;
+    let state = app.state().clone();
+    let user = create_user(state.metadata.as_ref()).await?;
+    let jpeg = Bytes::from(render_jpeg(&RenderRequest {
+        prompt: PROMPT,
+        seed: 1,
+        width: 1024,
+        height: 1024,
+        steps: 4,
+    }));
+    let mut samples = Vec::new();
+    for round in 0..60 {
+        let started = Instant::now();
+        let bytes = jpeg.clone();
+        let processed =
+            tokio::task::spawn_blocking(move || imaging::process(bytes, 1 << 24)).await??;
+        let id = ulid::Ulid::new().to_string();
+        let keys = ImageKeys::new(&user.id, &id, processed.format.extension());
+        state
+            .media
+            .put(&keys.original, processed.original.clone())
+            .await?;
+        state
+            .media
+            .put(&keys.thumbnail, processed.thumbnail.clone())
+            .await?;
+        let record = record(&user, id, keys, &processed);
+        state.metadata.insert_images(&[record]).await?;
+        if round >= 10 {
+            samples.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    Ok(median(samples))
+}
+
+async fn create_user(metadata: &dyn MetadataStore) -> anyhow::Result<User> {
+    let user = User {
+        id: ulid::Ulid::new().to_string(),
+        email: "bench@example.com".into(),
+        display_name: None,
+        created_at: OffsetDateTime::now_utc(),
+    };
+    metadata.create_user(&user, Some("unused")).await?;
+    Ok(user)
+}
+
+fn record(
+    user: &User,
+    id: String,
+    keys: ImageKeys,
+    processed: &imaging::ProcessedImage,
+) -> ImageRecord {
+    ImageRecord {
+        id,
+        user_id: user.id.clone(),
+        generation_id: ulid::Ulid::new().to_string(),
+        prompt: PROMPT.into(),
+        negative_prompt: None,
+        model: "offline-preview".into(),
+        provider: "offline".into(),
+        width: processed.width,
+        height: processed.height,
+        steps: 4,
+        seed: 1,
+        style: "none".into(),
+        created_at: OffsetDateTime::now_utc(),
+        favorite: false,
+        content_type: processed.format.content_type().into(),
+        bytes: processed.original.len() as u64,
+        object_key: keys.original,
+        thumbnail_key: keys.thumbnail,
+        thumbnail_width: processed.thumbnail_width,
+        thumbnail_height: processed.thumbnail_height,
+        placeholder: processed.placeholder.clone(),
+        inference_ms: Some(20),
+        upstream_id: None,
+    }
+}
+
+/// Seeds 1,000 records, then lets `wrk` ask for the newest page for 10 s.
+async fn gallery_load() -> anyhow::Result<(f64, f64)> {
+    let data = tempfile::tempdir()?;
+    let mut config = Config::for_data_dir(data.path());
+    config.log_filter = "error".into();
+    let app = Application::build(config).await?;
+    let state = app.state().clone();
+    let user = create_user(state.metadata.as_ref()).await?;
+    let processed = imaging::process(
+        Bytes::from(render_jpeg(&RenderRequest {
+            prompt: PROMPT,
+            seed: 1,
+            width: 512,
+            height: 512,
+            steps: 1,
+        })),
+        1 << 24,
+    )?;
+    for _ in 0..40 {
+        let batch: Vec<ImageRecord> = (0..25)
+            .map(|_| {
+                let id = ulid::Ulid::new().to_string();
+                let keys = ImageKeys::new(&user.id, &id, "jpg");
+                record(&user, id, keys, &processed)
+            })
+            .collect();
+        state.metadata.insert_images(&batch).await?;
+    }
+    let (token, hash) = new_session_token();
+    debug_assert_eq!(hash, token_hash(&token));
+    state
+        .metadata
+        .create_session(&NewSession {
+            token_hash: hash,
+            user_id: user.id.clone(),
+            expires_at: OffsetDateTime::now_utc() + time::Duration::hours(1),
+        })
+        .await?;
+    let url = format!("http://127.0.0.1:{}/api/images?limit=24", app.port());
+    let server = tokio::spawn(app.run_until(std::future::pending()));
+    let cookie = format!("Cookie: pc_session={token}");
+    // Warm up, then measure.
+    run_wrk(&url, &cookie, 2)?;
+    let output = run_wrk(&url, &cookie, 10)?;
+    server.abort();
+    let rps = wrk_figure(&output, "Requests/sec:").unwrap_or(0.0);
+    let p99 = output
+        .lines()
+        .find(|line| line.trim_start().starts_with("99%"))
+        .and_then(|line| line.split_whitespace().nth(1))
+        .map(parse_wrk_duration_ms)
+        .unwrap_or(f64::NAN);
+    let non_2xx = wrk_figure(&output, "Non-2xx or 3xx responses:").unwrap_or(0.0);
+    anyhow::ensure!(
+        non_2xx == 0.0,
+        "gallery answered {non_2xx} errors under load:\n{output}"
+    );
+    Ok((rps, p99))
+}
+
+fn run_wrk(url: &str, cookie: &str, seconds: u32) -> anyhow::Result<String> {
+    let output = Command::new("wrk")
+        .args([
+            "-t1",
+            "-c32",
+            &format!("-d{seconds}s"),
+            "--latency",
+            "-H",
+            cookie,
+            url,
+        ])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|error| anyhow::anyhow!("running wrk (make bench installs it): {error}"))?;
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn wrk_figure(output: &str, label: &str) -> Option<f64> {
+    output
+        .lines()
+        .find_map(|line| line.trim().strip_prefix(label))
+        .and_then(|rest| rest.trim().parse().ok())
+}
+
+fn parse_wrk_duration_ms(text: &str) -> f64 {
+    let (number, factor) = if let Some(us) = text.strip_suffix("us") {
+        (us, 0.001)
+    } else if let Some(ms) = text.strip_suffix("ms") {
+        (ms, 1.0)
+    } else if let Some(s) = text.strip_suffix('s') {
+        (s, 1000.0)
+    } else {
+        (text, f64::NAN)
+    };
+    number
+        .parse::<f64>()
+        .map(|value| value * factor)
+        .unwrap_or(f64::NAN)
+}
+
+/// Starts the release binary against an existing data folder and times the
+/// first answer to `/api/health`: the cost a restart or a cold start pays.
+fn startup_ms() -> anyhow::Result<Option<f64>> {
+    let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/promptcanvas");
+    if !binary.exists() {
+        eprintln!("skipping start-up figure: build {} first", binary.display());
+        return Ok(None);
+    }
+    let data = tempfile::tempdir()?;
+    let client = health_probe::answers;
+    let mut samples = Vec::new();
+    for round in 0..11 {
+        let port = free_port()?;
+        let started = Instant::now();
+        let mut child = Command::new(&binary)
+            .arg("serve")
+            .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+            .env("DATA_DIR", data.path())
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !client(port) {
+            anyhow::ensure!(Instant::now() < deadline, "server did not start");
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        child.kill()?;
+        child.wait()?;
+        // The first start creates the database; later ones are what a restart costs.
+        if round > 0 {
+            samples.push(elapsed);
+        }
+    }
+    Ok(Some(median(samples)))
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+mod health_probe {
+    use std::io::{Read, Write};
+
+    /// A minimal blocking health probe, so timing needs no HTTP client start-up.
+    pub fn answers(port: u16) -> bool {
+        let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+            return false;
+        };
+        let request = "GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        if stream.write_all(request.as_bytes()).is_err() {
+            return false;
+        }
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).is_ok() && answer.starts_with("HTTP/1.1 200")
+    }
+}

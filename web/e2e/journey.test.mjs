@@ -1,0 +1,303 @@
+// The whole product, as a person uses it, against the real server binary.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { axeViolations, launchBrowser, screenshotPath, startServer } from './helpers.mjs';
+
+const PASSWORD = 'correct horse battery staple';
+const PROMPT = 'a lighthouse at dusk, oil painting';
+const stamp = Date.now().toString(36);
+const alice = `alice-${stamp}@example.com`;
+const bob = `bob-${stamp}@example.com`;
+
+let server;
+let chrome;
+let page;
+const ids = { favourite: '', other: '' };
+
+/** Full-page screenshot from the top, so the sticky header sits where it belongs. */
+async function snap(name, fullPage = true) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(250); // let hover/press transitions settle
+  await page.screenshot({ path: screenshotPath(name), fullPage });
+}
+
+async function expectAccessible(name) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(
+    violations,
+    [],
+    `axe found serious/critical issues on ${name}:\n${violations.join('\n')}`,
+  );
+}
+
+async function waitForPath(path) {
+  await page.waitForURL((url) => url.pathname === path, { timeout: 15_000 });
+}
+
+async function imagesLoaded(selector, count) {
+  await page.waitForFunction(
+    ({ selector, count }) => {
+      const imgs = [...document.querySelectorAll(selector)];
+      return imgs.length === count && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    },
+    { selector, count },
+    { timeout: 30_000 },
+  );
+}
+
+async function signUp(email) {
+  await page.goto(`${server.baseURL}/sign-up`);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await waitForPath('/generate');
+}
+
+async function signOut() {
+  await page.getByRole('button', { name: /account menu/i }).click();
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+  await waitForPath('/');
+  await page.getByRole('banner').getByRole('link', { name: 'Get started' }).waitFor();
+}
+
+describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
+  before(async () => {
+    server = await startServer();
+    chrome = await launchBrowser();
+    const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+  });
+
+  after(async () => {
+    await chrome?.close();
+    await server?.stop();
+  });
+
+  test('home page explains the product and is accessible', async () => {
+    await page.goto(server.baseURL);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Describe it/);
+    await snap('home.png');
+    await expectAccessible('Home');
+  });
+
+  test('a protected page sends a visitor to sign-in', async () => {
+    await page.goto(`${server.baseURL}/generate`);
+    await waitForPath('/sign-in');
+    assert.equal(new URL(page.url()).searchParams.get('next'), '/generate');
+    await expectAccessible('Sign in');
+  });
+
+  test('sign-up validates inline, then creates the account', async () => {
+    await page.goto(`${server.baseURL}/sign-up`);
+    await page.getByLabel('Email', { exact: true }).fill('not-an-email');
+    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Use at least 8 characters.').waitFor();
+    await snap('sign-up.png', false);
+    await expectAccessible('Sign up (with errors)');
+    await signUp(alice);
+  });
+
+  test('generates two images and shows them with the engine badge', async () => {
+    await page.getByLabel('Prompt', { exact: true }).fill(PROMPT);
+    await page.getByRole('radio', { name: '2 images' }).check({ force: true });
+    await expectAccessible('Generate');
+    await page.getByRole('button', { name: 'Generate 2 images' }).click();
+    await imagesLoaded('[data-testid="result-image"] img', 2);
+    const badges = await page
+      .locator('[data-testid="result-image"]')
+      .getByText(/Offline preview engine|FLUX/)
+      .count();
+    assert.equal(badges, 2);
+    await snap('generate.png');
+    await expectAccessible('Generate (with results)');
+  });
+
+  test('both images appear in the gallery without a reload', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Gallery' })
+      .click();
+    await waitForPath('/gallery');
+    await imagesLoaded('[data-testid="gallery-item"] img', 2);
+    const hrefs = await page
+      .getByTestId('gallery-item')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    [ids.favourite, ids.other] = hrefs.map((h) => h.split('/').pop());
+    assert.ok(ids.favourite && ids.other && ids.favourite !== ids.other);
+    const alt = await page.getByTestId('gallery-item').first().locator('img').getAttribute('alt');
+    assert.equal(alt, PROMPT);
+    await snap('gallery.png');
+    await expectAccessible('Gallery');
+  });
+
+  test('favourites one image', async () => {
+    const card = page.locator('li', { has: page.locator(`a[href="/gallery/${ids.favourite}"]`) });
+    const heart = card.getByRole('button', { name: 'Favourite' });
+    assert.equal(await heart.getAttribute('aria-pressed'), 'false');
+    await heart.click();
+    await card.locator('button[aria-pressed="true"]').waitFor();
+  });
+
+  test('search finds it, and favourites-only narrows to it', async () => {
+    await page.getByLabel('Search your images by prompt').fill('lighthouse');
+    await page.waitForURL((url) => url.searchParams.get('q') === 'lighthouse');
+    await imagesLoaded('[data-testid="gallery-item"] img', 2);
+    await page.getByRole('button', { name: 'Favourites only' }).click();
+    await page.waitForURL((url) => url.searchParams.get('favorites') === '1');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="gallery-item"]').length === 1,
+    );
+    assert.equal(
+      await page.getByTestId('gallery-item').getAttribute('href'),
+      `/gallery/${ids.favourite}?q=lighthouse&favorites=1`,
+    );
+
+    await page.getByLabel('Search your images by prompt').fill('zebra crossing');
+    await page.getByText('No images match').waitFor();
+    await expectAccessible('Gallery (no match)');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await imagesLoaded('[data-testid="gallery-item"] img', 2);
+  });
+
+  test('the detail view deep-links, shows every setting, traps focus and closes on Esc', async () => {
+    await page.goto(`${server.baseURL}/gallery/${ids.favourite}`);
+    const dialog = page.getByRole('dialog', { name: 'Image details' });
+    await dialog.waitFor();
+    await imagesLoaded('[role="dialog"] img', 1);
+    assert.equal(await dialog.getByTestId('detail-prompt').innerText(), PROMPT);
+    for (const label of ['Model', 'Size', 'Steps', 'Seed', 'Created']) {
+      await dialog.getByText(label, { exact: true }).waitFor();
+    }
+    await snap('gallery-detail.png', false);
+    await expectAccessible('Image detail');
+    for (let i = 0; i < 12; i++) await page.keyboard.press('Tab');
+    assert.ok(
+      await page.evaluate(() =>
+        document.querySelector('[role="dialog"]').contains(document.activeElement),
+      ),
+    );
+    await page.keyboard.press('Escape');
+    await waitForPath('/gallery');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  test('"use these settings" refills the Generate form', async () => {
+    await page.getByTestId('gallery-item').first().click();
+    await page.getByRole('link', { name: 'Use these settings' }).click();
+    await waitForPath('/generate');
+    assert.equal(await page.getByLabel('Prompt', { exact: true }).inputValue(), PROMPT);
+    assert.match(await page.getByLabel('Seed', { exact: true }).inputValue(), /^\d+$/);
+  });
+
+  test('deletes the other image after confirmation', async () => {
+    await page.goto(`${server.baseURL}/gallery/${ids.other}`);
+    const dialog = page.getByRole('dialog', { name: 'Image details' });
+    await dialog.getByRole('button', { name: 'Delete image' }).click();
+    await dialog.getByRole('button', { name: 'Yes, delete' }).click();
+    await waitForPath('/gallery');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="gallery-item"]').length === 1,
+    );
+    assert.equal(
+      await page.getByTestId('gallery-item').getAttribute('href'),
+      `/gallery/${ids.favourite}`,
+    );
+    const status = await page.evaluate(
+      async (id) => (await fetch(`/api/images/${id}`)).status,
+      ids.other,
+    );
+    assert.equal(status, 404);
+  });
+
+  test('profile shows usage against the quota', async () => {
+    await page.goto(`${server.baseURL}/profile`);
+    await page.getByRole('progressbar', { name: 'Monthly quota used' }).waitFor();
+    await page.getByText(alice).first().waitFor();
+    await snap('profile.png');
+    await expectAccessible('Profile');
+  });
+
+  test('signing out protects the gallery again', async () => {
+    await signOut();
+    await page.goto(`${server.baseURL}/gallery`);
+    await waitForPath('/sign-in');
+    assert.equal(new URL(page.url()).searchParams.get('next'), '/gallery');
+  });
+
+  test("a second user cannot see the first user's images", async () => {
+    await signUp(bob);
+    await page.goto(`${server.baseURL}/gallery`);
+    await page.getByText('Your gallery is empty').waitFor();
+    await expectAccessible('Gallery (empty)');
+    await page.goto(`${server.baseURL}/gallery/${ids.favourite}`);
+    await page.getByText('This image doesn’t exist').waitFor();
+    const status = await page.evaluate(
+      async (id) => (await fetch(`/api/images/${id}`)).status,
+      ids.favourite,
+    );
+    assert.equal(status, 404);
+    await page.keyboard.press('Escape');
+    await signOut();
+  });
+
+  test('signing in returns the person to where they were going', async () => {
+    await page.goto(`${server.baseURL}/gallery`);
+    await waitForPath('/sign-in');
+    await page.getByLabel('Email', { exact: true }).fill(alice);
+    await page.getByLabel('Password', { exact: true }).fill('wrong password!');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await waitForPath('/gallery');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="gallery-item"]').length === 1,
+    );
+  });
+
+  test('dark mode follows the system and stays accessible', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(`${server.baseURL}/generate`);
+    await page.getByLabel('Prompt', { exact: true }).fill('aurora over a frozen lake');
+    await page
+      .getByRole('button', { name: /^Generate/ })
+      .first()
+      .click();
+    await imagesLoaded('[data-testid="result-image"] img', 1);
+    await snap('generate-dark.png');
+    await expectAccessible('Generate (dark)');
+    await page.goto(`${server.baseURL}/gallery`);
+    await imagesLoaded('[data-testid="gallery-item"] img', 2);
+    await snap('gallery-dark.png');
+    await expectAccessible('Gallery (dark)');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  test('unknown routes get a friendly page', async () => {
+    await page.goto(`${server.baseURL}/no/such/page`);
+    await page.getByText('This page wandered off the canvas').waitFor();
+    await expectAccessible('Not found');
+  });
+
+  test('the layout works at 375 px with a mobile menu', async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(server.baseURL);
+    await page.getByRole('button', { name: 'Open menu' }).click();
+    const nav = page.getByRole('navigation', { name: 'Mobile' });
+    await nav.getByRole('link', { name: 'Gallery' }).click();
+    await waitForPath('/gallery');
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the viewport`);
+    await imagesLoaded('[data-testid="gallery-item"] img', 2);
+    await snap('gallery-mobile.png');
+    await page.goto(server.baseURL);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await snap('home-mobile.png');
+    await expectAccessible('Home (mobile)');
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * Every type the web app exchanges with the server, in one place.
+ *
+ * The wire types are aliases of `schema.ts`, which `npm run typegen` generates
+ * from the server's OpenAPI document (web/openapi.json, the same document the
+ * server serves at GET /api/openapi.json), so the contract is never written
+ * twice. Only client-side narrowings and helpers are declared here.
+ */
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+
+export type Config = Schemas['Config'];
+export type ModelConfig = Schemas['ModelSpec'];
+export type AspectRatio = Schemas['AspectRatio'];
+export type StyleOption = Schemas['Style'];
+export type DimensionRange = Schemas['SizeRange'];
+export type StepsRange = Schemas['StepRange'];
+export type Health = Schemas['Health'];
+
+export type User = Schemas['UserView'];
+export type Usage = Schemas['UsageView'];
+export type Me = Schemas['Me'];
+export type SignUpRequest = Schemas['SignupRequest'];
+export type LoginRequest = Schemas['LoginRequest'];
+export type UserResponse = Schemas['UserEnvelope'];
+
+export type GenerationRequest = Schemas['GenerationRequest'];
+export type Generation = Schemas['GenerationView'];
+export type GenerationResponse = Schemas['GenerationEnvelope'];
+
+export type Image = Schemas['ImageView'];
+export type ImagePage = Schemas['ImagePageView'];
+export type ImageUpdate = Schemas['ImageUpdate'];
+
+export type FieldError = Schemas['FieldError'];
+/** RFC 9457 problem details, as every error response carries. */
+export type Problem = Schemas['Problem'];
+
+/** `config.auth.mode`: the server documents it as a string; these are its values. */
+export type AuthMode = 'local' | 'clerk';
+
+/** `provider` values the UI knows how to label; others are shown as sent. */
+export type ProviderId = 'offline' | 'together' | (string & {});
+
+/** Stable `code` values from API.md (plus client-side ones for network trouble). */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'email_taken'
+  | 'not_found'
+  | 'rate_limited'
+  | 'quota_exceeded'
+  | 'upstream_error'
+  | 'upstream_unavailable'
+  | 'upstream_timeout'
+  | 'idempotency_conflict'
+  | 'payload_too_large'
+  | 'local_auth_disabled'
+  | (string & {});
+
+/** Query parameters of GET /api/images (besides the cursor). */
+export interface ImageListParams {
+  q?: string;
+  favorite?: boolean;
+  limit?: number;
+}

@@ -1,0 +1,42 @@
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { AuthCard } from '../components/auth/AuthForm';
+import { SignInForm } from '../components/auth/SignInForm';
+import { useAuth } from '../auth/AuthContext';
+import { ClerkNotice } from '../auth/ClerkNotice';
+import { safeNext } from '../utils/safeNext';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
+
+export default function SignInPage() {
+  useDocumentTitle('Sign in');
+  const auth = useAuth();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const next = safeNext(params.get('next'));
+  const carry = params.get('next') ? `?next=${encodeURIComponent(next)}` : '';
+
+  if (auth.status === 'signed-in') return <Navigate to={next} replace />;
+
+  return (
+    <AuthCard
+      title="Welcome back"
+      subtitle="Sign in to generate images and open your gallery."
+      footer={
+        <>
+          New to PromptCanvas?{' '}
+          <Link
+            to={`/sign-up${carry}`}
+            className="font-medium text-brand-600 hover:underline dark:text-brand-400"
+          >
+            Create an account
+          </Link>
+        </>
+      }
+    >
+      {auth.mode === 'clerk' ? (
+        <ClerkNotice />
+      ) : (
+        <SignInForm onSuccess={() => navigate(next, { replace: true })} />
+      )}
+    </AuthCard>
+  );
+}

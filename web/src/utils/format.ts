@@ -1,0 +1,42 @@
+import type { ProviderId, User } from '../api/types';
+
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes <= 0) return '0 B';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  const exp = Math.min(Math.floor(Math.log(bytes) / Math.log(1024)), units.length - 1);
+  const value = bytes / 1024 ** exp;
+  return `${value >= 10 || exp === 0 ? Math.round(value) : value.toFixed(1)} ${units[exp]}`;
+}
+
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleDateString(undefined, { dateStyle: 'long' });
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms == null) return '—';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function formatNumber(n: number): string {
+  return n.toLocaleString();
+}
+
+export function initials(user: Pick<User, 'display_name' | 'email'>): string {
+  const source = user.display_name?.trim() || user.email;
+  return source.slice(0, 1).toUpperCase();
+}
+
+/** Badge text for the engine that made an image. */
+export function engineLabel(provider: ProviderId): string {
+  if (provider === 'offline') return 'Offline preview engine';
+  if (provider === 'together') return 'FLUX';
+  return provider;
+}
