@@ -114,10 +114,10 @@ pub fn router(state: AppState) -> Router {
 /// The signing key kept in the data folder, made on first start. Only the
 /// owner may read it.
 fn load_or_create_signing_key(path: &Path) -> anyhow::Result<Vec<u8>> {
-    if let Ok(existing) = std::fs::read(path) {
-        if existing.len() >= 32 {
-            return Ok(existing);
-        }
+    if let Ok(existing) = std::fs::read(path)
+        && existing.len() >= 32
+    {
+        return Ok(existing);
     }
     let key = rand::random::<[u8; 32]>().to_vec();
     let mut options = std::fs::OpenOptions::new();

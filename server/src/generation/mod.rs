@@ -35,7 +35,7 @@ pub struct SizeRange {
 
 impl SizeRange {
     pub fn accepts(&self, value: u32) -> bool {
-        (self.min..=self.max).contains(&value) && value % self.multiple_of == 0
+        (self.min..=self.max).contains(&value) && value.is_multiple_of(self.multiple_of)
     }
 }
 
