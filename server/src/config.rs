@@ -9,6 +9,8 @@ use std::{net::SocketAddr, path::PathBuf};
 use clap::Args;
 use secrecy::SecretString;
 
+use crate::generation::together::DEFAULT_BASE_URL;
+
 /// Settings shared by every way of running the server.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -58,6 +60,39 @@ pub struct Config {
     #[arg(long, env = "MAX_IMAGE_PIXELS", default_value_t = 4096 * 4096)]
     pub max_image_pixels: u64,
 
+    /// Together AI API key. When set, Together generates the images (its first
+    /// model is the default); without it the offline preview engine is used.
+    #[arg(long, env = "TOGETHER_AI_API_KEY", hide_env_values = true, value_parser = parse_api_key)]
+    pub together_api_key: Option<SecretString>,
+
+    /// Where Together's API lives; any OpenAI-compatible images endpoint works.
+    /// `/v1/images/generations` is appended.
+    #[arg(long, env = "TOGETHER_API_BASE_URL", default_value = DEFAULT_BASE_URL)]
+    pub together_base_url: String,
+
+    /// Optional JSON file listing the Together models offered (the first is the default):
+    /// `[{"id", "label", "steps": {"min","max","default"}, "width": {"min","max","multiple_of"},
+    /// "height": {…}, "max_images", "negative_prompt"}]`. Default: FLUX.1-schnell.
+    #[arg(long, env = "TOGETHER_MODELS")]
+    pub together_models: Option<PathBuf>,
+
+    /// Longest a Together generation may take, retries and image downloads included, in seconds.
+    #[arg(long, env = "TOGETHER_TIMEOUT_SECS", default_value_t = 25)]
+    pub together_timeout_secs: u64,
+
+    /// First retry delay for Together, in milliseconds; each later retry waits about twice as long.
+    #[arg(long, env = "TOGETHER_RETRY_BASE_MS", default_value_t = 500)]
+    pub together_retry_base_ms: u64,
+
+    /// Extra hosts Together image URLs may be downloaded from, comma separated
+    /// (`cdn.example.com` or `*.example.com`; https only). The base URL's host is always allowed.
+    #[arg(long, env = "TOGETHER_IMAGE_HOSTS", value_delimiter = ',')]
+    pub together_image_hosts: Vec<String>,
+
+    /// Largest image accepted from Together, in bytes (inline or downloaded).
+    #[arg(long, env = "TOGETHER_MAX_IMAGE_BYTES", default_value_t = 20 * 1024 * 1024)]
+    pub together_max_image_bytes: usize,
+
     /// Log filter, e.g. `info` or `promptcanvas=debug,tower_http=info`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log_filter: String,
@@ -71,6 +106,14 @@ pub struct Config {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+fn parse_api_key(value: &str) -> Result<SecretString, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err("must not be empty".into());
+    }
+    Ok(SecretString::from(value.to_owned()))
 }
 
 fn parse_secret(value: &str) -> Result<SecretString, String> {
@@ -95,6 +138,13 @@ impl Config {
             generations_per_minute: 10,
             monthly_generation_quota: 500,
             max_image_pixels: 4096 * 4096,
+            together_api_key: None,
+            together_base_url: DEFAULT_BASE_URL.into(),
+            together_models: None,
+            together_timeout_secs: 25,
+            together_retry_base_ms: 500,
+            together_image_hosts: Vec::new(),
+            together_max_image_bytes: 20 * 1024 * 1024,
             log_filter: "warn".into(),
             log_format: LogFormat::Text,
         }

@@ -25,7 +25,7 @@ use tower_http::{CompressionLevel, compression::CompressionLayer, trace::TraceLa
 
 use crate::{
     config::Config,
-    generation::OfflineProvider,
+    generation::{ImageProvider, OfflineProvider, TogetherProvider, TogetherSettings, together},
     metadata::SqliteStore,
     state::AppState,
     storage::{MediaStore, UrlSigner},
@@ -92,12 +92,52 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let signer = UrlSigner::new(signing_key, Duration::from_secs(config.media_url_ttl_secs));
     let media = MediaStore::local(&config.data_dir.join("images"), signer)?;
     let metadata = SqliteStore::open(&config.data_dir.join("promptcanvas.db"))?;
+    let provider = build_provider(&config)?;
     Ok(AppState {
         config: Arc::new(config),
         metadata: Arc::new(metadata),
         media,
-        provider: Arc::new(OfflineProvider::new()),
+        provider,
     })
+}
+
+/// Together when its key is set, the offline engine otherwise.
+fn build_provider(config: &Config) -> anyhow::Result<Arc<dyn ImageProvider>> {
+    let Some(api_key) = &config.together_api_key else {
+        return Ok(Arc::new(OfflineProvider::new()));
+    };
+    let base_url = reqwest::Url::parse(&config.together_base_url)
+        .context("TOGETHER_API_BASE_URL is not a valid URL")?;
+    let mut settings = TogetherSettings::new(api_key.clone(), base_url);
+    if let Some(path) = &config.together_models {
+        let json = std::fs::read(path)
+            .with_context(|| format!("reading TOGETHER_MODELS file {}", path.display()))?;
+        settings.models = together::load_models(&json)
+            .with_context(|| format!("TOGETHER_MODELS file {}", path.display()))?;
+    }
+    settings.timeout = Duration::from_secs(config.together_timeout_secs);
+    settings.base_backoff = Duration::from_millis(config.together_retry_base_ms);
+    settings.image_hosts = config.together_image_hosts.clone();
+    settings.max_image_bytes = config.together_max_image_bytes;
+    if settings.base_url.scheme() == "http" && !is_loopback(&settings.base_url) {
+        tracing::warn!("TOGETHER_API_BASE_URL uses plain http: the API key travels unencrypted");
+    }
+    let provider = TogetherProvider::new(settings)?;
+    tracing::info!(
+        models = provider.models().len(),
+        "generating images with Together"
+    );
+    Ok(Arc::new(provider))
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The whole HTTP surface: the API under `/api`, the web app everywhere else.
@@ -118,10 +158,10 @@ pub fn router(state: AppState) -> Router {
 /// The signing key kept in the data folder, made on first start. Only the
 /// owner may read it.
 fn load_or_create_signing_key(path: &Path) -> anyhow::Result<Vec<u8>> {
-    if let Ok(existing) = std::fs::read(path) {
-        if existing.len() >= 32 {
-            return Ok(existing);
-        }
+    if let Ok(existing) = std::fs::read(path)
+        && existing.len() >= 32
+    {
+        return Ok(existing);
     }
     let key = rand::random::<[u8; 32]>().to_vec();
     let mut options = std::fs::OpenOptions::new();

@@ -6,19 +6,22 @@
 
 pub mod offline;
 pub mod plan;
+pub mod together;
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use offline::OfflineProvider;
 pub use plan::{GenerationPlan, GenerationRequest};
+pub use together::{TogetherProvider, TogetherSettings};
 
 /// An inclusive range with the value used when a request leaves it out.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
 pub struct StepRange {
     pub min: u32,
     pub max: u32,
@@ -26,7 +29,8 @@ pub struct StepRange {
 }
 
 /// The sizes a model accepts along one side.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
 pub struct SizeRange {
     pub min: u32,
     pub max: u32,
@@ -35,7 +39,7 @@ pub struct SizeRange {
 
 impl SizeRange {
     pub fn accepts(&self, value: u32) -> bool {
-        (self.min..=self.max).contains(&value) && value % self.multiple_of == 0
+        (self.min..=self.max).contains(&value) && value.is_multiple_of(self.multiple_of)
     }
 }
 

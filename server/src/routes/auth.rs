@@ -115,13 +115,15 @@ pub async fn signup(
     if !(8..=128).contains(&password_chars) {
         errors.push(FieldError::new("password", "must be 8 to 128 characters"));
     }
-    if let Some(name) = &display_name {
-        if name.chars().count() > DISPLAY_NAME_MAX_CHARS || name.chars().any(char::is_control) {
-            errors.push(FieldError::new(
-                "display_name",
-                format!("must be at most {DISPLAY_NAME_MAX_CHARS} characters, without control characters"),
-            ));
-        }
+    if let Some(name) = &display_name
+        && (name.chars().count() > DISPLAY_NAME_MAX_CHARS || name.chars().any(char::is_control))
+    {
+        errors.push(FieldError::new(
+            "display_name",
+            format!(
+                "must be at most {DISPLAY_NAME_MAX_CHARS} characters, without control characters"
+            ),
+        ));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));

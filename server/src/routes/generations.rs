@@ -342,7 +342,12 @@ fn image_records(
     let mut next = ulid::Ulid::new();
     for _ in 0..delivered.len() {
         ids.push(next);
-        next = next.increment().unwrap_or_else(ulid::Ulid::new);
+        // On overflow (never in practice) start afresh: `Ulid::default()`, which
+        // clippy suggests, would be the nil id.
+        next = match next.increment() {
+            Some(id) => id,
+            None => ulid::Ulid::new(),
+        };
     }
     ids.reverse();
     delivered

@@ -138,14 +138,14 @@ async fn deleting_an_image_removes_its_files() {
         "not_found",
     )
     .await;
+    let me = app.get_json(&user, "/api/me").await;
     let record = app
         .state
         .metadata
-        .get_image(&image["id"].as_str().unwrap().to_owned(), id)
+        .get_image(me["user"]["id"].as_str().unwrap(), id)
         .await
         .unwrap();
     assert!(record.is_none());
-    let me = app.get_json(&user, "/api/me").await;
     assert_eq!(me["usage"]["images"], 0);
     assert_eq!(me["usage"]["storage_bytes"], 0);
     // Deleting again is a clean 404, not an error.

@@ -1,9 +1,11 @@
 //! Integration tests: the real application on a free port, driven over HTTP.
 
 mod accounts;
+mod fake_together;
 mod gallery;
 mod generations;
 mod helpers;
 mod journey;
 mod media;
 mod service;
+mod together;
