@@ -7,22 +7,32 @@ CARGO  ?= cargo
 BIN    := target/release/promptcanvas
 NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 
-.PHONY: run build test lint rust-test openapi-check web-deps web-build web-test e2e browser bench
+# libjpeg-turbo (thumbnails) is built from source by the turbojpeg crate: it needs cmake and nasm.
+BUILD_TOOLS := cmake nasm
+
+.PHONY: build-tools run build test lint rust-test openapi-check web-deps web-build web-test e2e browser bench
 
 run: web-build build
 	$(BIN) serve
 
-build:
+build-tools:
+	@for tool in $(BUILD_TOOLS); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: build-tools
 	$(CARGO) build --release --locked -p promptcanvas
 
 test: lint rust-test openapi-check web-test e2e
 
-lint:
+lint: build-tools
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 # Release profile: the same build the browser tests and the bench use, so it is compiled once.
-rust-test:
+rust-test: build-tools
 	$(CARGO) test --workspace --release --locked
 
 # The web app's API types are generated from this file; it must match the server.
@@ -49,7 +59,7 @@ browser:
 e2e: build web-build browser
 	cd web && PROMPTCANVAS_BIN="$(abspath $(BIN))" npm run e2e
 
-bench: build
+bench: build build-tools
 	@command -v wrk >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(CARGO) bench --locked -p promptcanvas --bench figures

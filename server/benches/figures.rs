@@ -21,6 +21,9 @@ use promptcanvas::{
 use promptcanvas_offline::{RenderRequest, render_jpeg};
 use time::OffsetDateTime;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const PROMPT: &str = "sunset over the ocean with mountains, oil painting";
 
 fn main() -> anyhow::Result<()> {
@@ -232,7 +235,7 @@ fn run_wrk(url: &str, cookie: &str, seconds: u32) -> anyhow::Result<String> {
     let output = Command::new("wrk")
         .args([
             "-t1",
-            "-c32",
+            "-c16",
             &format!("-d{seconds}s"),
             "--latency",
             "-H",

@@ -84,21 +84,23 @@ impl MediaStore {
 /// Signs media URLs and opaque tokens with one server key (HMAC-SHA256).
 #[derive(Clone)]
 pub struct UrlSigner {
-    key: SecretSlice<u8>,
+    /// HMAC state with the key already absorbed; cloning it skips rehashing the key.
+    keyed: HmacSha256,
     ttl: Duration,
 }
 
 impl UrlSigner {
     pub fn new(key: Vec<u8>, ttl: Duration) -> Self {
+        let key = SecretSlice::from(key);
         Self {
-            key: SecretSlice::from(key),
+            keyed: HmacSha256::new_from_slice(key.expose_secret())
+                .expect("HMAC accepts keys of any length"),
             ttl,
         }
     }
 
     fn mac(&self, domain: &str, message: &[u8]) -> HmacSha256 {
-        let mut mac = HmacSha256::new_from_slice(self.key.expose_secret())
-            .expect("HMAC accepts keys of any length");
+        let mut mac = self.keyed.clone();
         // The domain keeps a signature made for one purpose useless for another.
         mac.update(domain.as_bytes());
         mac.update(&[0]);
@@ -118,18 +120,56 @@ impl UrlSigner {
         given.len() == 16 && bool::from(expected[..16].ct_eq(&given))
     }
 
-    /// A URL path for `key` valid until a whole-hour boundary at least `ttl`
-    /// from now. Rounding keeps URLs stable for an hour, so browsers can cache.
-    pub fn media_path(&self, key: &str, now_unix: i64) -> String {
+    /// Signs access to one image's files until a whole-hour boundary at least
+    /// `ttl` from now. Rounding keeps URLs stable for an hour, so browsers can
+    /// cache. The signature covers the image's key stem, so one HMAC serves the
+    /// original and its thumbnail alike (whoever may see one may see both).
+    pub fn sign_media(&self, key: &str, now_unix: i64) -> SignedMedia {
         let ttl = self.ttl.as_secs() as i64;
         let expires = (now_unix + ttl).div_euclid(3600) * 3600 + 3600;
-        let signature = self.sign("media", format!("{key}\n{expires}").as_bytes());
-        format!("/api/media/{key}?exp={expires}&sig={signature}")
+        let signature = self.sign("media", format!("{}\n{expires}", key_stem(key)).as_bytes());
+        SignedMedia { expires, signature }
+    }
+
+    pub fn media_path(&self, key: &str, now_unix: i64) -> String {
+        self.sign_media(key, now_unix).path(key)
     }
 
     pub fn verify_media(&self, key: &str, expires: i64, signature: &str, now_unix: i64) -> bool {
         expires > now_unix
-            && self.verify("media", format!("{key}\n{expires}").as_bytes(), signature)
+            && self.verify(
+                "media",
+                format!("{}\n{expires}", key_stem(key)).as_bytes(),
+                signature,
+            )
+    }
+}
+
+/// A media signature and its expiry, valid for every file of one image.
+#[derive(Debug, Clone)]
+pub struct SignedMedia {
+    expires: i64,
+    signature: String,
+}
+
+impl SignedMedia {
+    /// The URL path of `key`, which must be a file of the image that was signed.
+    pub fn path(&self, key: &str) -> String {
+        format!(
+            "/api/media/{key}?exp={}&sig={}",
+            self.expires, self.signature
+        )
+    }
+}
+
+/// `users/u/i.thumb.jpg` and `users/u/i.png` both belong to `users/u/i`.
+fn key_stem(key: &str) -> &str {
+    if let Some(stem) = key.strip_suffix(".thumb.jpg") {
+        return stem;
+    }
+    match key.rfind(['.', '/']) {
+        Some(dot) if key[dot..].starts_with('.') => &key[..dot],
+        _ => key,
     }
 }
 
@@ -152,6 +192,17 @@ mod tests {
         assert!(!signer().verify_media("users/u/i.jpg", exp, sig, exp));
         assert!(!signer().verify_media("users/u/j.jpg", exp, sig, 1_000_000));
         assert!(!signer().verify_media("users/u/i.jpg", exp + 1, sig, 1_000_000));
+    }
+
+    #[test]
+    fn one_signature_opens_an_images_original_and_thumbnail_only() {
+        let signed = signer().sign_media("users/u/i.jpg", 1_000_000);
+        let thumbnail = signed.path("users/u/i.thumb.jpg");
+        let sig = thumbnail.split("sig=").nth(1).unwrap();
+        assert!(signer().verify_media("users/u/i.thumb.jpg", signed.expires, sig, 1_000_000));
+        assert!(signer().verify_media("users/u/i.jpg", signed.expires, sig, 1_000_000));
+        assert!(!signer().verify_media("users/u/i2.thumb.jpg", signed.expires, sig, 1_000_000));
+        assert!(!signer().verify_media("users/u/i.thumb.jpg.x", signed.expires, sig, 1_000_000));
     }
 
     #[test]

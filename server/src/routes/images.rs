@@ -68,7 +68,10 @@ pub struct ImageView {
 
 impl ImageView {
     pub fn new(record: &ImageRecord, state: &AppState, now_unix: i64) -> Self {
-        let signer = state.media.signer();
+        let signed = state
+            .media
+            .signer()
+            .sign_media(&record.object_key, now_unix);
         let base = state.config.public_base_url.as_deref().unwrap_or("");
         let base = base.trim_end_matches('/');
         Self {
@@ -87,11 +90,8 @@ impl ImageView {
             favorite: record.favorite,
             content_type: record.content_type.clone(),
             bytes: record.bytes,
-            url: format!("{base}{}", signer.media_path(&record.object_key, now_unix)),
-            thumbnail_url: format!(
-                "{base}{}",
-                signer.media_path(&record.thumbnail_key, now_unix)
-            ),
+            url: format!("{base}{}", signed.path(&record.object_key)),
+            thumbnail_url: format!("{base}{}", signed.path(&record.thumbnail_key)),
             thumbnail_width: record.thumbnail_width,
             thumbnail_height: record.thumbnail_height,
             placeholder: record.placeholder.clone(),
