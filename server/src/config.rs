@@ -56,6 +56,21 @@ pub struct Config {
     #[arg(long, env = "MONTHLY_GENERATION_QUOTA", default_value_t = 500)]
     pub monthly_generation_quota: u32,
 
+    /// Sign-in and sign-up attempts per minute, counted per client IP and per email
+    /// address separately. A window lasts one minute, so nobody is locked out for longer.
+    #[arg(long, env = "RATE_LIMIT_AUTH_PER_MINUTE", default_value_t = 10)]
+    pub auth_attempts_per_minute: u32,
+
+    /// Browser origins (scheme://host[:port]) of a front end served elsewhere that may
+    /// call the API with credentials, comma-separated. Same-origin needs nothing.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
+
+    /// How many reverse proxies in front of the server append to X-Forwarded-For.
+    /// 0 (the default) ignores the header and uses the connection's address.
+    #[arg(long, env = "TRUSTED_PROXY_HOPS", default_value_t = 0)]
+    pub trusted_proxy_hops: usize,
+
     /// Largest image (width × height) accepted from a provider before decoding.
     #[arg(long, env = "MAX_IMAGE_PIXELS", default_value_t = 4096 * 4096)]
     pub max_image_pixels: u64,
@@ -138,6 +153,9 @@ impl Config {
             generations_per_minute: 10,
             monthly_generation_quota: 500,
             max_image_pixels: 4096 * 4096,
+            auth_attempts_per_minute: 10,
+            cors_allowed_origins: Vec::new(),
+            trusted_proxy_hops: 0,
             together_api_key: None,
             together_base_url: DEFAULT_BASE_URL.into(),
             together_models: None,

@@ -12,16 +12,25 @@ pub mod imaging;
 pub mod metadata;
 pub mod openapi;
 pub mod routes;
+pub mod security;
 pub mod state;
 pub mod storage;
 
 use std::{future::Future, io::Write, path::Path, sync::Arc, time::Duration};
 
 use anyhow::Context;
+use axum::http::HeaderName;
 use axum::{Router, extract::DefaultBodyLimit};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
-use tower_http::{CompressionLevel, compression::CompressionLayer, trace::TraceLayer};
+use tower_http::{
+    CompressionLevel,
+    compression::CompressionLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 use crate::{
     config::Config,
@@ -48,7 +57,7 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", state.config.bind_addr))?;
         Ok(Self {
-            router: router(state.clone()),
+            router: router(state.clone())?,
             listener,
             state,
         })
@@ -141,9 +150,11 @@ fn is_loopback(url: &reqwest::Url) -> bool {
 }
 
 /// The whole HTTP surface: the API under `/api`, the web app everywhere else.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState) -> anyhow::Result<Router> {
     let web = routes::web::router(&state.config.web_dist_dir);
-    Router::new()
+    let https = state.config.served_over_https();
+    let cors = security::cors(&state.config)?;
+    let router = Router::new()
         .nest("/api", routes::api_router().with_state(state))
         .merge(web)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -152,7 +163,27 @@ pub fn router(state: AppState) -> Router {
                 .gzip(true)
                 .quality(CompressionLevel::Fastest),
         )
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(move |request, next| {
+            security::security_headers(https, request, next)
+        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                let request_id = request
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+            }),
+        )
+        // Outermost: every request gets an id (kept if a trusted proxy sent one),
+        // echoed back so a user's report can be matched to the log lines.
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
+    Ok(match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    })
 }
 
 /// The signing key kept in the data folder, made on first start. Only the

@@ -1,5 +1,7 @@
 //! Local accounts: sign up, sign in, sign out, and who am I.
 
+use std::net::IpAddr;
+
 use axum::{
     Json, Router,
     extract::State,
@@ -18,8 +20,9 @@ use crate::{
         local::{self, SESSION_COOKIE},
     },
     error::{ApiError, ApiResult, FieldError},
-    metadata::{NewSession, User},
+    metadata::{Admission, NewSession, User},
     routes::{json::ApiJson, no_content},
+    security::ClientIp,
     state::AppState,
 };
 
@@ -98,8 +101,10 @@ pub struct LoginRequest {
         (status = 422, description = "`invalid_request`", body = crate::error::Problem)))]
 pub async fn signup(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(request): ApiJson<SignupRequest>,
 ) -> ApiResult<Response> {
+    guard_auth_attempts(&state, ip, &request.email).await?;
     let email = request.email.trim().to_owned();
     let display_name = request
         .display_name
@@ -148,11 +153,14 @@ pub async fn signup(
 #[utoipa::path(post, path = "/api/auth/login", tag = "accounts", request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = UserEnvelope),
-        (status = 401, description = "`invalid_credentials`", body = crate::error::Problem)))]
+        (status = 401, description = "`invalid_credentials`", body = crate::error::Problem),
+        (status = 429, description = "`rate_limited`: too many attempts", body = crate::error::Problem)))]
 pub async fn login(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
+    guard_auth_attempts(&state, ip, &request.email).await?;
     let credentials = state.metadata.credentials_by_email(&request.email).await?;
     let stored_hash = credentials
         .as_ref()
@@ -164,6 +172,31 @@ pub async fn login(
         .expect("a verified password belongs to a user")
         .user;
     signed_in(&state, &user, StatusCode::OK).await
+}
+
+/// Caps password guessing and sign-up floods, per client IP and per email
+/// address. Windows last a minute, so an attacker can slow a victim's sign-in
+/// for at most that long, never lock them out.
+async fn guard_auth_attempts(state: &AppState, ip: Option<IpAddr>, email: &str) -> ApiResult<()> {
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let window = now - now.rem_euclid(60);
+    let limit = state.config.auth_attempts_per_minute;
+    let mut keys = vec![format!("auth-email:{}", email.trim().to_lowercase())];
+    if let Some(ip) = ip {
+        keys.push(format!("auth-ip:{ip}"));
+    }
+    for key in keys {
+        if let Admission::Refused { retry_after_secs } = state
+            .metadata
+            .hit_rate_limit(&key, window, 60, limit, now)
+            .await?
+        {
+            return Err(ApiError::RateLimited {
+                retry_after: std::time::Duration::from_secs(retry_after_secs),
+            });
+        }
+    }
+    Ok(())
 }
 
 async fn signed_in(state: &AppState, user: &User, status: StatusCode) -> ApiResult<Response> {

@@ -1,11 +1,10 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, small};
+use crate::helpers::{TestApp, User, assert_problem, small};
 
-async fn field_error(app: &TestApp, body: Value, field: &str) {
-    let user = app.signed_in_user().await;
-    let response = app.generate(&user, body).await;
+async fn field_error(app: &TestApp, user: &User, body: Value, field: &str) {
+    let response = app.generate(user, body).await;
     let problem = assert_problem(
         response,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -24,33 +23,53 @@ async fn field_error(app: &TestApp, body: Value, field: &str) {
 #[tokio::test]
 async fn every_out_of_range_setting_is_refused_before_any_work() {
     let app = TestApp::spawn().await;
-    field_error(&app, json!({"prompt": "   "}), "prompt").await;
-    field_error(&app, json!({"prompt": "x".repeat(2001)}), "prompt").await;
-    field_error(&app, json!({"prompt": "x", "width": 1000}), "width").await;
-    field_error(&app, json!({"prompt": "x", "height": 2048}), "height").await;
-    field_error(&app, json!({"prompt": "x", "width": -16}), "width").await;
-    field_error(&app, json!({"prompt": "x", "n": 0}), "n").await;
-    field_error(&app, json!({"prompt": "x", "n": 5}), "n").await;
-    field_error(&app, json!({"prompt": "x", "steps": 0}), "steps").await;
-    field_error(&app, json!({"prompt": "x", "steps": 9}), "steps").await;
-    field_error(&app, json!({"prompt": "x", "seed": -1}), "seed").await;
+    let user = app.signed_in_user().await;
+    field_error(&app, &user, json!({"prompt": "   "}), "prompt").await;
+    field_error(&app, &user, json!({"prompt": "x".repeat(2001)}), "prompt").await;
+    field_error(&app, &user, json!({"prompt": "x", "width": 1000}), "width").await;
     field_error(
         &app,
+        &user,
+        json!({"prompt": "x", "height": 2048}),
+        "height",
+    )
+    .await;
+    field_error(&app, &user, json!({"prompt": "x", "width": -16}), "width").await;
+    field_error(&app, &user, json!({"prompt": "x", "n": 0}), "n").await;
+    field_error(&app, &user, json!({"prompt": "x", "n": 5}), "n").await;
+    field_error(&app, &user, json!({"prompt": "x", "steps": 0}), "steps").await;
+    field_error(&app, &user, json!({"prompt": "x", "steps": 9}), "steps").await;
+    field_error(&app, &user, json!({"prompt": "x", "seed": -1}), "seed").await;
+    field_error(
+        &app,
+        &user,
         json!({"prompt": "x", "seed": 4_294_967_296u64}),
         "seed",
     )
     .await;
-    field_error(&app, json!({"prompt": "x", "model": "dall-e"}), "model").await;
-    field_error(&app, json!({"prompt": "x", "style": "unknown"}), "style").await;
     field_error(
         &app,
+        &user,
+        json!({"prompt": "x", "model": "dall-e"}),
+        "model",
+    )
+    .await;
+    field_error(
+        &app,
+        &user,
+        json!({"prompt": "x", "style": "unknown"}),
+        "style",
+    )
+    .await;
+    field_error(
+        &app,
+        &user,
         json!({"prompt": "x", "negative_prompt": "blurry"}),
         "negative_prompt",
     )
     .await;
 
     // Nothing was generated or counted for any of them.
-    let user = app.signed_in_user().await;
     let me = app.get_json(&user, "/api/me").await;
     assert_eq!(me["usage"]["generations_this_month"], 0);
 }

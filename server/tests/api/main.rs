@@ -7,5 +7,6 @@ mod generations;
 mod helpers;
 mod journey;
 mod media;
+mod protection;
 mod service;
 mod together;

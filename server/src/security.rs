@@ -1,0 +1,158 @@
+//! Rules every answer follows to be safe to expose: security headers, CORS for
+//! known origins only, and who the client is (for per-IP limits).
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::{
+    extract::{ConnectInfo, FromRequestParts, Request},
+    http::{HeaderName, HeaderValue, Method, header, request::Parts},
+    middleware::Next,
+    response::Response,
+};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::{config::Config, state::AppState};
+
+/// The web app loads only its own scripts, styles, images and API; nothing may frame it.
+const WEB_APP_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/// API answers are data, never documents to render.
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Adds the security headers; `https` turns on HSTS.
+pub async fn security_headers(https: bool, request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let csp = if is_api { API_CSP } else { WEB_APP_CSP };
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(csp),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+/// CORS for the configured origins, matched exactly (so `null`, look-alike
+/// suffixes and prefixes never match); `None` when no origin is configured.
+pub fn cors(config: &Config) -> anyhow::Result<Option<CorsLayer>> {
+    let origins = config
+        .cors_allowed_origins
+        .iter()
+        .map(|origin| origin.trim().trim_end_matches('/'))
+        .filter(|origin| !origin.is_empty())
+        .map(|origin| {
+            anyhow::ensure!(
+                origin != "*" && origin != "null" && origin.contains("://"),
+                "CORS_ALLOWED_ORIGINS holds {origin:?}: list exact origins like https://app.example.com"
+            );
+            Ok(HeaderValue::from_str(origin)?)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    if origins.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_credentials(true)
+            .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::AUTHORIZATION,
+                HeaderName::from_static("idempotency-key"),
+            ])
+            .expose_headers([
+                header::RETRY_AFTER,
+                HeaderName::from_static("idempotent-replayed"),
+            ])
+            .max_age(std::time::Duration::from_secs(600)),
+    ))
+}
+
+/// The client's address: the connection's, or — behind `trusted_proxy_hops`
+/// proxies that each append to X-Forwarded-For — the entry the outermost
+/// trusted proxy saw. Entries further left are client-controlled and ignored.
+pub fn client_ip(parts: &Parts, trusted_proxy_hops: usize) -> Option<IpAddr> {
+    let socket = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    if trusted_proxy_hops == 0 {
+        return socket;
+    }
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect();
+    forwarded
+        .len()
+        .checked_sub(trusted_proxy_hops)
+        .and_then(|index| forwarded.get(index))
+        .and_then(|entry| entry.parse().ok())
+        .or(socket)
+}
+
+/// The caller's address as [`client_ip`] decides it, for per-IP limits.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_ip(parts, state.config.trusted_proxy_hops)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::Request;
+
+    use super::*;
+
+    fn parts(forwarded: &str) -> Parts {
+        let mut request = Request::builder()
+            .header("x-forwarded-for", forwarded)
+            .body(())
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 9], 443))));
+        request.into_parts().0
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_trusted_proxies() {
+        let spoofed = parts("6.6.6.6, 203.0.113.7");
+        assert_eq!(client_ip(&spoofed, 0), Some("10.0.0.9".parse().unwrap()));
+        assert_eq!(client_ip(&spoofed, 1), Some("203.0.113.7".parse().unwrap()));
+        assert_eq!(client_ip(&spoofed, 2), Some("6.6.6.6".parse().unwrap()));
+        assert_eq!(
+            client_ip(&parts("garbage"), 1),
+            Some("10.0.0.9".parse().unwrap())
+        );
+    }
+}
