@@ -5,6 +5,7 @@ mod fake_together;
 mod gallery;
 mod generations;
 mod helpers;
+mod hostile;
 mod journey;
 mod media;
 mod protection;
