@@ -108,13 +108,13 @@ proptest! {
     fn any_request_body_is_either_refused_or_planned_within_the_models_limits(body in request_body()) {
         let provider = OfflineProvider::new();
         let model = &provider.models()[0];
-        if let Ok(request) = serde_json::from_value::<GenerationRequest>(body) {
-            if let Ok(plan) = plan(&request, provider.models(), 2000, || 7) {
-                prop_assert!(model.width.accepts(plan.width) && model.height.accepts(plan.height));
-                prop_assert!((model.steps.min..=model.steps.max).contains(&plan.steps));
-                prop_assert!(!plan.seeds.is_empty() && plan.seeds.len() as u32 <= model.max_images);
-                prop_assert!(!plan.prompt.is_empty() && plan.prompt.chars().count() <= 2000);
-            }
+        if let Ok(request) = serde_json::from_value::<GenerationRequest>(body)
+            && let Ok(plan) = plan(&request, provider.models(), 2000, || 7)
+        {
+            prop_assert!(model.width.accepts(plan.width) && model.height.accepts(plan.height));
+            prop_assert!((model.steps.min..=model.steps.max).contains(&plan.steps));
+            prop_assert!(!plan.seeds.is_empty() && plan.seeds.len() as u32 <= model.max_images);
+            prop_assert!(!plan.prompt.is_empty() && plan.prompt.chars().count() <= 2000);
         }
     }
 
