@@ -61,6 +61,16 @@ pub struct Config {
     #[arg(long, env = "RATE_LIMIT_AUTH_PER_MINUTE", default_value_t = 10)]
     pub auth_attempts_per_minute: u32,
 
+    /// Requests per second one client IP may make to the API, on average (0 = no limit).
+    /// Kept in memory per instance: a cheap first line against floods.
+    #[arg(long, env = "RATE_LIMIT_REQUESTS_PER_SECOND", default_value_t = 50)]
+    pub requests_per_second: u32,
+
+    /// Requests one client IP may make at once before the per-second rate applies
+    /// (a gallery page loads dozens of thumbnails together).
+    #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = 200)]
+    pub request_burst: u32,
+
     /// Browser origins (scheme://host[:port]) of a front end served elsewhere that may
     /// call the API with credentials, comma-separated. Same-origin needs nothing.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
@@ -154,6 +164,8 @@ impl Config {
             monthly_generation_quota: 500,
             max_image_pixels: 4096 * 4096,
             auth_attempts_per_minute: 10,
+            requests_per_second: 50,
+            request_burst: 200,
             cors_allowed_origins: Vec::new(),
             trusted_proxy_hops: 0,
             together_api_key: None,

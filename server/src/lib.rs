@@ -9,6 +9,7 @@ pub mod cursor;
 pub mod error;
 pub mod generation;
 pub mod imaging;
+pub mod limiter;
 pub mod metadata;
 pub mod openapi;
 pub mod routes;
@@ -103,6 +104,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let metadata = SqliteStore::open(&config.data_dir.join("promptcanvas.db"))?;
     let provider = build_provider(&config)?;
     Ok(AppState {
+        ip_limiter: limiter::IpLimiter::new(config.requests_per_second, config.request_burst),
         config: Arc::new(config),
         metadata: Arc::new(metadata),
         media,
@@ -155,7 +157,15 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     let https = state.config.served_over_https();
     let cors = security::cors(&state.config)?;
     let router = Router::new()
-        .nest("/api", routes::api_router().with_state(state))
+        .nest(
+            "/api",
+            routes::api_router()
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    limiter::limit_by_ip,
+                ))
+                .with_state(state),
+        )
         .merge(web)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(

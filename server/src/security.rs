@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::{
     extract::{ConnectInfo, FromRequestParts, Request},
-    http::{HeaderName, HeaderValue, Method, header, request::Parts},
+    http::{Extensions, HeaderMap, HeaderName, HeaderValue, Method, header, request::Parts},
     middleware::Next,
     response::Response,
 };
@@ -88,16 +88,18 @@ pub fn cors(config: &Config) -> anyhow::Result<Option<CorsLayer>> {
 /// The client's address: the connection's, or — behind `trusted_proxy_hops`
 /// proxies that each append to X-Forwarded-For — the entry the outermost
 /// trusted proxy saw. Entries further left are client-controlled and ignored.
-pub fn client_ip(parts: &Parts, trusted_proxy_hops: usize) -> Option<IpAddr> {
-    let socket = parts
-        .extensions
+pub fn client_ip(
+    headers: &HeaderMap,
+    extensions: &Extensions,
+    trusted_proxy_hops: usize,
+) -> Option<IpAddr> {
+    let socket = extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
     if trusted_proxy_hops == 0 {
         return socket;
     }
-    let forwarded: Vec<&str> = parts
-        .headers
+    let forwarded: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|value| value.to_str().ok())
@@ -123,7 +125,11 @@ impl FromRequestParts<AppState> for ClientIp {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(Self(client_ip(parts, state.config.trusted_proxy_hops)))
+        Ok(Self(client_ip(
+            &parts.headers,
+            &parts.extensions,
+            state.config.trusted_proxy_hops,
+        )))
     }
 }
 
@@ -146,13 +152,11 @@ mod tests {
 
     #[test]
     fn forwarded_addresses_count_only_behind_trusted_proxies() {
+        let ip = |parts: &Parts, hops| client_ip(&parts.headers, &parts.extensions, hops);
         let spoofed = parts("6.6.6.6, 203.0.113.7");
-        assert_eq!(client_ip(&spoofed, 0), Some("10.0.0.9".parse().unwrap()));
-        assert_eq!(client_ip(&spoofed, 1), Some("203.0.113.7".parse().unwrap()));
-        assert_eq!(client_ip(&spoofed, 2), Some("6.6.6.6".parse().unwrap()));
-        assert_eq!(
-            client_ip(&parts("garbage"), 1),
-            Some("10.0.0.9".parse().unwrap())
-        );
+        assert_eq!(ip(&spoofed, 0), Some("10.0.0.9".parse().unwrap()));
+        assert_eq!(ip(&spoofed, 1), Some("203.0.113.7".parse().unwrap()));
+        assert_eq!(ip(&spoofed, 2), Some("6.6.6.6".parse().unwrap()));
+        assert_eq!(ip(&parts("garbage"), 1), Some("10.0.0.9".parse().unwrap()));
     }
 }

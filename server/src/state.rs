@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use crate::{
-    config::Config, generation::ImageProvider, metadata::MetadataStore, storage::MediaStore,
+    config::Config, generation::ImageProvider, limiter::IpLimiter, metadata::MetadataStore,
+    storage::MediaStore,
 };
 
 #[derive(Clone)]
@@ -12,4 +13,6 @@ pub struct AppState {
     pub metadata: Arc<dyn MetadataStore>,
     pub media: MediaStore,
     pub provider: Arc<dyn ImageProvider>,
+    /// `None` when per-IP limiting is off.
+    pub ip_limiter: Option<IpLimiter>,
 }

@@ -197,3 +197,27 @@ async fn without_configured_origins_no_cors_headers_are_sent() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn one_address_flooding_the_api_is_refused_with_a_retry_time() {
+    let app = TestApp::spawn_with(|config| {
+        config.requests_per_second = 1;
+        config.request_burst = 3;
+        config.trusted_proxy_hops = 1;
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let health = |ip: &'static str| {
+        client
+            .get(app.url("/api/health"))
+            .header("x-forwarded-for", ip)
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(health("192.0.2.10").await.unwrap().status(), StatusCode::OK);
+    }
+    let refused = health("192.0.2.10").await.unwrap();
+    assert_eq!(refused.headers()["retry-after"], "1");
+    assert_problem(refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    assert_eq!(health("192.0.2.11").await.unwrap().status(), StatusCode::OK);
+}
