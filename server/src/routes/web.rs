@@ -27,7 +27,11 @@ pub fn router(dist: &Path) -> Router {
     let files = ServeDir::new(dist)
         .precompressed_gzip()
         .fallback(ServeFile::new(index));
+    // A missing hashed asset must be a 404: answering with index.html would let
+    // a browser cache a page as a script for a year.
+    let assets = ServeDir::new(dist.join("assets")).precompressed_gzip();
     Router::new()
+        .nest_service("/assets", assets)
         .fallback_service(files)
         .layer(middleware::from_fn(cache_rules))
 }
