@@ -14,10 +14,13 @@ use promptcanvas::{
     Application,
     auth::local::{new_session_token, token_hash},
     config::Config,
-    generation::together,
+    generation::{
+        GenerationPlan, GenerationRequest, ImageProvider, OfflineProvider, ProviderImage, plan,
+        together,
+    },
     imaging,
-    metadata::{ImageRecord, MetadataStore, NewSession, User},
-    storage::ImageKeys,
+    metadata::{MetadataStore, NewSession, User},
+    routes::generations::image_records,
 };
 use promptcanvas_offline::{RenderRequest, render_jpeg};
 use time::OffsetDateTime;
@@ -135,18 +138,16 @@ async fn pipeline_ms(input: Input) -> anyhow::Result<f64> {
         };
         let processed =
             tokio::task::spawn_blocking(move || imaging::process(bytes, 1 << 24)).await??;
-        let id = ulid::Ulid::new().to_string();
-        let keys = ImageKeys::new(&user.id, &id, processed.format.extension());
+        let records = records(&user, std::slice::from_ref(&processed));
         state
             .media
-            .put(&keys.original, processed.original.clone())
+            .put(&records[0].object_key, processed.original.clone())
             .await?;
         state
             .media
-            .put(&keys.thumbnail, processed.thumbnail.clone())
+            .put(&records[0].thumbnail_key, processed.thumbnail.clone())
             .await?;
-        let record = record(&user, id, keys, &processed);
-        state.metadata.insert_images(&[record]).await?;
+        state.metadata.insert_images(&records).await?;
         if round >= 10 {
             samples.push(started.elapsed().as_secs_f64() * 1000.0);
         }
@@ -165,37 +166,42 @@ async fn create_user(metadata: &dyn MetadataStore) -> anyhow::Result<User> {
     Ok(user)
 }
 
-fn record(
+/// Records for `processed` images as a generation of the bench prompt would make them.
+fn records(
     user: &User,
-    id: String,
-    keys: ImageKeys,
-    processed: &imaging::ProcessedImage,
-) -> ImageRecord {
-    ImageRecord {
-        id,
-        user_id: user.id.clone(),
-        generation_id: ulid::Ulid::new().to_string(),
+    processed: &[imaging::ProcessedImage],
+) -> Vec<promptcanvas::metadata::ImageRecord> {
+    let request = GenerationRequest {
         prompt: PROMPT.into(),
         negative_prompt: None,
-        model: "offline-preview".into(),
-        provider: "offline".into(),
-        width: processed.width,
-        height: processed.height,
-        steps: 4,
-        seed: 1,
-        style: "none".into(),
-        created_at: OffsetDateTime::now_utc(),
-        favorite: false,
-        content_type: processed.format.content_type().into(),
-        bytes: processed.original.len() as u64,
-        object_key: keys.original,
-        thumbnail_key: keys.thumbnail,
-        thumbnail_width: processed.thumbnail_width,
-        thumbnail_height: processed.thumbnail_height,
-        placeholder: processed.placeholder.clone(),
-        inference_ms: Some(20),
-        upstream_id: None,
-    }
+        model: None,
+        width: None,
+        height: None,
+        steps: None,
+        seed: Some(1),
+        n: None,
+        style: None,
+    };
+    let plan: GenerationPlan = plan::plan(&request, OfflineProvider::new().models(), 2000, || 1)
+        .expect("the bench request is valid");
+    let delivered: Vec<ProviderImage> = processed
+        .iter()
+        .map(|image| ProviderImage {
+            bytes: image.original.clone(),
+            seed: 1,
+            inference_ms: Some(20),
+            upstream_id: None,
+        })
+        .collect();
+    image_records(
+        user,
+        &plan,
+        &ulid::Ulid::new().to_string(),
+        OffsetDateTime::now_utc(),
+        &delivered,
+        processed,
+        "offline",
+    )
 }
 
 /// Seeds 1,000 records, then lets `wrk` ask for the newest page for 10 s.
@@ -221,13 +227,7 @@ async fn gallery_load() -> anyhow::Result<(f64, f64)> {
         1 << 24,
     )?;
     for _ in 0..40 {
-        let batch: Vec<ImageRecord> = (0..25)
-            .map(|_| {
-                let id = ulid::Ulid::new().to_string();
-                let keys = ImageKeys::new(&user.id, &id, "jpg");
-                record(&user, id, keys, &processed)
-            })
-            .collect();
+        let batch = records(&user, &vec![processed.clone(); 25]);
         state.metadata.insert_images(&batch).await?;
     }
     let (token, hash) = new_session_token();

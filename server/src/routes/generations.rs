@@ -327,7 +327,8 @@ async fn generate_reserved(
     })
 }
 
-fn image_records(
+/// The records of one generation's images, in the plan's order.
+pub fn image_records(
     user: &User,
     plan: &GenerationPlan,
     generation_id: &str,
