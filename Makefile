@@ -10,7 +10,7 @@ NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 # libjpeg-turbo (thumbnails) is built from source by the turbojpeg crate: it needs cmake and nasm.
 BUILD_TOOLS := cmake nasm
 
-.PHONY: build-tools run build test lint rust-test openapi-check web-deps web-build web-test e2e browser bench
+.PHONY: build-tools venv run build test lint rust-test openapi-check web-deps web-build web-test e2e browser bench
 
 run: web-build build
 	$(BIN) serve
@@ -21,6 +21,15 @@ build-tools:
 		echo "installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+# Python test tools (AWS and template checks) live in a local virtual environment.
+VENV := .venv
+$(VENV)/.installed: requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
 
 build: build-tools
 	$(CARGO) build --release --locked -p promptcanvas
