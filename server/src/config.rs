@@ -125,6 +125,26 @@ pub struct Config {
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,
+
+    /// Log each generation's prompt at info level. Off by default: prompts are
+    /// the users' own words and stay out of the logs unless an operator opts in.
+    #[arg(long, env = "LOG_PROMPTS", default_value_t = false, action = clap::ArgAction::Set)]
+    pub log_prompts: bool,
+
+    /// Bearer token that opens `GET /metrics` (Prometheus text) on the main
+    /// listener, at least 32 characters. Unset: `/metrics` answers 404 there.
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, value_parser = parse_secret)]
+    pub metrics_token: Option<SecretString>,
+
+    /// A second listener serving only `GET /metrics`, without a token, e.g.
+    /// `127.0.0.1:9464` for a scraper on the same host or private network.
+    #[arg(long, env = "METRICS_BIND_ADDR")]
+    pub metrics_bind_addr: Option<SocketAddr>,
+
+    /// Also write metrics to stdout as CloudWatch Embedded Metric Format lines
+    /// (on by default under AWS Lambda).
+    #[arg(long, env = "METRICS_EMF", default_value_t = false, action = clap::ArgAction::Set)]
+    pub metrics_emf: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -177,6 +197,10 @@ impl Config {
             together_max_image_bytes: 20 * 1024 * 1024,
             log_filter: "warn".into(),
             log_format: LogFormat::Text,
+            log_prompts: false,
+            metrics_token: None,
+            metrics_bind_addr: None,
+            metrics_emf: false,
         }
     }
 

@@ -184,6 +184,7 @@ impl IntoResponse for ApiError {
             tracing::error!(error = format!("{cause:#}"), "request failed");
         }
         let mut response = (self.status(), Json(self.to_problem())).into_response();
+        response.extensions_mut().insert(ErrorCode(self.code()));
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
@@ -201,6 +202,11 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The problem `code` of an error response, kept on the response for the
+/// layers above the handler (metrics count refusals by it).
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorCode(pub &'static str);
 
 impl From<crate::metadata::StoreError> for ApiError {
     fn from(error: crate::metadata::StoreError) -> Self {

@@ -11,6 +11,7 @@ pub mod generation;
 pub mod imaging;
 pub mod limiter;
 pub mod metadata;
+pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod security;
@@ -47,6 +48,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// A built application: listening, not yet serving.
 pub struct Application {
     listener: TcpListener,
+    /// The optional second listener that serves only `/metrics`.
+    metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
 }
@@ -57,11 +60,26 @@ impl Application {
         let listener = TcpListener::bind(state.config.bind_addr)
             .await
             .with_context(|| format!("binding {}", state.config.bind_addr))?;
+        let metrics_listener = match state.config.metrics_bind_addr {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("binding METRICS_BIND_ADDR {addr}"))?,
+            ),
+            None => None,
+        };
         Ok(Self {
             router: router(state.clone())?,
             listener,
+            metrics_listener,
             state,
         })
+    }
+
+    /// The port of the metrics listener, when there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        let listener = self.metrics_listener.as_ref()?;
+        listener.local_addr().ok().map(|addr| addr.port())
     }
 
     pub fn port(&self) -> u16 {
@@ -80,14 +98,23 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        axum::serve(
+        let metrics_server = self.metrics_listener.map(|listener| {
+            tokio::spawn(
+                axum::serve(listener, metrics::router(self.state.metrics.clone())).into_future(),
+            )
+        });
+        let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await
-        .context("serving HTTP")
+        .context("serving HTTP");
+        if let Some(task) = metrics_server {
+            task.abort();
+        }
+        served
     }
 }
 
@@ -105,6 +132,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let provider = build_provider(&config)?;
     Ok(AppState {
         ip_limiter: limiter::IpLimiter::new(config.requests_per_second, config.request_burst),
+        metrics: Arc::new(metrics::Metrics::new(config.metrics_emf)),
         config: Arc::new(config),
         metadata: Arc::new(metadata),
         media,
@@ -156,6 +184,8 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     let web = routes::web::router(&state.config.web_dist_dir);
     let https = state.config.served_over_https();
     let cors = security::cors(&state.config)?;
+    let metrics_route = axum::routing::get(metrics::endpoint).with_state(state.clone());
+    let metrics = state.metrics.clone();
     let router = Router::new()
         .nest(
             "/api",
@@ -166,7 +196,9 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
                 ))
                 .with_state(state),
         )
+        .route("/metrics", metrics_route)
         .merge(web)
+        .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(
             CompressionLayer::new()

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::{
     config::Config, generation::ImageProvider, limiter::IpLimiter, metadata::MetadataStore,
-    storage::MediaStore,
+    metrics::Metrics, storage::MediaStore,
 };
 
 #[derive(Clone)]
@@ -15,4 +15,5 @@ pub struct AppState {
     pub provider: Arc<dyn ImageProvider>,
     /// `None` when per-IP limiting is off.
     pub ip_limiter: Option<IpLimiter>,
+    pub metrics: Arc<Metrics>,
 }

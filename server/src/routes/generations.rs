@@ -198,12 +198,30 @@ async fn generate(
             retry_after: until_next_month(),
         });
     }
+    if state.config.log_prompts {
+        tracing::info!(prompt = %plan.prompt, model = %plan.model.id, images = count, "generating");
+    } else {
+        tracing::info!(model = %plan.model.id, images = count, "generating");
+    }
     let result = generate_reserved(state, user, &plan, started).await;
-    if result.is_err() {
-        state
-            .metadata
-            .release_generations(&user.id, &month, count)
-            .await?;
+    let provider = state.provider.name();
+    match &result {
+        Ok(envelope) => {
+            let sizes: Vec<u64> = envelope
+                .generation
+                .images
+                .iter()
+                .map(|image| image.bytes)
+                .collect();
+            state.metrics.record_generation(provider, "ok", &sizes);
+        }
+        Err(error) => {
+            state.metrics.record_generation(provider, error.code(), &[]);
+            state
+                .metadata
+                .release_generations(&user.id, &month, count)
+                .await?;
+        }
     }
     result
 }
@@ -256,12 +274,13 @@ async fn generate_reserved(
         seeds: plan.seeds.clone(),
     };
     let provider_started = Instant::now();
-    let delivered = state
-        .provider
-        .generate(&job)
-        .await
-        .map_err(provider_error)?;
-    let provider_ms = provider_started.elapsed().as_millis() as u64;
+    let delivered = state.provider.generate(&job).await;
+    let upstream = provider_started.elapsed();
+    state
+        .metrics
+        .record_upstream(state.provider.name(), upstream);
+    let delivered = delivered.map_err(provider_error)?;
+    let provider_ms = upstream.as_millis() as u64;
 
     let max_pixels = state.config.max_image_pixels;
     let processed = futures::future::try_join_all(delivered.iter().map(|image| {

@@ -9,6 +9,7 @@ use tempfile::TempDir;
 pub struct TestApp {
     pub address: String,
     pub state: AppState,
+    pub metrics_port: Option<u16>,
     _data_dir: TempDir,
 }
 
@@ -30,10 +31,12 @@ impl TestApp {
         let app = Application::build(config).await.expect("app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state().clone();
+        let metrics_port = app.metrics_port();
         tokio::spawn(app.run_until(std::future::pending()));
         Self {
             address,
             state,
+            metrics_port,
             _data_dir: data_dir,
         }
     }

@@ -8,6 +8,7 @@ mod helpers;
 mod hostile;
 mod journey;
 mod media;
+mod observability;
 mod protection;
 mod service;
 mod together;

@@ -1,0 +1,329 @@
+//! Metrics and logs: what an operator sees, and what stays out of sight.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{TestApp, assert_problem, small};
+
+const METRICS_TOKEN: &str = "metrics-token-0123456789abcdef0123456789";
+
+async fn scrape(app: &TestApp) -> String {
+    let response = reqwest::Client::new()
+        .get(app.url("/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    response.text().await.unwrap()
+}
+
+/// The value of one exact series line, e.g. `name{labels}`.
+fn series(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+        .and_then(|value| value.parse().ok())
+}
+
+#[tokio::test]
+async fn metrics_are_hidden_without_a_token_setting() {
+    // Arrange
+    let app = TestApp::spawn().await;
+
+    // Act
+    let response = reqwest::get(app.url("/metrics")).await.unwrap();
+
+    // Assert
+    assert_problem(response, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+#[tokio::test]
+async fn metrics_refuse_a_missing_or_wrong_token() {
+    // Arrange
+    let app = TestApp::spawn_with(|config| {
+        config.metrics_token = Some(METRICS_TOKEN.to_owned().into());
+    })
+    .await;
+    let client = reqwest::Client::new();
+
+    // Act
+    let missing = client.get(app.url("/metrics")).send().await.unwrap();
+    let wrong = client
+        .get(app.url("/metrics"))
+        .bearer_auth(format!("{METRICS_TOKEN}x"))
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!(missing.headers()["www-authenticate"], "Bearer");
+    assert_problem(missing, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    assert_problem(wrong, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_generations_and_refusals() {
+    // Arrange
+    let app = TestApp::spawn_with(|config| {
+        config.metrics_token = Some(METRICS_TOKEN.to_owned().into());
+        config.generations_per_minute = 1;
+    })
+    .await;
+    let user = app.signed_in_user().await;
+    let mut body = small("a lighthouse at dusk");
+    body["n"] = 2.into();
+    let generation = app.generate_ok(&user, body).await;
+    let image_id = generation["images"][0]["id"].as_str().unwrap().to_owned();
+    app.get_json(&user, &format!("/api/images/{image_id}"))
+        .await;
+    let refused = app.generate(&user, small("one more")).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    // Act
+    let text = scrape(&app).await;
+
+    // Assert: routes are templates, so ids never become series of their own.
+    assert_eq!(
+        series(
+            &text,
+            "promptcanvas_http_requests_total{route=\"/api/images/{id}\",method=\"GET\",status=\"200\"}"
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(!text.contains(&image_id));
+    assert_eq!(
+        series(
+            &text,
+            "promptcanvas_http_requests_total{route=\"/api/generations\",method=\"POST\",status=\"201\"}"
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        series(
+            &text,
+            "promptcanvas_http_request_duration_seconds_count{route=\"/api/generations\",method=\"POST\",status=\"201\"}"
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        series(
+            &text,
+            "promptcanvas_generations_total{provider=\"offline\",outcome=\"ok\"}"
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        series(
+            &text,
+            "promptcanvas_upstream_duration_seconds_count{provider=\"offline\"}"
+        ),
+        Some(1.0)
+    );
+    assert_eq!(series(&text, "promptcanvas_images_stored_total"), Some(2.0));
+    assert!(series(&text, "promptcanvas_image_bytes_stored_total").unwrap() > 1000.0);
+    assert_eq!(
+        series(
+            &text,
+            "promptcanvas_rate_limit_rejections_total{route=\"/api/generations\",code=\"rate_limited\"}"
+        ),
+        Some(1.0)
+    );
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods_do_not_create_series_of_their_own() {
+    // Arrange
+    let app = TestApp::spawn_with(|config| {
+        config.metrics_token = Some(METRICS_TOKEN.to_owned().into());
+    })
+    .await;
+    let client = reqwest::Client::new();
+    for path in ["/api/no-such-thing-1", "/api/no-such-thing-2"] {
+        client.get(app.url(path)).send().await.unwrap();
+    }
+    client
+        .request(
+            reqwest::Method::from_bytes(b"BREW").unwrap(),
+            app.url("/api/health"),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    // Act
+    let text = scrape(&app).await;
+
+    // Assert
+    assert!(!text.contains("no-such-thing"), "{text}");
+    assert!(!text.contains("BREW"), "{text}");
+    assert_eq!(
+        series(
+            &text,
+            "promptcanvas_http_requests_total{route=\"(unmatched api)\",method=\"GET\",status=\"404\"}"
+        ),
+        Some(2.0),
+        "{text}"
+    );
+    assert!(text.contains("method=\"OTHER\""), "{text}");
+}
+
+#[tokio::test]
+async fn a_separate_metrics_listener_needs_no_token() {
+    // Arrange
+    let app = TestApp::spawn_with(|config| {
+        config.metrics_bind_addr = Some("127.0.0.1:0".parse().unwrap());
+    })
+    .await;
+    reqwest::get(app.url("/api/health")).await.unwrap();
+    let port = app.metrics_port.expect("metrics listener");
+
+    // Act
+    let text = reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let on_main_listener = reqwest::get(app.url("/metrics")).await.unwrap();
+
+    // Assert
+    assert_eq!(
+        series(
+            &text,
+            "promptcanvas_http_requests_total{route=\"/api/health\",method=\"GET\",status=\"200\"}"
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(on_main_listener.status(), StatusCode::NOT_FOUND);
+}
+
+/// The release binary, started with JSON logs on stdout and a free port.
+struct LoggingServer {
+    child: Child,
+    base: String,
+}
+
+impl LoggingServer {
+    fn start(data: &std::path::Path, log_prompts: bool) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_promptcanvas"))
+            .arg("serve")
+            .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+            .env("DATA_DIR", data)
+            .env("WEB_DIST_DIR", data.join("no-web-build"))
+            .env("LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .env("LOG_PROMPTS", log_prompts.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("binary runs");
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Self { child, base }
+    }
+
+    /// Signs up, generates once and returns the generation's request id.
+    async fn generate(&self, prompt: &str) -> String {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let signup = client
+            .post(format!("{}/api/auth/signup", self.base))
+            .json(&serde_json::json!({"email": "logs@example.com", "password": "correct horse battery"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signup.status(), StatusCode::CREATED);
+        let response = client
+            .post(format!("{}/api/generations", self.base))
+            .json(&small(prompt))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Stops the server and returns its log lines, each parsed as JSON.
+    fn stop(mut self) -> Vec<Value> {
+        self.child.kill().unwrap();
+        let stdout = self.child.stdout.take().unwrap();
+        self.child.wait().unwrap();
+        BufReader::new(stdout)
+            .lines()
+            .map(|line| {
+                let line = line.unwrap();
+                serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"))
+            })
+            .collect()
+    }
+}
+
+const PRIVATE_PROMPT: &str = "my neighbour's secret garden party";
+
+#[tokio::test]
+async fn json_logs_carry_the_request_id_and_leave_prompts_out_by_default() {
+    // Arrange
+    let data = tempfile::tempdir().unwrap();
+    let server = LoggingServer::start(data.path(), false);
+
+    // Act
+    let request_id = server.generate(PRIVATE_PROMPT).await;
+    let lines = server.stop();
+
+    // Assert
+    let generating = lines
+        .iter()
+        .find(|line| line["fields"]["message"] == "generating")
+        .expect("a generation log line");
+    assert_eq!(generating["span"]["request_id"], request_id.as_str());
+    assert_eq!(generating["level"], "INFO");
+    for line in &lines {
+        assert!(!line.to_string().contains("secret garden"), "{line}");
+    }
+}
+
+#[tokio::test]
+async fn prompts_are_logged_when_an_operator_opts_in() {
+    // Arrange
+    let data = tempfile::tempdir().unwrap();
+    let server = LoggingServer::start(data.path(), true);
+
+    // Act
+    server.generate(PRIVATE_PROMPT).await;
+    let lines = server.stop();
+
+    // Assert
+    let generating = lines
+        .iter()
+        .find(|line| line["fields"]["message"] == "generating")
+        .expect("a generation log line");
+    assert_eq!(generating["fields"]["prompt"], PRIVATE_PROMPT);
+}
