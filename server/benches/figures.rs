@@ -25,6 +25,9 @@ use promptcanvas::{
 use promptcanvas_offline::{RenderRequest, render_jpeg};
 use time::OffsetDateTime;
 
+#[path = "load/mixed.rs"]
+mod mixed_load;
+
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -58,6 +61,43 @@ fn main() -> anyhow::Result<()> {
         "≥ 20,000",
     ));
     rows.push(("gallery page p99 latency (ms)", p99, "≤ 5"));
+    let binary = release_binary();
+    if binary.exists() {
+        let load = runtime.block_on(mixed_load::run(&binary))?;
+        rows.extend([
+            (
+                "mixed load, 1,000 requests/s for 30 s: answered (requests/s)",
+                load.throughput,
+                "1,000",
+            ),
+            ("mixed load: read p50 (ms)", load.read_p50_ms, "—"),
+            ("mixed load: read p99 (ms)", load.read_p99_ms, "≤ 25"),
+            (
+                "mixed load: generation p50, offline 1024×1024 (ms)",
+                load.generation_p50_ms,
+                "—",
+            ),
+            (
+                "mixed load: generation p99 (ms)",
+                load.generation_p99_ms,
+                "—",
+            ),
+            (
+                "mixed load: errors other than 429 (%)",
+                load.error_rate,
+                "0",
+            ),
+            ("mixed load: 5xx answers", load.server_errors as f64, "0"),
+            ("mixed load: 429 answers", load.rate_limited as f64, "—"),
+            (
+                "mixed load: server peak RSS (MB)",
+                load.peak_rss_mb,
+                "≤ 150",
+            ),
+        ]);
+    } else {
+        eprintln!("skipping mixed load: build {} first", binary.display());
+    }
     if let Some(ms) = startup_ms()? {
         rows.push((
             "process start to first answer (ms, median of 10)",
@@ -305,7 +345,7 @@ fn parse_wrk_duration_ms(text: &str) -> f64 {
 /// Starts the release binary against an existing data folder and times the
 /// first answer to `/api/health`: the cost a restart or a cold start pays.
 fn startup_ms() -> anyhow::Result<Option<f64>> {
-    let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/promptcanvas");
+    let binary = release_binary();
     if !binary.exists() {
         eprintln!("skipping start-up figure: build {} first", binary.display());
         return Ok(None);
@@ -338,6 +378,11 @@ fn startup_ms() -> anyhow::Result<Option<f64>> {
         }
     }
     Ok(Some(median(samples)))
+}
+
+/// The binary `make build` makes, which the process-level figures start.
+fn release_binary() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/promptcanvas")
 }
 
 fn free_port() -> anyhow::Result<u16> {
