@@ -56,6 +56,11 @@ pub struct Config {
     #[arg(long, env = "MONTHLY_GENERATION_QUOTA", default_value_t = 500)]
     pub monthly_generation_quota: u32,
 
+    /// Bytes of original images one user may keep; 0 for no limit. Checked
+    /// atomically as images are recorded.
+    #[arg(long, env = "STORAGE_QUOTA_BYTES", default_value_t = 1 << 30)]
+    pub storage_quota_bytes: u64,
+
     /// Sign-in and sign-up attempts per minute, counted per client IP and per email
     /// address separately. A window lasts one minute, so nobody is locked out for longer.
     #[arg(long, env = "RATE_LIMIT_AUTH_PER_MINUTE", default_value_t = 10)]
@@ -182,6 +187,7 @@ impl Config {
             prompt_max_chars: 2000,
             generations_per_minute: 10,
             monthly_generation_quota: 500,
+            storage_quota_bytes: 1 << 30,
             max_image_pixels: 4096 * 4096,
             auth_attempts_per_minute: 10,
             requests_per_second: 50,
@@ -202,6 +208,11 @@ impl Config {
             metrics_bind_addr: None,
             metrics_emf: false,
         }
+    }
+
+    /// The per-user storage cap, `None` when unlimited.
+    pub fn storage_quota(&self) -> Option<u64> {
+        (self.storage_quota_bytes > 0).then_some(self.storage_quota_bytes)
     }
 
     /// Whether browsers reach us over HTTPS (decides the cookie's Secure flag).

@@ -69,6 +69,8 @@ pub enum ApiError {
     RateLimited { retry_after: Duration },
     #[error("monthly quota used up")]
     QuotaExceeded { retry_after: Duration },
+    #[error("storage quota used up: delete images to make room")]
+    StorageFull,
     #[error("the image provider failed: {0}")]
     Upstream(String),
     #[error("the image provider is unavailable")]
@@ -99,7 +101,9 @@ impl ApiError {
             Self::EmailTaken | Self::IdempotencyConflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::RateLimited { .. } | Self::QuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } | Self::QuotaExceeded { .. } | Self::StorageFull => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::UpstreamUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
@@ -122,7 +126,7 @@ impl ApiError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RateLimited { .. } => "rate_limited",
-            Self::QuotaExceeded { .. } => "quota_exceeded",
+            Self::QuotaExceeded { .. } | Self::StorageFull => "quota_exceeded",
             Self::Upstream(_) => "upstream_error",
             Self::UpstreamUnavailable { .. } => "upstream_unavailable",
             Self::UpstreamTimeout => "upstream_timeout",
@@ -212,6 +216,7 @@ impl From<crate::metadata::StoreError> for ApiError {
     fn from(error: crate::metadata::StoreError) -> Self {
         match error {
             crate::metadata::StoreError::EmailTaken => Self::EmailTaken,
+            crate::metadata::StoreError::StorageQuotaExceeded => Self::StorageFull,
             crate::metadata::StoreError::Backend(cause) => Self::Internal(cause),
         }
     }

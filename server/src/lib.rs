@@ -128,7 +128,8 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     };
     let signer = UrlSigner::new(signing_key, Duration::from_secs(config.media_url_ttl_secs));
     let media = MediaStore::local(&config.data_dir.join("images"), signer)?;
-    let metadata = SqliteStore::open(&config.data_dir.join("promptcanvas.db"))?;
+    let metadata = SqliteStore::open(&config.data_dir.join("promptcanvas.db"))?
+        .with_storage_quota(config.storage_quota());
     let provider = build_provider(&config)?;
     Ok(AppState {
         ip_limiter: limiter::IpLimiter::new(config.requests_per_second, config.request_burst),

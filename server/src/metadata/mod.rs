@@ -16,6 +16,8 @@ pub use sqlite::SqliteStore;
 pub enum StoreError {
     #[error("email already registered")]
     EmailTaken,
+    #[error("storage quota used up")]
+    StorageQuotaExceeded,
     #[error(transparent)]
     Backend(#[from] anyhow::Error),
 }
@@ -136,7 +138,9 @@ pub trait MetadataStore: Send + Sync + 'static {
     async fn delete_session(&self, token_hash: &[u8; 32]) -> StoreResult<()>;
 
     /// Records every image of one generation at once, all or nothing, and
-    /// updates the owner's image and storage counters.
+    /// updates the owner's image and storage counters. Refuses with
+    /// `StorageQuotaExceeded`, recording nothing, when the owner's stored bytes
+    /// would pass the store's storage quota.
     async fn insert_images(&self, images: &[ImageRecord]) -> StoreResult<()>;
     async fn list_images(&self, user_id: &str, query: &ImageQuery) -> StoreResult<ImagePage>;
     async fn get_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>>;

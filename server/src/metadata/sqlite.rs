@@ -112,6 +112,8 @@ const IMAGE_COLUMNS: &str = "id, user_id, generation_id, prompt, negative_prompt
 #[derive(Clone)]
 pub struct SqliteStore {
     inner: Arc<Connections>,
+    /// Most bytes of originals one user may keep; `None` for no limit.
+    storage_quota: Option<u64>,
 }
 
 struct Connections {
@@ -143,7 +145,14 @@ impl SqliteStore {
                 readers,
                 next_reader: AtomicUsize::new(0),
             }),
+            storage_quota: None,
         })
+    }
+
+    /// Caps the bytes of originals each user may keep (`None`: no cap).
+    pub fn with_storage_quota(mut self, bytes: Option<u64>) -> Self {
+        self.storage_quota = bytes;
+        self
     }
 
     /// Runs a read on the calling thread. Reads are short indexed lookups (tens
@@ -407,50 +416,65 @@ impl MetadataStore for SqliteStore {
 
     async fn insert_images(&self, images: &[ImageRecord]) -> StoreResult<()> {
         let images = images.to_vec();
-        self.write(move |conn| {
-            let tx = conn.transaction()?;
-            {
-                let mut insert = tx.prepare_cached(&format!(
-                    "INSERT INTO images ({IMAGE_COLUMNS}) VALUES \
+        // The quota check is part of the counter update, inside the one writer's
+        // transaction, so concurrent generations cannot pass it together.
+        let quota = self
+            .storage_quota
+            .map_or(i64::MAX, |bytes| bytes.min(i64::MAX as u64) as i64);
+        let stored = self
+            .write(move |conn| {
+                let tx = conn.transaction()?;
+                {
+                    let mut insert = tx.prepare_cached(&format!(
+                        "INSERT INTO images ({IMAGE_COLUMNS}) VALUES \
                      (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
                       ?18, ?19, ?20, ?21, ?22, ?23)"
-                ))?;
-                let mut count = tx.prepare_cached(
-                    "UPDATE users SET images = images + 1, storage_bytes = storage_bytes + ?2
-                     WHERE id = ?1",
-                )?;
-                for image in &images {
-                    insert.execute(params![
-                        image.id,
-                        image.user_id,
-                        image.generation_id,
-                        image.prompt,
-                        image.negative_prompt,
-                        image.model,
-                        image.provider,
-                        image.width,
-                        image.height,
-                        image.steps,
-                        image.seed as i64,
-                        image.style,
-                        timestamp(&image.created_at),
-                        image.favorite,
-                        image.content_type,
-                        image.bytes as i64,
-                        image.object_key,
-                        image.thumbnail_key,
-                        image.thumbnail_width,
-                        image.thumbnail_height,
-                        image.placeholder,
-                        image.inference_ms.map(|ms| ms as i64),
-                        image.upstream_id,
-                    ])?;
-                    count.execute(params![image.user_id, image.bytes as i64])?;
+                    ))?;
+                    let mut count = tx.prepare_cached(
+                        "UPDATE users SET images = images + 1, storage_bytes = storage_bytes + ?2
+                     WHERE id = ?1 AND storage_bytes + ?2 <= ?3",
+                    )?;
+                    for image in &images {
+                        insert.execute(params![
+                            image.id,
+                            image.user_id,
+                            image.generation_id,
+                            image.prompt,
+                            image.negative_prompt,
+                            image.model,
+                            image.provider,
+                            image.width,
+                            image.height,
+                            image.steps,
+                            image.seed as i64,
+                            image.style,
+                            timestamp(&image.created_at),
+                            image.favorite,
+                            image.content_type,
+                            image.bytes as i64,
+                            image.object_key,
+                            image.thumbnail_key,
+                            image.thumbnail_width,
+                            image.thumbnail_height,
+                            image.placeholder,
+                            image.inference_ms.map(|ms| ms as i64),
+                            image.upstream_id,
+                        ])?;
+                        if count.execute(params![image.user_id, image.bytes as i64, quota])? == 0 {
+                            // Dropping the transaction rolls back the images before this one.
+                            return Ok(false);
+                        }
+                    }
                 }
-            }
-            tx.commit()
-        })
-        .await
+                tx.commit()?;
+                Ok(true)
+            })
+            .await?;
+        if stored {
+            Ok(())
+        } else {
+            Err(StoreError::StorageQuotaExceeded)
+        }
     }
 
     async fn list_images(&self, user_id: &str, query: &ImageQuery) -> StoreResult<ImagePage> {

@@ -67,6 +67,9 @@ pub struct UsageView {
     pub storage_bytes: u64,
     pub generations_this_month: u64,
     pub monthly_quota: u32,
+    /// Bytes of originals the user may keep; absent when unlimited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_quota_bytes: Option<u64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -261,6 +264,7 @@ pub async fn me(
             storage_bytes: usage.storage_bytes,
             generations_this_month: usage.generations_this_month,
             monthly_quota: state.config.monthly_generation_quota,
+            storage_quota_bytes: state.config.storage_quota(),
         },
     }))
 }

@@ -183,6 +183,12 @@ async fn generate(
 ) -> ApiResult<GenerationEnvelope> {
     check_rate_limit(state, user).await?;
     let month = current_month();
+    if let Some(quota) = state.config.storage_quota() {
+        // A cheap early refusal; the store enforces the quota atomically when recording.
+        if state.metadata.usage(&user.id, &month).await?.storage_bytes >= quota {
+            return Err(ApiError::StorageFull);
+        }
+    }
     let count = plan.seeds.len() as u32;
     if !state
         .metadata

@@ -266,3 +266,81 @@ async fn the_monthly_quota_cannot_be_exceeded() {
     let me = app.get_json(&user, "/api/me").await;
     assert_eq!(me["usage"]["generations_this_month"], 3);
 }
+
+/// The stored size of one 256×256 image of `prompt` at `seed`: the offline
+/// engine is deterministic, so every generation of it weighs the same.
+async fn image_bytes(prompt: &str, seed: u64) -> u64 {
+    let app = TestApp::spawn().await;
+    let user = app.signed_in_user().await;
+    let generation = app
+        .generate_ok(
+            &user,
+            json!({"prompt": prompt, "width": 256, "height": 256, "seed": seed}),
+        )
+        .await;
+    generation["images"][0]["bytes"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn concurrent_generations_cannot_overshoot_the_storage_quota() {
+    // Arrange: room for two images and a half.
+    let one = image_bytes("a quiet harbour", 7).await;
+    let app = TestApp::spawn_with(|config| config.storage_quota_bytes = one * 5 / 2).await;
+    let user = app.signed_in_user().await;
+    let body = json!({"prompt": "a quiet harbour", "width": 256, "height": 256, "seed": 7});
+
+    // Act
+    let answers =
+        futures::future::join_all((0..5).map(|_| app.generate(&user, body.clone()))).await;
+
+    // Assert
+    let mut created = 0;
+    for response in answers {
+        if response.status() == StatusCode::CREATED {
+            created += 1;
+        } else {
+            assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "quota_exceeded").await;
+        }
+    }
+    assert_eq!(created, 2);
+    let me = app.get_json(&user, "/api/me").await;
+    assert_eq!(me["usage"]["storage_bytes"], one * 2);
+    assert_eq!(me["usage"]["storage_quota_bytes"], one * 5 / 2);
+    assert_eq!(me["usage"]["images"], 2);
+    assert_eq!(
+        me["usage"]["generations_this_month"], 2,
+        "refused generations give their monthly quota back"
+    );
+    assert_eq!(app.all_image_ids(&user, "limit=50").await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_full_storage_quota_frees_up_when_images_are_deleted() {
+    // Arrange
+    let one = image_bytes("a red kite", 3).await;
+    let app = TestApp::spawn_with(|config| config.storage_quota_bytes = one).await;
+    let user = app.signed_in_user().await;
+    let body = json!({"prompt": "a red kite", "width": 256, "height": 256, "seed": 3});
+    let first = app.generate_ok(&user, body.clone()).await;
+    let refused = app.generate(&user, body.clone()).await;
+    let problem = assert_problem(refused, StatusCode::TOO_MANY_REQUESTS, "quota_exceeded").await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("delete images")
+    );
+
+    // Act
+    let id = first["images"][0]["id"].as_str().unwrap();
+    let deleted = user
+        .client
+        .delete(app.url(&format!("/api/images/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+
+    // Assert
+    app.generate_ok(&user, body).await;
+}

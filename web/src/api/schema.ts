@@ -398,6 +398,11 @@ export interface components {
             monthly_quota: number;
             /** Format: int64 */
             storage_bytes: number;
+            /**
+             * Format: int64
+             * @description Bytes of originals the user may keep; absent when unlimited.
+             */
+            storage_quota_bytes?: number | null;
         };
         UserEnvelope: {
             user: components["schemas"]["UserView"];

@@ -86,7 +86,11 @@ export default function ProfilePage() {
             <Stat
               icon={<HardDrive className="size-4" aria-hidden="true" />}
               label="Storage used"
-              value={formatBytes(usage.storage_bytes)}
+              value={
+                usage.storage_quota_bytes
+                  ? `${formatBytes(usage.storage_bytes)} of ${formatBytes(usage.storage_quota_bytes)}`
+                  : formatBytes(usage.storage_bytes)
+              }
             />
             <Stat
               icon={<Sparkles className="size-4" aria-hidden="true" />}
