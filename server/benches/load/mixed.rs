@@ -54,7 +54,7 @@ enum Kind {
 /// Which request the n-th slot of the schedule sends: 2 generations a
 /// second, a quarter of the rest image details, the others gallery pages.
 fn kind_of(slot: u64) -> Kind {
-    if slot % u64::from(RATE / 2) == 0 {
+    if slot.is_multiple_of(u64::from(RATE / 2)) {
         Kind::Generation
     } else if slot % 4 == 1 {
         Kind::Detail
