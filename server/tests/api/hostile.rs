@@ -92,3 +92,39 @@ async fn ids_and_media_keys_that_try_to_escape_are_not_found_or_forbidden() {
         .unwrap();
     assert_problem(dotted, StatusCode::NOT_FOUND, "not_found").await;
 }
+
+#[tokio::test]
+async fn downloads_and_media_pin_their_headers_whatever_the_prompt_says() {
+    // Arrange: a prompt written to smuggle a header or a file name.
+    let app = TestApp::spawn().await;
+    let user = app.signed_in_user().await;
+    let prompt = "x.html\"; filename=\"evil.html\" Content-Type: text/html <script>";
+    let generation = app
+        .generate_ok(
+            &user,
+            json!({"prompt": prompt, "width": 256, "height": 256}),
+        )
+        .await;
+    let image = &generation["images"][0];
+    let id = image["id"].as_str().unwrap();
+
+    // Act
+    let download = app.get(&user, &format!("/api/images/{id}/download")).await;
+    let thumbnail = user
+        .client
+        .get(app.url(image["thumbnail_url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!(
+        download.headers()["content-disposition"],
+        format!("attachment; filename=\"promptcanvas-{id}.jpg\"").as_str()
+    );
+    assert_eq!(thumbnail.status(), StatusCode::OK);
+    for response in [&download, &thumbnail] {
+        assert_eq!(response.headers()["content-type"], "image/jpeg");
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    }
+}
