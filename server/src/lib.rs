@@ -103,7 +103,9 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let media = MediaStore::local(&config.data_dir.join("images"), signer)?;
     let metadata = SqliteStore::open(&config.data_dir.join("promptcanvas.db"))?;
     let provider = build_provider(&config)?;
+    let clerk = auth::clerk::ClerkAuth::from_config(&config)?.map(Arc::new);
     Ok(AppState {
+        clerk,
         ip_limiter: limiter::IpLimiter::new(config.requests_per_second, config.request_burst),
         config: Arc::new(config),
         metadata: Arc::new(metadata),
@@ -156,6 +158,12 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     let web = routes::web::router(&state.config.web_dist_dir);
     let https = state.config.served_over_https();
     let cors = security::cors(&state.config)?;
+    let web_csp = security::web_app_csp(
+        state
+            .clerk
+            .as_deref()
+            .map(|clerk| clerk.frontend_api_origin.as_str()),
+    );
     let router = Router::new()
         .nest(
             "/api",
@@ -174,7 +182,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
                 .quality(CompressionLevel::Fastest),
         )
         .layer(axum::middleware::from_fn(move |request, next| {
-            security::security_headers(https, request, next)
+            security::security_headers(https, web_csp.clone(), request, next)
         }))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {

@@ -15,4 +15,6 @@ pub struct AppState {
     pub provider: Arc<dyn ImageProvider>,
     /// `None` when per-IP limiting is off.
     pub ip_limiter: Option<IpLimiter>,
+    /// `Some` in Clerk sign-in mode (`CLERK_PUBLISHABLE_KEY` set).
+    pub clerk: Option<Arc<crate::auth::clerk::ClerkAuth>>,
 }
