@@ -59,7 +59,7 @@ web-build: web-deps
 
 web-test: web-deps
 	cd web && npm run lint && npm run typecheck && npm run format:check && npm test
-	cd web && npm run build && npm run check:budget
+	cd web && npm run build && npm run check:budget && npm run test:bundle
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || \

@@ -123,6 +123,39 @@ pub struct Config {
     #[arg(long, env = "TOGETHER_MAX_IMAGE_BYTES", default_value_t = 20 * 1024 * 1024)]
     pub together_max_image_bytes: usize,
 
+    /// Clerk publishable key (`pk_test_…` / `pk_live_…`). Setting it turns on Clerk
+    /// sign-in: local sign-up and sign-in are disabled, API calls carry Clerk session tokens.
+    #[arg(long, env = "CLERK_PUBLISHABLE_KEY")]
+    pub clerk_publishable_key: Option<String>,
+
+    /// Clerk secret key (`sk_…`). Optional: lets the server read new users' email and
+    /// name from Clerk's Backend API, and fetch signing keys from it if the Frontend API fails.
+    #[arg(long, env = "CLERK_SECRET_KEY", hide_env_values = true, value_parser = parse_api_key)]
+    pub clerk_secret_key: Option<SecretString>,
+
+    /// Clerk's PEM public key (Dashboard → API keys → JWT public key). When set, tokens are
+    /// verified with it alone and no signing keys are ever fetched.
+    #[arg(long, env = "CLERK_JWT_KEY", hide_env_values = true)]
+    pub clerk_jwt_key: Option<String>,
+
+    /// Front-end origins (e.g. https://studio.example.com) a Clerk token's `azp` must be one
+    /// of, comma-separated. Empty: `azp` is not checked.
+    #[arg(long, env = "CLERK_AUTHORIZED_PARTIES", value_delimiter = ',')]
+    pub clerk_authorized_parties: Vec<String>,
+
+    /// Where Clerk's signing keys (JWKS) are fetched. Default: the Frontend API named by the
+    /// publishable key, `https://<frontend-api>/.well-known/jwks.json` (set this for a proxy).
+    #[arg(long, env = "CLERK_JWKS_URL")]
+    pub clerk_jwks_url: Option<String>,
+
+    /// Clerk's Backend API, used with CLERK_SECRET_KEY.
+    #[arg(long, env = "CLERK_API_URL", default_value = crate::auth::clerk::DEFAULT_API_URL)]
+    pub clerk_api_url: String,
+
+    /// Least time between two signing-key fetches caused by unknown key ids, in seconds.
+    #[arg(long, env = "CLERK_JWKS_COOLDOWN_SECS", default_value_t = 10)]
+    pub clerk_jwks_cooldown_secs: u64,
+
     /// Log filter, e.g. `info` or `promptcanvas=debug,tower_http=info`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log_filter: String,
@@ -201,6 +234,13 @@ impl Config {
             together_retry_base_ms: 500,
             together_image_hosts: Vec::new(),
             together_max_image_bytes: 20 * 1024 * 1024,
+            clerk_publishable_key: None,
+            clerk_secret_key: None,
+            clerk_jwt_key: None,
+            clerk_authorized_parties: Vec::new(),
+            clerk_jwks_url: None,
+            clerk_api_url: crate::auth::clerk::DEFAULT_API_URL.into(),
+            clerk_jwks_cooldown_secs: 10,
             log_filter: "warn".into(),
             log_format: LogFormat::Text,
             log_prompts: false,

@@ -131,7 +131,9 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let metadata = SqliteStore::open(&config.data_dir.join("promptcanvas.db"))?
         .with_storage_quota(config.storage_quota());
     let provider = build_provider(&config)?;
+    let clerk = auth::clerk::ClerkAuth::from_config(&config)?.map(Arc::new);
     Ok(AppState {
+        clerk,
         ip_limiter: limiter::IpLimiter::new(config.requests_per_second, config.request_burst),
         metrics: Arc::new(metrics::Metrics::new(config.metrics_emf)),
         config: Arc::new(config),
@@ -187,6 +189,12 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     let cors = security::cors(&state.config)?;
     let metrics_route = axum::routing::get(metrics::endpoint).with_state(state.clone());
     let metrics = state.metrics.clone();
+    let web_csp = security::web_app_csp(
+        state
+            .clerk
+            .as_deref()
+            .map(|clerk| clerk.frontend_api_origin.as_str()),
+    );
     let router = Router::new()
         .nest(
             "/api",
@@ -207,7 +215,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
                 .quality(CompressionLevel::Fastest),
         )
         .layer(axum::middleware::from_fn(move |request, next| {
-            security::security_headers(https, request, next)
+            security::security_headers(https, web_csp.clone(), request, next)
         }))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {

@@ -20,16 +20,40 @@ const WEB_APP_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'sel
 /// API answers are data, never documents to render.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Adds the security headers; `https` turns on HSTS.
-pub async fn security_headers(https: bool, request: Request, next: Next) -> Response {
+/// The web app's policy. In Clerk mode it also lets in what Clerk's components
+/// load: clerk-js and its API calls from the Frontend API (`clerk_origin`),
+/// avatars, the bot-protection challenge, their inline styles and workers.
+pub fn web_app_csp(clerk_origin: Option<&str>) -> HeaderValue {
+    let Some(origin) = clerk_origin else {
+        return HeaderValue::from_static(WEB_APP_CSP);
+    };
+    let challenges = "https://challenges.cloudflare.com";
+    let policy = format!(
+        "default-src 'self'; script-src 'self' {origin} {challenges}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https://img.clerk.com; \
+         font-src 'self'; connect-src 'self' {origin}; worker-src 'self' blob:; \
+         frame-src {challenges}; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors 'none'"
+    );
+    HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static(WEB_APP_CSP))
+}
+
+/// Adds the security headers; `https` turns on HSTS; `web_csp` is [`web_app_csp`].
+pub async fn security_headers(
+    https: bool,
+    web_csp: HeaderValue,
+    request: Request,
+    next: Next,
+) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    let csp = if is_api { API_CSP } else { WEB_APP_CSP };
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(csp),
-    );
+    let csp = if is_api {
+        HeaderValue::from_static(API_CSP)
+    } else {
+        web_csp
+    };
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

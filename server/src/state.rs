@@ -16,4 +16,6 @@ pub struct AppState {
     /// `None` when per-IP limiting is off.
     pub ip_limiter: Option<IpLimiter>,
     pub metrics: Arc<Metrics>,
+    /// `Some` in Clerk sign-in mode (`CLERK_PUBLISHABLE_KEY` set).
+    pub clerk: Option<Arc<crate::auth::clerk::ClerkAuth>>,
 }

@@ -8,7 +8,7 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
   const [router] = useState(() => createBrowserRouter(routes));
   return (
     <QueryClientProvider client={queryClient}>
-      <AuthProvider>
+      <AuthProvider navigator={router}>
         <RouterProvider router={router} />
       </AuthProvider>
     </QueryClientProvider>

@@ -20,15 +20,15 @@ export const routes: RouteObject[] = [
     element: <Layout />,
     children: [
       { index: true, element: <Home /> },
-      { path: 'sign-in', element: <SignIn /> },
-      { path: 'sign-up', element: <SignUp /> },
+      { path: 'sign-in/*', element: <SignIn /> },
+      { path: 'sign-up/*', element: <SignUp /> },
       { path: 'generate', element: guard(<Generate />) },
       {
         path: 'gallery',
         element: guard(<Gallery />),
         children: [{ path: ':id', element: <GalleryDetail /> }],
       },
-      { path: 'profile', element: guard(<Profile />) },
+      { path: 'profile/*', element: guard(<Profile />) },
       { path: '*', element: <NotFound /> },
     ],
   },

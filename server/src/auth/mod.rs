@@ -3,6 +3,8 @@
 //! Handlers never know how the caller signed in; each sign-in mode only has to
 //! turn a request into a known user here.
 
+pub mod clerk;
+pub mod jwks;
 pub mod local;
 
 use axum::{
@@ -24,6 +26,9 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(clerk) = &state.clerk {
+            return clerk_user(clerk, parts, state).await.map(Self);
+        }
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
         // A cookie rides along on cross-site form posts; a JSON content type cannot.
         if parts.method == Method::POST && !is_json(&parts.headers) {
@@ -36,6 +41,40 @@ impl FromRequestParts<AppState> for CurrentUser {
             .ok_or(ApiError::Unauthenticated)?;
         Ok(Self(user))
     }
+}
+
+/// Clerk mode: the session token from `Authorization: Bearer` (which wins) or
+/// Clerk's `__session` cookie on the same origin.
+async fn clerk_user(
+    clerk: &clerk::ClerkAuth,
+    parts: &Parts,
+    state: &AppState,
+) -> Result<User, ApiError> {
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .map(|value| {
+            value
+                .to_str()
+                .ok()
+                .and_then(|value| value.strip_prefix("Bearer "))
+                .map(str::trim)
+                .ok_or(ApiError::Unauthenticated)
+        })
+        .transpose()?;
+    let token = match bearer {
+        Some(token) => token,
+        None => {
+            let token =
+                cookie(&parts.headers, clerk::SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
+            // As with our own cookie: no cross-site form posts.
+            if parts.method == Method::POST && !is_json(&parts.headers) {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            token
+        }
+    };
+    clerk.authenticate(token, state.metadata.as_ref()).await
 }
 
 /// The value of the named cookie, if the request carries it.

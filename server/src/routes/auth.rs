@@ -100,6 +100,7 @@ pub struct LoginRequest {
 #[utoipa::path(post, path = "/api/auth/signup", tag = "accounts", request_body = SignupRequest,
     responses(
         (status = 201, description = "Account created and signed in", body = UserEnvelope),
+        (status = 404, description = "`local_auth_disabled`: Clerk sign-in is on", body = crate::error::Problem),
         (status = 409, description = "`email_taken`", body = crate::error::Problem),
         (status = 422, description = "`invalid_request`", body = crate::error::Problem)))]
 pub async fn signup(
@@ -107,6 +108,7 @@ pub async fn signup(
     ClientIp(ip): ClientIp,
     ApiJson(request): ApiJson<SignupRequest>,
 ) -> ApiResult<Response> {
+    refuse_in_clerk_mode(&state)?;
     guard_auth_attempts(&state, ip, &request.email).await?;
     let email = request.email.trim().to_owned();
     let display_name = request
@@ -157,12 +159,14 @@ pub async fn signup(
     responses(
         (status = 200, description = "Signed in", body = UserEnvelope),
         (status = 401, description = "`invalid_credentials`", body = crate::error::Problem),
+        (status = 404, description = "`local_auth_disabled`: Clerk sign-in is on", body = crate::error::Problem),
         (status = 429, description = "`rate_limited`: too many attempts", body = crate::error::Problem)))]
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
+    refuse_in_clerk_mode(&state)?;
     guard_auth_attempts(&state, ip, &request.email).await?;
     let credentials = state.metadata.credentials_by_email(&request.email).await?;
     let stored_hash = credentials
@@ -175,6 +179,14 @@ pub async fn login(
         .expect("a verified password belongs to a user")
         .user;
     signed_in(&state, &user, StatusCode::OK).await
+}
+
+/// With Clerk sign-in on, accounts are made and signed into through Clerk only.
+fn refuse_in_clerk_mode(state: &AppState) -> ApiResult<()> {
+    match state.clerk {
+        Some(_) => Err(ApiError::LocalAuthDisabled),
+        None => Ok(()),
+    }
 }
 
 /// Caps password guessing and sign-up floods, per client IP and per email

@@ -71,9 +71,15 @@ pub struct Config {
 pub async fn config(State(state): State<AppState>) -> Json<Config> {
     let models = state.provider.models().to_vec();
     Json(Config {
-        auth: AuthConfig {
-            mode: "local",
-            clerk_publishable_key: None,
+        auth: match &state.clerk {
+            Some(clerk) => AuthConfig {
+                mode: "clerk",
+                clerk_publishable_key: Some(clerk.publishable_key.clone()),
+            },
+            None => AuthConfig {
+                mode: "local",
+                clerk_publishable_key: None,
+            },
         },
         generation: GenerationConfig {
             provider: state.provider.name(),

@@ -1,6 +1,8 @@
 //! Integration tests: the real application on a free port, driven over HTTP.
 
 mod accounts;
+mod clerk;
+mod fake_clerk;
 mod fake_together;
 mod gallery;
 mod generations;

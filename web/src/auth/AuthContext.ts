@@ -1,13 +1,25 @@
-import { createContext, useContext } from 'react';
+import { createContext, useContext, type ComponentType } from 'react';
 import type { AuthMode, Usage, User } from '../api/types';
+
+/**
+ * Sign-in screens a mode brings with it. Clerk mode supplies Clerk's own
+ * components (loaded lazily with `@clerk/react`); local mode supplies none and
+ * the pages show the built-in forms.
+ */
+export interface AuthViews {
+  SignIn: ComponentType<{ redirectTo: string }>;
+  SignUp: ComponentType<{ redirectTo: string }>;
+  UserProfile: ComponentType;
+  UserButton: ComponentType;
+}
 
 /**
  * What the rest of the app knows about sign-in, whichever mode the server runs.
  *
  * Local mode (the default) is implemented by LocalAuthProvider over the
- * session cookie. Clerk mode will be a ClerkAuthProvider that loads
- * `@clerk/react` lazily, registers its JWT via `setAuthTokenGetter`, and
- * supplies its own sign-in/sign-up components through `SignInView`/`SignUpView`.
+ * session cookie. Clerk mode is ClerkAuthProvider (auth/clerk/), which loads
+ * `@clerk/react` lazily, registers Clerk's session token with the API client
+ * and supplies Clerk's components through `views`.
  */
 export interface AuthState {
   mode: AuthMode;
@@ -15,6 +27,7 @@ export interface AuthState {
   user: User | null;
   usage: Usage | null;
   signOut: () => Promise<void>;
+  views?: AuthViews;
 }
 
 export const AuthContext = createContext<AuthState | null>(null);

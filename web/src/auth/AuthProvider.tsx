@@ -1,14 +1,43 @@
-import { useMemo, type ReactNode } from 'react';
+import { lazy, Suspense, useMemo, type ReactNode } from 'react';
 import { useLogOut, useMe } from '../api/auth';
 import { useConfig } from '../api/config';
 import { AuthContext, type AuthState } from './AuthContext';
-import { ClerkAuthProvider } from './ClerkAuthProvider';
+import type { Navigator } from './navigator';
+
+// Clerk's SDK is only downloaded when the server runs in Clerk mode.
+const ClerkAuthProvider = lazy(() => import('./clerk/ClerkAuthProvider'));
+
+function loading(mode: AuthState['mode']): AuthState {
+  return { mode, status: 'loading', user: null, usage: null, signOut: async () => {} };
+}
+const LOADING_CONFIG = loading('local');
+const LOADING_CLERK = loading('clerk');
 
 /** Picks the sign-in implementation the server's configuration asks for. */
-export function AuthProvider({ children }: { children: ReactNode }) {
+export function AuthProvider({
+  navigator,
+  children,
+}: {
+  navigator: Navigator;
+  children: ReactNode;
+}) {
   const config = useConfig();
-  if (config.data?.auth.mode === 'clerk') {
-    return <ClerkAuthProvider config={config.data}>{children}</ClerkAuthProvider>;
+  // Until the server says which mode it runs, nobody asks who is signed in:
+  // an answer without Clerk's token would wrongly cache "signed out".
+  if (config.isPending) {
+    return <AuthContext.Provider value={LOADING_CONFIG}>{children}</AuthContext.Provider>;
+  }
+  const publishableKey = config.data?.auth.clerk_publishable_key;
+  if (config.data?.auth.mode === 'clerk' && publishableKey) {
+    return (
+      <Suspense
+        fallback={<AuthContext.Provider value={LOADING_CLERK}>{children}</AuthContext.Provider>}
+      >
+        <ClerkAuthProvider publishableKey={publishableKey} navigator={navigator}>
+          {children}
+        </ClerkAuthProvider>
+      </Suspense>
+    );
   }
   return <LocalAuthProvider>{children}</LocalAuthProvider>;
 }

@@ -29,6 +29,8 @@ export default function ProfilePage() {
   const me = useMe();
   const user = me.data?.user ?? auth.user;
   const usage = me.data?.usage ?? auth.usage;
+  // Clerk mode: Clerk's own account screens (email, password, sessions) replace ours.
+  const ClerkProfile = auth.views?.UserProfile;
 
   if (!user) {
     return (
@@ -47,32 +49,34 @@ export default function ProfilePage() {
     <div className="mx-auto max-w-4xl px-4 py-8 sm:px-6 sm:py-10">
       <PageHeader title="Profile" description="Your account and how much you have used." />
 
-      <Card className="mt-8 flex flex-col gap-5 p-6 sm:flex-row sm:items-center">
-        <span
-          aria-hidden="true"
-          className="flex size-16 shrink-0 items-center justify-center rounded-2xl bg-linear-to-br from-brand-500 to-fuchsia-500 text-2xl font-semibold text-white shadow-md shadow-brand-500/30"
-        >
-          {initials(user)}
-        </span>
-        <div className="min-w-0 flex-1">
-          <h2 className="truncate text-lg font-semibold">{user.display_name || user.email}</h2>
-          <p className="mt-1 flex items-center gap-1.5 truncate text-sm text-zinc-600 dark:text-zinc-400">
-            <Mail className="size-4 shrink-0" aria-hidden="true" />
-            {user.email}
-          </p>
-          <p className="mt-1 flex items-center gap-1.5 text-sm text-zinc-600 dark:text-zinc-400">
-            <CalendarDays className="size-4 shrink-0" aria-hidden="true" />
-            Member since {formatDate(user.created_at)}
-          </p>
-        </div>
-        <Button
-          variant="secondary"
-          onClick={() => void auth.signOut()}
-          icon={<LogOut className="size-4" aria-hidden="true" />}
-        >
-          Sign out
-        </Button>
-      </Card>
+      {ClerkProfile ? null : (
+        <Card className="mt-8 flex flex-col gap-5 p-6 sm:flex-row sm:items-center">
+          <span
+            aria-hidden="true"
+            className="flex size-16 shrink-0 items-center justify-center rounded-2xl bg-linear-to-br from-brand-500 to-fuchsia-500 text-2xl font-semibold text-white shadow-md shadow-brand-500/30"
+          >
+            {initials(user)}
+          </span>
+          <div className="min-w-0 flex-1">
+            <h2 className="truncate text-lg font-semibold">{user.display_name || user.email}</h2>
+            <p className="mt-1 flex items-center gap-1.5 truncate text-sm text-zinc-600 dark:text-zinc-400">
+              <Mail className="size-4 shrink-0" aria-hidden="true" />
+              {user.email}
+            </p>
+            <p className="mt-1 flex items-center gap-1.5 text-sm text-zinc-600 dark:text-zinc-400">
+              <CalendarDays className="size-4 shrink-0" aria-hidden="true" />
+              Member since {formatDate(user.created_at)}
+            </p>
+          </div>
+          <Button
+            variant="secondary"
+            onClick={() => void auth.signOut()}
+            icon={<LogOut className="size-4" aria-hidden="true" />}
+          >
+            Sign out
+          </Button>
+        </Card>
+      )}
 
       <h2 className="mt-10 text-lg font-semibold">Usage</h2>
       {usage ? (
@@ -115,6 +119,15 @@ export default function ProfilePage() {
         </>
       ) : (
         <Skeleton className="mt-4 h-40" />
+      )}
+
+      {ClerkProfile && (
+        <>
+          <h2 className="mt-10 text-lg font-semibold">Account</h2>
+          <div className="mt-4 overflow-x-auto">
+            <ClerkProfile />
+          </div>
+        </>
       )}
     </div>
   );

@@ -2,7 +2,6 @@ import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { AuthCard } from '../components/auth/AuthForm';
 import { SignInForm } from '../components/auth/SignInForm';
 import { useAuth } from '../auth/AuthContext';
-import { ClerkNotice } from '../auth/ClerkNotice';
 import { safeNext } from '../utils/safeNext';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 
@@ -15,6 +14,15 @@ export default function SignInPage() {
   const carry = params.get('next') ? `?next=${encodeURIComponent(next)}` : '';
 
   if (auth.status === 'signed-in') return <Navigate to={next} replace />;
+
+  if (auth.views) {
+    const ClerkSignIn = auth.views.SignIn;
+    return (
+      <div className="flex justify-center px-4 py-12 sm:py-20">
+        <ClerkSignIn redirectTo={next} />
+      </div>
+    );
+  }
 
   return (
     <AuthCard
@@ -32,11 +40,7 @@ export default function SignInPage() {
         </>
       }
     >
-      {auth.mode === 'clerk' ? (
-        <ClerkNotice />
-      ) : (
-        <SignInForm onSuccess={() => navigate(next, { replace: true })} />
-      )}
+      <SignInForm onSuccess={() => navigate(next, { replace: true })} />
     </AuthCard>
   );
 }

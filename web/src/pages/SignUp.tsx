@@ -2,7 +2,6 @@ import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { AuthCard } from '../components/auth/AuthForm';
 import { SignUpForm } from '../components/auth/SignUpForm';
 import { useAuth } from '../auth/AuthContext';
-import { ClerkNotice } from '../auth/ClerkNotice';
 import { safeNext } from '../utils/safeNext';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 
@@ -15,6 +14,15 @@ export default function SignUpPage() {
   const carry = params.get('next') ? `?next=${encodeURIComponent(next)}` : '';
 
   if (auth.status === 'signed-in') return <Navigate to={next} replace />;
+
+  if (auth.views) {
+    const ClerkSignUp = auth.views.SignUp;
+    return (
+      <div className="flex justify-center px-4 py-12 sm:py-20">
+        <ClerkSignUp redirectTo={next} />
+      </div>
+    );
+  }
 
   return (
     <AuthCard
@@ -32,11 +40,7 @@ export default function SignUpPage() {
         </>
       }
     >
-      {auth.mode === 'clerk' ? (
-        <ClerkNotice />
-      ) : (
-        <SignUpForm onSuccess={() => navigate(next, { replace: true })} />
-      )}
+      <SignUpForm onSuccess={() => navigate(next, { replace: true })} />
     </AuthCard>
   );
 }

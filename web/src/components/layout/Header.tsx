@@ -44,7 +44,9 @@ export function Header() {
           ))}
         </nav>
         <div className="ml-auto hidden items-center gap-2 sm:flex">
-          {signedIn ? (
+          {signedIn && auth.views ? (
+            <auth.views.UserButton />
+          ) : signedIn ? (
             <UserMenu user={auth.user!} />
           ) : auth.status === 'signed-out' ? (
             <>
