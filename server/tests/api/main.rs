@@ -7,6 +7,7 @@ mod generations;
 mod helpers;
 mod hostile;
 mod journey;
+mod lambda;
 mod media;
 mod protection;
 mod service;
