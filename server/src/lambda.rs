@@ -74,7 +74,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     if config.together_api_key.is_none() {
         tracing::warn!("TOGETHER_AI_API_KEY is not set: images come from the offline engine");
     }
-    tracing::info!(data_dir = %config.data_dir.display(), "starting under the Lambda runtime");
+    if std::env::var_os("S3_BUCKET_NAME").is_none() {
+        tracing::warn!(
+            data_dir = %config.data_dir.display(),
+            "no S3_BUCKET_NAME: data is kept in DATA_DIR, which lasts only as long as this execution environment"
+        );
+    }
     let state = build_state(config).await?;
     let app = router(state)?;
     lambda_http::lambda_runtime::run(service_fn(move |event| handle_event(app.clone(), event)))
