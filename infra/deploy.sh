@@ -14,6 +14,7 @@
 #   CLERK_SECRET_KEY       stored into the secret when set
 #   CLERK_AUTHORIZED_PARTIES  origins allowed in Clerk tokens (default: the site URL)
 #   RESERVED_CONCURRENCY   cap on concurrent executions (default: -1, none)
+#   VITE_API_BASE_URL      API origin built into the web app (default: empty, the site's own /api)
 #   SKIP_BUILD=1           deploy the existing target/lambda/bootstrap.zip and web/dist as they are
 set -euo pipefail
 cd "$(dirname "$0")/.."
