@@ -34,7 +34,7 @@ venv: $(VENV)/.installed
 build: build-tools
 	$(CARGO) build --release --locked -p promptcanvas
 
-test: lint rust-test openapi-check web-test e2e
+test: lint rust-test openapi-check web-test e2e lambda-test infra-check
 
 lint: build-tools
 	$(CARGO) fmt --all -- --check
@@ -72,3 +72,37 @@ bench: build build-tools
 	@command -v wrk >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(CARGO) bench --locked -p promptcanvas --bench figures
+	$(MAKE) lambda-bench
+
+# AWS Lambda (provided.al2023): the same binary, linked by zig against glibc 2.34
+# (Amazon Linux 2023's), so no extra Rust target is needed. infra/ deploys it.
+LAMBDA_TRIPLE := x86_64-unknown-linux-gnu
+LAMBDA_BIN    := $(or $(CARGO_TARGET_DIR),target)/$(LAMBDA_TRIPLE)/release/promptcanvas
+LAMBDA_ZIP    := target/lambda/bootstrap.zip
+ZIGBUILD_VERSION := 0.24.1
+
+.PHONY: cargo-zigbuild lambda lambda-test lambda-bench infra-check
+
+cargo-zigbuild:
+	@command -v cargo-zigbuild >/dev/null 2>&1 || \
+		$(CARGO) install cargo-zigbuild --locked --version $(ZIGBUILD_VERSION)
+
+# zig comes from the ziglang package in .venv; cargo-zigbuild finds it through `python3 -m ziglang`.
+lambda: build-tools venv cargo-zigbuild
+	PATH="$(abspath $(VENV))/bin:$$PATH" CARGO_PROFILE_RELEASE_STRIP=symbols \
+		$(CARGO) zigbuild --release --locked -p promptcanvas --bin promptcanvas --target $(LAMBDA_TRIPLE).2.34
+	python3 infra/lambda_artifact.py package $(LAMBDA_BIN) $(LAMBDA_ZIP)
+
+# The packaged bootstrap answers API Gateway events from a local Lambda Runtime API.
+lambda-test: lambda
+	python3 infra/lambda_artifact.py check $(LAMBDA_ZIP)
+
+lambda-bench: lambda
+	python3 infra/lambda_artifact.py bench $(LAMBDA_ZIP)
+
+infra-check: venv
+	@command -v shellcheck >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null)
+	$(VENV)/bin/cfn-lint infra/template.yaml
+	$(VENV)/bin/python infra/check_template.py infra/template.yaml
+	shellcheck infra/deploy.sh .ci/run

@@ -180,7 +180,7 @@ pub struct Config {
     pub metrics_bind_addr: Option<SocketAddr>,
 
     /// Also write metrics to stdout as CloudWatch Embedded Metric Format lines
-    /// (on by default under AWS Lambda).
+    /// (always on under AWS Lambda).
     #[arg(long, env = "METRICS_EMF", default_value_t = false, action = clap::ArgAction::Set)]
     pub metrics_emf: bool,
 }

@@ -9,6 +9,7 @@ pub mod cursor;
 pub mod error;
 pub mod generation;
 pub mod imaging;
+pub mod lambda;
 pub mod limiter;
 pub mod metadata;
 pub mod metrics;

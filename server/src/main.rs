@@ -32,6 +32,9 @@ enum Command {
     Serve(Config),
     /// Print the OpenAPI 3.1 document of the HTTP API.
     Openapi,
+    /// Answer API Gateway events from the AWS Lambda runtime (chosen automatically
+    /// when AWS_LAMBDA_RUNTIME_API is set). DATA_DIR defaults to /tmp/promptcanvas.
+    Lambda(Config),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -45,6 +48,8 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Serve(config)) => serve(config),
+        Some(Command::Lambda(config)) => serve_lambda(config),
+        None if promptcanvas::lambda::started_by_lambda() => serve_lambda(Config::parse_from_env()),
         None => serve(Config::parse_from_env()),
     }
 }
@@ -62,6 +67,16 @@ fn serve(config: Config) -> anyhow::Result<()> {
             );
             app.run_until(shutdown_signal()).await
         })
+}
+
+/// One event at a time: a single-threaded runtime starts fastest.
+fn serve_lambda(config: Config) -> anyhow::Result<()> {
+    let config = promptcanvas::lambda::adapt_config(config);
+    init_logging(&config);
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(promptcanvas::lambda::run(config))
 }
 
 fn init_logging(config: &Config) {

@@ -9,6 +9,7 @@ mod generations;
 mod helpers;
 mod hostile;
 mod journey;
+mod lambda;
 mod media;
 mod observability;
 mod protection;

@@ -4,10 +4,11 @@
  * into an ApiError carrying the server's problem details.
  */
 import axios, { type AxiosError } from 'axios';
+import { API_BASE } from './base';
 import { toApiError } from './errors';
 
 export const http = axios.create({
-  baseURL: '/api',
+  baseURL: API_BASE,
   withCredentials: true,
   headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
   timeout: 180_000,

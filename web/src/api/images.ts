@@ -6,6 +6,7 @@ import {
   type InfiniteData,
   type QueryClient,
 } from '@tanstack/react-query';
+import { API_BASE } from './base';
 import { http } from './client';
 import { queryKeys } from './queryKeys';
 import type { Image, ImageListParams, ImagePage, ImageUpdate } from './types';
@@ -37,9 +38,9 @@ export async function deleteImage(id: string): Promise<void> {
   await http.delete(`/images/${encodeURIComponent(id)}`);
 }
 
-/** Same-origin download link; the server answers with an attachment. */
+/** Download link; the server answers with an attachment. */
 export function downloadUrl(id: string): string {
-  return `/api/images/${encodeURIComponent(id)}/download`;
+  return `${API_BASE}/images/${encodeURIComponent(id)}/download`;
 }
 
 /** The caller's images, newest first, one page per cursor. */

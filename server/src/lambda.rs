@@ -1,0 +1,172 @@
+//! Serves the same router under AWS Lambda, behind API Gateway.
+//!
+//! The Lambda runtime hands the process API Gateway events (HTTP API payload
+//! v2, or REST API v1) instead of TCP connections. `lambda_http` turns each
+//! event into an HTTP request for [`crate::router`] and the answer back into
+//! the event response API Gateway expects (binary bodies base64-encoded), so
+//! every route behaves exactly as it does under `promptcanvas serve`.
+
+use std::{
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    path::PathBuf,
+};
+
+use axum::{Router, extract::ConnectInfo, http::Uri};
+use lambda_http::{
+    Adapter, LambdaEvent, Request, RequestExt, Service,
+    request::{LambdaRequest, RequestContext},
+    service_fn,
+    tower::ServiceBuilder,
+};
+
+use crate::{build_state, config::Config, router};
+
+/// Set by the Lambda runtime in every function's environment.
+pub const RUNTIME_API_VAR: &str = "AWS_LAMBDA_RUNTIME_API";
+
+/// The only writable folder a Lambda function has.
+pub const LAMBDA_DATA_DIR: &str = "/tmp/promptcanvas";
+
+/// The serialized answer handed back to the runtime for one event.
+pub type EventResponse = serde_json::Value;
+
+/// Whether the Lambda runtime started this process.
+pub fn started_by_lambda() -> bool {
+    std::env::var_os(RUNTIME_API_VAR).is_some()
+}
+
+/// What `DATA_DIR` is when nobody sets it (see [`Config`]).
+const DEFAULT_DATA_DIR: &str = "./data";
+
+/// Lambda-specific defaults: data lives in `/tmp` unless `DATA_DIR` says
+/// otherwise (the code folder is read-only), the web app is served by
+/// CloudFront, never by the function, and metrics go to CloudWatch as
+/// Embedded Metric Format lines, since nothing can scrape a function.
+pub fn adapt_config(mut config: Config) -> Config {
+    if config.data_dir == std::path::Path::new(DEFAULT_DATA_DIR) {
+        config.data_dir = PathBuf::from(LAMBDA_DATA_DIR);
+    }
+    config.web_dist_dir = config.data_dir.join("no-web-app");
+    config.metrics_emf = true;
+    config
+}
+
+/// Answers one event: what the runtime calls for each invocation, and what
+/// the tests feed recorded events through. The answer is the JSON document
+/// API Gateway expects back.
+pub async fn handle_event(
+    app: Router,
+    event: LambdaEvent<LambdaRequest>,
+) -> Result<EventResponse, lambda_http::Error> {
+    // A router is always ready, so no `poll_ready` is needed before `call`.
+    let answer = {
+        let http = ServiceBuilder::new()
+            .map_request(as_served_request)
+            .service(app);
+        let mut adapter: Adapter<'static, _, _> = Adapter::from(http);
+        adapter.call(event)
+    };
+    let response = answer.await.map_err(lambda_http::Error::from)?;
+    Ok(serde_json::to_value(response)?)
+}
+
+/// Builds the application and answers events until the runtime stops the
+/// process. Start-up opens the stores and nothing else: no network calls.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    if config.together_api_key.is_none() {
+        tracing::warn!("TOGETHER_AI_API_KEY is not set: images come from the offline engine");
+    }
+    if std::env::var_os("S3_BUCKET_NAME").is_none() {
+        tracing::warn!(
+            data_dir = %config.data_dir.display(),
+            "no S3_BUCKET_NAME: data is kept in DATA_DIR, which lasts only as long as this execution environment"
+        );
+    }
+    let state = build_state(config).await?;
+    let app = router(state)?;
+    lambda_http::lambda_runtime::run(service_fn(move |event| handle_event(app.clone(), event)))
+        .await
+        .map_err(|error| anyhow::anyhow!("Lambda runtime stopped: {error}"))
+}
+
+/// Undoes what API Gateway adds to a request: the router sees the path the
+/// browser asked for (without a named stage's `/{stage}` prefix, which
+/// `lambda_http` puts back in) and the client's address as its connection
+/// address, for the per-IP limiter and `TRUSTED_PROXY_HOPS`.
+fn as_served_request(mut request: Request) -> Request {
+    let (source_ip, stage) = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => {
+            (context.http.source_ip.clone(), context.stage.clone())
+        }
+        Some(RequestContext::ApiGatewayV1(context)) => {
+            (context.identity.source_ip.clone(), context.stage.clone())
+        }
+        _ => (None, None),
+    };
+    let ip = source_ip
+        .and_then(|ip| ip.parse::<IpAddr>().ok())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    request
+        .extensions_mut()
+        .insert(ConnectInfo(SocketAddr::new(ip, 0)));
+    if let Some(uri) = stage.and_then(|stage| without_stage(request.uri(), &stage)) {
+        *request.uri_mut() = uri;
+    }
+    request
+}
+
+/// The URI without its leading `/{stage}` segment, if it has one.
+fn without_stage(uri: &Uri, stage: &str) -> Option<Uri> {
+    if stage.is_empty() || stage == "$default" {
+        return None;
+    }
+    let rest = uri.path().strip_prefix('/')?.strip_prefix(stage)?;
+    let path = match rest {
+        "" => "/",
+        rest if rest.starts_with('/') => rest,
+        _ => return None,
+    };
+    let path_and_query = match uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    };
+    let mut parts = uri.clone().into_parts();
+    parts.path_and_query = Some(path_and_query.parse().ok()?);
+    Uri::from_parts(parts).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_named_stage_is_taken_off_the_path_and_the_query_kept() {
+        let uri: Uri = "https://api.example.com/prod/api/images?limit=2"
+            .parse()
+            .unwrap();
+        let served = without_stage(&uri, "prod").unwrap();
+        assert_eq!(served.path(), "/api/images");
+        assert_eq!(served.query(), Some("limit=2"));
+        assert_eq!(served.host(), Some("api.example.com"));
+        let root: Uri = "/prod".parse().unwrap();
+        assert_eq!(without_stage(&root, "prod").unwrap().path(), "/");
+    }
+
+    #[test]
+    fn the_default_stage_and_lookalike_paths_are_left_alone() {
+        let uri: Uri = "/api/images".parse().unwrap();
+        assert!(without_stage(&uri, "$default").is_none());
+        assert!(without_stage(&uri, "").is_none());
+        let lookalike: Uri = "/production/api".parse().unwrap();
+        assert!(without_stage(&lookalike, "prod").is_none());
+    }
+
+    #[test]
+    fn lambda_keeps_data_in_tmp_unless_told_otherwise() {
+        let default = adapt_config(Config::for_data_dir("./data"));
+        assert_eq!(default.data_dir, PathBuf::from(LAMBDA_DATA_DIR));
+        assert!(default.metrics_emf, "Lambda reports metrics as EMF lines");
+        let chosen = adapt_config(Config::for_data_dir("/mnt/efs/promptcanvas"));
+        assert_eq!(chosen.data_dir, PathBuf::from("/mnt/efs/promptcanvas"));
+    }
+}
