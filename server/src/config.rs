@@ -118,6 +118,36 @@ pub struct Config {
     #[arg(long, env = "TOGETHER_MAX_IMAGE_BYTES", default_value_t = 20 * 1024 * 1024)]
     pub together_max_image_bytes: usize,
 
+    /// S3 bucket for image files. When set, images are stored there instead of
+    /// DATA_DIR/images (credentials from the standard AWS chain; a local
+    /// S3-compatible server through AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL).
+    #[arg(long, env = "S3_BUCKET_NAME")]
+    pub s3_bucket_name: Option<String>,
+
+    /// DynamoDB table of users, sessions, usage, rate windows and idempotency
+    /// records. With DYNAMODB_TABLE_IMAGES it replaces SQLite (endpoint override:
+    /// AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL).
+    #[arg(long, env = "DYNAMODB_TABLE_USERS")]
+    pub dynamodb_table_users: Option<String>,
+
+    /// DynamoDB table of image records (set together with DYNAMODB_TABLE_USERS).
+    #[arg(long, env = "DYNAMODB_TABLE_IMAGES")]
+    pub dynamodb_table_images: Option<String>,
+
+    /// AWS region of the bucket and tables. Default: the AWS configuration's region.
+    #[arg(long, env = "AWS_REGION")]
+    pub aws_region: Option<String>,
+
+    /// Base URL of a CDN (e.g. CloudFront) in front of the S3 bucket. When set,
+    /// image URLs are CDN_BASE_URL/<key> instead of presigned S3 URLs.
+    #[arg(long, env = "CDN_BASE_URL")]
+    pub cdn_base_url: Option<String>,
+
+    /// How old an image file without a record must be before `promptcanvas sweep`
+    /// removes it, in seconds (newer ones may belong to a generation in progress).
+    #[arg(long, env = "ORPHAN_GRACE_SECS", default_value_t = 3600)]
+    pub orphan_grace_secs: u64,
+
     /// Log filter, e.g. `info` or `promptcanvas=debug,tower_http=info`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log_filter: String,
@@ -175,9 +205,22 @@ impl Config {
             together_retry_base_ms: 500,
             together_image_hosts: Vec::new(),
             together_max_image_bytes: 20 * 1024 * 1024,
+            s3_bucket_name: None,
+            dynamodb_table_users: None,
+            dynamodb_table_images: None,
+            aws_region: None,
+            cdn_base_url: None,
+            orphan_grace_secs: 3600,
             log_filter: "warn".into(),
             log_format: LogFormat::Text,
         }
+    }
+
+    /// Whether any setting asks for an AWS backend.
+    pub fn uses_aws(&self) -> bool {
+        self.s3_bucket_name.is_some()
+            || self.dynamodb_table_users.is_some()
+            || self.dynamodb_table_images.is_some()
     }
 
     /// Whether browsers reach us over HTTPS (decides the cookie's Secure flag).

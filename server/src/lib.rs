@@ -4,11 +4,14 @@
 //! binary and the tests both start the product through it.
 
 pub mod auth;
+pub mod aws;
+pub mod backends;
 pub mod config;
 pub mod cursor;
 pub mod error;
 pub mod generation;
 pub mod imaging;
+pub mod init_aws;
 pub mod limiter;
 pub mod metadata;
 pub mod openapi;
@@ -16,6 +19,7 @@ pub mod routes;
 pub mod security;
 pub mod state;
 pub mod storage;
+pub mod sweep;
 
 use std::{future::Future, io::Write, path::Path, sync::Arc, time::Duration};
 
@@ -36,9 +40,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 use crate::{
     config::Config,
     generation::{ImageProvider, OfflineProvider, TogetherProvider, TogetherSettings, together},
-    metadata::SqliteStore,
     state::AppState,
-    storage::{MediaStore, UrlSigner},
+    storage::UrlSigner,
 };
 
 /// Largest request body the API reads.
@@ -100,13 +103,12 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         None => load_or_create_signing_key(&config.data_dir.join("signing.key"))?,
     };
     let signer = UrlSigner::new(signing_key, Duration::from_secs(config.media_url_ttl_secs));
-    let media = MediaStore::local(&config.data_dir.join("images"), signer)?;
-    let metadata = SqliteStore::open(&config.data_dir.join("promptcanvas.db"))?;
+    let (media, metadata) = backends::open(&config, signer).await?;
     let provider = build_provider(&config)?;
     Ok(AppState {
         ip_limiter: limiter::IpLimiter::new(config.requests_per_second, config.request_burst),
         config: Arc::new(config),
-        metadata: Arc::new(metadata),
+        metadata,
         media,
         provider,
     })
@@ -156,6 +158,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     let web = routes::web::router(&state.config.web_dist_dir);
     let https = state.config.served_over_https();
     let cors = security::cors(&state.config)?;
+    let web_csp = security::web_app_csp(state.media.external_origin().as_deref())?;
     let router = Router::new()
         .nest(
             "/api",
@@ -174,7 +177,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
                 .quality(CompressionLevel::Fastest),
         )
         .layer(axum::middleware::from_fn(move |request, next| {
-            security::security_headers(https, request, next)
+            security::security_headers(https, web_csp.clone(), request, next)
         }))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {

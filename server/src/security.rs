@@ -13,23 +13,38 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{config::Config, state::AppState};
 
-/// The web app loads only its own scripts, styles, images and API; nothing may frame it.
-const WEB_APP_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-     img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; \
-     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/// The web app loads only its own scripts, styles, images and API (plus images
+/// from the bucket or CDN when media lives there); nothing may frame it.
+pub fn web_app_csp(media_origin: Option<&str>) -> anyhow::Result<HeaderValue> {
+    let media = media_origin
+        .map(|origin| format!(" {origin}"))
+        .unwrap_or_default();
+    HeaderValue::from_str(&format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; \
+         img-src 'self' data: blob:{media}; font-src 'self'; connect-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ))
+    .map_err(|_| anyhow::anyhow!("the media origin {media:?} cannot appear in a header"))
+}
 /// API answers are data, never documents to render.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// Adds the security headers; `https` turns on HSTS.
-pub async fn security_headers(https: bool, request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    https: bool,
+    web_csp: HeaderValue,
+    request: Request,
+    next: Next,
+) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    let csp = if is_api { API_CSP } else { WEB_APP_CSP };
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(csp),
-    );
+    let csp = if is_api {
+        HeaderValue::from_static(API_CSP)
+    } else {
+        web_csp
+    };
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
