@@ -18,6 +18,7 @@ pub struct Backend {
     pub metadata: Arc<dyn MetadataStore>,
     pub media: MediaStore,
     _dir: TempDir,
+    _turn: Option<tokio::sync::MutexGuard<'static, ()>>,
 }
 
 pub fn signer() -> UrlSigner {
@@ -30,6 +31,7 @@ pub async fn local() -> Backend {
         metadata: Arc::new(SqliteStore::open(&dir.path().join("db.sqlite")).expect("sqlite")),
         media: MediaStore::local(&dir.path().join("images"), signer()).expect("media"),
         _dir: dir,
+        _turn: None,
     }
 }
 
@@ -45,6 +47,7 @@ fn shared_names() -> &'static AwsResources {
 }
 
 pub async fn aws() -> Backend {
+    let turn = moto::take_turn().await;
     let sdk = moto::sdk_config().await;
     let names = shared_names().clone();
     let endpoint = moto::moto().endpoint.clone();
@@ -67,5 +70,6 @@ pub async fn aws() -> Backend {
         )),
         media: MediaStore::s3(Arc::new(objects), presigner, None, signer()),
         _dir: tempfile::tempdir().expect("temp dir"),
+        _turn: Some(turn),
     }
 }

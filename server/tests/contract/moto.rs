@@ -83,6 +83,15 @@ fn start() -> Moto {
     }
 }
 
+/// Tests that use moto take turns. moto undoes a failed transaction by
+/// restoring a snapshot of every table, which would also undo writes another
+/// test made meanwhile (DynamoDB itself has no such effect); concurrency
+/// *within* a test (racing signups, claims, reservations) is still exercised.
+pub async fn take_turn() -> tokio::sync::MutexGuard<'static, ()> {
+    static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    TURN.lock().await
+}
+
 /// SDK settings for the local server: dummy credentials exist only here.
 pub async fn sdk_config() -> SdkConfig {
     let http_client = aws_smithy_http_client::Builder::new()

@@ -18,6 +18,7 @@ use crate::{backends, moto};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn init_aws_creates_keyed_tables_with_ttl_and_is_idempotent() {
+    let _turn = moto::take_turn().await;
     let sdk = moto::sdk_config().await;
     let resources = init_aws::AwsResources {
         bucket: Some(moto::unique_name("init")),
@@ -178,6 +179,7 @@ impl Drop for Running {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_real_binary_runs_the_product_on_s3_and_dynamodb() {
+    let _turn = moto::take_turn().await;
     let names = init_aws::AwsResources {
         bucket: Some(moto::unique_name("e2e")),
         users_table: Some(moto::unique_name("users")),
