@@ -25,6 +25,7 @@ use promptcanvas::{
 use promptcanvas_offline::{RenderRequest, render_jpeg};
 use time::OffsetDateTime;
 
+#[path = "support/dynamodb_gallery.rs"]
 mod dynamodb_gallery;
 
 #[global_allocator]

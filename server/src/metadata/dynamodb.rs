@@ -734,9 +734,7 @@ fn get_s(item: &Item, name: &str) -> StoreResult<String> {
 }
 
 fn opt_s(item: &Item, name: &str) -> Option<String> {
-    item.get(name)
-        .and_then(|value| value.as_s().ok())
-        .map(String::clone)
+    item.get(name).and_then(|value| value.as_s().ok()).cloned()
 }
 
 fn get_n<T: FromStr>(item: &Item, name: &str) -> StoreResult<T> {
