@@ -41,7 +41,8 @@ lint: build-tools
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 # Release profile: the same build the browser tests and the bench use, so it is compiled once.
-rust-test: build-tools
+# The AWS contract suites start moto_server from .venv (on a free loopback port) themselves.
+rust-test: build-tools venv
 	$(CARGO) test --workspace --release --locked
 
 # The web app's API types are generated from this file; it must match the server.

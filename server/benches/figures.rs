@@ -25,6 +25,8 @@ use promptcanvas::{
 use promptcanvas_offline::{RenderRequest, render_jpeg};
 use time::OffsetDateTime;
 
+#[path = "support/dynamodb_gallery.rs"]
+mod dynamodb_gallery;
 #[path = "load/mixed.rs"]
 mod mixed_load;
 
@@ -98,6 +100,32 @@ fn main() -> anyhow::Result<()> {
     } else {
         eprintln!("skipping mixed load: build {} first", binary.display());
     }
+    let dynamodb = runtime.block_on(dynamodb_gallery::gallery_on_dynamodb())?;
+    rows.push((
+        "gallery page on DynamoDB + S3 (moto), 24 of 1,000 images (requests/s)",
+        dynamodb.requests_per_sec,
+        "moto-bound",
+    ));
+    rows.push((
+        "gallery page on DynamoDB + S3 (moto) p99 latency (ms)",
+        dynamodb.p99_ms,
+        "moto-bound",
+    ));
+    rows.push((
+        "  one at a time: whole page on DynamoDB (ms, median)",
+        dynamodb.page_ms,
+        "—",
+    ));
+    rows.push((
+        "  of which the same 3 DynamoDB calls made bare with the SDK (ms, median)",
+        dynamodb.store_ms,
+        "—",
+    ));
+    rows.push((
+        "  our share per page on DynamoDB: page − bare calls (ms)",
+        dynamodb.page_ms - dynamodb.store_ms,
+        "≤ 1",
+    ));
     if let Some(ms) = startup_ms()? {
         rows.push((
             "process start to first answer (ms, median of 10)",

@@ -155,6 +155,35 @@ pub struct Config {
     /// Least time between two signing-key fetches caused by unknown key ids, in seconds.
     #[arg(long, env = "CLERK_JWKS_COOLDOWN_SECS", default_value_t = 10)]
     pub clerk_jwks_cooldown_secs: u64,
+    /// S3 bucket for image files. When set, images are stored there instead of
+    /// DATA_DIR/images (credentials from the standard AWS chain; a local
+    /// S3-compatible server through AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL).
+    #[arg(long, env = "S3_BUCKET_NAME")]
+    pub s3_bucket_name: Option<String>,
+
+    /// DynamoDB table of users, sessions, usage, rate windows and idempotency
+    /// records. With DYNAMODB_TABLE_IMAGES it replaces SQLite (endpoint override:
+    /// AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL).
+    #[arg(long, env = "DYNAMODB_TABLE_USERS")]
+    pub dynamodb_table_users: Option<String>,
+
+    /// DynamoDB table of image records (set together with DYNAMODB_TABLE_USERS).
+    #[arg(long, env = "DYNAMODB_TABLE_IMAGES")]
+    pub dynamodb_table_images: Option<String>,
+
+    /// AWS region of the bucket and tables. Default: the AWS configuration's region.
+    #[arg(long, env = "AWS_REGION")]
+    pub aws_region: Option<String>,
+
+    /// Base URL of a CDN (e.g. CloudFront) in front of the S3 bucket. When set,
+    /// image URLs are CDN_BASE_URL/<key> instead of presigned S3 URLs.
+    #[arg(long, env = "CDN_BASE_URL")]
+    pub cdn_base_url: Option<String>,
+
+    /// How old an image file without a record must be before `promptcanvas sweep`
+    /// removes it, in seconds (newer ones may belong to a generation in progress).
+    #[arg(long, env = "ORPHAN_GRACE_SECS", default_value_t = 3600)]
+    pub orphan_grace_secs: u64,
 
     /// Log filter, e.g. `info` or `promptcanvas=debug,tower_http=info`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
@@ -241,6 +270,12 @@ impl Config {
             clerk_jwks_url: None,
             clerk_api_url: crate::auth::clerk::DEFAULT_API_URL.into(),
             clerk_jwks_cooldown_secs: 10,
+            s3_bucket_name: None,
+            dynamodb_table_users: None,
+            dynamodb_table_images: None,
+            aws_region: None,
+            cdn_base_url: None,
+            orphan_grace_secs: 3600,
             log_filter: "warn".into(),
             log_format: LogFormat::Text,
             log_prompts: false,
@@ -253,6 +288,13 @@ impl Config {
     /// The per-user storage cap, `None` when unlimited.
     pub fn storage_quota(&self) -> Option<u64> {
         (self.storage_quota_bytes > 0).then_some(self.storage_quota_bytes)
+    }
+
+    /// Whether any setting asks for an AWS backend.
+    pub fn uses_aws(&self) -> bool {
+        self.s3_bucket_name.is_some()
+            || self.dynamodb_table_users.is_some()
+            || self.dynamodb_table_images.is_some()
     }
 
     /// Whether browsers reach us over HTTPS (decides the cookie's Secure flag).

@@ -4,11 +4,14 @@
 //! binary and the tests both start the product through it.
 
 pub mod auth;
+pub mod aws;
+pub mod backends;
 pub mod config;
 pub mod cursor;
 pub mod error;
 pub mod generation;
 pub mod imaging;
+pub mod init_aws;
 pub mod lambda;
 pub mod limiter;
 pub mod metadata;
@@ -18,6 +21,7 @@ pub mod routes;
 pub mod security;
 pub mod state;
 pub mod storage;
+pub mod sweep;
 
 use std::{future::Future, io::Write, path::Path, sync::Arc, time::Duration};
 
@@ -38,9 +42,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 use crate::{
     config::Config,
     generation::{ImageProvider, OfflineProvider, TogetherProvider, TogetherSettings, together},
-    metadata::SqliteStore,
     state::AppState,
-    storage::{MediaStore, UrlSigner},
+    storage::UrlSigner,
 };
 
 /// Largest request body the API reads.
@@ -128,9 +131,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         None => load_or_create_signing_key(&config.data_dir.join("signing.key"))?,
     };
     let signer = UrlSigner::new(signing_key, Duration::from_secs(config.media_url_ttl_secs));
-    let media = MediaStore::local(&config.data_dir.join("images"), signer)?;
-    let metadata = SqliteStore::open(&config.data_dir.join("promptcanvas.db"))?
-        .with_storage_quota(config.storage_quota());
+    let (media, metadata) = backends::open(&config, signer).await?;
     let provider = build_provider(&config)?;
     let clerk = auth::clerk::ClerkAuth::from_config(&config)?.map(Arc::new);
     Ok(AppState {
@@ -138,7 +139,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         ip_limiter: limiter::IpLimiter::new(config.requests_per_second, config.request_burst),
         metrics: Arc::new(metrics::Metrics::new(config.metrics_emf)),
         config: Arc::new(config),
-        metadata: Arc::new(metadata),
+        metadata,
         media,
         provider,
     })
@@ -195,7 +196,8 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
             .clerk
             .as_deref()
             .map(|clerk| clerk.frontend_api_origin.as_str()),
-    );
+        state.media.external_origin().as_deref(),
+    )?;
     let router = Router::new()
         .nest(
             "/api",

@@ -35,6 +35,12 @@ enum Command {
     /// Answer API Gateway events from the AWS Lambda runtime (chosen automatically
     /// when AWS_LAMBDA_RUNTIME_API is set). DATA_DIR defaults to /tmp/promptcanvas.
     Lambda(Config),
+    /// Create the S3 bucket and DynamoDB tables named by the settings when they
+    /// are missing (keys, TTL, public access block); safe to run again.
+    InitAws(Config),
+    /// Remove image files that no record names and that are older than
+    /// ORPHAN_GRACE_SECS (left behind by crashes or failed clean-ups).
+    Sweep(Config),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -50,6 +56,30 @@ fn main() -> anyhow::Result<()> {
         Some(Command::Serve(config)) => serve(config),
         Some(Command::Lambda(config)) => serve_lambda(config),
         None if promptcanvas::lambda::started_by_lambda() => serve_lambda(Config::parse_from_env()),
+        Some(Command::InitAws(config)) => run_once(&config, async {
+            for line in promptcanvas::backends::init_aws(&config).await? {
+                println!("{line}");
+            }
+            Ok(())
+        }),
+        Some(Command::Sweep(config)) => run_once(&config.clone(), async {
+            let grace = config.orphan_grace_secs;
+            let state = promptcanvas::build_state(config).await?;
+            let report = promptcanvas::sweep::sweep_orphans(
+                &state.media,
+                state.metadata.as_ref(),
+                promptcanvas::sweep::ALL_IMAGES,
+                grace,
+                time::OffsetDateTime::now_utc(),
+            )
+            .await?;
+            println!(
+                "examined {} files, removed {} orphans",
+                report.examined,
+                report.removed.len()
+            );
+            Ok(())
+        }),
         None => serve(Config::parse_from_env()),
     }
 }
@@ -77,6 +107,18 @@ fn serve_lambda(config: Config) -> anyhow::Result<()> {
         .enable_all()
         .build()?
         .block_on(promptcanvas::lambda::run(config))
+}
+
+/// Runs one administrative task to completion.
+fn run_once(
+    config: &Config,
+    task: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()> {
+    init_logging(config);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(task)
 }
 
 fn init_logging(config: &Config) {

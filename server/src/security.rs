@@ -13,30 +13,43 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{config::Config, state::AppState};
 
-/// The web app loads only its own scripts, styles, images and API; nothing may frame it.
-const WEB_APP_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-     img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; \
-     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/// The web app's policy: only its own scripts, styles, images and API, and
+/// nothing may frame it. Images may also come from the bucket or CDN when
+/// media lives there (`media_origin`). In Clerk mode it also lets in what
+/// Clerk's components load: clerk-js and its API calls from the Frontend API
+/// (`clerk_origin`), avatars, the bot-protection challenge, their inline
+/// styles and workers.
+pub fn web_app_csp(
+    clerk_origin: Option<&str>,
+    media_origin: Option<&str>,
+) -> anyhow::Result<HeaderValue> {
+    let media = media_origin
+        .map(|origin| format!(" {origin}"))
+        .unwrap_or_default();
+    let policy = match clerk_origin {
+        None => format!(
+            "default-src 'self'; script-src 'self'; style-src 'self'; \
+             img-src 'self' data: blob:{media}; font-src 'self'; connect-src 'self'; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        ),
+        Some(origin) => {
+            let challenges = "https://challenges.cloudflare.com";
+            format!(
+                "default-src 'self'; script-src 'self' {origin} {challenges}; \
+                 style-src 'self' 'unsafe-inline'; \
+                 img-src 'self' data: blob: https://img.clerk.com{media}; \
+                 font-src 'self'; connect-src 'self' {origin}; worker-src 'self' blob:; \
+                 frame-src {challenges}; object-src 'none'; base-uri 'self'; \
+                 form-action 'self'; frame-ancestors 'none'"
+            )
+        }
+    };
+    HeaderValue::from_str(&policy)
+        .map_err(|_| anyhow::anyhow!("the Content-Security-Policy {policy:?} cannot be a header"))
+}
+
 /// API answers are data, never documents to render.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
-
-/// The web app's policy. In Clerk mode it also lets in what Clerk's components
-/// load: clerk-js and its API calls from the Frontend API (`clerk_origin`),
-/// avatars, the bot-protection challenge, their inline styles and workers.
-pub fn web_app_csp(clerk_origin: Option<&str>) -> HeaderValue {
-    let Some(origin) = clerk_origin else {
-        return HeaderValue::from_static(WEB_APP_CSP);
-    };
-    let challenges = "https://challenges.cloudflare.com";
-    let policy = format!(
-        "default-src 'self'; script-src 'self' {origin} {challenges}; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https://img.clerk.com; \
-         font-src 'self'; connect-src 'self' {origin}; worker-src 'self' blob:; \
-         frame-src {challenges}; object-src 'none'; base-uri 'self'; form-action 'self'; \
-         frame-ancestors 'none'"
-    );
-    HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static(WEB_APP_CSP))
-}
 
 /// Adds the security headers; `https` turns on HSTS; `web_csp` is [`web_app_csp`].
 pub async fn security_headers(

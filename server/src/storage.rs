@@ -2,17 +2,25 @@
 //!
 //! Objects live behind `object_store`, so the local folder used offline and a
 //! cloud bucket look the same to the rest of the server. Keys are always made
-//! here from server-side ids, never from anything a client sent.
+//! here from server-side ids, never from anything a client sent. Browsers load
+//! local files through our HMAC-signed `/api/media` URLs, S3 objects through
+//! presigned S3 URLs (the bucket stays private), or through a CDN in front of it.
 
 use std::{path::Path, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use bytes::Bytes;
+use futures::TryStreamExt;
 use hmac::{Hmac, Mac};
-use object_store::{ObjectStore, PutPayload, local::LocalFileSystem, path::Path as ObjectPath};
+use object_store::{
+    Attribute, Attributes, ObjectMeta, ObjectStore, PutOptions, PutPayload, local::LocalFileSystem,
+    path::Path as ObjectPath,
+};
 use secrecy::{ExposeSecret, SecretSlice};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
+
+use crate::aws::{PresignSession, S3Presigner};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -32,10 +40,28 @@ impl ImageKeys {
     }
 }
 
+/// Stored objects never change (a new image gets a new key), so caches may keep them.
+pub const OBJECT_CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
+
 #[derive(Clone)]
 pub struct MediaStore {
     objects: Arc<dyn ObjectStore>,
     signer: UrlSigner,
+    links: Links,
+    /// Whether objects carry their own Content-Type and Cache-Control (S3 does;
+    /// local files are served by `/api/media`, which sets them itself).
+    object_headers: bool,
+}
+
+/// How browsers reach the files.
+#[derive(Clone)]
+enum Links {
+    /// `/api/media/...`, signed with our own key.
+    Local,
+    /// Presigned GET URLs straight to the bucket.
+    Presigned(S3Presigner),
+    /// `CDN_BASE_URL/key` (e.g. CloudFront with origin access to the bucket).
+    Cdn(String),
 }
 
 impl MediaStore {
@@ -47,15 +73,98 @@ impl MediaStore {
         Ok(Self {
             objects: Arc::new(objects),
             signer,
+            links: Links::Local,
+            object_headers: false,
         })
     }
 
+    /// Objects in an S3 bucket; browsers get presigned URLs, or CDN URLs when
+    /// `cdn_base_url` is set. `signer` still signs gallery cursors.
+    pub fn s3(
+        objects: Arc<dyn ObjectStore>,
+        presigner: S3Presigner,
+        cdn_base_url: Option<&str>,
+        signer: UrlSigner,
+    ) -> Self {
+        let links = match cdn_base_url {
+            Some(base) => Links::Cdn(base.trim_end_matches('/').to_owned()),
+            None => Links::Presigned(presigner),
+        };
+        Self {
+            objects,
+            signer,
+            links,
+            object_headers: true,
+        }
+    }
+
+    /// The same store with its objects behind `objects` (e.g. a wrapper that
+    /// injects failures in tests).
+    pub fn with_objects(mut self, objects: Arc<dyn ObjectStore>) -> Self {
+        self.objects = objects;
+        self
+    }
+
+    pub fn objects(&self) -> Arc<dyn ObjectStore> {
+        self.objects.clone()
+    }
+
+    /// The origin browsers load images from when it is not our own (for the CSP).
+    pub fn external_origin(&self) -> Option<String> {
+        match &self.links {
+            Links::Local => None,
+            Links::Presigned(presigner) => Some(presigner.origin()),
+            Links::Cdn(base) => Some(crate::aws::origin_of(base)),
+        }
+    }
+
     pub async fn put(&self, key: &str, bytes: Bytes) -> anyhow::Result<()> {
+        let mut options = PutOptions::default();
+        if self.object_headers {
+            // The type comes from the validated bytes, never from the key.
+            let content_type = crate::imaging::ImageFormat::sniff(&bytes)
+                .map(crate::imaging::ImageFormat::content_type)
+                .unwrap_or("application/octet-stream");
+            options.attributes = Attributes::from_iter([
+                (Attribute::ContentType, content_type),
+                (Attribute::CacheControl, OBJECT_CACHE_CONTROL),
+            ]);
+        }
         self.objects
-            .put(&ObjectPath::from(key), PutPayload::from_bytes(bytes))
+            .put_opts(
+                &ObjectPath::from(key),
+                PutPayload::from_bytes(bytes),
+                options,
+            )
             .await
             .with_context(|| format!("storing object {key}"))?;
         Ok(())
+    }
+
+    /// Every object under `prefix`, with its size and last change.
+    pub async fn list(&self, prefix: &str) -> anyhow::Result<Vec<ObjectMeta>> {
+        self.objects
+            .list(Some(&ObjectPath::from(prefix)))
+            .try_collect()
+            .await
+            .with_context(|| format!("listing objects under {prefix}"))
+    }
+
+    /// Link-making for one answer: credentials (for presigning) are fetched once.
+    pub async fn links(&self, now_unix: i64, public_base_url: &str) -> anyhow::Result<MediaLinks> {
+        let kind = match &self.links {
+            Links::Local => LinkKind::Local {
+                signer: self.signer.clone(),
+                base: public_base_url.trim_end_matches('/').to_owned(),
+            },
+            Links::Presigned(presigner) => LinkKind::Presigned(presigner.session().await?),
+            Links::Cdn(base) => LinkKind::Cdn(base.clone()),
+        };
+        Ok(MediaLinks {
+            kind,
+            now_unix,
+            ttl: self.signer.ttl.as_secs() as i64,
+        })
     }
 
     /// The object's bytes, or `None` when it does not exist.
@@ -79,6 +188,49 @@ impl MediaStore {
     pub fn signer(&self) -> &UrlSigner {
         &self.signer
     }
+}
+
+/// The URLs of images in one answer.
+pub struct MediaLinks {
+    kind: LinkKind,
+    now_unix: i64,
+    ttl: i64,
+}
+
+enum LinkKind {
+    Local { signer: UrlSigner, base: String },
+    Presigned(PresignSession),
+    Cdn(String),
+}
+
+impl MediaLinks {
+    /// The URLs of an image's original and thumbnail. Signed URLs last until a
+    /// whole hour at least the configured lifetime away, so they stay the same
+    /// for an hour and browsers can cache.
+    pub fn urls(&self, original: &str, thumbnail: &str) -> anyhow::Result<(String, String)> {
+        Ok(match &self.kind {
+            LinkKind::Local { signer, base } => {
+                let signed = signer.sign_media(original, self.now_unix);
+                (
+                    format!("{base}{}", signed.path(original)),
+                    format!("{base}{}", signed.path(thumbnail)),
+                )
+            }
+            LinkKind::Presigned(session) => {
+                let expires = expiry(self.now_unix, self.ttl);
+                (
+                    session.url(original, self.now_unix, expires)?,
+                    session.url(thumbnail, self.now_unix, expires)?,
+                )
+            }
+            LinkKind::Cdn(base) => (format!("{base}/{original}"), format!("{base}/{thumbnail}")),
+        })
+    }
+}
+
+/// The whole hour at least `ttl` seconds after `now`.
+fn expiry(now_unix: i64, ttl: i64) -> i64 {
+    (now_unix + ttl).div_euclid(3600) * 3600 + 3600
 }
 
 /// Signs media URLs and opaque tokens with one server key (HMAC-SHA256).
@@ -125,8 +277,7 @@ impl UrlSigner {
     /// cache. The signature covers the image's key stem, so one HMAC serves the
     /// original and its thumbnail alike (whoever may see one may see both).
     pub fn sign_media(&self, key: &str, now_unix: i64) -> SignedMedia {
-        let ttl = self.ttl.as_secs() as i64;
-        let expires = (now_unix + ttl).div_euclid(3600) * 3600 + 3600;
+        let expires = expiry(now_unix, self.ttl.as_secs() as i64);
         let signature = self.sign("media", format!("{}\n{expires}", key_stem(key)).as_bytes());
         SignedMedia { expires, signature }
     }

@@ -5,11 +5,13 @@
 //! operation with the store's own atomicity guarantee, so handlers never
 //! check-then-write.
 
+pub mod dynamodb;
 pub mod sqlite;
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+pub use dynamodb::DynamoStore;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -193,4 +195,8 @@ pub trait MetadataStore: Send + Sync + 'static {
         response: &str,
     ) -> StoreResult<()>;
     async fn release_idempotency_key(&self, user_id: &str, key: &str) -> StoreResult<()>;
+
+    /// Whether any record (hidden ones included) still names this image: the
+    /// orphan sweep keeps an image's objects exactly while this holds.
+    async fn image_record_exists(&self, user_id: &str, image_id: &str) -> StoreResult<bool>;
 }

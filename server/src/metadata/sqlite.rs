@@ -760,6 +760,18 @@ impl MetadataStore for SqliteStore {
         })
         .await
     }
+
+    async fn image_record_exists(&self, user_id: &str, image_id: &str) -> StoreResult<bool> {
+        let (user_id, image_id) = (user_id.to_owned(), image_id.to_owned());
+        self.read(move |conn| {
+            conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM images WHERE id = ?1 AND user_id = ?2)",
+                params![image_id, user_id],
+                |row| row.get(0),
+            )
+        })
+        .await
+    }
 }
 
 #[cfg(test)]

@@ -326,7 +326,7 @@ async fn generate_reserved(
         return Err(error.into());
     }
 
-    let now = created_at.unix_timestamp();
+    let links = crate::routes::images::media_links(state).await?;
     Ok(GenerationEnvelope {
         generation: GenerationView {
             id: generation_id,
@@ -342,8 +342,8 @@ async fn generate_reserved(
             style: plan.style.id.to_owned(),
             images: records
                 .iter()
-                .map(|record| ImageView::new(record, state, now))
-                .collect(),
+                .map(|record| ImageView::new(record, &links))
+                .collect::<ApiResult<_>>()?,
             timings: GenerationTimings {
                 provider_ms,
                 total_ms: started.elapsed().as_millis() as u64,
@@ -425,7 +425,10 @@ async fn store_objects(
                 .put(&record.thumbnail_key, image.thumbnail.clone()),
         ]
     });
-    if let Err(error) = futures::future::try_join_all(puts).await {
+    // Wait for every put, failed or not: an abandoned put could still land
+    // after the clean-up below and leave a file behind.
+    let outcomes = futures::future::join_all(puts).await;
+    if let Some(error) = outcomes.into_iter().find_map(Result::err) {
         for record in records {
             let _ = state.media.delete(&record.object_key).await;
             let _ = state.media.delete(&record.thumbnail_key).await;

@@ -18,6 +18,7 @@ use crate::{
     metadata::{ImageQuery, ImageRecord},
     routes::{json::ApiJson, no_content},
     state::AppState,
+    storage::MediaLinks,
 };
 
 pub const DEFAULT_PAGE_SIZE: u32 = 24;
@@ -66,15 +67,19 @@ pub struct ImageView {
     pub timings: ImageTimings,
 }
 
+/// The URL maker for one answer's images (presigning fetches credentials once).
+pub async fn media_links(state: &AppState) -> ApiResult<MediaLinks> {
+    let base = state.config.public_base_url.as_deref().unwrap_or("");
+    Ok(state
+        .media
+        .links(OffsetDateTime::now_utc().unix_timestamp(), base)
+        .await?)
+}
+
 impl ImageView {
-    pub fn new(record: &ImageRecord, state: &AppState, now_unix: i64) -> Self {
-        let signed = state
-            .media
-            .signer()
-            .sign_media(&record.object_key, now_unix);
-        let base = state.config.public_base_url.as_deref().unwrap_or("");
-        let base = base.trim_end_matches('/');
-        Self {
+    pub fn new(record: &ImageRecord, links: &MediaLinks) -> ApiResult<Self> {
+        let (url, thumbnail_url) = links.urls(&record.object_key, &record.thumbnail_key)?;
+        Ok(Self {
             id: record.id.clone(),
             generation_id: record.generation_id.clone(),
             prompt: record.prompt.clone(),
@@ -90,15 +95,15 @@ impl ImageView {
             favorite: record.favorite,
             content_type: record.content_type.clone(),
             bytes: record.bytes,
-            url: format!("{base}{}", signed.path(&record.object_key)),
-            thumbnail_url: format!("{base}{}", signed.path(&record.thumbnail_key)),
+            url,
+            thumbnail_url,
             thumbnail_width: record.thumbnail_width,
             thumbnail_height: record.thumbnail_height,
             placeholder: record.placeholder.clone(),
             timings: ImageTimings {
                 inference_ms: record.inference_ms,
             },
-        }
+        })
     }
 }
 
@@ -174,13 +179,13 @@ pub async fn list_images(
             },
         )
         .await?;
-    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let links = media_links(&state).await?;
     Ok(Json(ImagePageView {
         items: page
             .items
             .iter()
-            .map(|record| ImageView::new(record, &state, now))
-            .collect(),
+            .map(|record| ImageView::new(record, &links))
+            .collect::<ApiResult<_>>()?,
         next_cursor: page
             .next_after
             .map(|position| cursor::encode(&position, state.media.signer())),
@@ -206,11 +211,7 @@ pub async fn get_image(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ImageView>> {
     let record = owned_image(&state, &user.id, &id).await?;
-    Ok(Json(ImageView::new(
-        &record,
-        &state,
-        OffsetDateTime::now_utc().unix_timestamp(),
-    )))
+    Ok(Json(ImageView::new(&record, &media_links(&state).await?)?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -235,11 +236,7 @@ pub async fn update_image(
         .set_favorite(&user.id, &id, update.favorite)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(ImageView::new(
-        &record,
-        &state,
-        OffsetDateTime::now_utc().unix_timestamp(),
-    )))
+    Ok(Json(ImageView::new(&record, &media_links(&state).await?)?))
 }
 
 #[utoipa::path(delete, path = "/api/images/{id}", tag = "gallery",

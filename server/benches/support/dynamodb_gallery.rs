@@ -1,0 +1,237 @@
+//! The gallery figure on DynamoDB + S3 (a local moto server from `.venv`).
+//! moto answers far slower than DynamoDB does, so besides the load figures
+//! this measures, one request at a time, the whole page and the same
+//! DynamoDB round trips made bare with the SDK: the difference is the work
+//! our server adds per page on top of the store.
+
+use std::{
+    net::SocketAddr,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use aws_config::{BehaviorVersion, Region};
+use aws_credential_types::Credentials;
+use aws_sdk_dynamodb::types::AttributeValue;
+use bytes::Bytes;
+use promptcanvas::{
+    auth::local::new_session_token,
+    aws,
+    config::Config,
+    generation::OfflineProvider,
+    imaging,
+    init_aws::{self, AwsResources},
+    limiter::IpLimiter,
+    metadata::{DynamoStore, MetadataStore, NewSession},
+    state::AppState,
+    storage::{MediaStore, UrlSigner},
+};
+use promptcanvas_offline::{RenderRequest, render_jpeg};
+use time::OffsetDateTime;
+
+use super::{
+    PROMPT, create_user, free_port, median, parse_wrk_duration_ms, records, run_wrk, wrk_figure,
+};
+
+pub struct Figures {
+    pub requests_per_sec: f64,
+    pub p99_ms: f64,
+    pub page_ms: f64,
+    pub store_ms: f64,
+}
+
+/// moto_server, stopped when dropped.
+struct Moto(Child);
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_moto() -> anyhow::Result<(Moto, String)> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server");
+    anyhow::ensure!(
+        path.exists(),
+        "{} is missing: run `make venv`",
+        path.display()
+    );
+    let port = free_port()?;
+    let moto = Moto(
+        Command::new(path)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?,
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        anyhow::ensure!(Instant::now() < deadline, "moto_server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok((moto, format!("http://127.0.0.1:{port}")))
+}
+
+pub async fn gallery_on_dynamodb() -> anyhow::Result<Figures> {
+    let (_moto, endpoint) = start_moto()?;
+    let http_client = aws_smithy_http_client::Builder::new()
+        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
+    let sdk = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("bench", "bench", None, None, "static"))
+        .endpoint_url(&endpoint)
+        .load()
+        .await;
+    let (users_table, images_table, bucket) = ("bench-users", "bench-images", "bench-media");
+    init_aws::init(
+        &sdk,
+        &AwsResources {
+            bucket: Some(bucket.into()),
+            users_table: Some(users_table.into()),
+            images_table: Some(images_table.into()),
+        },
+        Some(&endpoint),
+    )
+    .await?;
+    let client = aws_sdk_dynamodb::Client::new(&sdk);
+    let metadata: Arc<dyn MetadataStore> =
+        Arc::new(DynamoStore::new(client.clone(), users_table, images_table));
+    let media = MediaStore::s3(
+        Arc::new(aws::s3_object_store(&sdk, bucket, Some(&endpoint))?),
+        aws::S3Presigner::new(&sdk, bucket, Some(&endpoint))?,
+        None,
+        UrlSigner::new(vec![7; 32], Duration::from_secs(3600)),
+    );
+
+    let user = create_user(metadata.as_ref()).await?;
+    let processed = imaging::process(
+        Bytes::from(render_jpeg(&RenderRequest {
+            prompt: PROMPT,
+            seed: 1,
+            width: 512,
+            height: 512,
+            steps: 1,
+        })),
+        1 << 24,
+    )?;
+    for _ in 0..40 {
+        metadata
+            .insert_images(&records(&user, &vec![processed.clone(); 25]))
+            .await?;
+    }
+    let (token, hash) = new_session_token();
+    metadata
+        .create_session(&NewSession {
+            token_hash: hash,
+            user_id: user.id.clone(),
+            expires_at: OffsetDateTime::now_utc() + time::Duration::hours(1),
+        })
+        .await?;
+
+    let data = tempfile::tempdir()?;
+    let mut config = Config::for_data_dir(data.path());
+    config.log_filter = "error".into();
+    let state = AppState {
+        ip_limiter: IpLimiter::new(u32::MAX, u32::MAX),
+        config: Arc::new(config),
+        metadata,
+        media,
+        provider: Arc::new(OfflineProvider::new()),
+        clerk: None,
+        metrics: Arc::new(promptcanvas::metrics::Metrics::new(false)),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/api/images?limit=24", listener.local_addr()?);
+    let router = promptcanvas::router(state)?;
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    });
+
+    let cookie = format!("Cookie: pc_session={token}");
+    run_wrk(&url, &cookie, 2)?;
+    let output = run_wrk(&url, &cookie, 10)?;
+    let requests_per_sec = wrk_figure(&output, "Requests/sec:").unwrap_or(0.0);
+    let p99_ms = output
+        .lines()
+        .find(|line| line.trim_start().starts_with("99%"))
+        .and_then(|line| line.split_whitespace().nth(1))
+        .map(parse_wrk_duration_ms)
+        .unwrap_or(f64::NAN);
+    let non_2xx = wrk_figure(&output, "Non-2xx or 3xx responses:").unwrap_or(0.0);
+    anyhow::ensure!(
+        non_2xx == 0.0,
+        "gallery on DynamoDB answered {non_2xx} errors:\n{output}"
+    );
+
+    // One request at a time: the whole page, then its DynamoDB round trips bare.
+    let http = reqwest::Client::new();
+    let mut page = Vec::new();
+    for _ in 0..100 {
+        let started = Instant::now();
+        let answer = http
+            .get(&url)
+            .header("Cookie", format!("pc_session={token}"))
+            .send()
+            .await?;
+        anyhow::ensure!(
+            answer.status().is_success(),
+            "gallery answered {}",
+            answer.status()
+        );
+        answer.bytes().await?;
+        page.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let mut store = Vec::new();
+    for _ in 0..100 {
+        let started = Instant::now();
+        client
+            .get_item()
+            .table_name(users_table)
+            .key(
+                "pk",
+                AttributeValue::S(format!("SESSION#{}", hex::encode(hash))),
+            )
+            .key("sk", AttributeValue::S("SESSION".into()))
+            .consistent_read(true)
+            .send()
+            .await?;
+        client
+            .get_item()
+            .table_name(users_table)
+            .key("pk", AttributeValue::S(format!("USER#{}", user.id)))
+            .key("sk", AttributeValue::S("PROFILE".into()))
+            .consistent_read(true)
+            .send()
+            .await?;
+        client
+            .query()
+            .table_name(images_table)
+            .key_condition_expression("user_id = :user")
+            .filter_expression("attribute_not_exists(#hidden)")
+            .expression_attribute_names("#hidden", "hidden")
+            .expression_attribute_values(":user", AttributeValue::S(user.id.clone()))
+            .scan_index_forward(false)
+            .limit(25)
+            .send()
+            .await?;
+        store.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    server.abort();
+    Ok(Figures {
+        requests_per_sec,
+        p99_ms,
+        page_ms: median(page),
+        store_ms: median(store),
+    })
+}

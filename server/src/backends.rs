@@ -1,0 +1,82 @@
+//! Chooses where images and metadata live from the settings: local files and
+//! SQLite by default, S3 when `S3_BUCKET_NAME` is set, DynamoDB when both
+//! table names are set. Each choice is independent, and the rest of the server
+//! sees only `MediaStore` and `dyn MetadataStore`.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::{
+    aws,
+    config::Config,
+    metadata::{MetadataStore, SqliteStore, dynamodb},
+    storage::{MediaStore, UrlSigner},
+};
+
+/// Opens the media and metadata stores the settings ask for.
+pub async fn open(
+    config: &Config,
+    signer: UrlSigner,
+) -> anyhow::Result<(MediaStore, Arc<dyn MetadataStore>)> {
+    let sdk = match config.uses_aws() {
+        true => Some(aws::load_sdk_config(config.aws_region.as_deref()).await),
+        false => None,
+    };
+    let media = match (&config.s3_bucket_name, &sdk) {
+        (Some(bucket), Some(sdk)) => {
+            let endpoint = aws::s3_endpoint_override();
+            let objects = aws::s3_object_store(sdk, bucket, endpoint.as_deref())?;
+            let presigner = aws::S3Presigner::new(sdk, bucket, endpoint.as_deref())?;
+            tracing::info!(bucket = %bucket, "storing images in S3");
+            MediaStore::s3(
+                Arc::new(objects),
+                presigner,
+                config.cdn_base_url.as_deref(),
+                signer,
+            )
+        }
+        _ => MediaStore::local(&config.data_dir.join("images"), signer)?,
+    };
+    let metadata: Arc<dyn MetadataStore> = match (
+        &config.dynamodb_table_users,
+        &config.dynamodb_table_images,
+        &sdk,
+    ) {
+        (Some(users), Some(images), Some(sdk)) => {
+            tracing::info!(users = %users, images = %images, "keeping metadata in DynamoDB");
+            Arc::new(
+                dynamodb::from_sdk_config(sdk, users, images)?
+                    .with_storage_quota(config.storage_quota()),
+            )
+        }
+        (None, None, _) => Arc::new(
+            SqliteStore::open(&config.data_dir.join("promptcanvas.db"))?
+                .with_storage_quota(config.storage_quota()),
+        ),
+        _ => anyhow::bail!("set both DYNAMODB_TABLE_USERS and DYNAMODB_TABLE_IMAGES, or neither"),
+    };
+    Ok((media, metadata))
+}
+
+/// The resources `init-aws` creates for these settings.
+pub fn aws_resources(config: &Config) -> crate::init_aws::AwsResources {
+    crate::init_aws::AwsResources {
+        bucket: config.s3_bucket_name.clone(),
+        users_table: config.dynamodb_table_users.clone(),
+        images_table: config.dynamodb_table_images.clone(),
+    }
+}
+
+/// Runs `init-aws` for these settings.
+pub async fn init_aws(config: &Config) -> anyhow::Result<Vec<String>> {
+    anyhow::ensure!(
+        config.uses_aws(),
+        "set S3_BUCKET_NAME and/or DYNAMODB_TABLE_USERS and DYNAMODB_TABLE_IMAGES"
+    );
+    let sdk = aws::load_sdk_config(config.aws_region.as_deref()).await;
+    let endpoint = aws::s3_endpoint_override();
+    crate::init_aws::init(&sdk, &aws_resources(config), endpoint.as_deref())
+        .await
+        .context("creating the AWS resources")
+}

@@ -1,0 +1,954 @@
+//! The serverless metadata backend: two DynamoDB tables, every read a
+//! `GetItem` or a `Query` (never a `Scan`), every must-be-unique write a
+//! conditional or transactional write.
+//!
+//! Users table (`pk`, `sk`): `USER#id/PROFILE` (profile and counters),
+//! `EMAIL#email/EMAIL` (uniqueness), `SESSION#sha256/SESSION`,
+//! `USER#id/USAGE#yyyy-mm`, `USER#id/IDEMPOTENCY#key`, `RATE#key/<window>`;
+//! short-lived items carry `expires_at` for DynamoDB's TTL. Images table
+//! (`user_id`, `image_id`): image ids are ULIDs, so a descending `Query` over
+//! one user's partition is the gallery, newest first.
+
+use std::{collections::HashMap, str::FromStr, time::Duration};
+
+use anyhow::anyhow;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::{
+    Client,
+    error::{DisplayErrorContext, SdkError},
+    operation::transact_write_items::TransactWriteItemsError,
+    types::{AttributeValue, Delete, Put, ReturnValue, TransactWriteItem, Update},
+};
+use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+
+use super::{
+    Admission, Credentials, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, MetadataStore,
+    NewSession, StoreError, StoreResult, Usage, User,
+};
+
+type Item = HashMap<String, AttributeValue>;
+
+/// A claim older than this is taken to belong to a request that died (as in SQLite).
+const ABANDONED_CLAIM_SECS: i64 = 600;
+/// Idempotency records are kept this long, then DynamoDB's TTL removes them.
+const IDEMPOTENCY_TTL_SECS: i64 = 7 * 24 * 3600;
+/// Items one gallery `Query` reads when a filter (search, favourites) may drop many.
+const FILTERED_QUERY_PAGE: i32 = 200;
+/// Most `Query` calls one gallery page may make; past that the page is
+/// returned short, with a cursor where the reading stopped.
+const MAX_QUERIES_PER_PAGE: usize = 8;
+/// Transactions cancelled by a concurrent one are retried this often.
+const TRANSACTION_ATTEMPTS: usize = 5;
+
+#[derive(Clone)]
+pub struct DynamoStore {
+    client: Client,
+    users_table: String,
+    images_table: String,
+    /// Most bytes of originals one user may keep; `None` for no limit.
+    storage_quota: Option<u64>,
+}
+
+impl DynamoStore {
+    /// Caps the bytes of originals each user may keep (`None`: no cap).
+    pub fn with_storage_quota(mut self, bytes: Option<u64>) -> Self {
+        self.storage_quota = bytes;
+        self
+    }
+
+    pub fn new(client: Client, users_table: &str, images_table: &str) -> Self {
+        Self {
+            client,
+            users_table: users_table.to_owned(),
+            images_table: images_table.to_owned(),
+            storage_quota: None,
+        }
+    }
+
+    async fn get_user_item(&self, pk: String, sk: &str) -> StoreResult<Option<Item>> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.users_table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(output.item)
+    }
+
+    async fn profile(&self, user_id: &str) -> StoreResult<Option<Item>> {
+        self.get_user_item(user_pk(user_id), "PROFILE").await
+    }
+
+    async fn get_image_item(&self, user_id: &str, image_id: &str) -> StoreResult<Option<Item>> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.images_table)
+            .key("user_id", s(user_id))
+            .key("image_id", s(image_id))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(output.item)
+    }
+
+    /// Runs a transaction, retrying when a concurrent transaction on the same
+    /// items cancelled it. `Ok(false)` when a condition failed.
+    async fn transact(&self, items: Vec<TransactWriteItem>) -> StoreResult<bool> {
+        for attempt in 0..TRANSACTION_ATTEMPTS {
+            let result = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await;
+            let error = match result {
+                Ok(_) => return Ok(true),
+                Err(error) => error,
+            };
+            if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
+                error.as_service_error()
+            {
+                let codes: Vec<&str> = cancelled
+                    .cancellation_reasons()
+                    .iter()
+                    .filter_map(|reason| reason.code())
+                    .collect();
+                if codes.contains(&"ConditionalCheckFailed") {
+                    return Ok(false);
+                }
+                if codes.contains(&"TransactionConflict") && attempt + 1 < TRANSACTION_ATTEMPTS {
+                    tokio::time::sleep(Duration::from_millis(20 << attempt)).await;
+                    continue;
+                }
+            }
+            return Err(backend(error));
+        }
+        unreachable!("the last attempt returns")
+    }
+}
+
+#[async_trait]
+impl MetadataStore for DynamoStore {
+    async fn create_user(&self, user: &User, password_hash: Option<&str>) -> StoreResult<()> {
+        let mut profile = Item::from([
+            ("pk".into(), s(user_pk(&user.id))),
+            ("sk".into(), s("PROFILE")),
+            ("email".into(), s(&user.email)),
+            ("created_at".into(), s(timestamp(&user.created_at))),
+            ("image_count".into(), n(0)),
+            ("storage_bytes".into(), n(0)),
+        ]);
+        if let Some(name) = &user.display_name {
+            profile.insert("display_name".into(), s(name));
+        }
+        if let Some(hash) = password_hash {
+            profile.insert("password_hash".into(), s(hash));
+        }
+        let email = Item::from([
+            ("pk".into(), s(email_pk(&user.email))),
+            ("sk".into(), s("EMAIL")),
+            ("user_id".into(), s(&user.id)),
+        ]);
+        let put = |item: Item| -> StoreResult<TransactWriteItem> {
+            Ok(TransactWriteItem::builder()
+                .put(
+                    Put::builder()
+                        .table_name(&self.users_table)
+                        .set_item(Some(item))
+                        .condition_expression("attribute_not_exists(pk)")
+                        .build()
+                        .map_err(build_error)?,
+                )
+                .build())
+        };
+        if self.transact(vec![put(profile)?, put(email)?]).await? {
+            Ok(())
+        } else {
+            Err(StoreError::EmailTaken)
+        }
+    }
+
+    async fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>> {
+        let Some(claim) = self.get_user_item(email_pk(email), "EMAIL").await? else {
+            return Ok(None);
+        };
+        let user_id = get_s(&claim, "user_id")?;
+        let Some(profile) = self.profile(&user_id).await? else {
+            return Ok(None);
+        };
+        let Some(password_hash) = opt_s(&profile, "password_hash") else {
+            return Ok(None);
+        };
+        Ok(Some(Credentials {
+            user: user_from_profile(&user_id, &profile)?,
+            password_hash,
+        }))
+    }
+
+    async fn user_by_id(&self, user_id: &str) -> StoreResult<Option<User>> {
+        self.profile(user_id)
+            .await?
+            .map(|profile| user_from_profile(user_id, &profile))
+            .transpose()
+    }
+
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()> {
+        self.client
+            .put_item()
+            .table_name(&self.users_table)
+            .item("pk", s(session_pk(&session.token_hash)))
+            .item("sk", s("SESSION"))
+            .item("user_id", s(&session.user_id))
+            .item("expires_at", n(session.expires_at.unix_timestamp()))
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn session_user(
+        &self,
+        token_hash: &[u8; 32],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<User>> {
+        let Some(session) = self
+            .get_user_item(session_pk(token_hash), "SESSION")
+            .await?
+        else {
+            return Ok(None);
+        };
+        // TTL deletion is lazy (up to days late): expiry is checked on every read.
+        if get_n::<i64>(&session, "expires_at")? <= now.unix_timestamp() {
+            return Ok(None);
+        }
+        self.user_by_id(&get_s(&session, "user_id")?).await
+    }
+
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> StoreResult<()> {
+        self.client
+            .delete_item()
+            .table_name(&self.users_table)
+            .key("pk", s(session_pk(token_hash)))
+            .key("sk", s("SESSION"))
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn insert_images(&self, images: &[ImageRecord]) -> StoreResult<()> {
+        let Some(first) = images.first() else {
+            return Ok(());
+        };
+        if images.iter().any(|image| image.user_id != first.user_id) {
+            return Err(StoreError::Backend(anyhow!(
+                "one generation's images belong to one user"
+            )));
+        }
+        let mut items = Vec::with_capacity(images.len() + 1);
+        for image in images {
+            items.push(
+                TransactWriteItem::builder()
+                    .put(
+                        Put::builder()
+                            .table_name(&self.images_table)
+                            .set_item(Some(image_item(image)))
+                            .condition_expression("attribute_not_exists(image_id)")
+                            .build()
+                            .map_err(build_error)?,
+                    )
+                    .build(),
+            );
+        }
+        let bytes: u64 = images.iter().map(|image| image.bytes).sum();
+        // The quota is a condition of the counter update in the same
+        // transaction, so concurrent generations cannot pass it together.
+        let room = match self.storage_quota {
+            Some(quota) if bytes > quota => return Err(StoreError::StorageQuotaExceeded),
+            Some(quota) => quota - bytes,
+            None => i64::MAX as u64,
+        };
+        items.push(
+            TransactWriteItem::builder()
+                .update(
+                    Update::builder()
+                        .table_name(&self.users_table)
+                        .key("pk", s(user_pk(&first.user_id)))
+                        .key("sk", s("PROFILE"))
+                        .update_expression("ADD #image_count :count, #storage_bytes :bytes")
+                        .expression_attribute_names("#image_count", "image_count")
+                        .expression_attribute_names("#storage_bytes", "storage_bytes")
+                        .condition_expression(
+                            "attribute_exists(pk) AND \
+                             (attribute_not_exists(#storage_bytes) OR #storage_bytes <= :room)",
+                        )
+                        .expression_attribute_values(":count", n(images.len()))
+                        .expression_attribute_values(":bytes", n(bytes))
+                        .expression_attribute_values(":room", n(room))
+                        .build()
+                        .map_err(build_error)?,
+                )
+                .build(),
+        );
+        if self.transact(items).await? {
+            return Ok(());
+        }
+        // A condition failed: tell the quota apart from a missing owner or a taken id.
+        let stored = match self.profile(&first.user_id).await? {
+            Some(profile) => get_n::<i64>(&profile, "storage_bytes")?.max(0) as u64,
+            None => 0,
+        };
+        if self.storage_quota.is_some() && stored > room {
+            return Err(StoreError::StorageQuotaExceeded);
+        }
+        Err(StoreError::Backend(anyhow!(
+            "recording images: the owner does not exist or an id is taken"
+        )))
+    }
+
+    async fn list_images(&self, user_id: &str, query: &ImageQuery) -> StoreResult<ImagePage> {
+        let terms = match query.search.as_deref().map(str::trim) {
+            Some("") | None => Vec::new(),
+            Some(text) => {
+                let terms = search_terms(text);
+                if terms.is_empty() {
+                    // Nothing searchable (only punctuation): nothing can match.
+                    return Ok(ImagePage {
+                        items: Vec::new(),
+                        next_after: None,
+                    });
+                }
+                terms
+            }
+        };
+        let mut filters = vec!["attribute_not_exists(#hidden)".to_owned()];
+        let mut values = Item::from([(":user".to_owned(), s(user_id))]);
+        if query.favorites_only {
+            filters.push("#favorite = :favorite".into());
+            values.insert(":favorite".into(), AttributeValue::Bool(true));
+        }
+        for (index, term) in terms.iter().enumerate() {
+            filters.push(format!("contains(#prompt_words, :term{index})"));
+            values.insert(format!(":term{index}"), s(format!(" {term}")));
+        }
+        let filtered = query.favorites_only || !terms.is_empty();
+        let limit = query.limit.max(1) as usize;
+
+        let mut items: Vec<ImageRecord> = Vec::with_capacity(limit + 1);
+        let mut start = query.after.clone();
+        for _ in 0..MAX_QUERIES_PER_PAGE {
+            let wanted = limit + 1 - items.len();
+            let mut request = self
+                .client
+                .query()
+                .table_name(&self.images_table)
+                .key_condition_expression("user_id = :user")
+                .filter_expression(filters.join(" AND "))
+                .set_expression_attribute_names(Some(aliases(&filters)))
+                .set_expression_attribute_values(Some(values.clone()))
+                .scan_index_forward(false)
+                .limit(if filtered {
+                    FILTERED_QUERY_PAGE
+                } else {
+                    wanted as i32
+                });
+            if let Some(after) = &start {
+                request = request
+                    .exclusive_start_key("user_id", s(user_id))
+                    .exclusive_start_key("image_id", s(after));
+            }
+            let output = request.send().await.map_err(backend)?;
+            let last_evaluated = output
+                .last_evaluated_key
+                .as_ref()
+                .and_then(|key| key.get("image_id"))
+                .and_then(|value| value.as_s().ok())
+                .cloned();
+            for item in output.items.unwrap_or_default() {
+                if items.len() > limit {
+                    break;
+                }
+                items.push(image_from_item(&item)?);
+            }
+            if items.len() > limit {
+                items.truncate(limit);
+                let next_after = items.last().map(|image| image.id.clone());
+                return Ok(ImagePage { items, next_after });
+            }
+            match last_evaluated {
+                Some(key) => start = Some(key),
+                None => {
+                    return Ok(ImagePage {
+                        items,
+                        next_after: None,
+                    });
+                }
+            }
+        }
+        // The reading budget ran out before the page filled: the cursor is where
+        // DynamoDB stopped reading, so the next page goes on from there.
+        Ok(ImagePage {
+            items,
+            next_after: start,
+        })
+    }
+
+    async fn get_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
+        match self.get_image_item(user_id, image_id).await? {
+            Some(item) if !item.contains_key("hidden") => Ok(Some(image_from_item(&item)?)),
+            _ => Ok(None),
+        }
+    }
+
+    async fn set_favorite(
+        &self,
+        user_id: &str,
+        image_id: &str,
+        favorite: bool,
+    ) -> StoreResult<Option<ImageRecord>> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.images_table)
+            .key("user_id", s(user_id))
+            .key("image_id", s(image_id))
+            .update_expression("SET #favorite = :favorite")
+            .condition_expression("attribute_exists(image_id) AND attribute_not_exists(#hidden)")
+            .expression_attribute_names("#favorite", "favorite")
+            .expression_attribute_names("#hidden", "hidden")
+            .expression_attribute_values(":favorite", AttributeValue::Bool(favorite))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(output) => output
+                .attributes
+                .map(|item| image_from_item(&item))
+                .transpose(),
+            Err(error) if condition_failed(&error) => Ok(None),
+            Err(error) => Err(backend(error)),
+        }
+    }
+
+    async fn hide_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.images_table)
+            .key("user_id", s(user_id))
+            .key("image_id", s(image_id))
+            .update_expression("SET #hidden = :hidden")
+            .expression_attribute_names("#hidden", "hidden")
+            .condition_expression("attribute_exists(image_id)")
+            .expression_attribute_values(":hidden", AttributeValue::Bool(true))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(output) => output
+                .attributes
+                .map(|item| image_from_item(&item))
+                .transpose(),
+            Err(error) if condition_failed(&error) => Ok(None),
+            Err(error) => Err(backend(error)),
+        }
+    }
+
+    async fn delete_image(&self, user_id: &str, image_id: &str) -> StoreResult<()> {
+        let Some(item) = self.get_image_item(user_id, image_id).await? else {
+            return Ok(());
+        };
+        let bytes: u64 = get_n(&item, "bytes")?;
+        let delete = TransactWriteItem::builder()
+            .delete(
+                Delete::builder()
+                    .table_name(&self.images_table)
+                    .key("user_id", s(user_id))
+                    .key("image_id", s(image_id))
+                    .condition_expression("attribute_exists(image_id)")
+                    .build()
+                    .map_err(build_error)?,
+            )
+            .build();
+        let release = TransactWriteItem::builder()
+            .update(
+                Update::builder()
+                    .table_name(&self.users_table)
+                    .key("pk", s(user_pk(user_id)))
+                    .key("sk", s("PROFILE"))
+                    .update_expression("ADD #image_count :minus_one, #storage_bytes :minus_bytes")
+                    .expression_attribute_names("#image_count", "image_count")
+                    .expression_attribute_names("#storage_bytes", "storage_bytes")
+                    .condition_expression("attribute_exists(pk)")
+                    .expression_attribute_values(":minus_one", n(-1))
+                    .expression_attribute_values(":minus_bytes", n(-(bytes as i64)))
+                    .build()
+                    .map_err(build_error)?,
+            )
+            .build();
+        // A failed condition means a concurrent delete got there first: done either way.
+        self.transact(vec![delete, release]).await?;
+        Ok(())
+    }
+
+    async fn usage(&self, user_id: &str, month: &str) -> StoreResult<Usage> {
+        let month_sk = usage_sk(month);
+        let (profile, month) = futures::try_join!(
+            self.profile(user_id),
+            self.get_user_item(user_pk(user_id), &month_sk)
+        )?;
+        let Some(profile) = profile else {
+            return Ok(Usage::default());
+        };
+        Ok(Usage {
+            images: get_n::<i64>(&profile, "image_count")?.max(0) as u64,
+            storage_bytes: get_n::<i64>(&profile, "storage_bytes")?.max(0) as u64,
+            generations_this_month: match month {
+                Some(item) => get_n::<i64>(&item, "generations")?.max(0) as u64,
+                None => 0,
+            },
+        })
+    }
+
+    async fn reserve_generations(
+        &self,
+        user_id: &str,
+        month: &str,
+        count: u32,
+        quota: u32,
+    ) -> StoreResult<bool> {
+        if count > quota {
+            return Ok(false);
+        }
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.users_table)
+            .key("pk", s(user_pk(user_id)))
+            .key("sk", s(usage_sk(month)))
+            .update_expression("ADD #generations :count")
+            .condition_expression("attribute_not_exists(#generations) OR #generations <= :room")
+            .expression_attribute_names("#generations", "generations")
+            .expression_attribute_values(":count", n(count))
+            .expression_attribute_values(":room", n(quota - count))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(error) if condition_failed(&error) => Ok(false),
+            Err(error) => Err(backend(error)),
+        }
+    }
+
+    async fn release_generations(&self, user_id: &str, month: &str, count: u32) -> StoreResult<()> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.users_table)
+            .key("pk", s(user_pk(user_id)))
+            .key("sk", s(usage_sk(month)))
+            .update_expression("ADD #generations :minus")
+            .condition_expression("#generations >= :count")
+            .expression_attribute_names("#generations", "generations")
+            .expression_attribute_values(":minus", n(-i64::from(count)))
+            .expression_attribute_values(":count", n(count))
+            .send()
+            .await;
+        match result {
+            // Fewer than `count` left (or no item): nothing to give back below zero.
+            Ok(_) => Ok(()),
+            Err(error) if condition_failed(&error) => Ok(()),
+            Err(error) => Err(backend(error)),
+        }
+    }
+
+    async fn hit_rate_limit(
+        &self,
+        key: &str,
+        window_start: i64,
+        window_secs: u64,
+        limit: u32,
+        now: i64,
+    ) -> StoreResult<Admission> {
+        let window_end = window_start + window_secs as i64;
+        let output = self
+            .client
+            .update_item()
+            .table_name(&self.users_table)
+            .key("pk", s(format!("RATE#{key}")))
+            .key("sk", s(window_start.to_string()))
+            .update_expression("ADD #hits :one SET #expires_at = :end")
+            .expression_attribute_names("#hits", "hits")
+            .expression_attribute_names("#expires_at", "expires_at")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":end", n(window_end))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(backend)?;
+        let hits: u32 = get_n(&output.attributes.unwrap_or_default(), "hits")?;
+        Ok(if hits > limit {
+            Admission::Refused {
+                retry_after_secs: (window_end - now).max(1) as u64,
+            }
+        } else {
+            Admission::Allowed
+        })
+    }
+
+    async fn claim_idempotency_key(
+        &self,
+        user_id: &str,
+        key: &str,
+        request_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<IdempotencyClaim> {
+        let now = now.unix_timestamp();
+        // A released claim can vanish between our failed put and our read: try again.
+        for _ in 0..3 {
+            let result = self
+                .client
+                .put_item()
+                .table_name(&self.users_table)
+                .item("pk", s(user_pk(user_id)))
+                .item("sk", s(idempotency_sk(key)))
+                .item("request_hash", s(request_hash))
+                .item("state", s("pending"))
+                .item("claimed_at", n(now))
+                .item("expires_at", n(now + IDEMPOTENCY_TTL_SECS))
+                // Free, or a pending claim of the same request whose owner died.
+                .condition_expression(
+                    "attribute_not_exists(pk) OR #expires_at <= :now OR \
+                     (#state = :pending AND #request_hash = :hash AND #claimed_at < :stale)",
+                )
+                .expression_attribute_names("#state", "state")
+                .expression_attribute_names("#expires_at", "expires_at")
+                .expression_attribute_names("#request_hash", "request_hash")
+                .expression_attribute_names("#claimed_at", "claimed_at")
+                .expression_attribute_values(":pending", s("pending"))
+                .expression_attribute_values(":hash", s(request_hash))
+                .expression_attribute_values(":now", n(now))
+                .expression_attribute_values(":stale", n(now - ABANDONED_CLAIM_SECS))
+                .send()
+                .await;
+            match result {
+                Ok(_) => return Ok(IdempotencyClaim::Claimed),
+                Err(error) if condition_failed(&error) => {}
+                Err(error) => return Err(backend(error)),
+            }
+            let Some(existing) = self
+                .get_user_item(user_pk(user_id), &idempotency_sk(key))
+                .await?
+            else {
+                continue;
+            };
+            return Ok(if get_s(&existing, "request_hash")? != request_hash {
+                IdempotencyClaim::Mismatch
+            } else if let Some(response) = opt_s(&existing, "response") {
+                IdempotencyClaim::Replay(response)
+            } else {
+                IdempotencyClaim::InProgress
+            });
+        }
+        Err(StoreError::Backend(anyhow!(
+            "idempotency key kept changing while being claimed"
+        )))
+    }
+
+    async fn complete_idempotency_key(
+        &self,
+        user_id: &str,
+        key: &str,
+        response: &str,
+    ) -> StoreResult<()> {
+        self.client
+            .update_item()
+            .table_name(&self.users_table)
+            .key("pk", s(user_pk(user_id)))
+            .key("sk", s(idempotency_sk(key)))
+            .update_expression("SET #state = :done, #response = :response")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_names("#response", "response")
+            .expression_attribute_values(":done", s("done"))
+            .expression_attribute_values(":response", s(response))
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn release_idempotency_key(&self, user_id: &str, key: &str) -> StoreResult<()> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.users_table)
+            .key("pk", s(user_pk(user_id)))
+            .key("sk", s(idempotency_sk(key)))
+            .condition_expression("attribute_not_exists(#response)")
+            .expression_attribute_names("#response", "response")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // Completed meanwhile: a finished answer is kept for replays.
+            Err(error) if condition_failed(&error) => Ok(()),
+            Err(error) => Err(backend(error)),
+        }
+    }
+
+    async fn image_record_exists(&self, user_id: &str, image_id: &str) -> StoreResult<bool> {
+        Ok(self.get_image_item(user_id, image_id).await?.is_some())
+    }
+}
+
+/// `#name` → `name` for every alias in the expressions: DynamoDB reserves
+/// hundreds of words (`hidden`, `response`, `bytes`…), so names are always aliased.
+fn aliases(expressions: &[String]) -> HashMap<String, String> {
+    expressions
+        .iter()
+        .flat_map(|expression| {
+            expression.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '#'))
+        })
+        .filter_map(|token| {
+            token
+                .strip_prefix('#')
+                .map(|name| (token.to_owned(), name.to_owned()))
+        })
+        .collect()
+}
+
+fn user_pk(user_id: &str) -> String {
+    format!("USER#{user_id}")
+}
+
+fn email_pk(email: &str) -> String {
+    format!("EMAIL#{}", email.trim().to_lowercase())
+}
+
+fn session_pk(token_hash: &[u8; 32]) -> String {
+    format!("SESSION#{}", hex::encode(token_hash))
+}
+
+fn usage_sk(month: &str) -> String {
+    format!("USAGE#{month}")
+}
+
+fn idempotency_sk(key: &str) -> String {
+    format!("IDEMPOTENCY#{key}")
+}
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+fn n(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+fn timestamp(value: &OffsetDateTime) -> String {
+    value.format(&Rfc3339).unwrap_or_default()
+}
+
+fn get_s(item: &Item, name: &str) -> StoreResult<String> {
+    opt_s(item, name).ok_or_else(|| malformed(name))
+}
+
+fn opt_s(item: &Item, name: &str) -> Option<String> {
+    item.get(name).and_then(|value| value.as_s().ok()).cloned()
+}
+
+fn get_n<T: FromStr>(item: &Item, name: &str) -> StoreResult<T> {
+    opt_n(item, name)?.ok_or_else(|| malformed(name))
+}
+
+fn opt_n<T: FromStr>(item: &Item, name: &str) -> StoreResult<Option<T>> {
+    match item.get(name).map(|value| value.as_n()) {
+        None => Ok(None),
+        Some(Ok(text)) => text.parse().map(Some).map_err(|_| malformed(name)),
+        Some(Err(_)) => Err(malformed(name)),
+    }
+}
+
+fn get_time(item: &Item, name: &str) -> StoreResult<OffsetDateTime> {
+    OffsetDateTime::parse(&get_s(item, name)?, &Rfc3339).map_err(|_| malformed(name))
+}
+
+fn malformed(name: &str) -> StoreError {
+    StoreError::Backend(anyhow!("stored item has a missing or malformed `{name}`"))
+}
+
+fn backend<E, R>(error: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    StoreError::Backend(anyhow!("dynamodb: {}", DisplayErrorContext(&error)))
+}
+
+fn build_error(error: aws_sdk_dynamodb::error::BuildError) -> StoreError {
+    StoreError::Backend(anyhow::Error::new(error).context("building a DynamoDB request"))
+}
+
+/// Whether a single-item write was refused by its condition expression.
+fn condition_failed<E, R>(error: &SdkError<E, R>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    error
+        .as_service_error()
+        .is_some_and(|service| service.code() == Some("ConditionalCheckFailedException"))
+}
+
+fn user_from_profile(user_id: &str, profile: &Item) -> StoreResult<User> {
+    Ok(User {
+        id: user_id.to_owned(),
+        email: get_s(profile, "email")?,
+        display_name: opt_s(profile, "display_name"),
+        created_at: get_time(profile, "created_at")?,
+    })
+}
+
+/// The lower-cased words of a text, as search compares them.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+}
+
+/// What a search looks for: each word must begin a word of the prompt.
+fn search_terms(text: &str) -> Vec<String> {
+    words(text).take(16).collect()
+}
+
+/// The prompt as ` word word … `, so `contains(prompt_words, " ligh")` is a
+/// word-prefix match, the same rule as SQLite's prefix search.
+fn prompt_words(prompt: &str) -> String {
+    let mut out = String::with_capacity(prompt.len() + 2);
+    for word in words(prompt) {
+        out.push(' ');
+        out.push_str(&word);
+    }
+    out.push(' ');
+    out
+}
+
+fn image_item(image: &ImageRecord) -> Item {
+    let mut item = Item::from([
+        ("user_id".into(), s(&image.user_id)),
+        ("image_id".into(), s(&image.id)),
+        ("generation_id".into(), s(&image.generation_id)),
+        ("prompt".into(), s(&image.prompt)),
+        ("prompt_words".into(), s(prompt_words(&image.prompt))),
+        ("model".into(), s(&image.model)),
+        ("provider".into(), s(&image.provider)),
+        ("width".into(), n(image.width)),
+        ("height".into(), n(image.height)),
+        ("steps".into(), n(image.steps)),
+        ("seed".into(), n(image.seed)),
+        ("style".into(), s(&image.style)),
+        ("created_at".into(), s(timestamp(&image.created_at))),
+        ("favorite".into(), AttributeValue::Bool(image.favorite)),
+        ("content_type".into(), s(&image.content_type)),
+        ("bytes".into(), n(image.bytes)),
+        ("object_key".into(), s(&image.object_key)),
+        ("thumbnail_key".into(), s(&image.thumbnail_key)),
+        ("thumbnail_width".into(), n(image.thumbnail_width)),
+        ("thumbnail_height".into(), n(image.thumbnail_height)),
+        ("placeholder".into(), s(&image.placeholder)),
+    ]);
+    if let Some(negative) = &image.negative_prompt {
+        item.insert("negative_prompt".into(), s(negative));
+    }
+    if let Some(ms) = image.inference_ms {
+        item.insert("inference_ms".into(), n(ms));
+    }
+    if let Some(upstream) = &image.upstream_id {
+        item.insert("upstream_id".into(), s(upstream));
+    }
+    item
+}
+
+fn image_from_item(item: &Item) -> StoreResult<ImageRecord> {
+    Ok(ImageRecord {
+        id: get_s(item, "image_id")?,
+        user_id: get_s(item, "user_id")?,
+        generation_id: get_s(item, "generation_id")?,
+        prompt: get_s(item, "prompt")?,
+        negative_prompt: opt_s(item, "negative_prompt"),
+        model: get_s(item, "model")?,
+        provider: get_s(item, "provider")?,
+        width: get_n(item, "width")?,
+        height: get_n(item, "height")?,
+        steps: get_n(item, "steps")?,
+        seed: get_n(item, "seed")?,
+        style: get_s(item, "style")?,
+        created_at: get_time(item, "created_at")?,
+        favorite: item
+            .get("favorite")
+            .and_then(|value| value.as_bool().ok())
+            .copied()
+            .unwrap_or(false),
+        content_type: get_s(item, "content_type")?,
+        bytes: get_n(item, "bytes")?,
+        object_key: get_s(item, "object_key")?,
+        thumbnail_key: get_s(item, "thumbnail_key")?,
+        thumbnail_width: get_n(item, "thumbnail_width")?,
+        thumbnail_height: get_n(item, "thumbnail_height")?,
+        placeholder: get_s(item, "placeholder")?,
+        inference_ms: opt_n(item, "inference_ms")?,
+        upstream_id: opt_s(item, "upstream_id"),
+    })
+}
+
+/// Opens the store on the tables named in the settings, with the SDK's
+/// standard configuration.
+pub fn from_sdk_config(
+    config: &aws_config::SdkConfig,
+    users_table: &str,
+    images_table: &str,
+) -> anyhow::Result<DynamoStore> {
+    anyhow::ensure!(
+        !users_table.is_empty() && !images_table.is_empty(),
+        "DYNAMODB_TABLE_USERS and DYNAMODB_TABLE_IMAGES must both be set"
+    );
+    Ok(DynamoStore::new(
+        Client::new(config),
+        users_table,
+        images_table,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_is_a_word_prefix_match() {
+        let stored = prompt_words("A Lighthouse at night, stormy-sea!");
+        assert_eq!(stored, " a lighthouse at night stormy sea ");
+        for term in search_terms("LIGHT sto") {
+            assert!(stored.contains(&format!(" {term}")));
+        }
+        assert!(!stored.contains(&format!(" {}", search_terms("house")[0])));
+        assert!(search_terms("!!! ---").is_empty());
+    }
+
+    #[test]
+    fn keys_follow_the_documented_layout() {
+        assert_eq!(user_pk("u1"), "USER#u1");
+        assert_eq!(email_pk(" Ann@Example.COM "), "EMAIL#ann@example.com");
+        assert_eq!(
+            session_pk(&[0xab; 32]),
+            format!("SESSION#{}", "ab".repeat(32))
+        );
+        assert_eq!(usage_sk("2026-11"), "USAGE#2026-11");
+        assert_eq!(idempotency_sk("k"), "IDEMPOTENCY#k");
+    }
+}

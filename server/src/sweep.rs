@@ -1,0 +1,69 @@
+//! Removes image files that no record names: what a crash between storing an
+//! image's files and recording it (or a failed clean-up) leaves behind.
+//! Files younger than the grace period are left alone, since they may belong
+//! to a generation that is still being recorded.
+
+use time::OffsetDateTime;
+
+use crate::{metadata::MetadataStore, storage::MediaStore};
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SweepReport {
+    pub examined: usize,
+    pub removed: Vec<String>,
+}
+
+/// Where every image file lives.
+pub const ALL_IMAGES: &str = "users";
+
+/// Deletes every file under `prefix` (`users`, or `users/<id>` for one
+/// person) older than `grace_secs` whose image has no record (hidden records
+/// count: their delete is re-runnable and owns them).
+pub async fn sweep_orphans(
+    media: &MediaStore,
+    metadata: &dyn MetadataStore,
+    prefix: &str,
+    grace_secs: u64,
+    now: OffsetDateTime,
+) -> anyhow::Result<SweepReport> {
+    let cutoff = now.unix_timestamp() - grace_secs as i64;
+    let mut report = SweepReport::default();
+    for object in media.list(prefix).await? {
+        report.examined += 1;
+        if object.last_modified.timestamp() > cutoff {
+            continue;
+        }
+        let key = object.location.to_string();
+        let Some((user_id, image_id)) = image_of(&key) else {
+            continue;
+        };
+        if !metadata.image_record_exists(user_id, image_id).await? {
+            media.delete(&key).await?;
+            tracing::info!(key = %key, "removed an orphaned image file");
+            report.removed.push(key);
+        }
+    }
+    Ok(report)
+}
+
+/// `users/{user}/{image}.{ext}` or `.thumb.jpg` → `(user, image)`.
+fn image_of(key: &str) -> Option<(&str, &str)> {
+    let rest = key.strip_prefix("users/")?;
+    let (user_id, file) = rest.split_once('/')?;
+    let image_id = file.split('.').next()?;
+    (!user_id.is_empty() && !image_id.is_empty() && !file.contains('/'))
+        .then_some((user_id, image_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_of;
+
+    #[test]
+    fn object_keys_name_their_image() {
+        assert_eq!(image_of("users/u1/01J.png"), Some(("u1", "01J")));
+        assert_eq!(image_of("users/u1/01J.thumb.jpg"), Some(("u1", "01J")));
+        assert_eq!(image_of("other/u1/01J.png"), None);
+        assert_eq!(image_of("users/u1/x/01J.png"), None);
+    }
+}

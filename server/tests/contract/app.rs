@@ -1,0 +1,132 @@
+//! The real router over a chosen pair of stores, on a free port, with a
+//! browser-like client: the product's journeys run unchanged on every backend.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use promptcanvas::{
+    config::Config, generation::OfflineProvider, metadata::MetadataStore, state::AppState,
+    storage::MediaStore,
+};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub struct App {
+    pub address: String,
+    pub state: AppState,
+    _dir: TempDir,
+}
+
+pub struct Person {
+    pub client: Client,
+    pub id: String,
+}
+
+impl App {
+    pub async fn spawn(media: MediaStore, metadata: Arc<dyn MetadataStore>) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::for_data_dir(dir.path());
+        config.web_dist_dir = dir.path().join("no-web-build");
+        config.requests_per_second = 0;
+        let state = AppState {
+            config: Arc::new(config),
+            metadata,
+            media,
+            provider: Arc::new(OfflineProvider::new()),
+            ip_limiter: None,
+            clerk: None,
+            metrics: Arc::new(promptcanvas::metrics::Metrics::new(false)),
+        };
+        let router = promptcanvas::router(state.clone()).expect("router");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+        });
+        Self {
+            address,
+            state,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.address)
+        }
+    }
+
+    pub async fn person(&self) -> Person {
+        let client = Client::builder().cookie_store(true).build().unwrap();
+        let email = format!(
+            "{}@example.com",
+            ulid::Ulid::new().to_string().to_lowercase()
+        );
+        let response = client
+            .post(self.url("/api/auth/signup"))
+            .json(&json!({"email": email, "password": "correct horse battery"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        Person {
+            client,
+            id: body["user"]["id"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    pub async fn generate(
+        &self,
+        person: &Person,
+        body: Value,
+        key: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = person.client.post(self.url("/api/generations")).json(&body);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn gallery_ids(&self, person: &Person) -> Vec<String> {
+        let page: Value = person
+            .client
+            .get(self.url("/api/images?limit=100"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|image| image["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Every stored file of one person.
+    pub async fn files_of(&self, person: &Person) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .state
+            .media
+            .list(&format!("users/{}", person.id))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|meta| meta.location.to_string())
+            .collect();
+        keys.sort();
+        keys
+    }
+}

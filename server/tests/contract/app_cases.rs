@@ -1,0 +1,259 @@
+//! Whole journeys and failures through the real HTTP API, written once and run
+//! on local storage + SQLite and on S3 + DynamoDB.
+
+use std::time::Duration;
+
+use futures::future::join_all;
+use promptcanvas::{metadata::MetadataStore, sweep::sweep_orphans};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+use crate::{
+    app::App,
+    backends::Backend,
+    faults::{FaultyMetadata, FaultyObjects},
+};
+
+fn small(prompt: &str, n: u32) -> Value {
+    json!({"prompt": prompt, "width": 256, "height": 256, "n": n})
+}
+
+pub async fn a_person_generates_lists_loads_and_deletes_images(backend: Backend) {
+    let app = App::spawn(backend.media.clone(), backend.metadata.clone()).await;
+    let person = app.person().await;
+    let response = app
+        .generate(&person, small("a lighthouse at dusk", 2), None)
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let generation: Value = response.json::<Value>().await.unwrap()["generation"].clone();
+    let images = generation["images"].as_array().unwrap();
+    assert_eq!(images.len(), 2);
+    assert_eq!(
+        app.files_of(&person).await.len(),
+        4,
+        "an original and a thumbnail each"
+    );
+
+    for image in images {
+        for (field, expected_type) in [
+            ("url", image["content_type"].as_str().unwrap()),
+            ("thumbnail_url", "image/jpeg"),
+        ] {
+            let loaded = reqwest::get(app.url(image[field].as_str().unwrap()))
+                .await
+                .unwrap();
+            assert_eq!(loaded.status(), StatusCode::OK, "{field}");
+            assert_eq!(loaded.headers()["content-type"], expected_type, "{field}");
+            let cache = loaded.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            assert!(cache.contains("max-age="), "{cache}");
+            let bytes = loaded.bytes().await.unwrap();
+            image::load_from_memory(&bytes).expect("a real image");
+        }
+    }
+
+    let first = images[0]["id"].as_str().unwrap();
+    let deleted = person
+        .client
+        .delete(app.url(&format!("/api/images/{first}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.gallery_ids(&person).await,
+        vec![images[1]["id"].as_str().unwrap().to_owned()]
+    );
+    assert_eq!(app.files_of(&person).await.len(), 2);
+    assert!(
+        !backend
+            .metadata
+            .image_record_exists(&person.id, first)
+            .await
+            .unwrap()
+    );
+    let gone = reqwest::get(app.url(images[0]["url"].as_str().unwrap()))
+        .await
+        .unwrap();
+    assert!(gone.status().is_client_error(), "{}", gone.status());
+}
+
+pub async fn concurrent_identical_requests_make_one_generation(backend: Backend) {
+    let app = App::spawn(backend.media.clone(), backend.metadata.clone()).await;
+    let person = app.person().await;
+    let body = small("one and only", 2);
+    let responses =
+        join_all((0..5).map(|_| app.generate(&person, body.clone(), Some("retry-1")))).await;
+    let mut generation_ids = Vec::new();
+    for response in responses {
+        match response.status() {
+            StatusCode::CREATED => generation_ids.push(
+                response.json::<Value>().await.unwrap()["generation"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            ),
+            StatusCode::CONFLICT => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(!generation_ids.is_empty());
+    generation_ids.dedup();
+    assert_eq!(
+        generation_ids.len(),
+        1,
+        "every success is the same generation"
+    );
+    // A later retry replays it.
+    let replay = app.generate(&person, body, Some("retry-1")).await;
+    assert_eq!(replay.status(), StatusCode::CREATED);
+    assert_eq!(
+        replay.json::<Value>().await.unwrap()["generation"]["id"],
+        generation_ids[0]
+    );
+    assert_eq!(app.gallery_ids(&person).await.len(), 2);
+    assert_eq!(app.files_of(&person).await.len(), 4);
+}
+
+pub async fn a_failed_object_write_leaves_no_record_and_no_files(backend: Backend) {
+    let objects = FaultyObjects::new(backend.media.objects());
+    let app = App::spawn(
+        backend.media.clone().with_objects(objects.clone()),
+        backend.metadata.clone(),
+    )
+    .await;
+    let person = app.person().await;
+    objects.puts.fail_call(3, false);
+    let response = app.generate(&person, small("doomed", 2), None).await;
+    assert!(response.status().is_server_error(), "{}", response.status());
+    assert!(app.gallery_ids(&person).await.is_empty());
+    assert!(app.files_of(&person).await.is_empty());
+    let me: Value = person
+        .client
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["usage"]["images"], 0);
+    assert_eq!(
+        me["usage"]["generations_this_month"], 0,
+        "the reservation is given back"
+    );
+}
+
+pub async fn files_orphaned_by_a_failed_record_are_swept_after_the_grace_period(backend: Backend) {
+    let objects = FaultyObjects::new(backend.media.objects());
+    let metadata = FaultyMetadata::new(backend.metadata.clone());
+    let app = App::spawn(
+        backend.media.clone().with_objects(objects.clone()),
+        metadata.clone(),
+    )
+    .await;
+    let person = app.person().await;
+    let kept = app.generate(&person, small("kept", 1), None).await;
+    assert_eq!(kept.status(), StatusCode::CREATED);
+
+    // The record fails and so does the immediate clean-up, as in a crash.
+    metadata.inserts.fail_call(1, false);
+    objects.deletes.fail_call(1, true);
+    let response = app.generate(&person, small("orphaned", 2), None).await;
+    assert!(response.status().is_server_error());
+    objects.deletes.heal();
+    assert_eq!(app.gallery_ids(&person).await.len(), 1);
+    assert_eq!(app.files_of(&person).await.len(), 2 + 4);
+
+    let media = &app.state.media;
+    let prefix = format!("users/{}", person.id);
+    let report = sweep_orphans(
+        media,
+        metadata.as_ref(),
+        &prefix,
+        3600,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        report.removed.is_empty(),
+        "young files may belong to a generation in progress"
+    );
+    let later = OffsetDateTime::now_utc() + Duration::from_secs(3601);
+    let report = sweep_orphans(media, metadata.as_ref(), &prefix, 3600, later)
+        .await
+        .unwrap();
+    assert_eq!(report.examined, 6);
+    assert_eq!(report.removed.len(), 4);
+    assert_eq!(
+        app.files_of(&person).await.len(),
+        2,
+        "the recorded image keeps its files"
+    );
+    let kept_id = &app.gallery_ids(&person).await[0];
+    let download = person
+        .client
+        .get(app.url(&format!("/api/images/{kept_id}/download")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    image::load_from_memory(&download.bytes().await.unwrap()).expect("the kept image still loads");
+}
+
+pub async fn a_delete_that_fails_half_way_can_be_run_again(backend: Backend) {
+    let objects = FaultyObjects::new(backend.media.objects());
+    let metadata = FaultyMetadata::new(backend.metadata.clone());
+    let app = App::spawn(
+        backend.media.clone().with_objects(objects.clone()),
+        metadata.clone(),
+    )
+    .await;
+    let person = app.person().await;
+    let generated: Value = app
+        .generate(&person, small("brief", 1), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = generated["generation"]["images"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = app.url(&format!("/api/images/{id}"));
+
+    // The thumbnail's delete fails: the image is hidden, its record kept.
+    objects.deletes.fail_call(2, false);
+    let failed = person.client.delete(&path).send().await.unwrap();
+    assert!(failed.status().is_server_error());
+    assert!(app.gallery_ids(&person).await.is_empty());
+    assert!(metadata.image_record_exists(&person.id, &id).await.unwrap());
+    assert_eq!(app.files_of(&person).await.len(), 1);
+
+    // Then the record's delete fails.
+    metadata.deletes.fail_call(1, false);
+    let failed = person.client.delete(&path).send().await.unwrap();
+    assert!(failed.status().is_server_error());
+    assert!(app.files_of(&person).await.is_empty());
+
+    let done = person.client.delete(&path).send().await.unwrap();
+    assert_eq!(done.status(), StatusCode::NO_CONTENT);
+    assert!(!metadata.image_record_exists(&person.id, &id).await.unwrap());
+    let me: Value = person
+        .client
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["usage"]["images"], 0);
+    assert_eq!(me["usage"]["storage_bytes"], 0);
+    let again = person.client.delete(&path).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,266 @@
+//! Failure injection: wrappers around a real store that fail chosen calls, so
+//! the tests can check what a failure leaves behind.
+
+use std::{
+    fmt,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+    },
+};
+
+use async_trait::async_trait;
+use futures::stream::BoxStream;
+use object_store::{
+    GetOptions, GetResult, ListResult, MultipartUpload, ObjectMeta, ObjectStore,
+    PutMultipartOptions, PutOptions, PutPayload, PutResult, path::Path,
+};
+use promptcanvas::metadata::{
+    Admission, Credentials, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, MetadataStore,
+    NewSession, StoreError, StoreResult, Usage, User,
+};
+use time::OffsetDateTime;
+
+/// Counts calls from 1; the call numbered `fail_at` (and every later one while
+/// `sticky`) fails. 0 means never.
+#[derive(Debug, Default)]
+pub struct Trigger {
+    calls: AtomicUsize,
+    fail_at: AtomicUsize,
+    sticky: AtomicBool,
+}
+
+impl Trigger {
+    /// Fails the `n`th call from now on (1 = the next one); `sticky` keeps failing after it.
+    pub fn fail_call(&self, n: usize, sticky: bool) {
+        self.calls.store(0, Ordering::SeqCst);
+        self.sticky.store(sticky, Ordering::SeqCst);
+        self.fail_at.store(n, Ordering::SeqCst);
+    }
+
+    pub fn heal(&self) {
+        self.fail_at.store(0, Ordering::SeqCst);
+    }
+
+    fn fires(&self) -> bool {
+        let call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        let at = self.fail_at.load(Ordering::SeqCst);
+        at != 0 && (call == at || (call > at && self.sticky.load(Ordering::SeqCst)))
+    }
+}
+
+fn injected() -> object_store::Error {
+    object_store::Error::Generic {
+        store: "faulty",
+        source: "injected failure".into(),
+    }
+}
+
+#[derive(Debug)]
+pub struct FaultyObjects {
+    inner: Arc<dyn ObjectStore>,
+    pub puts: Trigger,
+    pub deletes: Trigger,
+}
+
+impl FaultyObjects {
+    pub fn new(inner: Arc<dyn ObjectStore>) -> Arc<Self> {
+        Arc::new(Self {
+            inner,
+            puts: Trigger::default(),
+            deletes: Trigger::default(),
+        })
+    }
+}
+
+impl fmt::Display for FaultyObjects {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Faulty({})", self.inner)
+    }
+}
+
+#[async_trait]
+impl ObjectStore for FaultyObjects {
+    async fn put_opts(
+        &self,
+        location: &Path,
+        payload: PutPayload,
+        opts: PutOptions,
+    ) -> object_store::Result<PutResult> {
+        if self.puts.fires() {
+            return Err(injected());
+        }
+        self.inner.put_opts(location, payload, opts).await
+    }
+
+    async fn put_multipart_opts(
+        &self,
+        location: &Path,
+        opts: PutMultipartOptions,
+    ) -> object_store::Result<Box<dyn MultipartUpload>> {
+        self.inner.put_multipart_opts(location, opts).await
+    }
+
+    async fn get_opts(
+        &self,
+        location: &Path,
+        options: GetOptions,
+    ) -> object_store::Result<GetResult> {
+        self.inner.get_opts(location, options).await
+    }
+
+    async fn delete(&self, location: &Path) -> object_store::Result<()> {
+        if self.deletes.fires() {
+            return Err(injected());
+        }
+        self.inner.delete(location).await
+    }
+
+    fn list(&self, prefix: Option<&Path>) -> BoxStream<'static, object_store::Result<ObjectMeta>> {
+        self.inner.list(prefix)
+    }
+
+    async fn list_with_delimiter(&self, prefix: Option<&Path>) -> object_store::Result<ListResult> {
+        self.inner.list_with_delimiter(prefix).await
+    }
+
+    async fn copy(&self, from: &Path, to: &Path) -> object_store::Result<()> {
+        self.inner.copy(from, to).await
+    }
+
+    async fn copy_if_not_exists(&self, from: &Path, to: &Path) -> object_store::Result<()> {
+        self.inner.copy_if_not_exists(from, to).await
+    }
+}
+
+/// Fails image writes on demand; every other call goes straight through.
+pub struct FaultyMetadata {
+    inner: Arc<dyn MetadataStore>,
+    pub inserts: Trigger,
+    pub deletes: Trigger,
+}
+
+impl FaultyMetadata {
+    pub fn new(inner: Arc<dyn MetadataStore>) -> Arc<Self> {
+        Arc::new(Self {
+            inner,
+            inserts: Trigger::default(),
+            deletes: Trigger::default(),
+        })
+    }
+}
+
+fn store_failure() -> StoreError {
+    StoreError::Backend(anyhow::anyhow!("injected failure"))
+}
+
+#[async_trait]
+impl MetadataStore for FaultyMetadata {
+    async fn create_user(&self, user: &User, password_hash: Option<&str>) -> StoreResult<()> {
+        self.inner.create_user(user, password_hash).await
+    }
+    async fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>> {
+        self.inner.credentials_by_email(email).await
+    }
+    async fn user_by_id(&self, user_id: &str) -> StoreResult<Option<User>> {
+        self.inner.user_by_id(user_id).await
+    }
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()> {
+        self.inner.create_session(session).await
+    }
+    async fn session_user(
+        &self,
+        token_hash: &[u8; 32],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<User>> {
+        self.inner.session_user(token_hash, now).await
+    }
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> StoreResult<()> {
+        self.inner.delete_session(token_hash).await
+    }
+    async fn insert_images(&self, images: &[ImageRecord]) -> StoreResult<()> {
+        if self.inserts.fires() {
+            return Err(store_failure());
+        }
+        self.inner.insert_images(images).await
+    }
+    async fn list_images(&self, user_id: &str, query: &ImageQuery) -> StoreResult<ImagePage> {
+        self.inner.list_images(user_id, query).await
+    }
+    async fn get_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
+        self.inner.get_image(user_id, image_id).await
+    }
+    async fn set_favorite(
+        &self,
+        user_id: &str,
+        image_id: &str,
+        favorite: bool,
+    ) -> StoreResult<Option<ImageRecord>> {
+        self.inner.set_favorite(user_id, image_id, favorite).await
+    }
+    async fn hide_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
+        self.inner.hide_image(user_id, image_id).await
+    }
+    async fn delete_image(&self, user_id: &str, image_id: &str) -> StoreResult<()> {
+        if self.deletes.fires() {
+            return Err(store_failure());
+        }
+        self.inner.delete_image(user_id, image_id).await
+    }
+    async fn usage(&self, user_id: &str, month: &str) -> StoreResult<Usage> {
+        self.inner.usage(user_id, month).await
+    }
+    async fn reserve_generations(
+        &self,
+        user_id: &str,
+        month: &str,
+        count: u32,
+        quota: u32,
+    ) -> StoreResult<bool> {
+        self.inner
+            .reserve_generations(user_id, month, count, quota)
+            .await
+    }
+    async fn release_generations(&self, user_id: &str, month: &str, count: u32) -> StoreResult<()> {
+        self.inner.release_generations(user_id, month, count).await
+    }
+    async fn hit_rate_limit(
+        &self,
+        key: &str,
+        window_start: i64,
+        window_secs: u64,
+        limit: u32,
+        now: i64,
+    ) -> StoreResult<Admission> {
+        self.inner
+            .hit_rate_limit(key, window_start, window_secs, limit, now)
+            .await
+    }
+    async fn claim_idempotency_key(
+        &self,
+        user_id: &str,
+        key: &str,
+        request_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<IdempotencyClaim> {
+        self.inner
+            .claim_idempotency_key(user_id, key, request_hash, now)
+            .await
+    }
+    async fn complete_idempotency_key(
+        &self,
+        user_id: &str,
+        key: &str,
+        response: &str,
+    ) -> StoreResult<()> {
+        self.inner
+            .complete_idempotency_key(user_id, key, response)
+            .await
+    }
+    async fn release_idempotency_key(&self, user_id: &str, key: &str) -> StoreResult<()> {
+        self.inner.release_idempotency_key(user_id, key).await
+    }
+    async fn image_record_exists(&self, user_id: &str, image_id: &str) -> StoreResult<bool> {
+        self.inner.image_record_exists(user_id, image_id).await
+    }
+}

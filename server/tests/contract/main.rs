@@ -1,0 +1,72 @@
+//! Contract suites: the same cases against every backend. The metadata cases
+//! run on SQLite and on DynamoDB, the object cases on local files and S3, and
+//! the journeys and injected failures through the HTTP API on both pairs. The
+//! AWS backends are served by a local moto server over the real wire protocol.
+
+mod app;
+mod app_cases;
+mod backends;
+mod faults;
+mod media_cases;
+mod metadata_cases;
+mod moto;
+mod s3_specifics;
+
+/// Instantiates each named case once per backend.
+macro_rules! contract {
+    ($suite:ident, $cases:ident, $arg:ident => $expr:expr, [$($case:ident),* $(,)?]) => {
+        mod $suite {
+            mod local {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn $case() {
+                        let $arg = crate::backends::local().await;
+                        crate::$cases::$case($expr).await;
+                    }
+                )*
+            }
+            mod aws {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn $case() {
+                        let $arg = crate::backends::aws().await;
+                        crate::$cases::$case($expr).await;
+                    }
+                )*
+            }
+        }
+    };
+}
+
+contract!(metadata, metadata_cases, backend => backend.metadata.clone(), [
+    a_user_is_found_by_id_and_by_email_in_any_case,
+    an_account_without_a_password_cannot_sign_in_with_one,
+    an_email_is_registered_once_whatever_its_case,
+    concurrent_signups_with_one_email_let_exactly_one_win,
+    a_session_lasts_until_it_expires_or_is_deleted,
+    a_gallery_pages_newest_first_without_duplicates_or_gaps,
+    users_never_see_each_others_images,
+    search_matches_word_prefixes_and_pages_through_sparse_matches,
+    favourites_filter_and_survive_reads,
+    deleting_hides_first_then_removes_the_record_and_its_counts,
+    images_of_an_unknown_user_are_refused,
+    the_monthly_quota_is_reserved_atomically,
+    a_fixed_window_admits_up_to_its_limit,
+    an_idempotency_key_moves_from_claimed_to_replayed,
+    concurrent_identical_claims_let_exactly_one_run,
+    the_storage_quota_refuses_whole_generations_atomically,
+]);
+
+contract!(objects, media_cases, backend => backend.media.clone(), [
+    objects_round_trip_and_deletes_can_repeat,
+    listing_finds_exactly_the_objects_under_a_prefix,
+    links_are_stable_within_the_hour_and_differ_per_image,
+]);
+
+contract!(journeys, app_cases, backend => backend, [
+    a_person_generates_lists_loads_and_deletes_images,
+    concurrent_identical_requests_make_one_generation,
+    a_failed_object_write_leaves_no_record_and_no_files,
+    files_orphaned_by_a_failed_record_are_swept_after_the_grace_period,
+    a_delete_that_fails_half_way_can_be_run_again,
+]);

@@ -1,0 +1,704 @@
+//! The metadata contract, written once: every backend must give these answers.
+
+use std::{collections::HashSet, sync::Arc};
+
+use promptcanvas::metadata::{
+    Admission, IdempotencyClaim, ImageQuery, ImageRecord, MetadataStore, NewSession, StoreError,
+    User,
+};
+use time::{Duration, OffsetDateTime};
+
+type Store = Arc<dyn MetadataStore>;
+
+fn new_id() -> String {
+    ulid::Ulid::new().to_string()
+}
+
+pub fn new_user() -> User {
+    let id = new_id();
+    User {
+        email: format!("{}@example.com", id.to_lowercase()),
+        id,
+        display_name: Some("Ada".into()),
+        created_at: OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap(),
+    }
+}
+
+async fn signed_up(store: &Store) -> User {
+    let user = new_user();
+    store.create_user(&user, Some("hash")).await.unwrap();
+    user
+}
+
+pub fn image(user_id: &str, id: &str, prompt: &str, bytes: u64) -> ImageRecord {
+    ImageRecord {
+        id: id.to_owned(),
+        user_id: user_id.to_owned(),
+        generation_id: new_id(),
+        prompt: prompt.to_owned(),
+        negative_prompt: Some("blurry".into()),
+        model: "offline-preview".into(),
+        provider: "offline".into(),
+        width: 512,
+        height: 512,
+        steps: 4,
+        seed: u64::MAX - 7,
+        style: "none".into(),
+        created_at: OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap(),
+        favorite: false,
+        content_type: "image/png".into(),
+        bytes,
+        object_key: format!("users/{user_id}/{id}.png"),
+        thumbnail_key: format!("users/{user_id}/{id}.thumb.jpg"),
+        thumbnail_width: 256,
+        thumbnail_height: 256,
+        placeholder: "#336699".into(),
+        inference_ms: Some(12),
+        upstream_id: None,
+    }
+}
+
+/// `count` images for `user`, recorded a generation (up to 4 images) at a time,
+/// with time-ordered ids. Returns the ids, oldest first.
+async fn record_images(
+    store: &Store,
+    user: &User,
+    count: usize,
+    prompt: impl Fn(usize) -> String,
+) -> Vec<String> {
+    let mut generator = ulid::Generator::new();
+    let records: Vec<ImageRecord> = (0..count)
+        .map(|index| {
+            let id = generator.generate().unwrap().to_string();
+            image(&user.id, &id, &prompt(index), 100 + index as u64)
+        })
+        .collect();
+    for generation in records.chunks(4) {
+        store.insert_images(generation).await.unwrap();
+    }
+    records.into_iter().map(|record| record.id).collect()
+}
+
+/// Follows cursors to the end; panics on a page larger than asked.
+async fn all_pages(store: &Store, user: &User, mut query: ImageQuery) -> (Vec<String>, usize) {
+    let mut ids = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = store.list_images(&user.id, &query).await.unwrap();
+        pages += 1;
+        assert!(page.items.len() <= query.limit as usize);
+        ids.extend(page.items.iter().map(|image| image.id.clone()));
+        match page.next_after {
+            Some(after) => query.after = Some(after),
+            None => return (ids, pages),
+        }
+        assert!(pages < 1000, "pagination does not end");
+    }
+}
+
+pub async fn a_user_is_found_by_id_and_by_email_in_any_case(store: Store) {
+    let user = signed_up(&store).await;
+    assert_eq!(
+        store.user_by_id(&user.id).await.unwrap(),
+        Some(user.clone())
+    );
+    let credentials = store
+        .credentials_by_email(&user.email.to_uppercase())
+        .await
+        .unwrap()
+        .expect("found by email");
+    assert_eq!(credentials.user, user);
+    assert_eq!(credentials.password_hash, "hash");
+    assert!(store.user_by_id(&new_id()).await.unwrap().is_none());
+    assert!(
+        store
+            .credentials_by_email("nobody@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+pub async fn an_account_without_a_password_cannot_sign_in_with_one(store: Store) {
+    let user = new_user();
+    store.create_user(&user, None).await.unwrap();
+    assert!(
+        store
+            .credentials_by_email(&user.email)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(store.user_by_id(&user.id).await.unwrap(), Some(user));
+}
+
+pub async fn an_email_is_registered_once_whatever_its_case(store: Store) {
+    let user = signed_up(&store).await;
+    let mut twin = new_user();
+    twin.email = user.email.to_uppercase();
+    assert!(matches!(
+        store.create_user(&twin, Some("other")).await,
+        Err(StoreError::EmailTaken)
+    ));
+    assert!(store.user_by_id(&twin.id).await.unwrap().is_none());
+}
+
+pub async fn concurrent_signups_with_one_email_let_exactly_one_win(store: Store) {
+    let email = format!("{}@example.com", new_id().to_lowercase());
+    let attempts = (0..8).map(|_| {
+        let store = store.clone();
+        let mut user = new_user();
+        user.email = email.clone();
+        tokio::spawn(async move {
+            let result = store.create_user(&user, Some("hash")).await;
+            (user.id, result)
+        })
+    });
+    let results = futures::future::join_all(attempts).await;
+    let winners: Vec<String> = results
+        .iter()
+        .filter_map(|result| match result.as_ref().unwrap() {
+            (id, Ok(())) => Some(id.clone()),
+            (_, Err(StoreError::EmailTaken)) => None,
+            (_, Err(error)) => panic!("unexpected error: {error:?}"),
+        })
+        .collect();
+    assert_eq!(winners.len(), 1, "exactly one signup wins");
+    let owner = store.credentials_by_email(&email).await.unwrap().unwrap();
+    assert_eq!(owner.user.id, winners[0]);
+}
+
+pub async fn a_session_lasts_until_it_expires_or_is_deleted(store: Store) {
+    let user = signed_up(&store).await;
+    let now = OffsetDateTime::now_utc();
+    let live = NewSession {
+        token_hash: rand::random(),
+        user_id: user.id.clone(),
+        expires_at: now + Duration::hours(1),
+    };
+    let expired = NewSession {
+        token_hash: rand::random(),
+        user_id: user.id.clone(),
+        expires_at: now - Duration::seconds(1),
+    };
+    store.create_session(&live).await.unwrap();
+    store.create_session(&expired).await.unwrap();
+    assert_eq!(
+        store.session_user(&live.token_hash, now).await.unwrap(),
+        Some(user.clone())
+    );
+    // Expiry is checked on read (DynamoDB's TTL deletes late).
+    assert_eq!(
+        store.session_user(&expired.token_hash, now).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .session_user(&live.token_hash, now + Duration::hours(2))
+            .await
+            .unwrap(),
+        None
+    );
+    store.delete_session(&live.token_hash).await.unwrap();
+    assert_eq!(
+        store.session_user(&live.token_hash, now).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.session_user(&rand::random(), now).await.unwrap(),
+        None
+    );
+}
+
+pub async fn a_gallery_pages_newest_first_without_duplicates_or_gaps(store: Store) {
+    let user = signed_up(&store).await;
+    let mut ids = record_images(&store, &user, 53, |i| format!("picture number {i}")).await;
+    ids.reverse();
+    for limit in [1, 7, 10, 53, 100] {
+        let (listed, pages) = all_pages(
+            &store,
+            &user,
+            ImageQuery {
+                limit,
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(listed, ids, "limit {limit}");
+        assert_eq!(pages, 53usize.div_ceil(limit as usize), "limit {limit}");
+    }
+    let first = store
+        .list_images(
+            &user.id,
+            &ImageQuery {
+                limit: 3,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let stored = store.get_image(&user.id, &ids[0]).await.unwrap().unwrap();
+    assert_eq!(first.items[0], stored, "list and get give the same record");
+    assert_eq!(stored.seed, u64::MAX - 7);
+}
+
+pub async fn users_never_see_each_others_images(store: Store) {
+    let alice = signed_up(&store).await;
+    let bob = signed_up(&store).await;
+    let alices = record_images(&store, &alice, 5, |_| "a red fox".into()).await;
+    let bobs = record_images(&store, &bob, 3, |_| "a red fox".into()).await;
+    let (listed, _) = all_pages(
+        &store,
+        &bob,
+        ImageQuery {
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(listed.iter().collect::<HashSet<_>>(), bobs.iter().collect());
+    let (found, _) = all_pages(
+        &store,
+        &bob,
+        ImageQuery {
+            limit: 100,
+            search: Some("fox".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(found.len(), 3);
+    assert!(
+        store
+            .get_image(&bob.id, &alices[0])
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .set_favorite(&bob.id, &alices[0], true)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .hide_image(&bob.id, &alices[0])
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store.delete_image(&bob.id, &alices[0]).await.unwrap();
+    assert!(
+        store
+            .get_image(&alice.id, &alices[0])
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(store.usage(&alice.id, "2026-11").await.unwrap().images, 5);
+}
+
+pub async fn search_matches_word_prefixes_and_pages_through_sparse_matches(store: Store) {
+    let user = signed_up(&store).await;
+    let ids = record_images(&store, &user, 40, |i| match i % 4 {
+        0 => format!("A Lighthouse at night, number {i}"),
+        1 => format!("a greenhouse in spring {i}"),
+        _ => format!("desert dunes {i}"),
+    })
+    .await;
+    let mut lighthouses: Vec<String> = ids.iter().step_by(4).cloned().collect();
+    lighthouses.reverse();
+    let search = |text: &str, limit: u32| ImageQuery {
+        limit,
+        search: Some(text.into()),
+        ..Default::default()
+    };
+    let (found, _) = all_pages(&store, &user, search("LIGHT", 3)).await;
+    assert_eq!(found, lighthouses);
+    let (found, _) = all_pages(&store, &user, search("light nig", 4)).await;
+    assert_eq!(found, lighthouses, "every word must match");
+    assert!(
+        all_pages(&store, &user, search("house", 10))
+            .await
+            .0
+            .is_empty(),
+        "prefixes only"
+    );
+    assert!(
+        all_pages(&store, &user, search("light spring", 10))
+            .await
+            .0
+            .is_empty()
+    );
+    assert!(
+        all_pages(&store, &user, search("!!! --", 10))
+            .await
+            .0
+            .is_empty()
+    );
+    assert!(
+        all_pages(&store, &user, search("x' OR 1=1; --", 10))
+            .await
+            .0
+            .is_empty()
+    );
+}
+
+pub async fn favourites_filter_and_survive_reads(store: Store) {
+    let user = signed_up(&store).await;
+    let ids = record_images(&store, &user, 12, |i| format!("boat {i}")).await;
+    for id in ids.iter().step_by(3) {
+        let updated = store
+            .set_favorite(&user.id, id, true)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(updated.favorite);
+    }
+    store
+        .set_favorite(&user.id, &ids[3], false)
+        .await
+        .unwrap()
+        .unwrap();
+    let (favourites, _) = all_pages(
+        &store,
+        &user,
+        ImageQuery {
+            limit: 2,
+            favorites_only: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        favourites,
+        vec![ids[9].clone(), ids[6].clone(), ids[0].clone()]
+    );
+    assert!(
+        store
+            .get_image(&user.id, &ids[9])
+            .await
+            .unwrap()
+            .unwrap()
+            .favorite
+    );
+    assert!(
+        store
+            .set_favorite(&user.id, &new_id(), true)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+pub async fn deleting_hides_first_then_removes_the_record_and_its_counts(store: Store) {
+    let user = signed_up(&store).await;
+    let ids = record_images(&store, &user, 3, |_| "tree".into()).await;
+    let usage = store.usage(&user.id, "2026-11").await.unwrap();
+    assert_eq!((usage.images, usage.storage_bytes), (3, 100 + 101 + 102));
+
+    let hidden = store
+        .hide_image(&user.id, &ids[1])
+        .await
+        .unwrap()
+        .expect("hidden");
+    assert_eq!(hidden.id, ids[1]);
+    assert!(store.get_image(&user.id, &ids[1]).await.unwrap().is_none());
+    assert!(
+        store
+            .set_favorite(&user.id, &ids[1], true)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (listed, _) = all_pages(
+        &store,
+        &user,
+        ImageQuery {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(listed, vec![ids[2].clone(), ids[0].clone()]);
+    assert!(store.image_record_exists(&user.id, &ids[1]).await.unwrap());
+    // A delete that failed after hiding is re-run from the start.
+    assert_eq!(
+        store
+            .hide_image(&user.id, &ids[1])
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        ids[1]
+    );
+
+    store.delete_image(&user.id, &ids[1]).await.unwrap();
+    store.delete_image(&user.id, &ids[1]).await.unwrap();
+    assert!(!store.image_record_exists(&user.id, &ids[1]).await.unwrap());
+    assert!(store.hide_image(&user.id, &ids[1]).await.unwrap().is_none());
+    let usage = store.usage(&user.id, "2026-11").await.unwrap();
+    assert_eq!((usage.images, usage.storage_bytes), (2, 100 + 102));
+}
+
+pub async fn images_of_an_unknown_user_are_refused(store: Store) {
+    let ghost = new_id();
+    assert!(
+        store
+            .insert_images(&[image(&ghost, &new_id(), "x", 1)])
+            .await
+            .is_err()
+    );
+    assert!(
+        all_pages(
+            &store,
+            &User {
+                id: ghost,
+                ..new_user()
+            },
+            ImageQuery {
+                limit: 5,
+                ..Default::default()
+            }
+        )
+        .await
+        .0
+        .is_empty()
+    );
+}
+
+pub async fn the_monthly_quota_is_reserved_atomically(store: Store) {
+    let user = signed_up(&store).await;
+    assert!(
+        store
+            .reserve_generations(&user.id, "2026-11", 3, 5)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .reserve_generations(&user.id, "2026-11", 3, 5)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .reserve_generations(&user.id, "2026-11", 2, 5)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .reserve_generations(&user.id, "2026-11", 1, 5)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .reserve_generations(&user.id, "2026-12", 1, 5)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .usage(&user.id, "2026-11")
+            .await
+            .unwrap()
+            .generations_this_month,
+        5
+    );
+    store
+        .release_generations(&user.id, "2026-11", 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .usage(&user.id, "2026-11")
+            .await
+            .unwrap()
+            .generations_this_month,
+        3
+    );
+
+    let racer = signed_up(&store).await;
+    let attempts = (0..10).map(|_| {
+        let (store, id) = (store.clone(), racer.id.clone());
+        tokio::spawn(async move {
+            store
+                .reserve_generations(&id, "2026-11", 1, 4)
+                .await
+                .unwrap()
+        })
+    });
+    let granted = futures::future::join_all(attempts)
+        .await
+        .into_iter()
+        .filter(|granted| *granted.as_ref().unwrap())
+        .count();
+    assert_eq!(granted, 4);
+    assert_eq!(
+        store
+            .usage(&racer.id, "2026-11")
+            .await
+            .unwrap()
+            .generations_this_month,
+        4
+    );
+}
+
+pub async fn a_fixed_window_admits_up_to_its_limit(store: Store) {
+    let key = format!("generate:{}", new_id());
+    for _ in 0..3 {
+        assert_eq!(
+            store
+                .hit_rate_limit(&key, 6_000, 60, 3, 6_010)
+                .await
+                .unwrap(),
+            Admission::Allowed
+        );
+    }
+    assert_eq!(
+        store
+            .hit_rate_limit(&key, 6_000, 60, 3, 6_010)
+            .await
+            .unwrap(),
+        Admission::Refused {
+            retry_after_secs: 50
+        }
+    );
+    assert_eq!(
+        store
+            .hit_rate_limit(&key, 6_060, 60, 3, 6_061)
+            .await
+            .unwrap(),
+        Admission::Allowed
+    );
+}
+
+pub async fn an_idempotency_key_moves_from_claimed_to_replayed(store: Store) {
+    let user = signed_up(&store).await;
+    let now = OffsetDateTime::now_utc();
+    let claim = |key: &'static str, hash: &'static str| {
+        let (store, id) = (store.clone(), user.id.clone());
+        async move {
+            store
+                .claim_idempotency_key(&id, key, hash, now)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(claim("k1", "h1").await, IdempotencyClaim::Claimed);
+    assert_eq!(claim("k1", "h1").await, IdempotencyClaim::InProgress);
+    assert_eq!(claim("k1", "h2").await, IdempotencyClaim::Mismatch);
+    store
+        .complete_idempotency_key(&user.id, "k1", "{\"ok\":1}")
+        .await
+        .unwrap();
+    store.release_idempotency_key(&user.id, "k1").await.unwrap();
+    assert_eq!(
+        claim("k1", "h1").await,
+        IdempotencyClaim::Replay("{\"ok\":1}".into())
+    );
+    assert_eq!(claim("k1", "h2").await, IdempotencyClaim::Mismatch);
+
+    assert_eq!(claim("k2", "h1").await, IdempotencyClaim::Claimed);
+    store.release_idempotency_key(&user.id, "k2").await.unwrap();
+    assert_eq!(claim("k2", "h1").await, IdempotencyClaim::Claimed);
+    // A claim whose request died long ago can be taken over.
+    let later = now + Duration::minutes(11);
+    assert_eq!(
+        store
+            .claim_idempotency_key(&user.id, "k2", "h1", later)
+            .await
+            .unwrap(),
+        IdempotencyClaim::Claimed
+    );
+    // Keys belong to one user.
+    let other = signed_up(&store).await;
+    assert_eq!(
+        store
+            .claim_idempotency_key(&other.id, "k1", "h9", now)
+            .await
+            .unwrap(),
+        IdempotencyClaim::Claimed
+    );
+}
+
+pub async fn concurrent_identical_claims_let_exactly_one_run(store: Store) {
+    let user = signed_up(&store).await;
+    let now = OffsetDateTime::now_utc();
+    let claims = (0..8).map(|_| {
+        let (store, id) = (store.clone(), user.id.clone());
+        tokio::spawn(async move {
+            store
+                .claim_idempotency_key(&id, "same", "hash", now)
+                .await
+                .unwrap()
+        })
+    });
+    let results: Vec<IdempotencyClaim> = futures::future::join_all(claims)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        results
+            .iter()
+            .filter(|c| **c == IdempotencyClaim::Claimed)
+            .count(),
+        1
+    );
+    assert_eq!(
+        results
+            .iter()
+            .filter(|c| **c == IdempotencyClaim::InProgress)
+            .count(),
+        7
+    );
+}
+
+pub async fn the_storage_quota_refuses_whole_generations_atomically(store: Store) {
+    let quota = crate::backends::STORAGE_QUOTA;
+    let user = signed_up(&store).await;
+    let big = |user: &User| image(&user.id, &new_id(), "big", quota * 2 / 5);
+
+    // Two fit; a generation that would pass the quota records none of its images.
+    store.insert_images(&[big(&user)]).await.unwrap();
+    store.insert_images(&[big(&user)]).await.unwrap();
+    let generation = [image(&user.id, &new_id(), "small", 1), big(&user)];
+    let refused = store.insert_images(&generation).await;
+    assert!(matches!(refused, Err(StoreError::StorageQuotaExceeded)));
+    let usage = store.usage(&user.id, "2026-11").await.unwrap();
+    assert_eq!((usage.images, usage.storage_bytes), (2, quota * 4 / 5));
+    let (ids, _) = all_pages(
+        &store,
+        &user,
+        ImageQuery {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(ids.len(), 2);
+
+    // Concurrent generations cannot pass it together: room for exactly three.
+    let other = signed_up(&store).await;
+    let third = |user: &User| image(&user.id, &new_id(), "third", quota * 3 / 10);
+    let outcomes = futures::future::join_all((0..5).map(|_| {
+        let store = store.clone();
+        let record = third(&other);
+        async move { store.insert_images(&[record]).await }
+    }))
+    .await;
+    let stored = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
+    assert_eq!(stored, 3, "{outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .all(|outcome| matches!(outcome, Ok(()) | Err(StoreError::StorageQuotaExceeded)))
+    );
+    let usage = store.usage(&other.id, "2026-11").await.unwrap();
+    assert_eq!((usage.images, usage.storage_bytes), (3, quota * 9 / 10));
+}
