@@ -56,7 +56,7 @@ fn main() -> anyhow::Result<()> {
         runtime.block_on(pipeline_ms(Input::TogetherAnswer))?,
         "≤ 10",
     ));
-    let (rps, p99) = runtime.block_on(gallery_load())?;
+    let (rps, p99) = runtime.block_on(gallery_load(SignIn::Local))?;
     rows.push((
         "gallery page, 24 of 1,000 images, signed in (requests/s)",
         rps,
@@ -126,6 +126,18 @@ fn main() -> anyhow::Result<()> {
         dynamodb.page_ms - dynamodb.store_ms,
         "≤ 1",
     ));
+    rows.push((
+        "Clerk session token verification, cached key (µs, median)",
+        runtime.block_on(clerk_bench::verify_us())?,
+        "≤ 50",
+    ));
+    let (rps, p99) = runtime.block_on(gallery_load(SignIn::Clerk))?;
+    rows.push((
+        "gallery page as above, Clerk sign-in: token verified per request (requests/s)",
+        rps,
+        "as local",
+    ));
+    rows.push(("gallery page p99 latency, Clerk sign-in (ms)", p99, "≤ 5"));
     if let Some(ms) = startup_ms()? {
         rows.push((
             "process start to first answer (ms, median of 10)",
@@ -224,8 +236,12 @@ async fn pipeline_ms(input: Input) -> anyhow::Result<f64> {
 }
 
 async fn create_user(metadata: &dyn MetadataStore) -> anyhow::Result<User> {
+    create_user_with_id(metadata, ulid::Ulid::new().to_string()).await
+}
+
+async fn create_user_with_id(metadata: &dyn MetadataStore, id: String) -> anyhow::Result<User> {
     let user = User {
-        id: ulid::Ulid::new().to_string(),
+        id,
         email: "bench@example.com".into(),
         display_name: None,
         created_at: OffsetDateTime::now_utc(),
@@ -272,10 +288,26 @@ fn records(
     )
 }
 
+/// How the gallery bench's client signs in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SignIn {
+    /// Our own session cookie (one database read per request).
+    Local,
+    /// A Clerk session token, verified per request against a cached JWKS key.
+    Clerk,
+}
+
 /// Seeds 1,000 records, then lets `wrk` ask for the newest page for 10 s.
-async fn gallery_load() -> anyhow::Result<(f64, f64)> {
+async fn gallery_load(sign_in: SignIn) -> anyhow::Result<(f64, f64)> {
     let data = tempfile::tempdir()?;
     let mut config = Config::for_data_dir(data.path());
+    let clerk = match sign_in {
+        SignIn::Local => None,
+        SignIn::Clerk => Some(clerk_bench::Issuer::start().await?),
+    };
+    if let Some(clerk) = &clerk {
+        clerk.configure(&mut config);
+    }
     config.log_filter = "error".into();
     // One load generator is one client IP: keep the per-IP limiter running but
     // out of the way, so its cost is measured and it refuses nothing.
@@ -283,7 +315,12 @@ async fn gallery_load() -> anyhow::Result<(f64, f64)> {
     config.request_burst = u32::MAX;
     let app = Application::build(config).await?;
     let state = app.state().clone();
-    let user = create_user(state.metadata.as_ref()).await?;
+    let user = match &clerk {
+        None => create_user(state.metadata.as_ref()).await?,
+        Some(_) => {
+            create_user_with_id(state.metadata.as_ref(), clerk_bench::SUBJECT.into()).await?
+        }
+    };
     let processed = imaging::process(
         Bytes::from(render_jpeg(&RenderRequest {
             prompt: PROMPT,
@@ -310,7 +347,10 @@ async fn gallery_load() -> anyhow::Result<(f64, f64)> {
         .await?;
     let url = format!("http://127.0.0.1:{}/api/images?limit=24", app.port());
     let server = tokio::spawn(app.run_until(std::future::pending()));
-    let cookie = format!("Cookie: pc_session={token}");
+    let cookie = match &clerk {
+        None => format!("Cookie: pc_session={token}"),
+        Some(clerk) => format!("Authorization: Bearer {}", clerk.token()),
+    };
     // Warm up, then measure.
     run_wrk(&url, &cookie, 2)?;
     let output = run_wrk(&url, &cookie, 10)?;
@@ -433,5 +473,120 @@ mod health_probe {
         }
         let mut answer = String::new();
         stream.read_to_string(&mut answer).is_ok() && answer.starts_with("HTTP/1.1 200")
+    }
+}
+
+/// A local stand-in for Clerk's JWKS and tokens signed the way Clerk signs them.
+mod clerk_bench {
+    use std::{sync::Arc, time::Duration};
+
+    use base64::{
+        Engine,
+        engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD},
+    };
+    use promptcanvas::{
+        auth::{
+            clerk::TokenVerifier,
+            jwks::{JwksEndpoint, RemoteKeys, SigningKeys},
+        },
+        config::Config,
+    };
+    use rsa::{
+        RsaPrivateKey,
+        pkcs1v15::SigningKey,
+        signature::{SignatureEncoding, Signer},
+        traits::PublicKeyParts,
+    };
+    use serde_json::json;
+    use sha2::Sha256;
+
+    pub const SUBJECT: &str = "user_2benchuser";
+    const HOST: &str = "clerk.bench.test";
+    const KID: &str = "ins_bench";
+    const ORIGIN: &str = "http://localhost:5173";
+
+    pub struct Issuer {
+        key: RsaPrivateKey,
+        jwks_url: String,
+    }
+
+    impl Issuer {
+        /// Makes a key and serves its JWKS on a free loopback port.
+        pub async fn start() -> anyhow::Result<Self> {
+            let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048)?;
+            let jwks = json!({"keys": [{
+                "use": "sig", "kty": "RSA", "kid": KID, "alg": "RS256",
+                "n": URL_SAFE_NO_PAD.encode(key.n().to_bytes_be()),
+                "e": URL_SAFE_NO_PAD.encode(key.e().to_bytes_be()),
+            }]});
+            let router = axum::Router::new().route(
+                "/.well-known/jwks.json",
+                axum::routing::get(move || {
+                    let jwks = jwks.clone();
+                    async move { axum::Json(jwks) }
+                }),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+            let jwks_url = format!("http://{}/.well-known/jwks.json", listener.local_addr()?);
+            tokio::spawn(async move { axum::serve(listener, router).await });
+            Ok(Self { key, jwks_url })
+        }
+
+        pub fn configure(&self, config: &mut Config) {
+            config.clerk_publishable_key =
+                Some(format!("pk_test_{}", STANDARD.encode(format!("{HOST}$"))));
+            config.clerk_jwks_url = Some(self.jwks_url.clone());
+            config.clerk_authorized_parties = vec![ORIGIN.into()];
+        }
+
+        /// A session token with Clerk's header and claims, valid for the bench's run.
+        pub fn token(&self) -> String {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let header =
+                json!({"alg": "RS256", "cat": "cl_B7d4PD111AAA", "kid": KID, "typ": "JWT"});
+            let claims = json!({
+                "azp": ORIGIN, "exp": now + 120, "fva": [0, -1], "iat": now,
+                "iss": format!("https://{HOST}"), "nbf": now - 10,
+                "sid": "sess_2benchsession", "sub": SUBJECT, "v": 2,
+            });
+            let input = format!(
+                "{}.{}",
+                URL_SAFE_NO_PAD.encode(header.to_string()),
+                URL_SAFE_NO_PAD.encode(claims.to_string())
+            );
+            let signature = SigningKey::<Sha256>::new(self.key.clone()).sign(input.as_bytes());
+            format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+        }
+    }
+
+    /// Median time of one verification with the key already cached.
+    pub async fn verify_us() -> anyhow::Result<f64> {
+        let issuer = Issuer::start().await?;
+        let keys = RemoteKeys::new(
+            vec![JwksEndpoint {
+                url: issuer.jwks_url.parse()?,
+                bearer: None,
+            }],
+            Duration::from_secs(10),
+        )?;
+        let verifier = TokenVerifier::new(
+            SigningKeys::Remote(Arc::new(keys)),
+            format!("https://{HOST}"),
+            vec![ORIGIN.into()],
+        );
+        let token = issuer.token();
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        verifier
+            .verify(&token, now)
+            .await
+            .map_err(|reason| anyhow::anyhow!("bench token refused: {reason}"))?;
+        let mut samples = Vec::with_capacity(2000);
+        for _ in 0..2000 {
+            let started = std::time::Instant::now();
+            let claims = verifier.verify(&token, now).await;
+            samples.push(started.elapsed().as_secs_f64() * 1e6);
+            anyhow::ensure!(claims.is_ok(), "bench token refused");
+        }
+        Ok(super::median(samples))
     }
 }
