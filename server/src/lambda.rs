@@ -24,6 +24,14 @@ use crate::{build_state, config::Config, router};
 /// Set by the Lambda runtime in every function's environment.
 pub const RUNTIME_API_VAR: &str = "AWS_LAMBDA_RUNTIME_API";
 
+/// What the Lambda runtime sets and its client reads at start.
+const RUNTIME_VARS: [&str; 4] = [
+    RUNTIME_API_VAR,
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+];
+
 /// The only writable folder a Lambda function has.
 pub const LAMBDA_DATA_DIR: &str = "/tmp/promptcanvas";
 
@@ -73,6 +81,17 @@ pub async fn handle_event(
 /// Builds the application and answers events until the runtime stops the
 /// process. Start-up opens the stores and nothing else: no network calls.
 pub async fn run(config: Config) -> anyhow::Result<()> {
+    // The runtime client panics without its environment; say what is missing instead.
+    let missing: Vec<&str> = RUNTIME_VARS
+        .into_iter()
+        .filter(|name| std::env::var_os(name).is_none())
+        .collect();
+    if !missing.is_empty() {
+        anyhow::bail!(
+            "`promptcanvas lambda` runs under the AWS Lambda runtime, which sets {}",
+            missing.join(", ")
+        );
+    }
     if config.together_api_key.is_none() {
         tracing::warn!("TOGETHER_AI_API_KEY is not set: images come from the offline engine");
     }
