@@ -12,7 +12,7 @@ use std::{
 use bytes::Bytes;
 use promptcanvas::{
     Application,
-    auth::local::{new_session_token, token_hash},
+    auth::local::new_session_token,
     config::Config,
     generation::{
         GenerationPlan, GenerationRequest, ImageProvider, OfflineProvider, ProviderImage, plan,
@@ -250,6 +250,45 @@ async fn create_user_with_id(metadata: &dyn MetadataStore, id: String) -> anyhow
     Ok(user)
 }
 
+/// Records `count` (a multiple of 25) 512×512 images for `user`, 25 per
+/// generation, as the gallery benches' content. Returns their ids.
+async fn seed_gallery(
+    metadata: &dyn MetadataStore,
+    user: &User,
+    count: usize,
+) -> anyhow::Result<Vec<String>> {
+    let processed = imaging::process(
+        Bytes::from(render_jpeg(&RenderRequest {
+            prompt: PROMPT,
+            seed: 1,
+            width: 512,
+            height: 512,
+            steps: 1,
+        })),
+        1 << 24,
+    )?;
+    let mut ids = Vec::with_capacity(count);
+    for _ in 0..count / 25 {
+        let batch = records(user, &vec![processed.clone(); 25]);
+        ids.extend(batch.iter().map(|record| record.id.clone()));
+        metadata.insert_images(&batch).await?;
+    }
+    Ok(ids)
+}
+
+/// A two-hour session for `user`; returns the token its cookie carries.
+async fn new_session(metadata: &dyn MetadataStore, user: &User) -> anyhow::Result<String> {
+    let (token, hash) = new_session_token();
+    metadata
+        .create_session(&NewSession {
+            token_hash: hash,
+            user_id: user.id.clone(),
+            expires_at: OffsetDateTime::now_utc() + time::Duration::hours(2),
+        })
+        .await?;
+    Ok(token)
+}
+
 /// Records for `processed` images as a generation of the bench prompt would make them.
 fn records(
     user: &User,
@@ -321,30 +360,8 @@ async fn gallery_load(sign_in: SignIn) -> anyhow::Result<(f64, f64)> {
             create_user_with_id(state.metadata.as_ref(), clerk_bench::SUBJECT.into()).await?
         }
     };
-    let processed = imaging::process(
-        Bytes::from(render_jpeg(&RenderRequest {
-            prompt: PROMPT,
-            seed: 1,
-            width: 512,
-            height: 512,
-            steps: 1,
-        })),
-        1 << 24,
-    )?;
-    for _ in 0..40 {
-        let batch = records(&user, &vec![processed.clone(); 25]);
-        state.metadata.insert_images(&batch).await?;
-    }
-    let (token, hash) = new_session_token();
-    debug_assert_eq!(hash, token_hash(&token));
-    state
-        .metadata
-        .create_session(&NewSession {
-            token_hash: hash,
-            user_id: user.id.clone(),
-            expires_at: OffsetDateTime::now_utc() + time::Duration::hours(1),
-        })
-        .await?;
+    seed_gallery(state.metadata.as_ref(), &user, 1000).await?;
+    let token = new_session(state.metadata.as_ref(), &user).await?;
     let url = format!("http://127.0.0.1:{}/api/images?limit=24", app.port());
     let server = tokio::spawn(app.run_until(std::future::pending()));
     let cookie = match &clerk {

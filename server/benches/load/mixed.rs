@@ -13,14 +13,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use promptcanvas::{
-    Application,
-    auth::local::new_session_token,
-    config::Config,
-    imaging,
-    metadata::{NewSession, User},
-};
-use promptcanvas_offline::{RenderRequest, render_jpeg};
+use promptcanvas::{Application, config::Config, metadata::User};
 use time::OffsetDateTime;
 
 /// Requests per second across all kinds.
@@ -116,16 +109,6 @@ pub async fn run(binary: &Path) -> anyhow::Result<MixedLoad> {
 async fn seed(data: &Path) -> anyhow::Result<Vec<Person>> {
     let app = Application::build(Config::for_data_dir(data)).await?;
     let state = app.state().clone();
-    let processed = imaging::process(
-        bytes::Bytes::from(render_jpeg(&RenderRequest {
-            prompt: super::PROMPT,
-            seed: 1,
-            width: 512,
-            height: 512,
-            steps: 1,
-        })),
-        1 << 24,
-    )?;
     let mut people = Vec::new();
     for index in 0..USERS {
         let user = User {
@@ -135,21 +118,9 @@ async fn seed(data: &Path) -> anyhow::Result<Vec<Person>> {
             created_at: OffsetDateTime::now_utc(),
         };
         state.metadata.create_user(&user, Some("unused")).await?;
-        let mut image_ids = Vec::new();
-        for _ in 0..IMAGES_PER_USER / 25 {
-            let batch = super::records(&user, &vec![processed.clone(); 25]);
-            image_ids.extend(batch.iter().map(|record| record.id.clone()));
-            state.metadata.insert_images(&batch).await?;
-        }
-        let (token, hash) = new_session_token();
-        state
-            .metadata
-            .create_session(&NewSession {
-                token_hash: hash,
-                user_id: user.id.clone(),
-                expires_at: OffsetDateTime::now_utc() + time::Duration::hours(2),
-            })
-            .await?;
+        let image_ids =
+            super::seed_gallery(state.metadata.as_ref(), &user, IMAGES_PER_USER).await?;
+        let token = super::new_session(state.metadata.as_ref(), &user).await?;
         people.push(Person {
             cookie: format!("pc_session={token}"),
             image_ids,

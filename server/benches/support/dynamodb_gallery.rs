@@ -15,24 +15,21 @@ use std::{
 use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::types::AttributeValue;
-use bytes::Bytes;
 use promptcanvas::{
-    auth::local::new_session_token,
+    auth::local::token_hash,
     aws,
     config::Config,
     generation::OfflineProvider,
-    imaging,
     init_aws::{self, AwsResources},
     limiter::IpLimiter,
-    metadata::{DynamoStore, MetadataStore, NewSession},
+    metadata::{DynamoStore, MetadataStore},
     state::AppState,
     storage::{MediaStore, UrlSigner},
 };
-use promptcanvas_offline::{RenderRequest, render_jpeg};
-use time::OffsetDateTime;
 
 use super::{
-    PROMPT, create_user, free_port, median, parse_wrk_duration_ms, records, run_wrk, wrk_figure,
+    create_user, free_port, median, new_session, parse_wrk_duration_ms, run_wrk, seed_gallery,
+    wrk_figure,
 };
 
 pub struct Figures {
@@ -111,29 +108,9 @@ pub async fn gallery_on_dynamodb() -> anyhow::Result<Figures> {
     );
 
     let user = create_user(metadata.as_ref()).await?;
-    let processed = imaging::process(
-        Bytes::from(render_jpeg(&RenderRequest {
-            prompt: PROMPT,
-            seed: 1,
-            width: 512,
-            height: 512,
-            steps: 1,
-        })),
-        1 << 24,
-    )?;
-    for _ in 0..40 {
-        metadata
-            .insert_images(&records(&user, &vec![processed.clone(); 25]))
-            .await?;
-    }
-    let (token, hash) = new_session_token();
-    metadata
-        .create_session(&NewSession {
-            token_hash: hash,
-            user_id: user.id.clone(),
-            expires_at: OffsetDateTime::now_utc() + time::Duration::hours(1),
-        })
-        .await?;
+    seed_gallery(metadata.as_ref(), &user, 1000).await?;
+    let token = new_session(metadata.as_ref(), &user).await?;
+    let hash = token_hash(&token);
 
     let data = tempfile::tempdir()?;
     let mut config = Config::for_data_dir(data.path());
