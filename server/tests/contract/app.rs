@@ -97,6 +97,19 @@ impl App {
         request.send().await.unwrap()
     }
 
+    /// The person's `/api/me` answer.
+    pub async fn me(&self, person: &Person) -> serde_json::Value {
+        person
+            .client
+            .get(self.url("/api/me"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub async fn gallery_ids(&self, person: &Person) -> Vec<String> {
         let page: Value = person
             .client

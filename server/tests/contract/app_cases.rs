@@ -131,15 +131,7 @@ pub async fn a_failed_object_write_leaves_no_record_and_no_files(backend: Backen
     assert!(response.status().is_server_error(), "{}", response.status());
     assert!(app.gallery_ids(&person).await.is_empty());
     assert!(app.files_of(&person).await.is_empty());
-    let me: Value = person
-        .client
-        .get(app.url("/api/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = app.me(&person).await;
     assert_eq!(me["usage"]["images"], 0);
     assert_eq!(
         me["usage"]["generations_this_month"], 0,
@@ -243,15 +235,7 @@ pub async fn a_delete_that_fails_half_way_can_be_run_again(backend: Backend) {
     let done = person.client.delete(&path).send().await.unwrap();
     assert_eq!(done.status(), StatusCode::NO_CONTENT);
     assert!(!metadata.image_record_exists(&person.id, &id).await.unwrap());
-    let me: Value = person
-        .client
-        .get(app.url("/api/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = app.me(&person).await;
     assert_eq!(me["usage"]["images"], 0);
     assert_eq!(me["usage"]["storage_bytes"], 0);
     let again = person.client.delete(&path).send().await.unwrap();
