@@ -26,7 +26,7 @@ use crate::{
     auth::jwks::{JwksEndpoint, RemoteKeys, RsaKey, SigningKeys},
     config::Config,
     error::ApiError,
-    metadata::{MetadataStore, StoreError, User},
+    metadata::{MetadataStore, User},
 };
 
 /// Clerk's Backend API.
@@ -423,11 +423,7 @@ impl ClerkAuth {
                     return Ok(user);
                 }
                 // A concurrent request for the same user may have created it.
-                Err(
-                    StoreError::EmailTaken
-                    | StoreError::Backend(_)
-                    | StoreError::StorageQuotaExceeded,
-                ) => {
+                Err(_) => {
                     if let Some(existing) = metadata.user_by_id(&claims.subject).await? {
                         return Ok(existing);
                     }
