@@ -4,8 +4,52 @@ import reactRefresh from 'eslint-plugin-react-refresh';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const FEATURES = ['auth', 'generate', 'gallery'];
+const SHARED = ['lib', 'components', 'hooks', 'utils', 'types'];
+
+// Patterns match the import string, so each zone names the folders it may not
+// reach whatever the relative depth (`**/gallery/**` also catches `../gallery/x`).
+const restrict = (files, patterns) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+const noApp = { group: ['**/app/**'], message: 'Only the app layer imports from src/app.' };
+const noFeatures = {
+  group: ['**/features/**'],
+  message: 'Shared code never imports a feature; pass what it needs in from the feature.',
+};
+
+function importZones() {
+  return [
+    restrict(
+      SHARED.map((dir) => `src/${dir}/**/*.{ts,tsx}`),
+      [noApp, noFeatures],
+    ),
+    restrict(
+      ['src/components/ui/**/*.{ts,tsx}'],
+      [
+        noApp,
+        noFeatures,
+        { group: ['**/lib/**', '**/image/**'], message: 'ui/ must stay generic.' },
+      ],
+    ),
+    ...FEATURES.map((feature) =>
+      restrict(
+        [`src/features/${feature}/**/*.{ts,tsx}`],
+        [
+          noApp,
+          {
+            group: FEATURES.filter((other) => other !== feature).map((other) => `**/${other}/**`),
+            message: 'Features do not import each other; compose them in src/app.',
+          },
+        ],
+      ),
+    ),
+  ];
+}
+
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-output', 'src/api/schema.ts'] },
+  { ignores: ['dist', 'node_modules', 'test-output', 'src/types/schema.ts'] },
   {
     files: ['src/**/*.{ts,tsx}'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
@@ -17,35 +61,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  {
-    // Shared UI stays generic: it never reaches into pages or the API layer.
-    files: ['src/components/ui/**/*.{ts,tsx}'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/pages/**', '**/api/**', '**/auth/**'],
-              message: 'ui/ must stay generic.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/components/**/*.{ts,tsx}', 'src/hooks/**', 'src/api/**', 'src/utils/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/pages/**'], message: 'Only the router imports pages.' }] },
-      ],
-    },
-  },
+  // One-way imports: shared code (lib, components, hooks, utils, types) →
+  // features → app. A feature never reaches into another; the app composes them.
+  ...importZones(),
   {
     // The route table is configuration, not a component module.
-    files: ['src/routes.tsx'],
+    files: ['src/app/router.tsx'],
     rules: { 'react-refresh/only-export-components': 'off' },
   },
   {

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createQueryClient } from './api/queryClient';
-import { App } from './App';
+import { createQueryClient } from './lib/queryClient';
+import { App } from './app/App';
 import './index.css';
 
 const root = document.getElementById('root');

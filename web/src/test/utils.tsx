@@ -8,9 +8,9 @@ import {
 } from 'axios';
 import type { ReactElement, ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
-import { http } from '../api/client';
-import type { Config } from '../api/types';
-import { AuthContext, type AuthState } from '../auth/AuthContext';
+import { http } from '../lib/client';
+import type { Config } from '../types/api';
+import { AuthContext, type AuthState } from '../features/auth/AuthContext';
 
 export interface MockResponse {
   status?: number;

@@ -1,4 +1,4 @@
-import type { ProviderId, User } from '../api/types';
+import type { ProviderId, User } from '../types/api';
 
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes <= 0) return '0 B';

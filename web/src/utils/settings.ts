@@ -1,4 +1,4 @@
-import type { GenerationRequest, Image } from '../api/types';
+import type { GenerationRequest, Image } from '../types/api';
 
 /**
  * "Use these settings": an image's recorded settings travel to the Generate

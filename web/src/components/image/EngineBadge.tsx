@@ -1,5 +1,5 @@
 import { Cpu, Zap } from 'lucide-react';
-import type { ProviderId } from '../../api/types';
+import type { ProviderId } from '../../types/api';
 import { Badge } from '../ui/Badge';
 import { cn } from '../../utils/cn';
 import { engineLabel } from '../../utils/format';

@@ -1,6 +1,6 @@
 import { Heart } from 'lucide-react';
-import { useToggleFavorite } from '../../api/images';
-import type { Image } from '../../api/types';
+import { useToggleFavorite } from '../../lib/images';
+import type { Image } from '../../types/api';
 import { cn } from '../../utils/cn';
 
 export function FavoriteButton({

@@ -1,0 +1,35 @@
+import { lazy, type ReactNode } from 'react';
+import type { RouteObject } from 'react-router';
+import { RequireAuth } from '../features/auth/components/RequireAuth';
+import { Layout } from './layout/AppLayout';
+
+// Every page is its own chunk; only the shell is in the initial bundle.
+const Home = lazy(() => import('./routes/Home'));
+const SignIn = lazy(() => import('../features/auth/routes/SignIn'));
+const SignUp = lazy(() => import('../features/auth/routes/SignUp'));
+const Generate = lazy(() => import('../features/generate/routes/Generate'));
+const Gallery = lazy(() => import('../features/gallery/routes/Gallery'));
+const GalleryDetail = lazy(() => import('../features/gallery/routes/GalleryDetail'));
+const Profile = lazy(() => import('../features/auth/routes/Profile'));
+const NotFound = lazy(() => import('./routes/NotFound'));
+
+const guard = (element: ReactNode) => <RequireAuth>{element}</RequireAuth>;
+
+export const routes: RouteObject[] = [
+  {
+    element: <Layout />,
+    children: [
+      { index: true, element: <Home /> },
+      { path: 'sign-in/*', element: <SignIn /> },
+      { path: 'sign-up/*', element: <SignUp /> },
+      { path: 'generate', element: guard(<Generate />) },
+      {
+        path: 'gallery',
+        element: guard(<Gallery />),
+        children: [{ path: ':id', element: <GalleryDetail /> }],
+      },
+      { path: 'profile/*', element: guard(<Profile />) },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+];

@@ -1,0 +1,39 @@
+import { createContext, useContext, type ComponentType } from 'react';
+import type { AuthMode, Usage, User } from '../../types/api';
+
+/**
+ * Sign-in screens a mode brings with it. Clerk mode supplies Clerk's own
+ * components (loaded lazily with `@clerk/react`); local mode supplies none and
+ * the pages show the built-in forms.
+ */
+export interface AuthViews {
+  SignIn: ComponentType<{ redirectTo: string }>;
+  SignUp: ComponentType<{ redirectTo: string }>;
+  UserProfile: ComponentType;
+  UserButton: ComponentType;
+}
+
+/**
+ * What the rest of the app knows about sign-in, whichever mode the server runs.
+ *
+ * Local mode (the default) is implemented by LocalAuthProvider over the
+ * session cookie. Clerk mode is ClerkAuthProvider (components/clerk/), which loads
+ * `@clerk/react` lazily, registers Clerk's session token with the API client
+ * and supplies Clerk's components through `views`.
+ */
+export interface AuthState {
+  mode: AuthMode;
+  status: 'loading' | 'signed-in' | 'signed-out';
+  user: User | null;
+  usage: Usage | null;
+  signOut: () => Promise<void>;
+  views?: AuthViews;
+}
+
+export const AuthContext = createContext<AuthState | null>(null);
+
+export function useAuth(): AuthState {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error('useAuth must be used inside <AuthProvider>');
+  return value;
+}

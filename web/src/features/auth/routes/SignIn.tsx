@@ -1,0 +1,46 @@
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { AuthCard } from '../components/AuthForm';
+import { SignInForm } from '../components/SignInForm';
+import { useAuth } from '../AuthContext';
+import { safeNext } from '../../../utils/safeNext';
+import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
+
+export default function SignInPage() {
+  useDocumentTitle('Sign in');
+  const auth = useAuth();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const next = safeNext(params.get('next'));
+  const carry = params.get('next') ? `?next=${encodeURIComponent(next)}` : '';
+
+  if (auth.status === 'signed-in') return <Navigate to={next} replace />;
+
+  if (auth.views) {
+    const ClerkSignIn = auth.views.SignIn;
+    return (
+      <div className="flex justify-center px-4 py-12 sm:py-20">
+        <ClerkSignIn redirectTo={next} />
+      </div>
+    );
+  }
+
+  return (
+    <AuthCard
+      title="Welcome back"
+      subtitle="Sign in to generate images and open your gallery."
+      footer={
+        <>
+          New to PromptCanvas?{' '}
+          <Link
+            to={`/sign-up${carry}`}
+            className="font-medium text-brand-600 hover:underline dark:text-brand-400"
+          >
+            Create an account
+          </Link>
+        </>
+      }
+    >
+      <SignInForm onSuccess={() => navigate(next, { replace: true })} />
+    </AuthCard>
+  );
+}

@@ -1,0 +1,180 @@
+import { Check, Copy, Download, Trash2, Wand2, X } from 'lucide-react';
+import { useId, useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import { downloadUrl } from '../../../lib/images';
+import { useDeleteImage } from '../api/images';
+import { describeError } from '../../../lib/errors';
+import type { Image } from '../../../types/api';
+import { useCopyToClipboard } from '../../../hooks/useCopyToClipboard';
+import { formatBytes, formatDateTime, formatMs } from '../../../utils/format';
+import { settingsToSearch } from '../../../utils/settings';
+import { Alert } from '../../../components/ui/Alert';
+import { Button } from '../../../components/ui/Button';
+import { buttonClasses } from '../../../components/ui/buttonStyles';
+import { EngineBadge } from '../../../components/image/EngineBadge';
+import { FavoriteButton } from '../../../components/image/FavoriteButton';
+
+function Setting({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
+        {label}
+      </dt>
+      <dd className="mt-0.5 break-words text-sm">{children}</dd>
+    </div>
+  );
+}
+
+/** The full image and every setting that made it, with its actions. */
+export function ImageDetail({
+  image,
+  titleId,
+  onClose,
+  onDeleted,
+  styleLabel,
+  modelLabel,
+}: {
+  image: Image;
+  titleId: string;
+  onClose: () => void;
+  onDeleted: () => void;
+  styleLabel?: string;
+  modelLabel?: string;
+}) {
+  const [confirming, setConfirming] = useState(false);
+  const del = useDeleteImage();
+  const { copied, copy } = useCopyToClipboard();
+  const confirmId = useId();
+
+  return (
+    <div className="flex flex-col lg:flex-row">
+      <div className="flex items-center justify-center bg-zinc-100 p-3 sm:p-5 lg:w-[62%] dark:bg-zinc-950">
+        <img
+          src={image.url}
+          alt={image.prompt}
+          width={image.width}
+          height={image.height}
+          className="h-auto max-h-[60dvh] w-auto max-w-full rounded-xl object-contain shadow-lg lg:max-h-[84dvh]"
+          style={{ backgroundColor: image.placeholder ?? undefined }}
+        />
+      </div>
+      <div className="flex flex-col gap-5 p-5 sm:p-6 lg:w-[38%]">
+        <div className="flex items-start justify-between gap-3">
+          <div className="min-w-0">
+            <h2 id={titleId} className="text-lg font-semibold">
+              Image details
+            </h2>
+            <EngineBadge provider={image.provider} className="mt-2" />
+          </div>
+          <Button
+            variant="ghost"
+            size="icon"
+            onClick={onClose}
+            aria-label="Close"
+            data-autofocus
+            icon={<X className="size-5" aria-hidden="true" />}
+          />
+        </div>
+
+        <div>
+          <div className="flex items-center justify-between gap-2">
+            <h3 className="text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
+              Prompt
+            </h3>
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={() => void copy(image.prompt)}
+              icon={
+                copied ? (
+                  <Check className="size-4 text-emerald-600" aria-hidden="true" />
+                ) : (
+                  <Copy className="size-4" aria-hidden="true" />
+                )
+              }
+            >
+              {copied ? 'Copied' : 'Copy prompt'}
+            </Button>
+          </div>
+          <p
+            className="mt-1 whitespace-pre-wrap break-words text-sm leading-relaxed"
+            data-testid="detail-prompt"
+          >
+            {image.prompt}
+          </p>
+          {image.negative_prompt && (
+            <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
+              <span className="font-medium">Negative:</span> {image.negative_prompt}
+            </p>
+          )}
+        </div>
+
+        <dl className="grid grid-cols-2 gap-x-4 gap-y-3 rounded-2xl border border-zinc-200 p-4 dark:border-zinc-800">
+          <Setting label="Model">{modelLabel ?? image.model}</Setting>
+          <Setting label="Size">
+            {image.width} × {image.height}
+          </Setting>
+          <Setting label="Steps">{image.steps}</Setting>
+          <Setting label="Seed">
+            <span className="font-mono">{image.seed}</span>
+          </Setting>
+          <Setting label="Style">{styleLabel ?? image.style}</Setting>
+          <Setting label="File">{formatBytes(image.bytes)}</Setting>
+          <Setting label="Created">{formatDateTime(image.created_at)}</Setting>
+          <Setting label="Render time">{formatMs(image.timings?.inference_ms)}</Setting>
+        </dl>
+
+        <div className="flex flex-wrap gap-2">
+          <FavoriteButton image={image} />
+          <a href={downloadUrl(image.id)} download className={buttonClasses('secondary', 'md')}>
+            <Download className="size-4" aria-hidden="true" />
+            Download
+          </a>
+          <Link
+            to={`/generate${settingsToSearch(image)}`}
+            className={buttonClasses('primary', 'md')}
+          >
+            <Wand2 className="size-4" aria-hidden="true" />
+            Use these settings
+          </Link>
+        </div>
+
+        <div className="mt-auto border-t border-zinc-200 pt-4 dark:border-zinc-800">
+          {del.isError && <Alert className="mb-3">{describeError(del.error)}</Alert>}
+          {confirming ? (
+            <div
+              role="group"
+              aria-labelledby={confirmId}
+              className="rounded-2xl border border-red-200 bg-red-50 p-4 dark:border-red-900/60 dark:bg-red-950/40"
+            >
+              <p id={confirmId} className="text-sm font-medium text-red-900 dark:text-red-200">
+                Delete this image for good? This can’t be undone.
+              </p>
+              <div className="mt-3 flex gap-2">
+                <Button
+                  variant="danger"
+                  busy={del.isPending}
+                  onClick={() => del.mutate(image.id, { onSuccess: onDeleted })}
+                >
+                  Yes, delete
+                </Button>
+                <Button variant="secondary" onClick={() => setConfirming(false)} autoFocus>
+                  Cancel
+                </Button>
+              </div>
+            </div>
+          ) : (
+            <Button
+              variant="ghost"
+              className="text-red-600 hover:bg-red-50 hover:text-red-700 dark:text-red-400 dark:hover:bg-red-950/40"
+              onClick={() => setConfirming(true)}
+              icon={<Trash2 className="size-4" aria-hidden="true" />}
+            >
+              Delete image
+            </Button>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

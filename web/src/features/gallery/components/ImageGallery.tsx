@@ -1,0 +1,47 @@
+import { useCallback } from 'react';
+import type { useGallery } from '../api/images';
+import { useInView } from '../../../hooks/useInView';
+import { Button } from '../../../components/ui/Button';
+import { Skeleton } from '../../../components/ui/Skeleton';
+import { ImageCard } from './ImageCard';
+
+export const gridClasses = 'grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4 lg:grid-cols-4';
+
+export function GallerySkeleton({ count = 8 }: { count?: number }) {
+  return (
+    <div className={gridClasses} aria-hidden="true">
+      {Array.from({ length: count }, (_, i) => (
+        <Skeleton key={i} className="aspect-square rounded-2xl" />
+      ))}
+    </div>
+  );
+}
+
+/** Thumbnail grid with infinite scroll and a "Load more" fallback. */
+export function ImageGallery({ query }: { query: ReturnType<typeof useGallery> }) {
+  const { data, hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  const loadMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const sentinel = useInView<HTMLDivElement>(loadMore, Boolean(hasNextPage));
+  const items = data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <div>
+      <ul className={gridClasses} aria-label="Your images">
+        {items.map((image) => (
+          <li key={image.id}>
+            <ImageCard image={image} />
+          </li>
+        ))}
+      </ul>
+      <div ref={sentinel} className="mt-8 flex justify-center">
+        {hasNextPage && (
+          <Button variant="secondary" onClick={loadMore} busy={isFetchingNextPage}>
+            {isFetchingNextPage ? 'Loading…' : 'Load more'}
+          </Button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,172 @@
+import { Heart, ImagePlus, Search, SearchX, Sparkles, X } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import { Link, Outlet, useSearchParams } from 'react-router';
+import { describeError } from '../../../lib/errors';
+import { useGallery } from '../api/images';
+import { GallerySkeleton, ImageGallery } from '../components/ImageGallery';
+import { PageHeader } from '../../../components/layout/PageHeader';
+import { Alert } from '../../../components/ui/Alert';
+import { Button } from '../../../components/ui/Button';
+import { buttonClasses } from '../../../components/ui/buttonStyles';
+import { controlClasses } from '../../../components/ui/Field';
+import { EmptyState } from '../../../components/ui/EmptyState';
+import { useDebouncedValue } from '../../../hooks/useDebouncedValue';
+import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
+import { cn } from '../../../utils/cn';
+
+export default function GalleryPage() {
+  useDocumentTitle('Gallery');
+  const [params, setParams] = useSearchParams();
+  const urlQuery = params.get('q') ?? '';
+  const favorite = params.get('favorites') === '1';
+  const [text, setText] = useState(urlQuery);
+  const debounced = useDebouncedValue(text, 300);
+
+  // Debounced search text goes into the URL, so a search can be shared or reloaded.
+  useEffect(() => {
+    if (debounced.trim() === urlQuery) return;
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (debounced.trim()) next.set('q', debounced.trim());
+        else next.delete('q');
+        return next;
+      },
+      { replace: true },
+    );
+  }, [debounced, urlQuery, setParams]);
+
+  const gallery = useGallery({ q: urlQuery, favorite });
+  const items = gallery.data?.pages.flatMap((p) => p.items) ?? [];
+  const filtered = Boolean(urlQuery) || favorite;
+
+  function toggleFavorites() {
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (favorite) next.delete('favorites');
+        else next.set('favorites', '1');
+        return next;
+      },
+      { replace: true },
+    );
+  }
+
+  return (
+    <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
+      <PageHeader
+        title="Gallery"
+        description="Everything you have generated, newest first."
+        actions={
+          <Link to="/generate" className={buttonClasses('primary', 'md')}>
+            <Sparkles className="size-4" aria-hidden="true" />
+            New image
+          </Link>
+        }
+      />
+
+      <div className="mt-6 flex flex-col gap-3 sm:flex-row sm:items-center">
+        <div className="relative flex-1">
+          <label htmlFor="gallery-search" className="sr-only">
+            Search your images by prompt
+          </label>
+          <Search
+            className="pointer-events-none absolute left-3.5 top-1/2 size-4 -translate-y-1/2 text-zinc-400"
+            aria-hidden="true"
+          />
+          <input
+            id="gallery-search"
+            type="search"
+            placeholder="Search prompts…"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            className={cn(controlClasses, 'h-11 pl-10 pr-10')}
+          />
+          {text && (
+            <button
+              type="button"
+              onClick={() => setText('')}
+              className="absolute right-2 top-1/2 flex size-7 -translate-y-1/2 items-center justify-center rounded-lg text-zinc-500 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"
+              aria-label="Clear search"
+            >
+              <X className="size-4" aria-hidden="true" />
+            </button>
+          )}
+        </div>
+        <Button
+          variant="secondary"
+          aria-pressed={favorite}
+          onClick={toggleFavorites}
+          className={cn(
+            'h-11',
+            favorite &&
+              'border-rose-300 bg-rose-50 text-rose-700 hover:bg-rose-100 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200',
+          )}
+          icon={
+            <Heart
+              className={cn('size-4', favorite && 'fill-rose-500 text-rose-500')}
+              aria-hidden="true"
+            />
+          }
+        >
+          Favourites only
+        </Button>
+      </div>
+
+      <div className="mt-6" aria-live="polite" aria-busy={gallery.isFetching}>
+        {gallery.isPending ? (
+          <GallerySkeleton />
+        ) : gallery.isError ? (
+          <Alert
+            title="Couldn't load your gallery"
+            action={
+              <Button variant="secondary" size="sm" onClick={() => void gallery.refetch()}>
+                Retry
+              </Button>
+            }
+          >
+            {describeError(gallery.error)}
+          </Alert>
+        ) : items.length === 0 ? (
+          filtered ? (
+            <EmptyState
+              icon={<SearchX className="size-7" aria-hidden="true" />}
+              title="No images match"
+              action={
+                <Button
+                  variant="secondary"
+                  onClick={() => {
+                    setText('');
+                    setParams({}, { replace: true });
+                  }}
+                >
+                  Clear filters
+                </Button>
+              }
+            >
+              {favorite && !urlQuery
+                ? 'You have no favourites yet. Tap the heart on an image to keep it here.'
+                : `Nothing in your gallery matches “${urlQuery}”${favorite ? ' among your favourites' : ''}.`}
+            </EmptyState>
+          ) : (
+            <EmptyState
+              icon={<ImagePlus className="size-7" aria-hidden="true" />}
+              title="Your gallery is empty"
+              action={
+                <Link to="/generate" className={buttonClasses('primary', 'md')}>
+                  <Sparkles className="size-4" aria-hidden="true" />
+                  Generate your first image
+                </Link>
+              }
+            >
+              Every image you generate is saved here with its prompt and settings.
+            </EmptyState>
+          )
+        ) : (
+          <ImageGallery query={gallery} />
+        )}
+      </div>
+      <Outlet />
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { ImageOff, X } from 'lucide-react';
+import { useId } from 'react';
+import { useLocation, useNavigate, useParams } from 'react-router';
+import { findModel, useConfig } from '../../../lib/config';
+import { ApiError, describeError } from '../../../lib/errors';
+import { useImage } from '../../../lib/images';
+import { ImageDetail } from '../components/ImageDetail';
+import { Alert } from '../../../components/ui/Alert';
+import { Button } from '../../../components/ui/Button';
+import { EmptyState } from '../../../components/ui/EmptyState';
+import { Modal } from '../../../components/ui/Modal';
+import { Skeleton } from '../../../components/ui/Skeleton';
+import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
+
+/** /gallery/:id — a deep-linkable overlay above the gallery grid. */
+export default function GalleryDetailPage() {
+  useDocumentTitle('Image');
+  const { id } = useParams();
+  const { search } = useLocation();
+  const navigate = useNavigate();
+  const titleId = useId();
+  const image = useImage(id);
+  const config = useConfig();
+
+  const close = () => navigate({ pathname: '/gallery', search }, { replace: false });
+  const notFound = image.error instanceof ApiError && image.error.status === 404;
+
+  const styleLabel = config.data?.generation.styles.find((s) => s.id === image.data?.style)?.label;
+  const model = config.data ? findModel(config.data, image.data?.model) : undefined;
+  const modelLabel = model && model.id === image.data?.model ? model.label : undefined;
+
+  return (
+    <Modal onClose={close} labelledBy={titleId} className="max-w-6xl">
+      {image.data ? (
+        <ImageDetail
+          image={image.data}
+          titleId={titleId}
+          onClose={close}
+          onDeleted={() => navigate({ pathname: '/gallery', search }, { replace: true })}
+          styleLabel={styleLabel}
+          modelLabel={modelLabel}
+        />
+      ) : (
+        <div className="p-6">
+          <div className="flex items-center justify-between">
+            <h2 id={titleId} className="text-lg font-semibold">
+              {image.isPending ? 'Loading image…' : 'Image not available'}
+            </h2>
+            <Button
+              variant="ghost"
+              size="icon"
+              onClick={close}
+              aria-label="Close"
+              data-autofocus
+              icon={<X className="size-5" aria-hidden="true" />}
+            />
+          </div>
+          <div className="mt-4">
+            {image.isPending ? (
+              <Skeleton className="aspect-video w-full" />
+            ) : notFound ? (
+              <EmptyState
+                icon={<ImageOff className="size-7" aria-hidden="true" />}
+                title="This image doesn’t exist"
+              >
+                It may have been deleted, or the link is wrong.
+              </EmptyState>
+            ) : (
+              <Alert>{describeError(image.error)}</Alert>
+            )}
+          </div>
+        </div>
+      )}
+    </Modal>
+  );
+}

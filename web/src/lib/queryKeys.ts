@@ -1,0 +1,10 @@
+import type { ImageListParams } from '../types/api';
+
+/** Every TanStack Query key in one place, so invalidation stays consistent. */
+export const queryKeys = {
+  config: ['config'] as const,
+  me: ['me'] as const,
+  images: ['images'] as const,
+  imageList: (params: ImageListParams) => ['images', 'list', params] as const,
+  image: (id: string) => ['images', 'detail', id] as const,
+};
