@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { http } from './client';
 import { queryKeys } from './queryKeys';
 import type { Config, ModelConfig } from '../types/api';
@@ -8,8 +8,12 @@ export async function getConfig(): Promise<Config> {
   return data;
 }
 
+/** The server's settings change only with a restart: read once per visit. */
+export const configQueryOptions = () =>
+  queryOptions({ queryKey: queryKeys.config, queryFn: getConfig, staleTime: Infinity });
+
 export function useConfig() {
-  return useQuery({ queryKey: queryKeys.config, queryFn: getConfig, staleTime: Infinity });
+  return useQuery(configQueryOptions());
 }
 
 export function findModel(config: Config, id: string | undefined): ModelConfig | undefined {

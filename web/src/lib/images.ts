@@ -4,6 +4,7 @@
  * that keep every cached gallery page in step with it.
  */
 import {
+  queryOptions,
   useMutation,
   useQuery,
   useQueryClient,
@@ -30,11 +31,13 @@ export function downloadUrl(id: string): string {
   return `${API_BASE}/images/${encodeURIComponent(id)}/download`;
 }
 
+export const imageQueryOptions = (id: string) =>
+  queryOptions({ queryKey: queryKeys.image(id), queryFn: () => getImage(id) });
+
 export function useImage(id: string | undefined) {
   const qc = useQueryClient();
   return useQuery({
-    queryKey: queryKeys.image(id ?? ''),
-    queryFn: () => getImage(id ?? ''),
+    ...imageQueryOptions(id ?? ''),
     enabled: Boolean(id),
     // Open instantly from whatever list already holds this image.
     initialData: () => (id ? findInLists(qc, id) : undefined),
@@ -44,7 +47,7 @@ export function useImage(id: string | undefined) {
 
 function findInLists(qc: QueryClient, id: string): Image | undefined {
   for (const [, data] of qc.getQueriesData<InfiniteData<ImagePage>>({
-    queryKey: [...queryKeys.images, 'list'],
+    queryKey: queryKeys.imageLists,
   })) {
     for (const page of data?.pages ?? []) {
       const hit = page.items.find((item) => item.id === id);
@@ -55,7 +58,7 @@ function findInLists(qc: QueryClient, id: string): Image | undefined {
 }
 
 export function mapLists(qc: QueryClient, fn: (items: Image[]) => Image[]): void {
-  qc.setQueriesData<InfiniteData<ImagePage>>({ queryKey: [...queryKeys.images, 'list'] }, (data) =>
+  qc.setQueriesData<InfiniteData<ImagePage>>({ queryKey: queryKeys.imageLists }, (data) =>
     data ? { ...data, pages: data.pages.map((p) => ({ ...p, items: fn(p.items) })) } : data,
   );
 }
@@ -67,24 +70,25 @@ export function useToggleFavorite() {
       updateImage(id, { favorite }),
     onMutate: async ({ id, favorite }) => {
       await qc.cancelQueries({ queryKey: queryKeys.images });
-      const previous = qc.getQueryData<Image>(queryKeys.image(id));
-      if (previous) qc.setQueryData(queryKeys.image(id), { ...previous, favorite });
+      const { queryKey } = imageQueryOptions(id);
+      const previous = qc.getQueryData(queryKey);
+      if (previous) qc.setQueryData(queryKey, { ...previous, favorite });
       mapLists(qc, (items) => items.map((i) => (i.id === id ? { ...i, favorite } : i)));
       return { previous };
     },
     onError: (_error, { id, favorite }, context) => {
-      if (context?.previous) qc.setQueryData(queryKeys.image(id), context.previous);
+      if (context?.previous) qc.setQueryData(imageQueryOptions(id).queryKey, context.previous);
       mapLists(qc, (items) => items.map((i) => (i.id === id ? { ...i, favorite: !favorite } : i)));
     },
     onSuccess: (image) => {
       // Keep the freshly signed URLs the server just sent.
-      qc.setQueryData(queryKeys.image(image.id), image);
+      qc.setQueryData(imageQueryOptions(image.id).queryKey, image);
       mapLists(qc, (items) => items.map((i) => (i.id === image.id ? image : i)));
     },
     onSettled: () => {
       // The favourites filter may gain or lose an entry.
       void qc.invalidateQueries({
-        queryKey: [...queryKeys.images, 'list'],
+        queryKey: queryKeys.imageLists,
         predicate: (q) => (q.queryKey[2] as { favorite?: boolean } | undefined)?.favorite === true,
       });
     },

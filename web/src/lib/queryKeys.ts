@@ -5,6 +5,7 @@ export const queryKeys = {
   config: ['config'] as const,
   me: ['me'] as const,
   images: ['images'] as const,
+  imageLists: ['images', 'list'] as const,
   imageList: (params: ImageListParams) => ['images', 'list', params] as const,
   image: (id: string) => ['images', 'detail', id] as const,
 };

@@ -1,4 +1,10 @@
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import {
+  queryOptions,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from '@tanstack/react-query';
 import { http } from '../../../lib/client';
 import { ApiError } from '../../../lib/errors';
 import { queryKeys } from '../../../lib/queryKeys';
@@ -29,14 +35,17 @@ export async function logOut(): Promise<void> {
   await http.post('/auth/logout');
 }
 
+export const meQueryOptions = () =>
+  queryOptions({ queryKey: queryKeys.me, queryFn: getMe, staleTime: 30_000 });
+
 export function useMe(enabled = true) {
-  return useQuery({ queryKey: queryKeys.me, queryFn: getMe, enabled, staleTime: 30_000 });
+  return useQuery({ ...meQueryOptions(), enabled });
 }
 
 /** A new identity: forget everything cached for the previous one, then load "me". */
 async function startSession(qc: QueryClient): Promise<void> {
   qc.removeQueries({ queryKey: queryKeys.images });
-  await qc.fetchQuery({ queryKey: queryKeys.me, queryFn: getMe, staleTime: 0 });
+  await qc.fetchQuery({ ...meQueryOptions(), staleTime: 0 });
 }
 
 export function useSignUp() {

@@ -1,6 +1,11 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  infiniteQueryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { http } from '../../../lib/client';
-import { mapLists } from '../../../lib/images';
+import { imageQueryOptions, mapLists } from '../../../lib/images';
 import { queryKeys } from '../../../lib/queryKeys';
 import type { ImageListParams, ImagePage } from '../../../types/api';
 
@@ -22,18 +27,22 @@ export async function deleteImage(id: string): Promise<void> {
 }
 
 /** The caller's images, newest first, one page per cursor. */
-export function useGallery(params: ImageListParams = {}) {
+export function galleryQueryOptions(params: ImageListParams = {}) {
   const normalized: ImageListParams = {
     q: params.q?.trim() || undefined,
     favorite: params.favorite || undefined,
     limit: params.limit,
   };
-  return useInfiniteQuery({
+  return infiniteQueryOptions({
     queryKey: queryKeys.imageList(normalized),
     queryFn: ({ pageParam }) => listImages({ ...normalized, cursor: pageParam }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
+}
+
+export function useGallery(params: ImageListParams = {}) {
+  return useInfiniteQuery(galleryQueryOptions(params));
 }
 
 export function useDeleteImage() {
@@ -42,8 +51,8 @@ export function useDeleteImage() {
     mutationFn: (id: string) => deleteImage(id),
     onSuccess: (_void, id) => {
       mapLists(qc, (items) => items.filter((i) => i.id !== id));
-      qc.removeQueries({ queryKey: queryKeys.image(id), exact: true });
-      void qc.invalidateQueries({ queryKey: [...queryKeys.images, 'list'] });
+      qc.removeQueries({ queryKey: imageQueryOptions(id).queryKey, exact: true });
+      void qc.invalidateQueries({ queryKey: queryKeys.imageLists });
       void qc.invalidateQueries({ queryKey: queryKeys.me });
     },
   });

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { http } from '../../../lib/client';
 import { ApiError } from '../../../lib/errors';
+import { imageQueryOptions } from '../../../lib/images';
 import { queryKeys } from '../../../lib/queryKeys';
 import type { Generation, GenerationRequest, GenerationResponse } from '../../../types/api';
 
@@ -28,8 +29,10 @@ export function useGenerateImage() {
     // makes that safe.
     retry: (count, error) => count < 1 && error instanceof ApiError && error.status === 0,
     onSuccess: (generation) => {
-      for (const image of generation.images) qc.setQueryData(queryKeys.image(image.id), image);
-      void qc.invalidateQueries({ queryKey: [...queryKeys.images, 'list'] });
+      for (const image of generation.images) {
+        qc.setQueryData(imageQueryOptions(image.id).queryKey, image);
+      }
+      void qc.invalidateQueries({ queryKey: queryKeys.imageLists });
       void qc.invalidateQueries({ queryKey: queryKeys.me });
     },
   });
