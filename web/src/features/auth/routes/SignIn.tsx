@@ -1,17 +1,14 @@
-import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate } from 'react-router';
 import { AuthCard } from '../components/AuthForm';
 import { SignInForm } from '../components/SignInForm';
 import { useAuth } from '../AuthContext';
-import { safeNext } from '../../../utils/safeNext';
+import { useAuthRedirect } from '../hooks/useAuthRedirect';
 import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
 
 export default function SignInPage() {
   useDocumentTitle('Sign in');
   const auth = useAuth();
-  const [params] = useSearchParams();
-  const navigate = useNavigate();
-  const next = safeNext(params.get('next'));
-  const carry = params.get('next') ? `?next=${encodeURIComponent(next)}` : '';
+  const { next, carry, done } = useAuthRedirect();
 
   if (auth.status === 'signed-in') return <Navigate to={next} replace />;
 
@@ -40,7 +37,7 @@ export default function SignInPage() {
         </>
       }
     >
-      <SignInForm onSuccess={() => navigate(next, { replace: true })} />
+      <SignInForm onSuccess={done} />
     </AuthCard>
   );
 }

@@ -1,17 +1,14 @@
-import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate } from 'react-router';
 import { AuthCard } from '../components/AuthForm';
 import { SignUpForm } from '../components/SignUpForm';
 import { useAuth } from '../AuthContext';
-import { safeNext } from '../../../utils/safeNext';
+import { useAuthRedirect } from '../hooks/useAuthRedirect';
 import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
 
 export default function SignUpPage() {
   useDocumentTitle('Create your account');
   const auth = useAuth();
-  const [params] = useSearchParams();
-  const navigate = useNavigate();
-  const next = safeNext(params.get('next'));
-  const carry = params.get('next') ? `?next=${encodeURIComponent(next)}` : '';
+  const { next, carry, done } = useAuthRedirect();
 
   if (auth.status === 'signed-in') return <Navigate to={next} replace />;
 
@@ -40,7 +37,7 @@ export default function SignUpPage() {
         </>
       }
     >
-      <SignUpForm onSuccess={() => navigate(next, { replace: true })} />
+      <SignUpForm onSuccess={done} />
     </AuthCard>
   );
 }

@@ -1,8 +1,8 @@
 import { Heart, ImagePlus, Search, SearchX, Sparkles, X } from 'lucide-react';
-import { useEffect, useState } from 'react';
-import { Link, Outlet, useSearchParams } from 'react-router';
+import { Link, Outlet } from 'react-router';
 import { describeError } from '../../../lib/errors';
 import { useGallery } from '../api/images';
+import { useGalleryFilters } from '../hooks/useGalleryFilters';
 import { GallerySkeleton, ImageGallery } from '../components/ImageGallery';
 import { PageHeader } from '../../../components/layout/PageHeader';
 import { Alert } from '../../../components/ui/Alert';
@@ -10,47 +10,14 @@ import { Button } from '../../../components/ui/Button';
 import { buttonClasses } from '../../../components/ui/buttonStyles';
 import { controlClasses } from '../../../components/ui/Field';
 import { EmptyState } from '../../../components/ui/EmptyState';
-import { useDebouncedValue } from '../../../hooks/useDebouncedValue';
 import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
 import { cn } from '../../../utils/cn';
 
 export default function GalleryPage() {
   useDocumentTitle('Gallery');
-  const [params, setParams] = useSearchParams();
-  const urlQuery = params.get('q') ?? '';
-  const favorite = params.get('favorites') === '1';
-  const [text, setText] = useState(urlQuery);
-  const debounced = useDebouncedValue(text, 300);
-
-  // Debounced search text goes into the URL, so a search can be shared or reloaded.
-  useEffect(() => {
-    if (debounced.trim() === urlQuery) return;
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (debounced.trim()) next.set('q', debounced.trim());
-        else next.delete('q');
-        return next;
-      },
-      { replace: true },
-    );
-  }, [debounced, urlQuery, setParams]);
-
-  const gallery = useGallery({ q: urlQuery, favorite });
+  const filters = useGalleryFilters();
+  const gallery = useGallery({ q: filters.query, favorite: filters.favorite });
   const items = gallery.data?.pages.flatMap((p) => p.items) ?? [];
-  const filtered = Boolean(urlQuery) || favorite;
-
-  function toggleFavorites() {
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (favorite) next.delete('favorites');
-        else next.set('favorites', '1');
-        return next;
-      },
-      { replace: true },
-    );
-  }
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
@@ -78,14 +45,14 @@ export default function GalleryPage() {
             id="gallery-search"
             type="search"
             placeholder="Search prompts…"
-            value={text}
-            onChange={(e) => setText(e.target.value)}
+            value={filters.text}
+            onChange={(e) => filters.setText(e.target.value)}
             className={cn(controlClasses, 'h-11 pl-10 pr-10')}
           />
-          {text && (
+          {filters.text && (
             <button
               type="button"
-              onClick={() => setText('')}
+              onClick={() => filters.setText('')}
               className="absolute right-2 top-1/2 flex size-7 -translate-y-1/2 items-center justify-center rounded-lg text-zinc-500 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"
               aria-label="Clear search"
             >
@@ -95,16 +62,16 @@ export default function GalleryPage() {
         </div>
         <Button
           variant="secondary"
-          aria-pressed={favorite}
-          onClick={toggleFavorites}
+          aria-pressed={filters.favorite}
+          onClick={filters.toggleFavorites}
           className={cn(
             'h-11',
-            favorite &&
+            filters.favorite &&
               'border-rose-300 bg-rose-50 text-rose-700 hover:bg-rose-100 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200',
           )}
           icon={
             <Heart
-              className={cn('size-4', favorite && 'fill-rose-500 text-rose-500')}
+              className={cn('size-4', filters.favorite && 'fill-rose-500 text-rose-500')}
               aria-hidden="true"
             />
           }
@@ -128,25 +95,19 @@ export default function GalleryPage() {
             {describeError(gallery.error)}
           </Alert>
         ) : items.length === 0 ? (
-          filtered ? (
+          filters.filtered ? (
             <EmptyState
               icon={<SearchX className="size-7" aria-hidden="true" />}
               title="No images match"
               action={
-                <Button
-                  variant="secondary"
-                  onClick={() => {
-                    setText('');
-                    setParams({}, { replace: true });
-                  }}
-                >
+                <Button variant="secondary" onClick={filters.clear}>
                   Clear filters
                 </Button>
               }
             >
-              {favorite && !urlQuery
+              {filters.favorite && !filters.query
                 ? 'You have no favourites yet. Tap the heart on an image to keep it here.'
-                : `Nothing in your gallery matches “${urlQuery}”${favorite ? ' among your favourites' : ''}.`}
+                : `Nothing in your gallery matches “${filters.query}”${filters.favorite ? ' among your favourites' : ''}.`}
             </EmptyState>
           ) : (
             <EmptyState

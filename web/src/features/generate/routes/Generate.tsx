@@ -1,13 +1,13 @@
 import { ImagePlus, RotateCcw } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useLocation, useSearchParams } from 'react-router';
 import { useConfig } from '../../../lib/config';
-import { ApiError, describeError } from '../../../lib/errors';
-import { useGenerateImage } from '../api/generations';
-import type { Config, Generation, GenerationRequest } from '../../../types/api';
+import { describeError } from '../../../lib/errors';
+import type { Config } from '../../../types/api';
 import { GeneratingPlaceholders, ImagePreview } from '../components/ImagePreview';
 import { ImageGenerator } from '../components/ImageGenerator';
 import { useGenerateForm } from '../hooks/useGenerateForm';
+import { useGenerateSession } from '../hooks/useGenerateSession';
 import { PageHeader } from '../../../components/layout/PageHeader';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
@@ -15,8 +15,6 @@ import { Card } from '../../../components/ui/Card';
 import { EmptyState } from '../../../components/ui/EmptyState';
 import { Skeleton } from '../../../components/ui/Skeleton';
 import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
-import { useElapsedSeconds } from '../../../hooks/useElapsedSeconds';
-import { randomSeed, uuid } from '../../../utils/random';
 import { searchToSettings } from '../../../utils/settings';
 import { EngineBadge } from '../../../components/image/EngineBadge';
 
@@ -60,40 +58,7 @@ function Workspace({ config }: { config: Config }) {
   const [params] = useSearchParams();
   const initial = useMemo(() => searchToSettings(params), [params]);
   const form = useGenerateForm(config, initial);
-  const generate = useGenerateImage();
-  const elapsed = useElapsedSeconds(generate.isPending);
-  const [latest, setLatest] = useState<Generation | null>(null);
-  const [pendingShape, setPendingShape] = useState<GenerationRequest | null>(null);
-
-  function run(request: GenerationRequest) {
-    setPendingShape(request);
-    generate.mutate(
-      { request, idempotencyKey: uuid() },
-      { onSuccess: (generation) => setLatest(generation) },
-    );
-  }
-
-  function again() {
-    if (!latest) return;
-    const seed = randomSeed();
-    form.setSeed(String(seed));
-    run({
-      prompt: latest.prompt,
-      negative_prompt: latest.negative_prompt,
-      model: latest.model,
-      width: latest.width,
-      height: latest.height,
-      steps: latest.steps,
-      style: latest.style,
-      n: latest.images.length,
-      seed,
-    });
-  }
-
-  const apiError = generate.error instanceof ApiError ? generate.error : null;
-  const serverErrors = Object.fromEntries(
-    (apiError?.fieldErrors ?? []).map((e) => [e.field, e.message]),
-  );
+  const session = useGenerateSession(form);
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
@@ -106,24 +71,26 @@ function Workspace({ config }: { config: Config }) {
         <Card className="p-5 sm:p-6 lg:sticky lg:top-24">
           <ImageGenerator
             form={form}
-            busy={generate.isPending}
-            onGenerate={run}
-            serverErrors={serverErrors}
+            busy={session.busy}
+            onGenerate={session.run}
+            serverErrors={session.serverErrors}
           />
         </Card>
 
         <div className="flex min-w-0 flex-col gap-6">
-          {generate.isError && (
+          {session.error && (
             <Alert
               title={
-                apiError?.code === 'invalid_request' ? 'Check your settings' : 'Generation failed'
+                session.apiError?.code === 'invalid_request'
+                  ? 'Check your settings'
+                  : 'Generation failed'
               }
               action={
-                pendingShape && apiError?.code !== 'invalid_request' ? (
+                session.pendingShape && session.apiError?.code !== 'invalid_request' ? (
                   <Button
                     variant="secondary"
                     size="sm"
-                    onClick={() => run(pendingShape)}
+                    onClick={session.retry}
                     icon={<RotateCcw className="size-4" aria-hidden="true" />}
                   >
                     Try again
@@ -131,18 +98,18 @@ function Workspace({ config }: { config: Config }) {
                 ) : undefined
               }
             >
-              {describeError(generate.error)}
+              {describeError(session.error)}
             </Alert>
           )}
-          {generate.isPending && pendingShape ? (
+          {session.busy && session.pendingShape ? (
             <GeneratingPlaceholders
-              count={pendingShape.n ?? 1}
-              width={pendingShape.width ?? 1}
-              height={pendingShape.height ?? 1}
-              elapsed={elapsed}
+              count={session.pendingShape.n ?? 1}
+              width={session.pendingShape.width ?? 1}
+              height={session.pendingShape.height ?? 1}
+              elapsed={session.elapsed}
             />
-          ) : latest ? (
-            <ImagePreview generation={latest} onAgain={again} busy={generate.isPending} />
+          ) : session.latest ? (
+            <ImagePreview generation={session.latest} onAgain={session.again} busy={session.busy} />
           ) : (
             <EmptyState
               icon={<ImagePlus className="size-7" aria-hidden="true" />}

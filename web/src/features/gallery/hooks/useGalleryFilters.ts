@@ -1,0 +1,58 @@
+import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { useDebouncedValue } from '../../../hooks/useDebouncedValue';
+
+/**
+ * The gallery's search and favourites filter, kept in the URL (`?q=`,
+ * `?favorites=1`) so a filtered view can be shared or reloaded. The search box
+ * answers every keystroke; the URL, and so the query, follows 300 ms later.
+ */
+export function useGalleryFilters() {
+  const [params, setParams] = useSearchParams();
+  const query = params.get('q') ?? '';
+  const favorite = params.get('favorites') === '1';
+  const [text, setText] = useState(query);
+  const debounced = useDebouncedValue(text, 300);
+
+  useEffect(() => {
+    if (debounced.trim() === query) return;
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (debounced.trim()) next.set('q', debounced.trim());
+        else next.delete('q');
+        return next;
+      },
+      { replace: true },
+    );
+  }, [debounced, query, setParams]);
+
+  function toggleFavorites() {
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (favorite) next.delete('favorites');
+        else next.set('favorites', '1');
+        return next;
+      },
+      { replace: true },
+    );
+  }
+
+  function clear() {
+    setText('');
+    setParams({}, { replace: true });
+  }
+
+  return {
+    /** What the search box shows. */
+    text,
+    setText,
+    /** The search the gallery is filtered by: the URL's. */
+    query,
+    favorite,
+    filtered: Boolean(query) || favorite,
+    toggleFavorites,
+    clear,
+  };
+}
