@@ -1,7 +1,8 @@
 import { lazy, type ReactNode } from 'react';
 import type { RouteObject } from 'react-router';
 import { RequireAuth } from '../features/auth/components/RequireAuth';
-import { Layout } from './layout/AppLayout';
+import { AppLayout } from './layout/AppLayout';
+import { RouteError } from './routes/RouteError';
 
 // Every page is its own chunk; only the shell is in the initial bundle.
 const Home = lazy(() => import('./routes/Home'));
@@ -17,7 +18,8 @@ const guard = (element: ReactNode) => <RequireAuth>{element}</RequireAuth>;
 
 export const routes: RouteObject[] = [
   {
-    element: <Layout />,
+    element: <AppLayout />,
+    errorElement: <RouteError />,
     children: [
       { index: true, element: <Home /> },
       { path: 'sign-in/*', element: <SignIn /> },

@@ -1,10 +1,9 @@
 import { Suspense } from 'react';
-import { Outlet } from 'react-router';
+import { Outlet, ScrollRestoration } from 'react-router';
 import { PageSkeleton } from '../../components/ui/Skeleton';
 import { Header } from './Header';
-import { ScrollToTop } from '../../components/layout/ScrollToTop';
 
-export function Layout() {
+export function AppLayout() {
   return (
     <div className="flex min-h-dvh flex-col">
       <a
@@ -13,7 +12,9 @@ export function Layout() {
       >
         Skip to content
       </a>
-      <ScrollToTop />
+      {/* New pages open at the top, Back returns to where you were; navigations
+          within a page (the gallery's overlay and filters) pass preventScrollReset. */}
+      <ScrollRestoration />
       <Header />
       <main id="main" className="flex-1" tabIndex={-1}>
         <Suspense fallback={<PageSkeleton />}>

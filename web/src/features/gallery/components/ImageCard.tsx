@@ -9,6 +9,8 @@ export function ImageCard({ image }: { image: Image }) {
     <div className="group relative overflow-hidden rounded-2xl border border-zinc-200 bg-white shadow-xs transition hover:shadow-lg dark:border-zinc-800 dark:bg-zinc-900">
       <Link
         to={{ pathname: `/gallery/${image.id}`, search }}
+        // The detail opens over the grid: the grid keeps its scroll position.
+        preventScrollReset
         className="block rounded-2xl focus-visible:outline-offset-[-3px]"
         data-testid="gallery-item"
       >

@@ -2,6 +2,9 @@ import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useDebouncedValue } from '../../../hooks/useDebouncedValue';
 
+// Filtering rewrites the URL but stays on the same page: no history entry, no jump to the top.
+const KEEP_SCROLL = { replace: true, preventScrollReset: true };
+
 /**
  * The gallery's search and favourites filter, kept in the URL (`?q=`,
  * `?favorites=1`) so a filtered view can be shared or reloaded. The search box
@@ -16,32 +19,26 @@ export function useGalleryFilters() {
 
   useEffect(() => {
     if (debounced.trim() === query) return;
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (debounced.trim()) next.set('q', debounced.trim());
-        else next.delete('q');
-        return next;
-      },
-      { replace: true },
-    );
+    setParams((prev) => {
+      const next = new URLSearchParams(prev);
+      if (debounced.trim()) next.set('q', debounced.trim());
+      else next.delete('q');
+      return next;
+    }, KEEP_SCROLL);
   }, [debounced, query, setParams]);
 
   function toggleFavorites() {
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (favorite) next.delete('favorites');
-        else next.set('favorites', '1');
-        return next;
-      },
-      { replace: true },
-    );
+    setParams((prev) => {
+      const next = new URLSearchParams(prev);
+      if (favorite) next.delete('favorites');
+      else next.set('favorites', '1');
+      return next;
+    }, KEEP_SCROLL);
   }
 
   function clear() {
     setText('');
-    setParams({}, { replace: true });
+    setParams({}, KEEP_SCROLL);
   }
 
   return {

@@ -22,7 +22,8 @@ export default function GalleryDetailPage() {
   const image = useImage(id);
   const config = useConfig();
 
-  const close = () => navigate({ pathname: '/gallery', search }, { replace: false });
+  // The grid stays where it was under the overlay.
+  const close = () => navigate({ pathname: '/gallery', search }, { preventScrollReset: true });
   const notFound = image.error instanceof ApiError && image.error.status === 404;
 
   const styleLabel = config.data?.generation.styles.find((s) => s.id === image.data?.style)?.label;
@@ -36,7 +37,9 @@ export default function GalleryDetailPage() {
           image={image.data}
           titleId={titleId}
           onClose={close}
-          onDeleted={() => navigate({ pathname: '/gallery', search }, { replace: true })}
+          onDeleted={() =>
+            navigate({ pathname: '/gallery', search }, { replace: true, preventScrollReset: true })
+          }
           styleLabel={styleLabel}
           modelLabel={modelLabel}
         />
