@@ -63,29 +63,67 @@ export function mapLists(qc: QueryClient, fn: (items: Image[]) => Image[]): void
   );
 }
 
-export function useToggleFavorite() {
+/** The heart each image shows now: page loads that land later must not undo it. */
+const shownFavorite = new Map<string, boolean>();
+
+function setFavorite(qc: QueryClient, id: string, favorite: boolean): void {
+  shownFavorite.set(id, favorite);
+  const { queryKey } = imageQueryOptions(id);
+  const cached = qc.getQueryData(queryKey);
+  if (cached) qc.setQueryData(queryKey, { ...cached, favorite });
+  const apply = () => {
+    const shown = shownFavorite.get(id) ?? favorite;
+    mapLists(qc, (items) => items.map((i) => (i.id === id ? { ...i, favorite: shown } : i)));
+  };
+  apply();
+  // A page load already in flight writes the pages it started from: apply again when it lands.
+  for (const query of qc
+    .getQueryCache()
+    .findAll({ queryKey: queryKeys.imageLists, fetchStatus: 'fetching' })) {
+    void query.promise?.then(apply, () => {});
+  }
+}
+
+/**
+ * Per image, the favourite state the server last confirmed, taken when a run of
+ * toggles starts: what a failed run rolls back to.
+ */
+const confirmedFavorite = new Map<string, boolean>();
+
+/**
+ * Favourite on/off for one image. Toggles of the same image run one at a time
+ * (the mutation scope), so answers cannot land out of order; the heart shows
+ * the latest click at once and only the last toggle of a run writes back.
+ */
+export function useToggleFavorite(id: string) {
   const qc = useQueryClient();
+  const scope = `favorite-${id}`;
+  const pendingInScope = () => qc.isMutating({ predicate: (m) => m.options.scope?.id === scope });
   return useMutation({
-    mutationFn: ({ id, favorite }: { id: string; favorite: boolean }) =>
-      updateImage(id, { favorite }),
-    onMutate: async ({ id, favorite }) => {
-      await qc.cancelQueries({ queryKey: queryKeys.images });
-      const { queryKey } = imageQueryOptions(id);
-      const previous = qc.getQueryData(queryKey);
-      if (previous) qc.setQueryData(queryKey, { ...previous, favorite });
-      mapLists(qc, (items) => items.map((i) => (i.id === id ? { ...i, favorite } : i)));
-      return { previous };
+    scope: { id: scope },
+    mutationFn: (favorite: boolean) => updateImage(id, { favorite }),
+    onMutate: (favorite) => {
+      // Page loads in flight are left alone: this only touches one field.
+      const current = qc.getQueryData(imageQueryOptions(id).queryKey) ?? findInLists(qc, id);
+      if (pendingInScope() <= 1 && current) confirmedFavorite.set(id, current.favorite);
+      setFavorite(qc, id, favorite);
     },
-    onError: (_error, { id, favorite }, context) => {
-      if (context?.previous) qc.setQueryData(imageQueryOptions(id).queryKey, context.previous);
-      mapLists(qc, (items) => items.map((i) => (i.id === id ? { ...i, favorite: !favorite } : i)));
+    onError: () => {
+      // A later click is still queued: it carries what the person wants now.
+      if (pendingInScope() > 1) return;
+      const confirmed = confirmedFavorite.get(id);
+      if (confirmed !== undefined) setFavorite(qc, id, confirmed);
     },
     onSuccess: (image) => {
+      confirmedFavorite.set(id, image.favorite);
+      if (pendingInScope() > 1) return;
       // Keep the freshly signed URLs the server just sent.
       qc.setQueryData(imageQueryOptions(image.id).queryKey, image);
       mapLists(qc, (items) => items.map((i) => (i.id === image.id ? image : i)));
+      setFavorite(qc, id, image.favorite);
     },
     onSettled: () => {
+      if (pendingInScope() > 1) return;
       // The favourites filter may gain or lose an entry.
       void qc.invalidateQueries({
         queryKey: queryKeys.imageLists,

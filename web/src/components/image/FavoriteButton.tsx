@@ -15,7 +15,7 @@ export function FavoriteButton({
   /** Lets a tight layout hide the word and keep the icon (the name stays). */
   labelClassName?: string;
 }) {
-  const toggle = useToggleFavorite();
+  const toggle = useToggleFavorite(image.id);
   // One name, with aria-pressed carrying the state (a toggle's name never flips).
   return (
     <button
@@ -26,7 +26,7 @@ export function FavoriteButton({
       onClick={(event) => {
         event.preventDefault();
         event.stopPropagation();
-        toggle.mutate({ id: image.id, favorite: !image.favorite });
+        toggle.mutate(!image.favorite);
       }}
       className={cn(
         'inline-flex items-center justify-center rounded-xl transition',

@@ -3,34 +3,8 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
 import { mockApi, testQueryClient } from '../../../test/utils';
-import type { Image } from '../../../types/api';
+import { makeImage as image } from '../../../test/fixtures';
 import { useGallery } from './images';
-
-function image(id: string): Image {
-  return {
-    id,
-    generation_id: 'g1',
-    prompt: `prompt ${id}`,
-    negative_prompt: null,
-    model: 'offline-preview',
-    provider: 'offline',
-    width: 1024,
-    height: 1024,
-    steps: 4,
-    seed: 1,
-    style: 'none',
-    created_at: '2026-11-26T08:00:00Z',
-    favorite: false,
-    content_type: 'image/jpeg',
-    bytes: 1000,
-    url: `/media/${id}.jpg`,
-    thumbnail_url: `/media/${id}.thumb.jpg`,
-    thumbnail_width: 512,
-    thumbnail_height: 512,
-    placeholder: '#5a6b7c',
-    timings: { inference_ms: 12 },
-  };
-}
 
 describe('useGallery', () => {
   it('fetches the next page with the cursor the server returned', async () => {

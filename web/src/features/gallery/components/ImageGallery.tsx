@@ -1,6 +1,8 @@
 import { useCallback } from 'react';
 import type { useGallery } from '../api/images';
+import { describeError } from '../../../lib/errors';
 import { useInView } from '../../../hooks/useInView';
+import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
 import { Skeleton } from '../../../components/ui/Skeleton';
 import { ImageCard } from './ImageCard';
@@ -19,7 +21,8 @@ export function GallerySkeleton({ count = 8 }: { count?: number }) {
 
 /** Thumbnail grid with infinite scroll and a "Load more" fallback. */
 export function ImageGallery({ query }: { query: ReturnType<typeof useGallery> }) {
-  const { data, hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  const { data, hasNextPage, isFetchingNextPage, fetchNextPage, isFetchNextPageError, error } =
+    query;
   const loadMore = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
@@ -35,7 +38,12 @@ export function ImageGallery({ query }: { query: ReturnType<typeof useGallery> }
           </li>
         ))}
       </ul>
-      <div ref={sentinel} className="mt-8 flex justify-center">
+      <div ref={sentinel} className="mt-8 flex flex-col items-center gap-3">
+        {isFetchNextPageError && !isFetchingNextPage && (
+          <Alert title="Couldn't load more images" className="w-full max-w-md">
+            {describeError(error)}
+          </Alert>
+        )}
         {hasNextPage && (
           <Button variant="secondary" onClick={loadMore} busy={isFetchingNextPage}>
             {isFetchingNextPage ? 'Loading…' : 'Load more'}

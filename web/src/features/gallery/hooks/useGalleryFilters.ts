@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useDebouncedValue } from '../../../hooks/useDebouncedValue';
 
@@ -17,7 +17,19 @@ export function useGalleryFilters() {
   const [text, setText] = useState(query);
   const debounced = useDebouncedValue(text, 300);
 
+  // The URL changed under us (Clear filters, a link to /gallery, Back): the box
+  // follows it at once, and the stale debounced text must not write it back.
+  const [seenQuery, setSeenQuery] = useState(query);
+  if (query !== seenQuery) {
+    setSeenQuery(query);
+    if (text.trim() !== query) setText(query);
+  }
+  const pushed = useRef(debounced);
+
   useEffect(() => {
+    // Only a pause in typing writes the URL; a URL change alone never does.
+    if (pushed.current === debounced) return;
+    pushed.current = debounced;
     if (debounced.trim() === query) return;
     setParams((prev) => {
       const next = new URLSearchParams(prev);

@@ -1,6 +1,9 @@
-import { screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Link } from 'react-router';
 import { describe, expect, it } from 'vitest';
-import { mockApi, renderWithProviders } from '../../../test/utils';
+import { makeImage } from '../../../test/fixtures';
+import { mockApi, problem, renderWithProviders } from '../../../test/utils';
 import GalleryPage from './Gallery';
 
 describe('Gallery page', () => {
@@ -56,5 +59,80 @@ describe('Gallery page', () => {
     );
     // No IntersectionObserver in jsdom: the button fallback is there.
     expect(screen.getByRole('button', { name: 'Load more' })).toBeInTheDocument();
+  });
+});
+
+describe('Gallery page when a request fails', () => {
+  it('keeps the grid and shows the error next to "Load more" when the next page fails', async () => {
+    mockApi((req) =>
+      req.params.cursor === 'page-2'
+        ? problem(500, 'server_error', 'The server broke.')
+        : { data: { items: [makeImage('a'), makeImage('b')], next_cursor: 'page-2' } },
+    );
+    renderWithProviders(<GalleryPage />, { route: '/gallery' });
+    await screen.findByRole('img', { name: 'prompt a' });
+    await userEvent.click(screen.getByRole('button', { name: 'Load more' }));
+
+    expect(await screen.findByText("Couldn't load more images")).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: 'prompt a' })).toBeInTheDocument();
+    expect(screen.queryByText("Couldn't load your gallery")).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Load more' })).toBeInTheDocument();
+  });
+
+  it('keeps the images it has when a background refetch fails', async () => {
+    let fail = false;
+    mockApi(() =>
+      fail
+        ? problem(503, 'server_error', 'Down for a moment.')
+        : { data: { items: [makeImage('a')], next_cursor: null } },
+    );
+    const { client } = renderWithProviders(<GalleryPage />, { route: '/gallery' });
+    await screen.findByRole('img', { name: 'prompt a' });
+    fail = true;
+    await act(() => client.refetchQueries({ queryKey: ['images', 'list'] }));
+
+    expect(screen.getByRole('img', { name: 'prompt a' })).toBeInTheDocument();
+    expect(screen.queryByText("Couldn't load your gallery")).not.toBeInTheDocument();
+  });
+});
+
+describe('Gallery filters', () => {
+  it('"Clear filters" goes straight to the whole gallery, with no second search request', async () => {
+    const api = mockApi((req) =>
+      req.params.q
+        ? { data: { items: [], next_cursor: null } }
+        : { data: { items: [makeImage('a')], next_cursor: null } },
+    );
+    renderWithProviders(<GalleryPage />, { route: '/gallery?q=koi' });
+    await userEvent.click(await screen.findByRole('button', { name: 'Clear filters' }));
+    await screen.findByRole('img', { name: 'prompt a' });
+
+    // Wait out the search box's debounce: the old search must not come back.
+    await act(() => new Promise((resolve) => setTimeout(resolve, 450)));
+    expect(screen.queryByText('No images match')).not.toBeInTheDocument();
+    expect(api.requests.filter((r) => r.params.q === 'koi')).toHaveLength(1);
+  });
+
+  it('a link to /gallery clears the search box and the search', async () => {
+    const api = mockApi((req) =>
+      req.params.q
+        ? { data: { items: [], next_cursor: null } }
+        : { data: { items: [makeImage('a')], next_cursor: null } },
+    );
+    renderWithProviders(
+      <>
+        <Link to="/gallery">Gallery</Link>
+        <GalleryPage />
+      </>,
+      { route: '/gallery?q=koi' },
+    );
+    await screen.findByText('No images match');
+    await userEvent.click(screen.getByRole('link', { name: 'Gallery' }));
+
+    await screen.findByRole('img', { name: 'prompt a' });
+    expect(screen.getByRole('searchbox')).toHaveValue('');
+    await act(() => new Promise((resolve) => setTimeout(resolve, 450)));
+    expect(screen.getByRole('img', { name: 'prompt a' })).toBeInTheDocument();
+    expect(api.requests.filter((r) => r.params.q === 'koi')).toHaveLength(1);
   });
 });

@@ -83,7 +83,7 @@ export default function GalleryPage() {
       <div className="mt-6" aria-live="polite" aria-busy={gallery.isFetching}>
         {gallery.isPending ? (
           <GallerySkeleton />
-        ) : gallery.isError ? (
+        ) : gallery.isError && !gallery.data ? (
           <Alert
             title="Couldn't load your gallery"
             action={

@@ -1,6 +1,7 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { makeImage } from '../../../test/fixtures';
 import { makeConfig, mockApi, problem, renderWithProviders } from '../../../test/utils';
 import GeneratePage from './Generate';
 
@@ -29,28 +30,12 @@ describe('Generate page', () => {
   });
 
   it('shows the generated images with their engine badge', async () => {
-    const image = {
-      id: 'img1',
-      generation_id: 'g1',
+    const image = makeImage('img1', {
       prompt: 'a lighthouse at dusk',
-      negative_prompt: null,
-      model: 'offline-preview',
-      provider: 'offline',
-      width: 1024,
-      height: 1024,
-      steps: 4,
       seed: 7,
-      style: 'none',
-      created_at: '2026-11-26T08:00:00Z',
-      favorite: false,
-      content_type: 'image/jpeg',
-      bytes: 1000,
       url: '/media/img1.jpg',
-      thumbnail_url: '/media/img1.thumb.jpg',
-      thumbnail_width: 512,
-      thumbnail_height: 512,
       placeholder: '#334455',
-    };
+    });
     mockApi((req) => {
       if (req.url === '/config') return { data: makeConfig() };
       if (req.url === '/generations') {
