@@ -5,7 +5,10 @@ import { buttonClasses, type ButtonSize, type ButtonVariant } from './buttonStyl
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: ButtonVariant;
   size?: ButtonSize;
-  /** Shows a spinner, disables the button and sets aria-busy. */
+  /**
+   * Shows a spinner and sets aria-busy. The button stays focusable
+   * (aria-disabled rather than disabled) and ignores activation meanwhile.
+   */
   busy?: boolean;
   icon?: ReactNode;
 }
@@ -19,14 +22,21 @@ export function Button({
   disabled,
   children,
   type = 'button',
+  onClick,
   ...rest
 }: ButtonProps) {
   return (
     <button
       type={type}
       className={buttonClasses(variant, size, className)}
-      disabled={disabled || busy}
+      disabled={disabled}
+      aria-disabled={busy || undefined}
       aria-busy={busy || undefined}
+      onClick={(event) => {
+        // Also stops a busy submit button from submitting its form.
+        if (busy) event.preventDefault();
+        else onClick?.(event);
+      }}
       {...rest}
     >
       {busy ? <Loader2 className="size-4 animate-spin" aria-hidden="true" /> : icon}

@@ -6,7 +6,7 @@ export type ButtonSize = 'sm' | 'md' | 'lg' | 'icon';
 const base =
   'inline-flex items-center justify-center gap-2 rounded-xl font-medium whitespace-nowrap transition ' +
   'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500 ' +
-  'disabled:cursor-not-allowed disabled:opacity-60 select-none';
+  'disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-wait aria-disabled:opacity-60 select-none';
 
 const variants: Record<ButtonVariant, string> = {
   primary:

@@ -57,6 +57,8 @@ describe('Gallery page', () => {
       'aria-pressed',
       'true',
     );
+    // Prompts are not re-read to screen readers whenever the grid changes.
+    expect(screen.getByRole('list', { name: 'Your images' }).closest('[aria-live]')).toBeNull();
     // No IntersectionObserver in jsdom: the button fallback is there.
     expect(screen.getByRole('button', { name: 'Load more' })).toBeInTheDocument();
   });

@@ -80,7 +80,7 @@ export default function GalleryPage() {
         </Button>
       </div>
 
-      <div className="mt-6" aria-live="polite" aria-busy={gallery.isFetching}>
+      <div className="mt-6" aria-busy={gallery.isFetching}>
         {gallery.isPending ? (
           <GallerySkeleton />
         ) : gallery.isError && !gallery.data ? (

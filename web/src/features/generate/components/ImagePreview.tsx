@@ -119,7 +119,7 @@ export function GeneratingPlaceholders({
   elapsed: number;
 }) {
   return (
-    <section aria-live="polite" aria-busy="true" className="flex flex-col gap-4">
+    <section aria-busy="true" className="flex flex-col gap-4">
       <div>
         <h2 className="text-lg font-semibold">Generating…</h2>
         <p className="text-sm tabular-nums text-zinc-500 dark:text-zinc-400">

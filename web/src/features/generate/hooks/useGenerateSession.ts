@@ -6,6 +6,15 @@ import { randomSeed, uuid } from '../../../utils/random';
 import { useGenerateImage } from '../api/generations';
 import type { GenerateForm } from './useGenerateForm';
 
+function readyMessage(generation: Generation): string {
+  const n = generation.images.length;
+  return n === 1 ? '1 image ready' : `${n} images ready`;
+}
+
+function outcomeUnknown(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 0 || error.code === 'idempotency_conflict');
+}
+
 /**
  * One visit to the Generate page: the request in flight, the latest result,
  * and "again with a new seed". The last request is kept so a failure can be
@@ -16,11 +25,13 @@ export function useGenerateSession(form: Pick<GenerateForm, 'setSeed'>) {
   const elapsed = useElapsedSeconds(generate.isPending);
   const [latest, setLatest] = useState<Generation | null>(null);
   const [pendingShape, setPendingShape] = useState<GenerationRequest | null>(null);
+  const [lastKey, setLastKey] = useState<string | null>(null);
 
-  function run(request: GenerationRequest) {
+  function run(request: GenerationRequest, idempotencyKey = uuid()) {
     setPendingShape(request);
+    setLastKey(idempotencyKey);
     generate.mutate(
-      { request, idempotencyKey: uuid() },
+      { request, idempotencyKey },
       { onSuccess: (generation) => setLatest(generation) },
     );
   }
@@ -42,8 +53,15 @@ export function useGenerateSession(form: Pick<GenerateForm, 'setSeed'>) {
     });
   }
 
+  /**
+   * The same settings again. When the last attempt got no answer (a timeout, a
+   * dropped connection) or is still running on the server, it may have
+   * generated and charged already: the same key lets the server answer with
+   * that result instead of generating twice. After a definite answer, a new key.
+   */
   function retry() {
-    if (pendingShape) run(pendingShape);
+    if (!pendingShape) return;
+    run(pendingShape, outcomeUnknown(generate.error) && lastKey ? lastKey : undefined);
   }
 
   const apiError = generate.error instanceof ApiError ? generate.error : null;
@@ -58,6 +76,8 @@ export function useGenerateSession(form: Pick<GenerateForm, 'setSeed'>) {
     busy: generate.isPending,
     elapsed,
     latest,
+    /** What the polite live region says once a run has finished. */
+    announcement: latest && !generate.isPending ? readyMessage(latest) : '',
     pendingShape,
     error: generate.isError ? generate.error : null,
     apiError,

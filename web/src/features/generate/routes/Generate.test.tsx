@@ -1,9 +1,26 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
+import { AxiosError } from 'axios';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { makeImage } from '../../../test/fixtures';
 import { makeConfig, mockApi, problem, renderWithProviders } from '../../../test/utils';
+import type { Image } from '../../../types/api';
 import GeneratePage from './Generate';
+
+/** The server's 201 answer for a generation of these images. */
+function created(images: Image[]) {
+  return {
+    status: 201,
+    data: {
+      generation: {
+        ...images[0]!,
+        id: 'g1',
+        images,
+        timings: { provider_ms: 40, total_ms: 52 },
+      },
+    },
+  };
+}
 
 describe('Generate page', () => {
   it('shows a 429 inline with the wait time and keeps the prompt', async () => {
@@ -39,17 +56,7 @@ describe('Generate page', () => {
     mockApi((req) => {
       if (req.url === '/config') return { data: makeConfig() };
       if (req.url === '/generations') {
-        return {
-          status: 201,
-          data: {
-            generation: {
-              ...image,
-              id: 'g1',
-              images: [image],
-              timings: { provider_ms: 40, total_ms: 52 },
-            },
-          },
-        };
+        return created([image]);
       }
       return { data: image };
     });
@@ -61,5 +68,68 @@ describe('Generate page', () => {
     expect(img).toHaveAttribute('src', '/media/img1.jpg');
     expect(screen.getAllByText('Offline preview engine').length).toBeGreaterThan(0);
     expect(screen.getByRole('button', { name: 'Generate again with a new seed' })).toBeEnabled();
+  });
+
+  it('"Try again" after a timeout sends the same Idempotency-Key; after an answer, a new one', async () => {
+    const image = makeImage('img1', { prompt: 'a lighthouse at dusk' });
+    let posts = 0;
+    const api = mockApi((req) => {
+      if (req.url === '/config') return { data: makeConfig() };
+      if (req.url !== '/generations') return { data: image };
+      posts += 1;
+      // The first attempt and its automatic retry time out: the outcome is unknown.
+      if (posts <= 2) throw new AxiosError('timeout of 180000ms exceeded', 'ECONNABORTED');
+      if (posts === 3) return problem(503, 'upstream_unavailable', 'Busy.');
+      return created([image]);
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<GeneratePage />, { route: '/generate' });
+    await user.type(await screen.findByLabelText('Prompt'), 'a lighthouse at dusk');
+    await user.click(screen.getByRole('button', { name: 'Generate' }));
+    await user.click(await screen.findByRole('button', { name: 'Try again' }, { timeout: 4000 }));
+    await user.click(await screen.findByRole('button', { name: 'Try again' }));
+    await screen.findByRole('img', { name: 'a lighthouse at dusk' });
+
+    const keys = api.requests
+      .filter((r) => r.method === 'POST')
+      .map((r) => r.headers['Idempotency-Key']);
+    expect(keys).toHaveLength(4);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).toBe(keys[0]);
+    expect(keys[3]).not.toBe(keys[0]);
+  });
+
+  it('keeps focus on the busy Generate button and announces the finished images', async () => {
+    const images = [makeImage('img1'), makeImage('img2')];
+    let finish!: () => void;
+    const api = mockApi(async (req) => {
+      if (req.url === '/config') return { data: makeConfig() };
+      if (req.url !== '/generations') return { data: images[0] };
+      await new Promise<void>((resolve) => (finish = resolve));
+      return created(images);
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<GeneratePage />, { route: '/generate' });
+    await user.type(await screen.findByLabelText('Prompt'), 'a lighthouse at dusk');
+    await user.click(screen.getByRole('radio', { name: '2 images' }));
+    const button = screen.getByRole('button', { name: 'Generate 2 images' });
+    button.focus();
+    await user.keyboard('{Enter}');
+
+    const busy = await screen.findByRole('button', { name: 'Generating…' });
+    expect(busy).toBe(button);
+    expect(busy).toHaveFocus();
+    expect(busy).toBeEnabled();
+    expect(busy).toHaveAttribute('aria-disabled', 'true');
+    await user.keyboard('{Enter}');
+    await user.click(busy);
+    expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+
+    const announcer = screen.getByTestId('generate-announcer');
+    expect(announcer).toHaveAttribute('aria-live', 'polite');
+    finish();
+    await waitFor(() => expect(announcer).toHaveTextContent('2 images ready'));
+    // Only the announcement is live: the results are not re-read as they render.
+    expect(screen.getAllByTestId('result-image')[0]!.closest('[aria-live]')).toBeNull();
   });
 });

@@ -78,6 +78,9 @@ function Workspace({ config }: { config: Config }) {
         </Card>
 
         <div className="flex min-w-0 flex-col gap-6">
+          <p className="sr-only" aria-live="polite" data-testid="generate-announcer">
+            {session.announcement}
+          </p>
           {session.error && (
             <Alert
               title={
