@@ -78,9 +78,8 @@ export function testQueryClient() {
   });
 }
 
-const signedIn: AuthState = {
-  mode: 'local',
-  status: 'signed-in',
+/** What /api/me answers for the signed-in test user. */
+export const testMe = {
   user: {
     id: 'u1',
     email: 'ada@example.com',
@@ -88,6 +87,12 @@ const signedIn: AuthState = {
     created_at: '2026-01-01T00:00:00Z',
   },
   usage: { images: 0, storage_bytes: 0, generations_this_month: 0, monthly_quota: 500 },
+};
+
+const signedIn: AuthState = {
+  mode: 'local',
+  status: 'signed-in',
+  ...testMe,
   signOut: async () => {},
 };
 

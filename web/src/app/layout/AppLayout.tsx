@@ -1,9 +1,12 @@
 import { Suspense } from 'react';
 import { Outlet, ScrollRestoration } from 'react-router';
 import { PageSkeleton } from '../../components/ui/Skeleton';
+import { useAuth } from '../../features/auth/AuthContext';
+import { ServerUnreachable } from '../../features/auth/components/ServerUnreachable';
 import { Header } from './Header';
 
 export function AppLayout() {
+  const auth = useAuth();
   return (
     <div className="flex min-h-dvh flex-col">
       <a
@@ -18,7 +21,7 @@ export function AppLayout() {
       <Header />
       <main id="main" className="flex-1" tabIndex={-1}>
         <Suspense fallback={<PageSkeleton />}>
-          <Outlet />
+          {auth.status === 'unreachable' ? <ServerUnreachable /> : <Outlet />}
         </Suspense>
       </main>
       <footer className="border-t border-zinc-200 py-6 text-center text-xs text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">

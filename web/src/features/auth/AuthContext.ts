@@ -23,10 +23,15 @@ export interface AuthViews {
  */
 export interface AuthState {
   mode: AuthMode;
-  status: 'loading' | 'signed-in' | 'signed-out';
+  /**
+   * `unreachable`: the server did not answer who is signed in (5xx, network),
+   * which is not the same as signed out. `retry` asks again.
+   */
+  status: 'loading' | 'signed-in' | 'signed-out' | 'unreachable';
   user: User | null;
   usage: Usage | null;
   signOut: () => Promise<void>;
+  retry?: () => void;
   views?: AuthViews;
 }
 

@@ -42,6 +42,19 @@ export function useMe(enabled = true) {
   return useQuery({ ...meQueryOptions(), enabled });
 }
 
+/**
+ * Signed in, signed out (the server said 401), or unreachable: a failed
+ * request with no answer on record says nothing about the session.
+ */
+export function meStatus(me: {
+  data: Me | null | undefined;
+  isError: boolean;
+}): 'loading' | 'signed-in' | 'signed-out' | 'unreachable' {
+  if (me.data) return 'signed-in';
+  if (me.data === null) return 'signed-out';
+  return me.isError ? 'unreachable' : 'loading';
+}
+
 /** A new identity: forget everything cached for the previous one, then load "me". */
 async function startSession(qc: QueryClient): Promise<void> {
   qc.removeQueries({ queryKey: queryKeys.images });

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useMemo, type ReactNode } from 'react';
-import { useLogOut, useMe } from '../api/auth';
+import { meStatus, useLogOut, useMe } from '../api/auth';
 import { useConfig } from '../../../lib/config';
 import { AuthContext, type AuthState } from '../AuthContext';
 import type { Navigator } from '../navigator';
@@ -27,6 +27,16 @@ export function AuthProvider({
   if (config.isPending) {
     return <AuthContext.Provider value={LOADING_CONFIG}>{children}</AuthContext.Provider>;
   }
+  // Without the configuration the sign-in mode is unknown: guessing "local"
+  // would offer a form that cannot work on a Clerk server.
+  if (!config.data) {
+    const value: AuthState = {
+      ...loading('local'),
+      status: 'unreachable',
+      retry: () => void config.refetch(),
+    };
+    return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+  }
   const publishableKey = config.data?.auth.clerk_publishable_key;
   if (config.data?.auth.mode === 'clerk' && publishableKey) {
     return (
@@ -48,19 +58,17 @@ function LocalAuthProvider({ children }: { children: ReactNode }) {
   const { mutateAsync } = logOut;
 
   const value = useMemo<AuthState>(() => {
-    let status: AuthState['status'] = 'loading';
-    if (me.data) status = 'signed-in';
-    else if (me.data === null || me.isError) status = 'signed-out';
     return {
       mode: 'local',
-      status,
+      status: meStatus(me),
+      retry: () => void me.refetch(),
       user: me.data?.user ?? null,
       usage: me.data?.usage ?? null,
       signOut: async () => {
         await mutateAsync();
       },
     };
-  }, [me.data, me.isError, mutateAsync]);
+  }, [me, mutateAsync]);
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -14,7 +14,7 @@ import {
 } from '@clerk/react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { useMe } from '../../api/auth';
+import { meStatus, useMe } from '../../api/auth';
 import { setAuthTokenGetter } from '../../../../lib/client';
 import { AuthContext, type AuthState, type AuthViews } from '../../AuthContext';
 import type { Navigator } from '../../navigator';
@@ -85,11 +85,11 @@ function ClerkSession({ children }: { children: ReactNode }) {
   const value = useMemo<AuthState>(() => {
     let status: AuthState['status'] = 'loading';
     if (isLoaded && !isSignedIn) status = 'signed-out';
-    else if (me.data) status = 'signed-in';
-    else if (me.data === null || me.isError) status = 'signed-out';
+    else if (isLoaded) status = meStatus(me);
     return {
       mode: 'clerk',
       status,
+      retry: () => void me.refetch(),
       user: me.data?.user ?? null,
       usage: me.data?.usage ?? null,
       signOut: async () => {
@@ -98,7 +98,7 @@ function ClerkSession({ children }: { children: ReactNode }) {
       },
       views,
     };
-  }, [isLoaded, isSignedIn, me.data, me.isError, signOut, queryClient]);
+  }, [isLoaded, isSignedIn, me, signOut, queryClient]);
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
