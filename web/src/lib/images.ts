@@ -13,7 +13,6 @@ import {
 } from '@tanstack/react-query';
 import type { Image, ImagePage, ImageUpdate } from '../types/api';
 import { http } from './client';
-import { API_BASE } from './env';
 import { queryKeys } from './queryKeys';
 
 export async function getImage(id: string): Promise<Image> {
@@ -26,9 +25,38 @@ export async function updateImage(id: string, body: ImageUpdate): Promise<Image>
   return data;
 }
 
-/** Download link; the server answers with an attachment. */
-export function downloadUrl(id: string): string {
-  return `${API_BASE}/images/${encodeURIComponent(id)}/download`;
+function filenameFrom(disposition: unknown, fallback: string): string {
+  if (typeof disposition !== 'string') return fallback;
+  const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  if (utf8?.[1]) return decodeURIComponent(utf8[1]);
+  return /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? fallback;
+}
+
+/**
+ * Saves the original file. It goes through the API client, so the bearer token
+ * travels with it (cookies alone fail when the API is on another origin).
+ */
+export async function downloadImage(image: Pick<Image, 'id' | 'content_type'>): Promise<void> {
+  const response = await http.get<Blob>(`/images/${encodeURIComponent(image.id)}/download`, {
+    responseType: 'blob',
+    headers: { Accept: '*/*' },
+  });
+  const extension = image.content_type.split('/')[1]?.replace('jpeg', 'jpg') ?? 'bin';
+  const name = filenameFrom(
+    (response.headers as Record<string, unknown>)['content-disposition'],
+    `promptcanvas-${image.id}.${extension}`,
+  );
+  const href = URL.createObjectURL(response.data);
+  const link = document.createElement('a');
+  link.href = href;
+  link.download = name;
+  link.click();
+  // Give the browser a moment to start the save before the URL goes.
+  window.setTimeout(() => URL.revokeObjectURL(href), 1000);
+}
+
+export function useDownloadImage() {
+  return useMutation({ mutationFn: downloadImage });
 }
 
 export const imageQueryOptions = (id: string) =>

@@ -1,7 +1,6 @@
-import { Check, Copy, Download, Trash2, Wand2, X } from 'lucide-react';
+import { Check, Copy, Trash2, Wand2, X } from 'lucide-react';
 import { useId, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { downloadUrl } from '../../../lib/images';
 import { useDeleteImage } from '../api/images';
 import { describeError } from '../../../lib/errors';
 import type { Image } from '../../../types/api';
@@ -12,6 +11,7 @@ import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
 import { buttonClasses } from '../../../components/ui/buttonStyles';
 import { EngineBadge } from '../../../components/image/EngineBadge';
+import { DownloadButton } from '../../../components/image/DownloadButton';
 import { FavoriteButton } from '../../../components/image/FavoriteButton';
 
 function Setting({ label, children }: { label: string; children: ReactNode }) {
@@ -126,10 +126,7 @@ export function ImageDetail({
 
         <div className="flex flex-wrap gap-2">
           <FavoriteButton image={image} />
-          <a href={downloadUrl(image.id)} download className={buttonClasses('secondary', 'md')}>
-            <Download className="size-4" aria-hidden="true" />
-            Download
-          </a>
+          <DownloadButton image={image} />
           <Link
             to={`/generate${settingsToSearch(image)}`}
             className={buttonClasses('primary', 'md')}

@@ -1,12 +1,13 @@
-import { Download, Maximize2, RefreshCw } from 'lucide-react';
+import { Maximize2, RefreshCw } from 'lucide-react';
 import { Link } from 'react-router';
-import { downloadUrl, useImage } from '../../../lib/images';
+import { useImage } from '../../../lib/images';
 import type { Generation, Image } from '../../../types/api';
 import { formatMs } from '../../../utils/format';
 import { cn } from '../../../utils/cn';
 import { Button } from '../../../components/ui/Button';
 import { buttonClasses } from '../../../components/ui/buttonStyles';
 import { EngineBadge } from '../../../components/image/EngineBadge';
+import { DownloadButton } from '../../../components/image/DownloadButton';
 import { FavoriteButton } from '../../../components/image/FavoriteButton';
 
 // Narrow cards (several results side by side, phones) show icons only.
@@ -40,16 +41,13 @@ function ResultImage({ initial, large }: { initial: Image; large: boolean }) {
         </div>
         <div className="grid grid-cols-3 gap-2">
           <FavoriteButton image={image} className="h-9 w-full px-2" labelClassName={actionLabel} />
-          <a
-            href={downloadUrl(image.id)}
-            download
-            className={buttonClasses('secondary', 'sm', 'h-9 w-full px-2')}
-            aria-label={`Download image with seed ${image.seed}`}
-            title="Download"
-          >
-            <Download className="size-4" aria-hidden="true" />
-            <span className={actionLabel}>Download</span>
-          </a>
+          <DownloadButton
+            image={image}
+            size="sm"
+            className="h-9 w-full px-2"
+            labelClassName={actionLabel}
+            label={`Download image with seed ${image.seed}`}
+          />
           <Link
             to={`/gallery/${image.id}`}
             className={buttonClasses('secondary', 'sm', 'h-9 w-full px-2')}
