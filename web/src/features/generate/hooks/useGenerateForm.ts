@@ -113,8 +113,22 @@ export function useGenerateForm(config: Config, initial: Partial<GenerationReque
     return { ok: true, request };
   }
 
+  /** What to keep if the page goes away before the run: the seed only when locked. */
+  const draft: Partial<GenerationRequest> = {
+    prompt,
+    negative_prompt: negativePrompt || undefined,
+    model: model?.id,
+    width: aspect?.width,
+    height: aspect?.height,
+    steps,
+    n: count,
+    style,
+    seed: seedLocked && seed.trim() !== '' ? Number(seed) : undefined,
+  };
+
   return {
     config,
+    draft,
     models: config.generation.models,
     model,
     modelId: model?.id ?? '',

@@ -4,6 +4,7 @@ import type { Generation, GenerationRequest } from '../../../types/api';
 import { useElapsedSeconds } from '../../../hooks/useElapsedSeconds';
 import { randomSeed, uuid } from '../../../utils/random';
 import { useGenerateImage } from '../api/generations';
+import { clearDraft } from './useGenerateDraft';
 import type { GenerateForm } from './useGenerateForm';
 
 function readyMessage(generation: Generation): string {
@@ -32,7 +33,12 @@ export function useGenerateSession(form: Pick<GenerateForm, 'setSeed'>) {
     setLastKey(idempotencyKey);
     generate.mutate(
       { request, idempotencyKey },
-      { onSuccess: (generation) => setLatest(generation) },
+      {
+        onSuccess: (generation) => {
+          setLatest(generation);
+          clearDraft();
+        },
+      },
     );
   }
 

@@ -22,6 +22,16 @@ function created(images: Image[]) {
   };
 }
 
+/** A server whose every generation is one image of "a koi pond". */
+function serverThatPaintsKoi() {
+  const image = makeImage('img1', { prompt: 'a koi pond' });
+  return mockApi((req) => {
+    if (req.url === '/config') return { data: makeConfig() };
+    if (req.url === '/generations') return created([image]);
+    return { data: image };
+  });
+}
+
 describe('Generate page', () => {
   it('shows a 429 inline with the wait time and keeps the prompt', async () => {
     const api = mockApi((req) => {
@@ -131,5 +141,46 @@ describe('Generate page', () => {
     await waitFor(() => expect(announcer).toHaveTextContent('2 images ready'));
     // Only the announcement is live: the results are not re-read as they render.
     expect(screen.getAllByTestId('result-image')[0]!.closest('[aria-live]')).toBeNull();
+  });
+
+  it('keeps the draft and settings of this tab across a reload until it is generated', async () => {
+    serverThatPaintsKoi();
+    const user = userEvent.setup();
+    const first = renderWithProviders(<GeneratePage />, { route: '/generate' });
+    await user.type(await screen.findByLabelText('Prompt'), 'a koi pond');
+    await user.click(screen.getByRole('radio', { name: '3 images' }));
+    await user.click(screen.getByRole('radio', { name: '4:3 (1024 × 768)' }));
+    first.unmount();
+
+    const second = renderWithProviders(<GeneratePage />, { route: '/generate' });
+    expect(await screen.findByLabelText('Prompt')).toHaveValue('a koi pond');
+    expect(screen.getByRole('radio', { name: '3 images' })).toBeChecked();
+    expect(screen.getByRole('radio', { name: '4:3 (1024 × 768)' })).toBeChecked();
+    await user.click(screen.getByRole('button', { name: 'Generate 3 images' }));
+    await screen.findByRole('img', { name: 'a koi pond' });
+    second.unmount();
+
+    renderWithProviders(<GeneratePage />, { route: '/generate' });
+    expect(await screen.findByLabelText('Prompt')).toHaveValue('');
+  });
+
+  it('on a narrow screen, scrolls the first result into view once it is ready', async () => {
+    serverThatPaintsKoi();
+    const scrolled: Element[] = [];
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push(this);
+    };
+    window.matchMedia = ((query: string) => ({
+      matches: query.includes('max-width'),
+      media: query,
+    })) as unknown as typeof window.matchMedia;
+    const user = userEvent.setup();
+    renderWithProviders(<GeneratePage />, { route: '/generate' });
+    await user.type(await screen.findByLabelText('Prompt'), 'a koi pond');
+    await user.click(screen.getByRole('button', { name: 'Generate' }));
+    const result = await screen.findByRole('img', { name: 'a koi pond' });
+
+    await waitFor(() => expect(scrolled).toHaveLength(1));
+    expect(scrolled[0]).toContainElement(result);
   });
 });

@@ -8,6 +8,8 @@ import { GeneratingPlaceholders, ImagePreview } from '../components/ImagePreview
 import { ImageGenerator } from '../components/ImageGenerator';
 import { useGenerateForm } from '../hooks/useGenerateForm';
 import { useGenerateSession } from '../hooks/useGenerateSession';
+import { readDraft, useKeepDraft } from '../hooks/useGenerateDraft';
+import { useRevealResult } from '../hooks/useRevealResult';
 import { PageHeader } from '../../../components/layout/PageHeader';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
@@ -56,9 +58,16 @@ export default function GeneratePage() {
 
 function Workspace({ config }: { config: Config }) {
   const [params] = useSearchParams();
-  const initial = useMemo(() => searchToSettings(params), [params]);
+  // A "use these settings" link wins over the draft this tab was writing.
+  const initial = useMemo(() => {
+    const fromLink = searchToSettings(params);
+    const linked = Object.values(fromLink).some((v) => v !== undefined);
+    return linked ? fromLink : (readDraft() ?? {});
+  }, [params]);
   const form = useGenerateForm(config, initial);
   const session = useGenerateSession(form);
+  useKeepDraft(form.draft);
+  const resultRef = useRevealResult<HTMLDivElement>(session.latest?.id);
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
@@ -112,7 +121,13 @@ function Workspace({ config }: { config: Config }) {
               elapsed={session.elapsed}
             />
           ) : session.latest ? (
-            <ImagePreview generation={session.latest} onAgain={session.again} busy={session.busy} />
+            <div ref={resultRef} className="scroll-mt-20">
+              <ImagePreview
+                generation={session.latest}
+                onAgain={session.again}
+                busy={session.busy}
+              />
+            </div>
           ) : (
             <EmptyState
               icon={<ImagePlus className="size-7" aria-hidden="true" />}
