@@ -31,7 +31,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         }
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
         // A cookie rides along on cross-site form posts; a JSON content type cannot.
-        if parts.method == Method::POST && !is_json(&parts.headers) {
+        if parts.method == Method::POST && !is_json_or_bodiless(&parts.headers) {
             return Err(ApiError::UnsupportedMediaType);
         }
         let user = state
@@ -68,7 +68,7 @@ async fn clerk_user(
             let token =
                 cookie(&parts.headers, clerk::SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
             // As with our own cookie: no cross-site form posts.
-            if parts.method == Method::POST && !is_json(&parts.headers) {
+            if parts.method == Method::POST && !is_json_or_bodiless(&parts.headers) {
                 return Err(ApiError::UnsupportedMediaType);
             }
             token
@@ -89,7 +89,22 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
-pub fn is_json(headers: &HeaderMap) -> bool {
+/// Whether a cookie-authenticated POST cannot be a cross-site form post: it
+/// has a JSON body, or no body and no content type at all (a body-less action
+/// such as logout). Forms always send a content type, and a cross-site
+/// `fetch` without one does not carry a SameSite=Lax cookie.
+pub fn is_json_or_bodiless(headers: &HeaderMap) -> bool {
+    if headers.contains_key(header::CONTENT_TYPE) {
+        return is_json(headers);
+    }
+    let has_body = headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|length| length.as_bytes() != b"0");
+    !has_body
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())

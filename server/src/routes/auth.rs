@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 
 use crate::{
     auth::{
-        CurrentUser, cookie, is_json,
+        CurrentUser, cookie, is_json_or_bodiless,
         local::{self, SESSION_COOKIE},
     },
     error::{ApiError, ApiResult, FieldError},
@@ -242,7 +242,7 @@ async fn signed_in(state: &AppState, user: &User, status: StatusCode) -> ApiResu
     responses((status = 204, description = "Signed out; the session is revoked")))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        if !is_json(&headers) {
+        if !is_json_or_bodiless(&headers) {
             return Err(ApiError::UnsupportedMediaType);
         }
         state

@@ -131,13 +131,7 @@ async fn signing_out_revokes_the_session_on_the_server() {
     let response = app
         .signup(&client, "ada@example.com", "correct horse")
         .await;
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = session_cookie(&response);
 
     let me = client
         .get(app.url("/api/me"))
@@ -194,6 +188,8 @@ async fn a_cookie_authenticated_post_must_be_json() {
     let response = user
         .client
         .post(app.url("/api/auth/logout"))
+        .header("content-type", "text/plain")
+        .body("")
         .send()
         .await
         .unwrap();
@@ -203,6 +199,48 @@ async fn a_cookie_authenticated_post_must_be_json() {
         "unsupported_media_type",
     )
     .await;
+
+    let response = user
+        .client
+        .post(app.url("/api/generations"))
+        .body("{\"prompt\": \"a body without a content type\"}")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(
+        response,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+    assert_eq!(app.get(&user, "/api/me").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn logout_takes_no_body_and_no_content_type() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::new();
+    let response = app
+        .signup(&client, "ada@example.com", "correct horse")
+        .await;
+    let cookie = session_cookie(&response);
+
+    // What `curl -X POST -b cookies …/api/auth/logout` sends.
+    let logout = client
+        .post(app.url("/api/auth/logout"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    let me = client
+        .get(app.url("/api/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(me, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 }
 
 #[tokio::test]
@@ -231,4 +269,15 @@ async fn protected_endpoints_need_a_session() {
         .await
         .unwrap();
     assert_problem(forged, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+/// The `name=value` part of the session cookie an answer sets.
+fn session_cookie(response: &reqwest::Response) -> String {
+    response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
 }
