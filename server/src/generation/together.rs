@@ -252,6 +252,7 @@ impl TogetherProvider {
             self.settings.base_backoff,
             deadline,
             rand::random,
+            RetryClock::runtime(),
             || self.attempt(&body),
         )
         .await?;
@@ -692,17 +693,38 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Byte
     Ok(body.freeze())
 }
 
+/// Where the retry loop reads the time and waits: the runtime's clock in the
+/// product, a simulated one in the retry tests (so they need no paused
+/// runtime, and the release build carries no test-only clock).
+struct RetryClock<Now, Sleep> {
+    now: Now,
+    sleep: Sleep,
+}
+
+impl RetryClock<fn() -> Instant, fn(Duration) -> tokio::time::Sleep> {
+    fn runtime() -> Self {
+        Self {
+            now: Instant::now,
+            sleep: tokio::time::sleep,
+        }
+    }
+}
+
 /// Runs `attempt` up to `max_attempts` times, waiting between tries as
 /// [`retry_delay`] says, and gives up early rather than sleep past `deadline`.
-async fn with_retries<T, Fut>(
+async fn with_retries<T, Fut, Now, Sleep, Wait>(
     max_attempts: u32,
     base_backoff: Duration,
     deadline: Instant,
     jitter: impl Fn() -> f64,
+    clock: RetryClock<Now, Sleep>,
     mut attempt: impl FnMut() -> Fut,
 ) -> Result<T, ProviderError>
 where
     Fut: std::future::Future<Output = Attempt<T>>,
+    Now: Fn() -> Instant,
+    Sleep: Fn(Duration) -> Wait,
+    Wait: std::future::Future<Output = ()>,
 {
     let mut tries = 1;
     loop {
@@ -712,7 +734,7 @@ where
             Attempt::Retry { retry_after, error } => (retry_after, error),
         };
         let delay = retry_delay(tries, base_backoff, retry_after, jitter());
-        if tries >= max_attempts || Instant::now() + delay >= deadline {
+        if tries >= max_attempts || (clock.now)() + delay >= deadline {
             tracing::warn!(attempts = tries, "Together stayed unavailable");
             return Err(error);
         }
@@ -721,7 +743,7 @@ where
             delay_ms = delay.as_millis() as u64,
             "retrying Together"
         );
-        tokio::time::sleep(delay).await;
+        (clock.sleep)(delay).await;
         tries += 1;
     }
 }
@@ -833,13 +855,21 @@ mod tests {
         }
     }
 
-    /// Runs `with_retries` over scripted outcomes on the paused clock; returns
+    /// Runs `with_retries` over scripted outcomes on a simulated clock; returns
     /// the result, how many tries were made and how long it all took.
     async fn run_script(
         script: Vec<Attempt<&'static str>>,
         deadline_in: Duration,
     ) -> (Result<&'static str, ProviderError>, usize, Duration) {
         let started = Instant::now();
+        let waited = std::cell::Cell::new(Duration::ZERO);
+        let clock = RetryClock {
+            now: || started + waited.get(),
+            sleep: |delay| {
+                waited.set(waited.get() + delay);
+                std::future::ready(())
+            },
+        };
         let script = std::sync::Mutex::new(std::collections::VecDeque::from(script));
         let tries = std::sync::atomic::AtomicUsize::new(0);
         let result = with_retries(
@@ -847,6 +877,7 @@ mod tests {
             Duration::from_millis(500),
             started + deadline_in,
             || 0.0,
+            clock,
             || {
                 tries.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let next = script.lock().unwrap().pop_front().expect("scripted");
@@ -854,10 +885,10 @@ mod tests {
             },
         )
         .await;
-        (result, tries.into_inner(), started.elapsed())
+        (result, tries.into_inner(), waited.get())
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn a_rate_limit_is_retried_after_retry_after_then_succeeds() {
         let (result, tries, took) = run_script(
             vec![unavailable(Some(2)), Attempt::Done("image")],
@@ -870,7 +901,7 @@ mod tests {
         assert_eq!(took, Duration::from_secs(2));
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn without_retry_after_the_waits_grow_exponentially_and_stop_after_three_tries() {
         let (result, tries, took) = run_script(
             vec![unavailable(None), unavailable(None), unavailable(None)],
@@ -884,7 +915,7 @@ mod tests {
         assert_eq!(took, Duration::from_millis(750));
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn a_wait_that_would_pass_the_deadline_is_not_taken() {
         let (result, tries, took) = run_script(
             vec![unavailable(Some(30)), Attempt::Done("never")],
@@ -900,7 +931,7 @@ mod tests {
         assert_eq!(took, Duration::ZERO);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn a_final_error_is_not_retried() {
         let (result, tries, _) = run_script(
             vec![Attempt::Final(ProviderError::Failed("refused".into()))],
