@@ -4,13 +4,26 @@
 #   make bench  the performance figures reported in the README
 
 CARGO  ?= cargo
-BIN    := target/release/promptcanvas
 NPM_CI := npm ci --no-audit --no-fund --loglevel=error
+
+# Every release build goes through cargo-zigbuild for one target: zig links it
+# against glibc 2.34 (Amazon Linux 2023's), so one dependency build serves the
+# tests, `make run`, the browser journey, the bench and the Lambda package
+# (tools/check_feature_sets.py keeps the binary's features equal to the tests').
+TRIPLE     := x86_64-unknown-linux-gnu
+ZIG_TARGET := $(TRIPLE).2.34
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+BIN        := $(TARGET_DIR)/$(TRIPLE)/release/promptcanvas
+ZIGBUILD    = PATH="$(abspath $(VENV))/bin:$$PATH" CARGO="$(CARGO)" cargo-zigbuild
+RELEASE    := --release --locked --target $(ZIG_TARGET)
+
+# Marks where each step of `make test` starts, so a CI log shows each phase's time.
+PHASE = @echo "== $@ $$(date -u +%T)"
 
 # libjpeg-turbo (thumbnails) is built from source by the turbojpeg crate: it needs cmake and nasm.
 BUILD_TOOLS := cmake nasm
 
-.PHONY: build-tools venv run build test lint rust-test openapi-check web-deps web-build web-test e2e browser bench
+.PHONY: build-tools zig venv run build test lint rust-test openapi-check web-deps web-build web-test e2e browser bench
 
 run: web-build build
 	$(BIN) serve
@@ -22,31 +35,45 @@ build-tools:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# Python test tools (AWS and template checks) live in a local virtual environment.
+# Python tools live in a local virtual environment: zig and cargo-zigbuild
+# (requirements-build.txt) for every build, the AWS and template checks
+# (requirements-dev.txt) for the tests.
 VENV := .venv
-$(VENV)/.installed: requirements-dev.txt
+$(VENV)/.build-tools: requirements-build.txt
 	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-build.txt
+	touch $@
+
+$(VENV)/.installed: requirements-dev.txt $(VENV)/.build-tools
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+zig: $(VENV)/.build-tools
 venv: $(VENV)/.installed
 
-build: build-tools
-	$(CARGO) build --release --locked -p promptcanvas
+build: build-tools zig
+	$(ZIGBUILD) zigbuild $(RELEASE) -p promptcanvas --bin promptcanvas
 
 test: lint rust-test openapi-check web-test e2e lambda-test infra-check
+	@echo "== all passed $$(date -u +%T)"
 
-lint: build-tools
+# Clippy checks with the release build's profile and target, so the build
+# scripts (C libraries included) and proc-macros it compiles are the ones the
+# release build then reuses.
+lint: build-tools zig
+	$(PHASE)
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	python3 tools/check_feature_sets.py
+	$(ZIGBUILD) clippy $(RELEASE) --workspace --all-targets -- -D warnings
 
-# Release profile: the same build the browser tests and the bench use, so it is compiled once.
 # The AWS contract suites start moto_server from .venv (on a free loopback port) themselves.
 rust-test: build-tools venv
-	$(CARGO) test --workspace --release --locked
+	$(PHASE)
+	$(ZIGBUILD) test $(RELEASE) --workspace
 
 # The web app's API types are generated from this file; it must match the server.
 openapi-check: build
+	$(PHASE)
 	$(BIN) openapi | diff -u web/openapi.json - || \
 		(echo "web/openapi.json is stale: run '$(BIN) openapi > web/openapi.json' and 'npm run typegen' in web/"; exit 1)
 
@@ -59,6 +86,7 @@ web-build: web-deps
 	cd web && npm run build
 
 web-test: web-deps
+	$(PHASE)
 	cd web && npm run lint && npm run typecheck && npm run format:check && npm test
 	cd web && npm run build && npm run check:budget && npm run test:bundle
 
@@ -67,41 +95,34 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 e2e: build web-build browser
+	$(PHASE)
 	cd web && PROMPTCANVAS_BIN="$(abspath $(BIN))" npm run e2e
 
 bench: build build-tools
 	@command -v wrk >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
-	$(CARGO) bench --locked -p promptcanvas --bench figures
+	$(ZIGBUILD) test $(RELEASE) -p promptcanvas --bench figures
 	$(MAKE) lambda-bench
 
-# AWS Lambda (provided.al2023): the same binary, linked by zig against glibc 2.34
-# (Amazon Linux 2023's), so no extra Rust target is needed. infra/ deploys it.
-LAMBDA_TRIPLE := x86_64-unknown-linux-gnu
-LAMBDA_BIN    := $(or $(CARGO_TARGET_DIR),target)/$(LAMBDA_TRIPLE)/release/promptcanvas
-LAMBDA_ZIP    := target/lambda/bootstrap.zip
-ZIGBUILD_VERSION := 0.24.1
+# AWS Lambda (provided.al2023): the very binary `make build` and the tests use,
+# stripped of symbols as it is zipped. infra/ deploys it.
+LAMBDA_ZIP := target/lambda/bootstrap.zip
 
-.PHONY: cargo-zigbuild lambda lambda-test lambda-bench infra-check
+.PHONY: lambda lambda-test lambda-bench infra-check
 
-cargo-zigbuild:
-	@command -v cargo-zigbuild >/dev/null 2>&1 || \
-		$(CARGO) install cargo-zigbuild --locked --version $(ZIGBUILD_VERSION)
-
-# zig comes from the ziglang package in .venv; cargo-zigbuild finds it through `python3 -m ziglang`.
-lambda: build-tools venv cargo-zigbuild
-	PATH="$(abspath $(VENV))/bin:$$PATH" CARGO_PROFILE_RELEASE_STRIP=symbols \
-		$(CARGO) zigbuild --release --locked -p promptcanvas --bin promptcanvas --target $(LAMBDA_TRIPLE).2.34
-	python3 infra/lambda_artifact.py package $(LAMBDA_BIN) $(LAMBDA_ZIP)
+lambda: build
+	python3 infra/lambda_artifact.py package $(BIN) $(LAMBDA_ZIP)
 
 # The packaged bootstrap answers API Gateway events from a local Lambda Runtime API.
 lambda-test: lambda
+	$(PHASE)
 	python3 infra/lambda_artifact.py check $(LAMBDA_ZIP)
 
 lambda-bench: lambda
 	python3 infra/lambda_artifact.py bench $(LAMBDA_ZIP)
 
 infra-check: venv
+	$(PHASE)
 	@command -v shellcheck >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null)
 	$(VENV)/bin/cfn-lint infra/template.yaml

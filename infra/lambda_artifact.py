@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The Lambda artefact: package it, prove it serves an event, time its start.
 
-  package BINARY ZIP   zip the binary as `bootstrap` (provided.al2023 runs that file)
+  package BINARY ZIP   zip the binary, stripped of symbols, as `bootstrap`
+                       (provided.al2023 runs that file)
   check ZIP            run the packaged bootstrap against a local Lambda Runtime API
                        and check its answers to API Gateway events
   bench ZIP            process start to first answered event, in milliseconds
@@ -38,8 +39,13 @@ def package(binary, zip_path):
     info = zipfile.ZipInfo("bootstrap", date_time=(2020, 1, 1, 0, 0, 0))
     info.external_attr = 0o100755 << 16  # a regular, executable file
     info.compress_type = zipfile.ZIP_DEFLATED
-    with open(binary, "rb") as source, zipfile.ZipFile(zip_path, "w") as archive:
-        archive.writestr(info, source.read(), compresslevel=9)
+    # Stripped here rather than by the build profile, so the package is the
+    # binary the tests ran, not a second build of it.
+    with tempfile.TemporaryDirectory() as scratch:
+        stripped = os.path.join(scratch, "bootstrap")
+        subprocess.run(["objcopy", "--strip-all", binary, stripped], check=True)
+        with open(stripped, "rb") as source, zipfile.ZipFile(zip_path, "w") as archive:
+            archive.writestr(info, source.read(), compresslevel=9)
     size = os.path.getsize(zip_path)
     print(f"{zip_path}: {size / 1_000_000:.1f} MB ({size} bytes)")
 

@@ -4,7 +4,6 @@
 //! the gallery figure comes from `wrk` driving the real server over loopback.
 
 use std::{
-    path::Path,
     process::{Command, Stdio},
     time::{Duration, Instant},
 };
@@ -465,9 +464,9 @@ fn startup_ms() -> anyhow::Result<Option<f64>> {
     Ok(Some(median(samples)))
 }
 
-/// The binary `make build` makes, which the process-level figures start.
+/// The server binary of this very build, which the process-level figures start.
 fn release_binary() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/promptcanvas")
+    std::path::PathBuf::from(env!("CARGO_BIN_EXE_promptcanvas"))
 }
 
 fn free_port() -> anyhow::Result<u16> {

@@ -34,7 +34,8 @@ function freePort() {
 
 export async function startServer() {
   const bin = resolve(
-    process.env.PROMPTCANVAS_BIN ?? join(webDir, '..', 'target', 'release', 'promptcanvas'),
+    process.env.PROMPTCANVAS_BIN ??
+      join(webDir, '..', 'target', 'x86_64-unknown-linux-gnu', 'release', 'promptcanvas'),
   );
   if (!existsSync(bin)) {
     throw new Error(`server binary not found at ${bin} (build it, or set PROMPTCANVAS_BIN)`);

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Fails when the release binary's dependencies would be built with other
+features than the test build's.
+
+Cargo unifies features per build: when `cargo test` turns on a feature of a
+crate the binary also uses (through a dev-dependency), building the binary on
+its own compiles that crate and everything above it again. The Makefile builds
+the tests, the binary and the Lambda package from one dependency build, so the
+binary must ask for the same features. This prints what to add to
+server/Cargo.toml when they differ.
+"""
+
+import collections
+import subprocess
+import sys
+
+TARGET = "x86_64-unknown-linux-gnu"
+
+
+def feature_sets(args):
+    tree = subprocess.run(
+        ["cargo", "tree", "--locked", "--prefix", "none", "--target", TARGET, "-f", "{p}|{f}", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    features = collections.defaultdict(set)
+    for line in tree.splitlines():
+        line = line.replace(" (*)", "").strip()
+        if "|" not in line or "(proc-macro)" in line:
+            continue
+        package, names = line.split("|", 1)
+        features[package.strip()] |= {name for name in names.split(",") if name}
+    return features
+
+
+def main():
+    binary = feature_sets(["-p", "promptcanvas", "-e", "normal"])
+    tests = feature_sets(["--workspace", "-e", "normal,dev"])
+    drift = [
+        (package, sorted(tests[package] - binary[package]))
+        for package in sorted(binary.keys() & tests.keys())
+        if tests[package] != binary[package]
+    ]
+    for package, missing in drift:
+        print(f"{package}: the test build adds features {missing}; name them in server/Cargo.toml")
+    if drift:
+        sys.exit(1)
+    print(f"one dependency build: the binary's {len(binary)} crates have the test build's features")
+
+
+if __name__ == "__main__":
+    main()
