@@ -35,8 +35,8 @@ def feature_sets(args):
 
 
 def main():
-    binary = feature_sets(["-p", "promptcanvas", "-e", "normal"])
-    tests = feature_sets(["--workspace", "-e", "normal,dev"])
+    binary = feature_sets(["-p", "promptcanvas", "-e", "normal,no-proc-macro"])
+    tests = feature_sets(["--workspace", "-e", "normal,dev,no-proc-macro"])
     drift = [
         (package, sorted(tests[package] - binary[package]))
         for package in sorted(binary.keys() & tests.keys())
