@@ -179,6 +179,10 @@ def check_operations(template, case):
          and json.loads(sweeps[0][1].get("Input", "null")) == SWEEP_EVENT
          and "RoleArn" not in sweeps[0][1],
          str(sweeps))
+    retries = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventInvokeConfig"]
+    case("a failed sweep is not retried on top of itself (async retries off)",
+         [(r.get("FunctionName"), r.get("MaximumRetryAttempts")) for r in retries] == [({"Ref": "ApiFunction"}, 0)],
+         str(retries))
     permissions = {n: r["Properties"] for n, r in resources.items() if r["Type"] == "AWS::Lambda::Permission"}
     case("every invoke permission names its source",
          all("SourceArn" in p for p in permissions.values()), str(permissions))
