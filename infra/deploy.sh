@@ -180,6 +180,9 @@ if [ -n "${RESERVED_CONCURRENCY+set}" ] && ! [[ "$RESERVED_CONCURRENCY" =~ ^(-1|
 	fail "RESERVED_CONCURRENCY must be -1 (no cap) or at least 1 (0 would refuse every request)"
 fi
 
+[[ "$KEEP_DEPLOYS" =~ ^[1-9][0-9]*$ && "$KEEP_DAYS" =~ ^[0-9]+$ ]] ||
+	fail "KEEP_DEPLOYS must be at least 1 and KEEP_DAYS a whole number of days"
+
 # The Clerk Frontend API origin a publishable key names: pk_test_/pk_live_ + base64("<host>$").
 clerk_frontend_api() {
 	python3 - "$1" <<'PY'

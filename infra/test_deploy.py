@@ -331,6 +331,12 @@ class DeployDryRun(unittest.TestCase):
             self.assertEqual(result.commands, [], value)
         self.assertEqual(self.deploy(RESERVED_CONCURRENCY="-1").deploy_parameters()["ReservedConcurrency"], "-1")
 
+    def test_asset_retention_must_be_whole_numbers(self):
+        for env in [{"KEEP_DEPLOYS": "0"}, {"KEEP_DEPLOYS": "x"}, {"KEEP_DAYS": "-1"}, {"KEEP_DAYS": "1.5"}]:
+            result = self.deploy(**env)
+            self.assertNotEqual(result.returncode, 0, env)
+            self.assertEqual(result.commands, [], env)
+
     def test_an_api_on_another_origin_is_refused(self):
         result = self.deploy(VITE_API_BASE_URL="https://api.example.com")
         self.assertNotEqual(result.returncode, 0)
