@@ -128,3 +128,4 @@ infra-check: venv
 	$(VENV)/bin/cfn-lint infra/template.yaml
 	$(VENV)/bin/python infra/check_template.py infra/template.yaml
 	shellcheck infra/deploy.sh .ci/run
+	$(VENV)/bin/python infra/test_deploy.py

@@ -9,6 +9,8 @@ DynamoDB tables have exactly the keys the DynamoDB backend expects.
 Usage: check_template.py [TEMPLATE]   (run with the .venv Python: needs cfn-lint)
 """
 
+import json
+import re
 import sys
 
 from cfnlint.decode import decode
@@ -68,6 +70,189 @@ def iam_statements(resources):
         if resource["Type"] == "AWS::S3::BucketPolicy":
             for statement in properties["PolicyDocument"]["Statement"]:
                 yield name, statement
+
+
+# Resources whose data outlives the stack (DeletionPolicy: Retain); `deploy.sh --destroy
+# --delete-data` removes exactly these by their outputs, everything else goes with the stack.
+RETAINED = {"UsersTable": "UsersTableName", "ImagesTable": "ImagesTableName", "ImagesBucket": "ImagesBucketName"}
+
+# The event the hourly schedule sends; the function runs `sweep` when it receives exactly this.
+SWEEP_EVENT = {"promptcanvas": "sweep"}
+
+# What decoding, thumbnails and the writes need after the provider's deadline, and API Gateway's
+# own limit (an HTTP API integration answers 503 after 30 s whatever the function does).
+WRITE_MARGIN_SECS = 9
+API_GATEWAY_LIMIT_SECS = 30
+
+# Longest presigned URL worth promising: they die with the function's temporary credentials.
+MAX_MEDIA_URL_TTL_SECS = 4 * 3600
+
+
+def walk(node):
+    """Every value in a template subtree."""
+    yield node
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def sub_text(node):
+    """The text of a Fn::Sub (either form), or the string itself."""
+    if isinstance(node, dict) and "Fn::Sub" in node:
+        value = node["Fn::Sub"]
+        return value if isinstance(value, str) else value[0]
+    return node if isinstance(node, str) else None
+
+
+def csp_directives(policy):
+    return {
+        part.split()[0]: part.split()[1:]
+        for part in (p.strip() for p in policy.split(";"))
+        if part
+    }
+
+
+def check_operations(template, case):
+    """What running the stack needs beyond least privilege: secrets that follow rotation, a
+    deadline that fits the function, the sweep, one way in, Clerk's CSP, sane limits."""
+    parameters = template.get("Parameters", {})
+    resources = template["Resources"]
+    outputs = template.get("Outputs", {})
+    function = resources["ApiFunction"]["Properties"]
+    env = function["Environment"]["Variables"]
+
+    # Secrets: every reference pins the version deploy.sh wrote, so a rotated value is a change.
+    refs = [t for t in (sub_text(n) for n in walk(resources)) if t and "resolve:secretsmanager" in t]
+    unpinned = [r for r in refs if not re.fullmatch(
+        r"\{\{resolve:secretsmanager:\$\{SecretName\}:SecretString:[A-Z_]+::\$\{SecretVersionId\}\}\}", r)]
+    case("every secret reference pins SecretVersionId", bool(refs) and not unpinned, str(unpinned))
+    version = parameters.get("SecretVersionId", {})
+    case("SecretVersionId has no default (deploy.sh always passes it)",
+         bool(version) and "Default" not in version, str(version))
+
+    # ReservedConcurrency: -1 or >= 1; 0 would throttle everything.
+    reserved = parameters["ReservedConcurrency"]
+    pattern = reserved.get("AllowedPattern", "")
+    accepts = lambda value: re.fullmatch(pattern, value) is not None if pattern else True
+    good, bad = ["-1", "1", "10", "999"], ["0", "00", "-2", "1.5", "", "-0", "01"]
+    case("ReservedConcurrency accepts -1 or >= 1 only",
+         reserved.get("Type") == "String" and all(map(accepts, good)) and not any(map(accepts, bad)),
+         f"pattern {pattern!r}: refuses {[v for v in good if not accepts(v)]}, accepts {[v for v in bad if accepts(v)]}")
+
+    ttl = parameters["MediaUrlTtlSeconds"]
+    case(f"MediaUrlTtlSeconds is capped at {MAX_MEDIA_URL_TTL_SECS} s",
+         0 < int(ttl.get("MaxValue", 10**9)) <= MAX_MEDIA_URL_TTL_SECS, str(ttl))
+
+    # The deadline budget: Together, then the writes, inside the function, inside API Gateway.
+    timeouts = parameters["TimeoutSeconds"]
+    budget = template.get("Mappings", {}).get("TimeBudget", {})
+    allowed = [str(v) for v in timeouts.get("AllowedValues", [timeouts.get("MaxValue", 900)])]
+    case("every allowed function timeout has a Together budget", allowed and sorted(allowed) == sorted(budget),
+         f"timeouts {allowed}, budget {sorted(budget)}")
+    wrong = {t: b for t, b in budget.items()
+             if int(b["TogetherTimeoutSecs"]) + WRITE_MARGIN_SECS > int(t) or int(t) >= API_GATEWAY_LIMIT_SECS}
+    case(f"Together's deadline leaves {WRITE_MARGIN_SECS} s for the writes, under API Gateway's {API_GATEWAY_LIMIT_SECS} s",
+         not wrong, str(wrong))
+    case("the default timeout gives Together 20 s",
+         int(budget.get(str(timeouts.get("Default")), {}).get("TogetherTimeoutSecs", 0)) == 20)
+    case("TOGETHER_TIMEOUT_SECS comes from the budget of the function's timeout",
+         env.get("TOGETHER_TIMEOUT_SECS") == {"Fn::FindInMap": ["TimeBudget", {"Ref": "TimeoutSeconds"}, "TogetherTimeoutSecs"]}
+         and function.get("Timeout") == {"Ref": "TimeoutSeconds"}, str(env.get("TOGETHER_TIMEOUT_SECS")))
+    integration = resources["ApiIntegration"]["Properties"]
+    api_origin = next(o for o in resources["Distribution"]["Properties"]["DistributionConfig"]["Origins"] if o["Id"] == "api")
+    case("API Gateway and CloudFront wait at least as long as the function",
+         int(integration["TimeoutInMillis"]) >= 1000 * max(int(t) for t in allowed) + 1000
+         and int(api_origin["CustomOriginConfig"]["OriginReadTimeout"]) >= int(integration["TimeoutInMillis"]) // 1000)
+
+    # The sweep: an hourly schedule, one constant event, a permission that names only that rule.
+    rules = {n: r["Properties"] for n, r in resources.items() if r["Type"] == "AWS::Events::Rule"}
+    sweeps = [
+        (n, t) for n, r in rules.items() for t in r.get("Targets", [])
+        if t.get("Arn") == {"Fn::GetAtt": ["ApiFunction", "Arn"]}
+    ]
+    case("an hourly schedule sends the function the sweep event",
+         len(sweeps) == 1 and rules[sweeps[0][0]].get("ScheduleExpression") == "rate(1 hour)"
+         and rules[sweeps[0][0]].get("State") == "ENABLED"
+         and json.loads(sweeps[0][1].get("Input", "null")) == SWEEP_EVENT
+         and "RoleArn" not in sweeps[0][1],
+         str(sweeps))
+    retries = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventInvokeConfig"]
+    case("a failed sweep is not retried on top of itself (async retries off)",
+         [(r.get("FunctionName"), r.get("MaximumRetryAttempts")) for r in retries] == [({"Ref": "ApiFunction"}, 0)],
+         str(retries))
+    permissions = {n: r["Properties"] for n, r in resources.items() if r["Type"] == "AWS::Lambda::Permission"}
+    case("every invoke permission names its source",
+         all("SourceArn" in p for p in permissions.values()), str(permissions))
+    if sweeps:
+        case("EventBridge may invoke the function from the sweep schedule only",
+             [p for p in permissions.values() if p["Principal"] == "events.amazonaws.com"]
+             == [{"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": "ApiFunction"},
+                  "Principal": "events.amazonaws.com", "SourceArn": {"Fn::GetAtt": [sweeps[0][0], "Arn"]},
+                  "SourceAccount": {"Ref": "AWS::AccountId"}}],
+             str(permissions))
+
+    # One way in: CloudFront proves itself with a secret header the function requires.
+    headers = api_origin.get("OriginCustomHeaders", [])
+    secret_header = [h for h in headers if h["HeaderName"].lower() == "x-origin-secret"]
+    case("CloudFront sends the origin secret to the API, and the function requires the same one",
+         len(secret_header) == 1 and ":ORIGIN_SECRET::" in (sub_text(secret_header[0]["HeaderValue"]) or "")
+         and env.get("ORIGIN_SECRET") == secret_header[0]["HeaderValue"],
+         f"{headers} / {env.get('ORIGIN_SECRET')}")
+    case("X-Forwarded-For is trusted only behind the origin secret",
+         env.get("TRUSTED_PROXY_HOPS") in (None, "0") or "ORIGIN_SECRET" in env)
+    case("the API has no route outside /api (CloudFront sends only /api/* there)",
+         [r["Properties"]["RouteKey"] for r in resources.values() if r["Type"] == "AWS::ApiGatewayV2::Route"]
+         == ["ANY /api/{proxy+}"])
+
+    # The web app's CSP, as CloudFront serves it with index.html.
+    policy = resources["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    csp = policy["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    branches = csp.get("Fn::If", [None, None, None]) if isinstance(csp, dict) else [None, None, None]
+    clerk, local = (csp_directives(sub_text(b) or "") for b in branches[1:])
+    if branches[0] is None:  # one policy for both modes
+        clerk = local = csp_directives(sub_text(csp) or "")
+    challenges = "https://challenges.cloudflare.com"
+    case("Clerk's CSP allows the Frontend API the key names, its avatars and the challenge",
+         branches[0] == "UseClerk"
+         and "${ClerkFrontendApi}" in clerk.get("script-src", []) and "${ClerkFrontendApi}" in clerk.get("connect-src", [])
+         and challenges in clerk.get("script-src", []) and clerk.get("frame-src") == [challenges]
+         and "https://img.clerk.com" in clerk.get("img-src", []),
+         str(clerk))
+    case("no wildcard origin in the CSP",
+         not [s for d in (clerk, local) for v in d.values() for s in v if "*" in s], str(clerk))
+    case("without Clerk the CSP allows nothing of Clerk's and only the site's own API",
+         bool(local) and "clerk" not in str(local) and local.get("connect-src") == ["'self'"]
+         and local.get("script-src") == ["'self'"], str(local))
+    case("the API is the site's own /api: no CORS origins configured",
+         "CORS_ALLOWED_ORIGINS" not in env and clerk.get("connect-src") == ["'self'", "${ClerkFrontendApi}"])
+    rule_text = json.dumps(template.get("Rules", {}))
+    case("ClerkPublishableKey and ClerkFrontendApi can only be set together",
+         "ClerkPublishableKey" in rule_text and "ClerkFrontendApi" in rule_text)
+
+    # A custom domain: aliases, a us-east-1 certificate, and the URLs the server and Clerk see.
+    config = resources["Distribution"]["Properties"]["DistributionConfig"]
+    cert_pattern = parameters.get("CertificateArn", {}).get("AllowedPattern", "")
+    case("DomainName becomes the distribution's alias with an ACM certificate from us-east-1",
+         config.get("Aliases") == {"Fn::If": ["HasDomain", [{"Ref": "DomainName"}], {"Ref": "AWS::NoValue"}]}
+         and config["ViewerCertificate"].get("Fn::If", [0, {}])[1].get("AcmCertificateArn") == {"Ref": "CertificateArn"}
+         and config["ViewerCertificate"].get("Fn::If", [0, {}])[1].get("SslSupportMethod") == "sni-only"
+         and re.fullmatch(cert_pattern, "arn:aws:acm:us-east-1:123456789012:certificate/0a1b") is not None
+         and re.fullmatch(cert_pattern, "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b") is None
+         and "CertificateArn" in rule_text and "DomainName" in rule_text,
+         str(config.get("Aliases")))
+    case("with a domain, the server and Clerk see the domain's URL",
+         "${DomainName}" in json.dumps(env.get("PUBLIC_BASE_URL")) and "${DomainName}" in json.dumps(env.get("CLERK_AUTHORIZED_PARTIES"))
+         and "${DomainName}" in json.dumps(outputs.get("SiteUrl")))
+
+    # Deletion: only the data outlives the stack, and deploy.sh can find it by the outputs.
+    retained = {n for n, r in resources.items() if r.get("DeletionPolicy") == "Retain"}
+    case("only the data is retained on delete", retained == set(RETAINED), str(sorted(retained)))
+    case("the retained data and the web bucket are named in outputs",
+         all(outputs.get(o, {}).get("Value") == {"Ref": n} for n, o in RETAINED.items())
+         and outputs.get("WebBucketName", {}).get("Value") == {"Ref": "WebBucket"})
 
 
 def main(path):
@@ -164,6 +349,8 @@ def main(path):
     case("no output carries a secret", not secret_outputs, str(secret_outputs))
     secret_params = [n for n in template.get("Parameters", {}) if "Key" in n and n not in {"CodeKey", "ClerkPublishableKey"}]
     case("no secret is a template parameter", not secret_params, str(secret_params))
+
+    check_operations(template, case)
 
     passed = sum(results)
     print(f"{passed} passed, {len(results) - passed} failed")
