@@ -14,13 +14,13 @@ use promptcanvas::{
     Application,
     auth::local::new_session_token,
     config::Config,
+    generation::pipeline::image_records,
     generation::{
         GenerationPlan, GenerationRequest, ImageProvider, OfflineProvider, ProviderImage, plan,
         together,
     },
     imaging,
     metadata::{MetadataStore, NewSession, User},
-    routes::generations::image_records,
 };
 use promptcanvas_offline::{RenderRequest, render_jpeg};
 use time::OffsetDateTime;

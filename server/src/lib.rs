@@ -7,8 +7,8 @@ pub mod auth;
 pub mod aws;
 pub mod backends;
 pub mod config;
-pub mod cursor;
 pub mod error;
+pub mod gallery;
 pub mod generation;
 pub mod imaging;
 pub mod init_aws;
@@ -21,7 +21,6 @@ pub mod routes;
 pub mod security;
 pub mod state;
 pub mod storage;
-pub mod sweep;
 
 use std::{future::Future, io::Write, path::Path, sync::Arc, time::Duration};
 

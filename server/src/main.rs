@@ -65,10 +65,10 @@ fn main() -> anyhow::Result<()> {
         Some(Command::Sweep(config)) => run_once(&config.clone(), async {
             let grace = config.orphan_grace_secs;
             let state = promptcanvas::build_state(config).await?;
-            let report = promptcanvas::sweep::sweep_orphans(
+            let report = promptcanvas::gallery::sweep::sweep_orphans(
                 &state.media,
                 state.metadata.as_ref(),
-                promptcanvas::sweep::ALL_IMAGES,
+                promptcanvas::gallery::sweep::ALL_IMAGES,
                 grace,
                 time::OffsetDateTime::now_utc(),
             )

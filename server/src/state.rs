@@ -3,8 +3,15 @@
 use std::sync::Arc;
 
 use crate::{
-    config::Config, generation::ImageProvider, limiter::IpLimiter, metadata::MetadataStore,
-    metrics::Metrics, storage::MediaStore,
+    config::Config,
+    generation::{
+        ImageProvider,
+        pipeline::{Generator, Limits},
+    },
+    limiter::IpLimiter,
+    metadata::MetadataStore,
+    metrics::Metrics,
+    storage::MediaStore,
 };
 
 #[derive(Clone)]
@@ -18,4 +25,26 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// `Some` in Clerk sign-in mode (`CLERK_PUBLISHABLE_KEY` set).
     pub clerk: Option<Arc<crate::auth::clerk::ClerkAuth>>,
+}
+
+impl AppState {
+    /// The generation workflow over this application's stores and provider.
+    pub fn generator(&self) -> Generator<'_> {
+        let config = &self.config;
+        Generator {
+            metadata: self.metadata.as_ref(),
+            media: &self.media,
+            provider: self.provider.as_ref(),
+            metrics: &self.metrics,
+            limits: Limits {
+                prompt_max_chars: config.prompt_max_chars,
+                generations_per_minute: config.generations_per_minute,
+                monthly_generation_quota: config.monthly_generation_quota,
+                storage_quota: config.storage_quota(),
+                max_image_pixels: config.max_image_pixels,
+                log_prompts: config.log_prompts,
+            },
+            public_base_url: config.public_base_url.as_deref().unwrap_or(""),
+        }
+    }
 }

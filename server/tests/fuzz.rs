@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use promptcanvas::{
-    cursor,
+    gallery::cursor,
     generation::{GenerationRequest, ImageProvider, OfflineProvider, plan::plan},
     imaging::{self, ImageFormat, THUMBNAIL_MAX_SIDE},
     storage::UrlSigner,

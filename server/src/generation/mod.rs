@@ -4,9 +4,12 @@
 //! (validation, storage, records) is shared, so the offline engine and a cloud
 //! model behave identically to the rest of the server.
 
+pub mod idempotency;
 pub mod offline;
+pub mod pipeline;
 pub mod plan;
 pub mod together;
+pub mod usage;
 
 use std::time::Duration;
 

@@ -20,6 +20,7 @@ use crate::{
         local::{self, SESSION_COOKIE},
     },
     error::{ApiError, ApiResult, FieldError},
+    generation::usage,
     metadata::{Admission, NewSession, User},
     routes::{json::ApiJson, no_content},
     security::ClientIp,
@@ -268,7 +269,10 @@ pub async fn me(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> ApiResult<Json<Me>> {
-    let usage = state.metadata.usage(&user.id, &current_month()).await?;
+    let usage = state
+        .metadata
+        .usage(&user.id, &usage::current_month())
+        .await?;
     Ok(Json(Me {
         user: (&user).into(),
         usage: UsageView {
@@ -279,10 +283,4 @@ pub async fn me(
             storage_quota_bytes: state.config.storage_quota(),
         },
     }))
-}
-
-/// The quota period, e.g. `2026-11` (UTC).
-pub fn current_month() -> String {
-    let now = OffsetDateTime::now_utc();
-    format!("{:04}-{:02}", now.year(), u8::from(now.month()))
 }

@@ -1,4 +1,5 @@
-//! The gallery: list, search, read, favourite, download and delete images.
+//! The gallery over HTTP: list, search, read, favourite, download and delete
+//! images (deleting is `gallery::delete`'s workflow).
 
 use axum::{
     Json, Router,
@@ -13,8 +14,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::{
     auth::CurrentUser,
-    cursor,
     error::{ApiError, ApiResult},
+    gallery::{self, cursor},
+    generation::pipeline::StoredImage,
     metadata::{ImageQuery, ImageRecord},
     routes::{json::ApiJson, no_content},
     state::AppState,
@@ -79,7 +81,11 @@ pub async fn media_links(state: &AppState) -> ApiResult<MediaLinks> {
 impl ImageView {
     pub fn new(record: &ImageRecord, links: &MediaLinks) -> ApiResult<Self> {
         let (url, thumbnail_url) = links.urls(&record.object_key, &record.thumbnail_key)?;
-        Ok(Self {
+        Ok(Self::with_urls(record, url, thumbnail_url))
+    }
+
+    fn with_urls(record: &ImageRecord, url: String, thumbnail_url: String) -> Self {
+        Self {
             id: record.id.clone(),
             generation_id: record.generation_id.clone(),
             prompt: record.prompt.clone(),
@@ -103,7 +109,13 @@ impl ImageView {
             timings: ImageTimings {
                 inference_ms: record.inference_ms,
             },
-        })
+        }
+    }
+}
+
+impl From<StoredImage> for ImageView {
+    fn from(image: StoredImage) -> Self {
+        Self::with_urls(&image.record, image.url, image.thumbnail_url)
     }
 }
 
@@ -249,15 +261,7 @@ pub async fn delete_image(
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    // Hide, remove the files, then the record: every step can be re-run.
-    let record = state
-        .metadata
-        .hide_image(&user.id, &id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    state.media.delete(&record.object_key).await?;
-    state.media.delete(&record.thumbnail_key).await?;
-    state.metadata.delete_image(&user.id, &id).await?;
+    gallery::delete::delete_image(state.metadata.as_ref(), &state.media, &user.id, &id).await?;
     Ok(no_content())
 }
 
