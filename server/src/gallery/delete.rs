@@ -4,9 +4,9 @@
 //! image that is hidden from the gallery and finishes deleting on the next try.
 
 use crate::{
-    error::{ApiError, ApiResult},
-    metadata::MetadataStore,
-    storage::MediaStore,
+    http::error::{ApiError, ApiResult},
+    store::media::MediaStore,
+    store::metadata::MetadataStore,
 };
 
 /// Deletes one of `user_id`'s images, files included; `NotFound` when the

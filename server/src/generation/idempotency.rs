@@ -12,8 +12,8 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::{
-    error::{ApiError, ApiResult},
-    metadata::{IdempotencyClaim, MetadataStore},
+    http::error::{ApiError, ApiResult},
+    store::metadata::{IdempotencyClaim, MetadataStore},
 };
 
 /// What a keyed request answers with.

@@ -11,15 +11,15 @@ use bytes::Bytes;
 use time::OffsetDateTime;
 
 use crate::{
-    error::{ApiError, ApiResult, FieldError},
+    generation::imaging::{self, ProcessedImage},
     generation::{
         GenerationPlan, GenerationRequest, ImageProvider, ProviderError, ProviderImage,
         ProviderJob, plan::plan, usage,
     },
-    imaging::{self, ProcessedImage},
-    metadata::{Admission, ImageRecord, MetadataStore, User},
-    metrics::Metrics,
-    storage::{ImageKeys, MediaStore},
+    http::error::{ApiError, ApiResult, FieldError},
+    store::media::{ImageKeys, MediaStore},
+    store::metadata::{Admission, ImageRecord, MetadataStore, User},
+    telemetry::metrics::Metrics,
 };
 
 /// The settings that bound one user's generations.

@@ -16,15 +16,15 @@ use time::format_description::well_known::Rfc3339;
 use utoipa::ToSchema;
 
 use crate::{
+    app::state::AppState,
     auth::CurrentUser,
-    error::{ApiError, ApiResult},
     generation::{
         GenerationRequest,
         idempotency::{self, Outcome},
         pipeline::Generation,
     },
-    routes::{images::ImageView, json::ApiJson},
-    state::AppState,
+    http::error::{ApiError, ApiResult},
+    http::{json::ApiJson, routes::images::ImageView},
 };
 
 pub fn router() -> Router<AppState> {
@@ -67,12 +67,12 @@ pub struct GenerationEnvelope {
         description = "Retrying with the same key and body returns the first result without generating again")),
     responses(
         (status = 201, description = "Images generated and stored", body = GenerationEnvelope),
-        (status = 409, description = "`idempotency_conflict`", body = crate::error::Problem),
-        (status = 422, description = "`invalid_request`", body = crate::error::Problem),
-        (status = 429, description = "`rate_limited` or `quota_exceeded`", body = crate::error::Problem),
-        (status = 502, description = "`upstream_error`", body = crate::error::Problem),
-        (status = 503, description = "`upstream_unavailable`", body = crate::error::Problem),
-        (status = 504, description = "`upstream_timeout`", body = crate::error::Problem)))]
+        (status = 409, description = "`idempotency_conflict`", body = crate::http::error::Problem),
+        (status = 422, description = "`invalid_request`", body = crate::http::error::Problem),
+        (status = 429, description = "`rate_limited` or `quota_exceeded`", body = crate::http::error::Problem),
+        (status = 502, description = "`upstream_error`", body = crate::http::error::Problem),
+        (status = 503, description = "`upstream_unavailable`", body = crate::http::error::Problem),
+        (status = 504, description = "`upstream_timeout`", body = crate::http::error::Problem)))]
 pub async fn create_generation(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -13,14 +13,14 @@ use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
+    app::state::AppState,
     auth::CurrentUser,
-    error::{ApiError, ApiResult},
     gallery::{self, cursor},
     generation::pipeline::StoredImage,
-    metadata::{ImageQuery, ImageRecord},
-    routes::{json::ApiJson, no_content},
-    state::AppState,
-    storage::MediaLinks,
+    http::error::{ApiError, ApiResult},
+    http::{json::ApiJson, routes::no_content},
+    store::media::MediaLinks,
+    store::metadata::{ImageQuery, ImageRecord},
 };
 
 pub const DEFAULT_PAGE_SIZE: u32 = 24;
@@ -141,8 +141,8 @@ pub struct ImagePageView {
 #[utoipa::path(get, path = "/api/images", tag = "gallery", params(ListParams),
     responses(
         (status = 200, description = "The caller's images, newest first", body = ImagePageView),
-        (status = 400, description = "`invalid_request`: bad limit or cursor", body = crate::error::Problem),
-        (status = 401, description = "`unauthenticated`", body = crate::error::Problem)))]
+        (status = 400, description = "`invalid_request`: bad limit or cursor", body = crate::http::error::Problem),
+        (status = 401, description = "`unauthenticated`", body = crate::http::error::Problem)))]
 pub async fn list_images(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -216,7 +216,7 @@ async fn owned_image(state: &AppState, user_id: &str, image_id: &str) -> ApiResu
     params(("id" = String, Path, description = "Image id")),
     responses(
         (status = 200, description = "One image", body = ImageView),
-        (status = 404, description = "`not_found`: missing or not yours", body = crate::error::Problem)))]
+        (status = 404, description = "`not_found`: missing or not yours", body = crate::http::error::Problem)))]
 pub async fn get_image(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -236,7 +236,7 @@ pub struct ImageUpdate {
     params(("id" = String, Path, description = "Image id")),
     responses(
         (status = 200, description = "The updated image", body = ImageView),
-        (status = 404, description = "`not_found`", body = crate::error::Problem)))]
+        (status = 404, description = "`not_found`", body = crate::http::error::Problem)))]
 pub async fn update_image(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -255,7 +255,7 @@ pub async fn update_image(
     params(("id" = String, Path, description = "Image id")),
     responses(
         (status = 204, description = "Deleted, files included"),
-        (status = 404, description = "`not_found`", body = crate::error::Problem)))]
+        (status = 404, description = "`not_found`", body = crate::http::error::Problem)))]
 pub async fn delete_image(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -269,7 +269,7 @@ pub async fn delete_image(
     params(("id" = String, Path, description = "Image id")),
     responses(
         (status = 200, description = "The original image file, as an attachment"),
-        (status = 404, description = "`not_found`", body = crate::error::Problem)))]
+        (status = 404, description = "`not_found`", body = crate::http::error::Problem)))]
 pub async fn download_image(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

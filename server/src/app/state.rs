@@ -3,15 +3,15 @@
 use std::sync::Arc;
 
 use crate::{
-    config::Config,
+    app::config::Config,
     generation::{
         ImageProvider,
         pipeline::{Generator, Limits},
     },
-    limiter::IpLimiter,
-    metadata::MetadataStore,
-    metrics::Metrics,
-    storage::MediaStore,
+    http::limiter::IpLimiter,
+    store::media::MediaStore,
+    store::metadata::MetadataStore,
+    telemetry::metrics::Metrics,
 };
 
 #[derive(Clone)]
