@@ -3,5 +3,5 @@
 //! record names.
 
 pub mod cursor;
-pub mod delete;
+pub(crate) mod delete;
 pub mod sweep;

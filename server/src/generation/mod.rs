@@ -5,12 +5,12 @@
 //! (validation, imaging, storage, records) is shared, so the offline engine and
 //! a cloud model behave identically to the rest of the server.
 
-pub mod idempotency;
+pub(crate) mod idempotency;
 pub mod imaging;
 pub mod pipeline;
 pub mod plan;
 pub mod providers;
-pub mod usage;
+pub(crate) mod usage;
 
 use std::time::Duration;
 

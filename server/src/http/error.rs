@@ -88,10 +88,6 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::Validation(vec![FieldError::new(field, message)])
-    }
-
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) | Self::BadRequestFields(..) => StatusCode::BAD_REQUEST,

@@ -3,13 +3,13 @@
 //! type, the JSON extractor, the API document, the web app and the thin
 //! per-resource routes.
 
-pub mod error;
-pub mod json;
+pub(crate) mod error;
+pub(crate) mod json;
 pub mod limiter;
 pub mod openapi;
-pub mod routes;
-pub mod security;
-pub mod web;
+pub(crate) mod routes;
+pub(crate) mod security;
+pub(crate) mod web;
 
 use axum::{Router, extract::DefaultBodyLimit, http::HeaderName};
 use tower_http::{
