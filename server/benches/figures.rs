@@ -11,15 +11,15 @@ use std::{
 use bytes::Bytes;
 use promptcanvas::{
     Application,
+    app::config::Config,
     auth::local::new_session_token,
-    config::Config,
+    generation::imaging,
+    generation::pipeline::image_records,
     generation::{
         GenerationPlan, GenerationRequest, ImageProvider, OfflineProvider, ProviderImage, plan,
         together,
     },
-    imaging,
-    metadata::{MetadataStore, NewSession, User},
-    routes::generations::image_records,
+    store::metadata::{MetadataStore, NewSession, User},
 };
 use promptcanvas_offline::{RenderRequest, render_jpeg};
 use time::OffsetDateTime;
@@ -292,7 +292,7 @@ async fn new_session(metadata: &dyn MetadataStore, user: &User) -> anyhow::Resul
 fn records(
     user: &User,
     processed: &[imaging::ProcessedImage],
-) -> Vec<promptcanvas::metadata::ImageRecord> {
+) -> Vec<promptcanvas::store::metadata::ImageRecord> {
     let request = GenerationRequest {
         prompt: PROMPT.into(),
         negative_prompt: None,
@@ -501,11 +501,11 @@ mod clerk_bench {
         engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD},
     };
     use promptcanvas::{
+        app::config::Config,
         auth::{
             clerk::TokenVerifier,
             jwks::{JwksEndpoint, RemoteKeys, SigningKeys},
         },
-        config::Config,
     };
     use rsa::{
         RsaPrivateKey,

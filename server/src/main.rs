@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use promptcanvas::{
     Application,
-    config::{Config, LogFormat},
+    app::config::{Config, LogFormat},
 };
 use tracing_subscriber::EnvFilter;
 use utoipa::OpenApi;
@@ -49,15 +49,17 @@ fn main() -> anyhow::Result<()> {
         Some(Command::Openapi) => {
             println!(
                 "{}",
-                promptcanvas::openapi::ApiDoc::openapi().to_pretty_json()?
+                promptcanvas::http::openapi::ApiDoc::openapi().to_pretty_json()?
             );
             Ok(())
         }
         Some(Command::Serve(config)) => serve(config),
         Some(Command::Lambda(config)) => serve_lambda(config),
-        None if promptcanvas::lambda::started_by_lambda() => serve_lambda(Config::parse_from_env()),
+        None if promptcanvas::app::lambda::started_by_lambda() => {
+            serve_lambda(Config::parse_from_env())
+        }
         Some(Command::InitAws(config)) => run_once(&config, async {
-            for line in promptcanvas::backends::init_aws(&config).await? {
+            for line in promptcanvas::store::backends::init_aws(&config).await? {
                 println!("{line}");
             }
             Ok(())
@@ -65,10 +67,10 @@ fn main() -> anyhow::Result<()> {
         Some(Command::Sweep(config)) => run_once(&config.clone(), async {
             let grace = config.orphan_grace_secs;
             let state = promptcanvas::build_state(config).await?;
-            let report = promptcanvas::sweep::sweep_orphans(
+            let report = promptcanvas::gallery::sweep::sweep_orphans(
                 &state.media,
                 state.metadata.as_ref(),
-                promptcanvas::sweep::ALL_IMAGES,
+                promptcanvas::gallery::sweep::ALL_IMAGES,
                 grace,
                 time::OffsetDateTime::now_utc(),
             )
@@ -101,12 +103,12 @@ fn serve(config: Config) -> anyhow::Result<()> {
 
 /// One event at a time: a single-threaded runtime starts fastest.
 fn serve_lambda(config: Config) -> anyhow::Result<()> {
-    let config = promptcanvas::lambda::adapt_config(config);
+    let config = promptcanvas::app::lambda::adapt_config(config);
     init_logging(&config);
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
-        .block_on(promptcanvas::lambda::run(config))
+        .block_on(promptcanvas::app::lambda::run(config))
 }
 
 /// Runs one administrative task to completion.

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use promptcanvas::{
-    cursor,
+    gallery::cursor,
+    generation::imaging::{self, ImageFormat, THUMBNAIL_MAX_SIDE},
     generation::{GenerationRequest, ImageProvider, OfflineProvider, plan::plan},
-    imaging::{self, ImageFormat, THUMBNAIL_MAX_SIDE},
-    storage::UrlSigner,
+    store::media::UrlSigner,
 };
 use proptest::prelude::*;
 use serde_json::Value;

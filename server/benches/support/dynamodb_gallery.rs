@@ -16,15 +16,15 @@ use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::types::AttributeValue;
 use promptcanvas::{
+    app::config::Config,
+    app::state::AppState,
     auth::local::token_hash,
-    aws,
-    config::Config,
     generation::OfflineProvider,
-    init_aws::{self, AwsResources},
-    limiter::IpLimiter,
-    metadata::{DynamoStore, MetadataStore},
-    state::AppState,
-    storage::{MediaStore, UrlSigner},
+    http::limiter::IpLimiter,
+    store::aws,
+    store::aws::init::{self as init_aws, AwsResources},
+    store::media::{MediaStore, UrlSigner},
+    store::metadata::{DynamoStore, MetadataStore},
 };
 
 use super::{
@@ -122,7 +122,7 @@ pub async fn gallery_on_dynamodb() -> anyhow::Result<Figures> {
         media,
         provider: Arc::new(OfflineProvider::new()),
         clerk: None,
-        metrics: Arc::new(promptcanvas::metrics::Metrics::new(false)),
+        metrics: Arc::new(promptcanvas::telemetry::metrics::Metrics::new(false)),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/api/images?limit=24", listener.local_addr()?);

@@ -23,10 +23,10 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::{
+    app::config::Config,
     auth::jwks::{JwksEndpoint, RemoteKeys, RsaKey, SigningKeys},
-    config::Config,
-    error::ApiError,
-    metadata::{MetadataStore, User},
+    http::error::ApiError,
+    store::metadata::{MetadataStore, User},
 };
 
 /// Clerk's Backend API.

@@ -13,7 +13,7 @@ use axum::{
 };
 use time::OffsetDateTime;
 
-use crate::{error::ApiError, metadata::User, state::AppState};
+use crate::{app::state::AppState, http::error::ApiError, store::metadata::User};
 
 pub use local::SESSION_COOKIE;
 

@@ -1,12 +1,16 @@
-//! Image generation: the provider seam, the models' limits, and request plans.
+//! Image generation: the provider seam, the models' limits, request plans and
+//! the one workflow (`pipeline`) that turns a plan into stored images.
 //!
 //! A provider turns a validated plan into raw image bytes; everything else
-//! (validation, storage, records) is shared, so the offline engine and a cloud
-//! model behave identically to the rest of the server.
+//! (validation, imaging, storage, records) is shared, so the offline engine and
+//! a cloud model behave identically to the rest of the server.
 
-pub mod offline;
+pub(crate) mod idempotency;
+pub mod imaging;
+pub mod pipeline;
 pub mod plan;
-pub mod together;
+pub mod providers;
+pub(crate) mod usage;
 
 use std::time::Duration;
 
@@ -15,9 +19,11 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-pub use offline::OfflineProvider;
 pub use plan::{GenerationPlan, GenerationRequest};
-pub use together::{TogetherProvider, TogetherSettings};
+pub use providers::{
+    offline::OfflineProvider,
+    together::{self, TogetherProvider, TogetherSettings},
+};
 
 /// An inclusive range with the value used when a request leaves it out.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ModelSpec, Style, style};
-use crate::error::FieldError;
+// Part of `plan`'s answer, so public with it.
+pub use crate::http::error::FieldError;
 
 /// Largest seed: seeds stay exact in JavaScript numbers and in every provider.
 pub const MAX_SEED: u64 = u32::MAX as u64;

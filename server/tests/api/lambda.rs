@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use lambda_http::{Context, LambdaEvent, request::LambdaRequest};
-use promptcanvas::lambda::handle_event;
+use promptcanvas::app::lambda::handle_event;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::Value;
 

@@ -4,8 +4,8 @@
 use std::{net::SocketAddr, sync::Arc};
 
 use promptcanvas::{
-    config::Config, generation::OfflineProvider, metadata::MetadataStore, state::AppState,
-    storage::MediaStore,
+    app::config::Config, app::state::AppState, generation::OfflineProvider,
+    store::media::MediaStore, store::metadata::MetadataStore,
 };
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -35,7 +35,7 @@ impl App {
             provider: Arc::new(OfflineProvider::new()),
             ip_limiter: None,
             clerk: None,
-            metrics: Arc::new(promptcanvas::metrics::Metrics::new(false)),
+            metrics: Arc::new(promptcanvas::telemetry::metrics::Metrics::new(false)),
         };
         let router = promptcanvas::router(state.clone()).expect("router");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use futures::future::join_all;
-use promptcanvas::{metadata::MetadataStore, sweep::sweep_orphans};
+use promptcanvas::{gallery::sweep::sweep_orphans, store::metadata::MetadataStore};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::OffsetDateTime;

@@ -5,10 +5,10 @@
 use std::{sync::Arc, sync::OnceLock, time::Duration};
 
 use promptcanvas::{
-    aws,
-    init_aws::{self, AwsResources},
-    metadata::{DynamoStore, MetadataStore, SqliteStore},
-    storage::{MediaStore, UrlSigner},
+    store::aws,
+    store::aws::init::{self as init_aws, AwsResources},
+    store::media::{MediaStore, UrlSigner},
+    store::metadata::{DynamoStore, MetadataStore, SqliteStore},
 };
 use tempfile::TempDir;
 

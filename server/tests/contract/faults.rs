@@ -15,7 +15,7 @@ use object_store::{
     GetOptions, GetResult, ListResult, MultipartUpload, ObjectMeta, ObjectStore,
     PutMultipartOptions, PutOptions, PutPayload, PutResult, path::Path,
 };
-use promptcanvas::metadata::{
+use promptcanvas::store::metadata::{
     Admission, Credentials, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, MetadataStore,
     NewSession, StoreError, StoreResult, Usage, User,
 };

@@ -1,7 +1,7 @@
 //! The object storage contract, written once for local files and S3.
 
 use bytes::Bytes;
-use promptcanvas::storage::MediaStore;
+use promptcanvas::store::media::MediaStore;
 
 fn prefix() -> String {
     format!("users/{}", ulid::Ulid::new())

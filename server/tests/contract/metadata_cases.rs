@@ -2,7 +2,7 @@
 
 use std::{collections::HashSet, sync::Arc};
 
-use promptcanvas::metadata::{
+use promptcanvas::store::metadata::{
     Admission, IdempotencyClaim, ImageQuery, ImageRecord, MetadataStore, NewSession, StoreError,
     User,
 };

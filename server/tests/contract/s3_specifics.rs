@@ -10,7 +10,7 @@ use std::{
 use aws_sdk_dynamodb::types::{AttributeValue, BillingMode, KeyType, TimeToLiveStatus};
 use bytes::Bytes;
 use object_store::{ObjectStore, path::Path as ObjectPath};
-use promptcanvas::{aws, init_aws};
+use promptcanvas::{store::aws, store::aws::init as init_aws};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
@@ -110,7 +110,7 @@ async fn s3_objects_carry_their_type_and_cache_headers_through_presigned_urls() 
     assert_eq!(loaded.headers()["content-type"], "image/png");
     assert_eq!(
         loaded.headers()["cache-control"],
-        promptcanvas::storage::OBJECT_CACHE_CONTROL
+        promptcanvas::store::media::OBJECT_CACHE_CONTROL
     );
     assert_eq!(loaded.bytes().await.unwrap(), png);
 }

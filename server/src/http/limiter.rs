@@ -18,7 +18,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{error::ApiError, security::client_ip, state::AppState};
+use crate::{app::state::AppState, http::error::ApiError, http::security::client_ip};
 
 /// Past this many tracked addresses, full (idle) buckets are forgotten.
 const MAX_TRACKED: usize = 50_000;

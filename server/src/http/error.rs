@@ -88,10 +88,6 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::Validation(vec![FieldError::new(field, message)])
-    }
-
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) | Self::BadRequestFields(..) => StatusCode::BAD_REQUEST,
@@ -212,12 +208,12 @@ pub type ApiResult<T> = Result<T, ApiError>;
 #[derive(Debug, Clone, Copy)]
 pub struct ErrorCode(pub &'static str);
 
-impl From<crate::metadata::StoreError> for ApiError {
-    fn from(error: crate::metadata::StoreError) -> Self {
+impl From<crate::store::metadata::StoreError> for ApiError {
+    fn from(error: crate::store::metadata::StoreError) -> Self {
         match error {
-            crate::metadata::StoreError::EmailTaken => Self::EmailTaken,
-            crate::metadata::StoreError::StorageQuotaExceeded => Self::StorageFull,
-            crate::metadata::StoreError::Backend(cause) => Self::Internal(cause),
+            crate::store::metadata::StoreError::EmailTaken => Self::EmailTaken,
+            crate::store::metadata::StoreError::StorageQuotaExceeded => Self::StorageFull,
+            crate::store::metadata::StoreError::Backend(cause) => Self::Internal(cause),
         }
     }
 }

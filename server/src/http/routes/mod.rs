@@ -3,10 +3,8 @@
 pub mod auth;
 pub mod generations;
 pub mod images;
-pub mod json;
 pub mod media;
 pub mod service;
-pub mod web;
 
 use axum::{
     Router,
@@ -17,7 +15,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{error::ApiError, state::AppState};
+use crate::{app::state::AppState, http::error::ApiError};
 
 /// Every `/api` route, with the error and caching rules the whole API shares.
 pub fn api_router() -> Router<AppState> {

@@ -3,7 +3,10 @@
 //! the DynamoDB client, plus presigned S3 GET URLs for browsers.
 //!
 //! TLS goes through rustls with ring, which the server already uses, so the AWS
-//! SDK adds no second crypto library to build.
+//! SDK adds no second crypto library to build. `init` creates the bucket and
+//! tables themselves.
+
+pub mod init;
 
 use std::{
     sync::Arc,

@@ -15,15 +15,16 @@ use time::{Duration, OffsetDateTime, format_description::well_known::Rfc3339};
 use utoipa::ToSchema;
 
 use crate::{
+    app::state::AppState,
     auth::{
         CurrentUser, cookie, is_json_or_bodiless,
         local::{self, SESSION_COOKIE},
     },
-    error::{ApiError, ApiResult, FieldError},
-    metadata::{Admission, NewSession, User},
-    routes::{json::ApiJson, no_content},
-    security::ClientIp,
-    state::AppState,
+    generation::usage,
+    http::error::{ApiError, ApiResult, FieldError},
+    http::security::ClientIp,
+    http::{json::ApiJson, routes::no_content},
+    store::metadata::{Admission, NewSession, User},
 };
 
 const DISPLAY_NAME_MAX_CHARS: usize = 80;
@@ -100,9 +101,9 @@ pub struct LoginRequest {
 #[utoipa::path(post, path = "/api/auth/signup", tag = "accounts", request_body = SignupRequest,
     responses(
         (status = 201, description = "Account created and signed in", body = UserEnvelope),
-        (status = 404, description = "`local_auth_disabled`: Clerk sign-in is on", body = crate::error::Problem),
-        (status = 409, description = "`email_taken`", body = crate::error::Problem),
-        (status = 422, description = "`invalid_request`", body = crate::error::Problem)))]
+        (status = 404, description = "`local_auth_disabled`: Clerk sign-in is on", body = crate::http::error::Problem),
+        (status = 409, description = "`email_taken`", body = crate::http::error::Problem),
+        (status = 422, description = "`invalid_request`", body = crate::http::error::Problem)))]
 pub async fn signup(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -158,9 +159,9 @@ pub async fn signup(
 #[utoipa::path(post, path = "/api/auth/login", tag = "accounts", request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = UserEnvelope),
-        (status = 401, description = "`invalid_credentials`", body = crate::error::Problem),
-        (status = 404, description = "`local_auth_disabled`: Clerk sign-in is on", body = crate::error::Problem),
-        (status = 429, description = "`rate_limited`: too many attempts", body = crate::error::Problem)))]
+        (status = 401, description = "`invalid_credentials`", body = crate::http::error::Problem),
+        (status = 404, description = "`local_auth_disabled`: Clerk sign-in is on", body = crate::http::error::Problem),
+        (status = 429, description = "`rate_limited`: too many attempts", body = crate::http::error::Problem)))]
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -263,12 +264,15 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
 #[utoipa::path(get, path = "/api/me", tag = "accounts",
     responses(
         (status = 200, description = "The signed-in user and their usage", body = Me),
-        (status = 401, description = "`unauthenticated`", body = crate::error::Problem)))]
+        (status = 401, description = "`unauthenticated`", body = crate::http::error::Problem)))]
 pub async fn me(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> ApiResult<Json<Me>> {
-    let usage = state.metadata.usage(&user.id, &current_month()).await?;
+    let usage = state
+        .metadata
+        .usage(&user.id, &usage::current_month())
+        .await?;
     Ok(Json(Me {
         user: (&user).into(),
         usage: UsageView {
@@ -279,10 +283,4 @@ pub async fn me(
             storage_quota_bytes: state.config.storage_quota(),
         },
     }))
-}
-
-/// The quota period, e.g. `2026-11` (UTC).
-pub fn current_month() -> String {
-    let now = OffsetDateTime::now_utc();
-    format!("{:04}-{:02}", now.year(), u8::from(now.month()))
 }

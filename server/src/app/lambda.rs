@@ -2,7 +2,7 @@
 //!
 //! The Lambda runtime hands the process API Gateway events (HTTP API payload
 //! v2, or REST API v1) instead of TCP connections. `lambda_http` turns each
-//! event into an HTTP request for [`crate::router`] and the answer back into
+//! event into an HTTP request for [`crate::http::router`] and the answer back into
 //! the event response API Gateway expects (binary bodies base64-encoded), so
 //! every route behaves exactly as it does under `promptcanvas serve`.
 
@@ -19,7 +19,7 @@ use lambda_http::{
     tower::ServiceBuilder,
 };
 
-use crate::{build_state, config::Config, router};
+use crate::{app::build_state, app::config::Config, http::router};
 
 /// Set by the Lambda runtime in every function's environment.
 pub const RUNTIME_API_VAR: &str = "AWS_LAMBDA_RUNTIME_API";

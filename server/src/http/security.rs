@@ -11,7 +11,7 @@ use axum::{
 };
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::{config::Config, state::AppState};
+use crate::{app::config::Config, app::state::AppState};
 
 /// The web app's policy: only its own scripts, styles, images and API, and
 /// nothing may frame it. Images may also come from the bucket or CDN when

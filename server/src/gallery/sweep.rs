@@ -5,7 +5,7 @@
 
 use time::OffsetDateTime;
 
-use crate::{metadata::MetadataStore, storage::MediaStore};
+use crate::{store::media::MediaStore, store::metadata::MetadataStore};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SweepReport {

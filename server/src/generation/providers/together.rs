@@ -20,7 +20,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-use super::{
+use crate::generation::{
     ImageProvider, ModelSpec, ProviderError, ProviderImage, ProviderJob, SizeRange, StepRange,
 };
 
@@ -35,7 +35,7 @@ const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(5);
 const MAX_BACKOFF: Duration = Duration::from_secs(8);
 const MAX_MESSAGE_CHARS: usize = 500;
 
-/// Everything the provider needs; built from [`crate::config::Config`].
+/// Everything the provider needs; built from [`crate::app::config::Config`].
 #[derive(Debug, Clone)]
 pub struct TogetherSettings {
     pub api_key: SecretString,

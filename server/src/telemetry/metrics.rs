@@ -33,8 +33,8 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::{
-    error::{ApiError, ErrorCode},
-    state::AppState,
+    app::state::AppState,
+    http::error::{ApiError, ErrorCode},
 };
 
 /// Upper bounds of the latency buckets, in seconds.

@@ -24,7 +24,7 @@ use aws_sigv4::{
     sign::v4,
 };
 
-use crate::aws::region_of;
+use crate::store::aws::region_of;
 
 /// What to create; any part left `None` is skipped.
 #[derive(Debug, Clone, Default)]

@@ -20,7 +20,7 @@ use secrecy::{ExposeSecret, SecretSlice};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::aws::{PresignSession, S3Presigner};
+use crate::store::aws::{PresignSession, S3Presigner};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -114,7 +114,7 @@ impl MediaStore {
         match &self.links {
             Links::Local => None,
             Links::Presigned(presigner) => Some(presigner.origin()),
-            Links::Cdn(base) => Some(crate::aws::origin_of(base)),
+            Links::Cdn(base) => Some(crate::store::aws::origin_of(base)),
         }
     }
 
@@ -122,8 +122,8 @@ impl MediaStore {
         let mut options = PutOptions::default();
         if self.object_headers {
             // The type comes from the validated bytes, never from the key.
-            let content_type = crate::imaging::ImageFormat::sniff(&bytes)
-                .map(crate::imaging::ImageFormat::content_type)
+            let content_type = crate::generation::imaging::ImageFormat::sniff(&bytes)
+                .map(crate::generation::imaging::ImageFormat::content_type)
                 .unwrap_or("application/octet-stream");
             options.attributes = Attributes::from_iter([
                 (Attribute::ContentType, content_type),

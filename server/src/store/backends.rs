@@ -8,10 +8,10 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::{
-    aws,
-    config::Config,
-    metadata::{MetadataStore, SqliteStore, dynamodb},
-    storage::{MediaStore, UrlSigner},
+    app::config::Config,
+    store::aws,
+    store::media::{MediaStore, UrlSigner},
+    store::metadata::{MetadataStore, SqliteStore, dynamodb},
 };
 
 /// Opens the media and metadata stores the settings ask for.
@@ -60,8 +60,8 @@ pub async fn open(
 }
 
 /// The resources `init-aws` creates for these settings.
-pub fn aws_resources(config: &Config) -> crate::init_aws::AwsResources {
-    crate::init_aws::AwsResources {
+pub fn aws_resources(config: &Config) -> crate::store::aws::init::AwsResources {
+    crate::store::aws::init::AwsResources {
         bucket: config.s3_bucket_name.clone(),
         users_table: config.dynamodb_table_users.clone(),
         images_table: config.dynamodb_table_images.clone(),
@@ -76,7 +76,7 @@ pub async fn init_aws(config: &Config) -> anyhow::Result<Vec<String>> {
     );
     let sdk = aws::load_sdk_config(config.aws_region.as_deref()).await;
     let endpoint = aws::s3_endpoint_override();
-    crate::init_aws::init(&sdk, &aws_resources(config), endpoint.as_deref())
+    crate::store::aws::init::init(&sdk, &aws_resources(config), endpoint.as_deref())
         .await
         .context("creating the AWS resources")
 }

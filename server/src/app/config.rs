@@ -9,7 +9,7 @@ use std::{net::SocketAddr, path::PathBuf};
 use clap::Args;
 use secrecy::SecretString;
 
-use crate::generation::together::DEFAULT_BASE_URL;
+use crate::generation::providers::together::DEFAULT_BASE_URL;
 
 /// Settings shared by every way of running the server.
 #[derive(Debug, Clone, Args)]

@@ -14,9 +14,9 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::{
-    error::{ApiError, ApiResult},
-    imaging::ImageFormat,
-    state::AppState,
+    app::state::AppState,
+    generation::imaging::ImageFormat,
+    http::error::{ApiError, ApiResult},
 };
 
 pub fn router() -> Router<AppState> {

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use promptcanvas_offline::{RenderRequest, render_jpeg};
 
-use super::{
+use crate::generation::{
     ImageProvider, ModelSpec, ProviderError, ProviderImage, ProviderJob, SizeRange, StepRange,
 };
 

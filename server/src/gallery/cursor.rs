@@ -5,7 +5,7 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
-use crate::storage::UrlSigner;
+use crate::store::media::UrlSigner;
 
 const DOMAIN: &str = "cursor";
 

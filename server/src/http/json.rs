@@ -7,7 +7,7 @@ use axum::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// Like `axum::Json`, but bad bodies get our error format and stable codes.
 #[derive(Debug)]

@@ -1,4 +1,5 @@
-//! The gallery: list, search, read, favourite, download and delete images.
+//! The gallery over HTTP: list, search, read, favourite, download and delete
+//! images (deleting is `gallery::delete`'s workflow).
 
 use axum::{
     Json, Router,
@@ -12,13 +13,14 @@ use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
+    app::state::AppState,
     auth::CurrentUser,
-    cursor,
-    error::{ApiError, ApiResult},
-    metadata::{ImageQuery, ImageRecord},
-    routes::{json::ApiJson, no_content},
-    state::AppState,
-    storage::MediaLinks,
+    gallery::{self, cursor},
+    generation::pipeline::StoredImage,
+    http::error::{ApiError, ApiResult},
+    http::{json::ApiJson, routes::no_content},
+    store::media::MediaLinks,
+    store::metadata::{ImageQuery, ImageRecord},
 };
 
 pub const DEFAULT_PAGE_SIZE: u32 = 24;
@@ -79,7 +81,11 @@ pub async fn media_links(state: &AppState) -> ApiResult<MediaLinks> {
 impl ImageView {
     pub fn new(record: &ImageRecord, links: &MediaLinks) -> ApiResult<Self> {
         let (url, thumbnail_url) = links.urls(&record.object_key, &record.thumbnail_key)?;
-        Ok(Self {
+        Ok(Self::with_urls(record, url, thumbnail_url))
+    }
+
+    fn with_urls(record: &ImageRecord, url: String, thumbnail_url: String) -> Self {
+        Self {
             id: record.id.clone(),
             generation_id: record.generation_id.clone(),
             prompt: record.prompt.clone(),
@@ -103,7 +109,13 @@ impl ImageView {
             timings: ImageTimings {
                 inference_ms: record.inference_ms,
             },
-        })
+        }
+    }
+}
+
+impl From<StoredImage> for ImageView {
+    fn from(image: StoredImage) -> Self {
+        Self::with_urls(&image.record, image.url, image.thumbnail_url)
     }
 }
 
@@ -129,8 +141,8 @@ pub struct ImagePageView {
 #[utoipa::path(get, path = "/api/images", tag = "gallery", params(ListParams),
     responses(
         (status = 200, description = "The caller's images, newest first", body = ImagePageView),
-        (status = 400, description = "`invalid_request`: bad limit or cursor", body = crate::error::Problem),
-        (status = 401, description = "`unauthenticated`", body = crate::error::Problem)))]
+        (status = 400, description = "`invalid_request`: bad limit or cursor", body = crate::http::error::Problem),
+        (status = 401, description = "`unauthenticated`", body = crate::http::error::Problem)))]
 pub async fn list_images(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -204,7 +216,7 @@ async fn owned_image(state: &AppState, user_id: &str, image_id: &str) -> ApiResu
     params(("id" = String, Path, description = "Image id")),
     responses(
         (status = 200, description = "One image", body = ImageView),
-        (status = 404, description = "`not_found`: missing or not yours", body = crate::error::Problem)))]
+        (status = 404, description = "`not_found`: missing or not yours", body = crate::http::error::Problem)))]
 pub async fn get_image(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -224,7 +236,7 @@ pub struct ImageUpdate {
     params(("id" = String, Path, description = "Image id")),
     responses(
         (status = 200, description = "The updated image", body = ImageView),
-        (status = 404, description = "`not_found`", body = crate::error::Problem)))]
+        (status = 404, description = "`not_found`", body = crate::http::error::Problem)))]
 pub async fn update_image(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -243,21 +255,13 @@ pub async fn update_image(
     params(("id" = String, Path, description = "Image id")),
     responses(
         (status = 204, description = "Deleted, files included"),
-        (status = 404, description = "`not_found`", body = crate::error::Problem)))]
+        (status = 404, description = "`not_found`", body = crate::http::error::Problem)))]
 pub async fn delete_image(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    // Hide, remove the files, then the record: every step can be re-run.
-    let record = state
-        .metadata
-        .hide_image(&user.id, &id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    state.media.delete(&record.object_key).await?;
-    state.media.delete(&record.thumbnail_key).await?;
-    state.metadata.delete_image(&user.id, &id).await?;
+    gallery::delete::delete_image(state.metadata.as_ref(), &state.media, &user.id, &id).await?;
     Ok(no_content())
 }
 
@@ -265,7 +269,7 @@ pub async fn delete_image(
     params(("id" = String, Path, description = "Image id")),
     responses(
         (status = 200, description = "The original image file, as an attachment"),
-        (status = 404, description = "`not_found`", body = crate::error::Problem)))]
+        (status = 404, description = "`not_found`", body = crate::http::error::Problem)))]
 pub async fn download_image(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

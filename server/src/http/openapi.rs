@@ -2,7 +2,7 @@
 
 use utoipa::OpenApi;
 
-use crate::routes::{auth, generations, images, service};
+use crate::http::routes::{auth, generations, images, service};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,7 +26,7 @@ use crate::routes::{auth, generations, images, service};
         images::delete_image,
         images::download_image,
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    components(schemas(crate::http::error::Problem, crate::http::error::FieldError)),
     tags(
         (name = "service", description = "Health, start-up configuration and this document"),
         (name = "accounts", description = "Built-in accounts and sessions"),

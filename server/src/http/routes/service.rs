@@ -7,9 +7,9 @@ use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
 use crate::{
+    app::state::AppState,
     generation::{ASPECT_RATIOS, AspectRatio, ModelSpec, STYLES, Style},
-    openapi::ApiDoc,
-    state::AppState,
+    http::openapi::ApiDoc,
 };
 
 pub fn router() -> Router<AppState> {

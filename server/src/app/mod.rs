@@ -1,0 +1,180 @@
+//! Starting the product: `Application::build` turns settings into bound
+//! listeners, the application state and the router. The binary, the Lambda
+//! entry and the tests all start the server through it.
+
+pub mod config;
+pub mod lambda;
+pub mod state;
+
+use std::{future::Future, io::Write, path::Path, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use axum::Router;
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+
+use crate::{
+    auth,
+    generation::{ImageProvider, OfflineProvider, TogetherProvider, TogetherSettings, together},
+    http::{limiter, router},
+    store::{backends, media::UrlSigner},
+    telemetry::metrics,
+};
+
+pub use config::Config;
+pub use state::AppState;
+
+/// A built application: listening, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    /// The optional second listener that serves only `/metrics`.
+    metrics_listener: Option<TcpListener>,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let state = build_state(config).await?;
+        let listener = TcpListener::bind(state.config.bind_addr)
+            .await
+            .with_context(|| format!("binding {}", state.config.bind_addr))?;
+        let metrics_listener = match state.config.metrics_bind_addr {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("binding METRICS_BIND_ADDR {addr}"))?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            router: router(state.clone())?,
+            listener,
+            metrics_listener,
+            state,
+        })
+    }
+
+    /// The port of the metrics listener, when there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        let listener = self.metrics_listener.as_ref()?;
+        listener.local_addr().ok().map(|addr| addr.port())
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener
+            .local_addr()
+            .map(|addr| addr.port())
+            .unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let metrics_server = self.metrics_listener.map(|listener| {
+            tokio::spawn(
+                axum::serve(listener, metrics::router(self.state.metrics.clone())).into_future(),
+            )
+        });
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP");
+        if let Some(task) = metrics_server {
+            task.abort();
+        }
+        served
+    }
+}
+
+/// Opens the stores and the provider the settings ask for.
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
+    let signing_key = match &config.media_signing_key {
+        Some(key) => key.expose_secret().as_bytes().to_vec(),
+        None => load_or_create_signing_key(&config.data_dir.join("signing.key"))?,
+    };
+    let signer = UrlSigner::new(signing_key, Duration::from_secs(config.media_url_ttl_secs));
+    let (media, metadata) = backends::open(&config, signer).await?;
+    let provider = build_provider(&config)?;
+    let clerk = auth::clerk::ClerkAuth::from_config(&config)?.map(Arc::new);
+    Ok(AppState {
+        clerk,
+        ip_limiter: limiter::IpLimiter::new(config.requests_per_second, config.request_burst),
+        metrics: Arc::new(metrics::Metrics::new(config.metrics_emf)),
+        config: Arc::new(config),
+        metadata,
+        media,
+        provider,
+    })
+}
+
+/// Together when its key is set, the offline engine otherwise.
+fn build_provider(config: &Config) -> anyhow::Result<Arc<dyn ImageProvider>> {
+    let Some(api_key) = &config.together_api_key else {
+        return Ok(Arc::new(OfflineProvider::new()));
+    };
+    let base_url = reqwest::Url::parse(&config.together_base_url)
+        .context("TOGETHER_API_BASE_URL is not a valid URL")?;
+    let mut settings = TogetherSettings::new(api_key.clone(), base_url);
+    if let Some(path) = &config.together_models {
+        let json = std::fs::read(path)
+            .with_context(|| format!("reading TOGETHER_MODELS file {}", path.display()))?;
+        settings.models = together::load_models(&json)
+            .with_context(|| format!("TOGETHER_MODELS file {}", path.display()))?;
+    }
+    settings.timeout = Duration::from_secs(config.together_timeout_secs);
+    settings.base_backoff = Duration::from_millis(config.together_retry_base_ms);
+    settings.image_hosts = config.together_image_hosts.clone();
+    settings.max_image_bytes = config.together_max_image_bytes;
+    if settings.base_url.scheme() == "http" && !is_loopback(&settings.base_url) {
+        tracing::warn!("TOGETHER_API_BASE_URL uses plain http: the API key travels unencrypted");
+    }
+    let provider = TogetherProvider::new(settings)?;
+    tracing::info!(
+        models = provider.models().len(),
+        "generating images with Together"
+    );
+    Ok(Arc::new(provider))
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The signing key kept in the data folder, made on first start. Only the
+/// owner may read it.
+fn load_or_create_signing_key(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if let Ok(existing) = std::fs::read(path)
+        && existing.len() >= 32
+    {
+        return Ok(existing);
+    }
+    let key = rand::random::<[u8; 32]>().to_vec();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .and_then(|mut file| file.write_all(&key))
+        .with_context(|| format!("writing signing key {}", path.display()))?;
+    Ok(key)
+}

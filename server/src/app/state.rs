@@ -1,0 +1,50 @@
+//! The one application state every handler receives.
+
+use std::sync::Arc;
+
+use crate::{
+    app::config::Config,
+    generation::{
+        ImageProvider,
+        pipeline::{Generator, Limits},
+    },
+    http::limiter::IpLimiter,
+    store::media::MediaStore,
+    store::metadata::MetadataStore,
+    telemetry::metrics::Metrics,
+};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub metadata: Arc<dyn MetadataStore>,
+    pub media: MediaStore,
+    pub provider: Arc<dyn ImageProvider>,
+    /// `None` when per-IP limiting is off.
+    pub ip_limiter: Option<IpLimiter>,
+    pub metrics: Arc<Metrics>,
+    /// `Some` in Clerk sign-in mode (`CLERK_PUBLISHABLE_KEY` set).
+    pub clerk: Option<Arc<crate::auth::clerk::ClerkAuth>>,
+}
+
+impl AppState {
+    /// The generation workflow over this application's stores and provider.
+    pub fn generator(&self) -> Generator<'_> {
+        let config = &self.config;
+        Generator {
+            metadata: self.metadata.as_ref(),
+            media: &self.media,
+            provider: self.provider.as_ref(),
+            metrics: &self.metrics,
+            limits: Limits {
+                prompt_max_chars: config.prompt_max_chars,
+                generations_per_minute: config.generations_per_minute,
+                monthly_generation_quota: config.monthly_generation_quota,
+                storage_quota: config.storage_quota(),
+                max_image_pixels: config.max_image_pixels,
+                log_prompts: config.log_prompts,
+            },
+            public_base_url: config.public_base_url.as_deref().unwrap_or(""),
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! The gallery's workflows beyond plain reads: deleting an image safely,
+//! paging through a gallery with signed cursors, and sweeping the files no
+//! record names.
+
+pub mod cursor;
+pub(crate) mod delete;
+pub mod sweep;

@@ -1,0 +1,106 @@
+//! Idempotency keys: a retried request with the same key and body gets the
+//! first answer back instead of running (and charging for) the work again.
+//!
+//! The store's own unique write decides who runs; the stored answer is
+//! replayed byte for byte.
+
+use std::future::Future;
+
+use axum::http::HeaderMap;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::{
+    http::error::{ApiError, ApiResult},
+    store::metadata::{IdempotencyClaim, MetadataStore},
+};
+
+/// What a keyed request answers with.
+pub enum Outcome {
+    /// The work ran now; its answer is stored for retries.
+    Fresh(String),
+    /// An earlier request with this key already answered this.
+    Replayed(String),
+}
+
+/// The request header that carries a client's key.
+pub const HEADER: &str = "idempotency-key";
+
+/// The client's key, if the request has one; 400 when it is unusable.
+pub fn key_from(headers: &HeaderMap) -> ApiResult<Option<&str>> {
+    let Some(value) = headers.get(HEADER) else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(key) if is_valid_key(key) => Ok(Some(key)),
+        _ => Err(ApiError::invalid_param(
+            "Idempotency-Key",
+            "must be 1 to 255 visible ASCII characters",
+        )),
+    }
+}
+
+/// Whether a client's key is usable: 1 to 255 visible ASCII characters.
+fn is_valid_key(key: &str) -> bool {
+    (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// The fingerprint of a request body, so a key reused for a different request is refused.
+pub fn request_hash(request: &impl Serialize) -> anyhow::Result<String> {
+    Ok(hex::encode(Sha256::digest(serde_json::to_vec(request)?)))
+}
+
+/// Runs `work` once per (user, key): replays a finished answer, refuses a key
+/// still running or used for another request, and frees the key when the work
+/// fails so the client may retry.
+pub async fn run_once(
+    metadata: &dyn MetadataStore,
+    user_id: &str,
+    key: &str,
+    request_hash: &str,
+    work: impl Future<Output = ApiResult<String>>,
+) -> ApiResult<Outcome> {
+    match metadata
+        .claim_idempotency_key(user_id, key, request_hash, OffsetDateTime::now_utc())
+        .await?
+    {
+        IdempotencyClaim::Claimed => {}
+        IdempotencyClaim::Replay(body) => return Ok(Outcome::Replayed(body)),
+        IdempotencyClaim::Mismatch => {
+            return Err(ApiError::IdempotencyConflict(
+                "this Idempotency-Key was already used with a different request",
+            ));
+        }
+        IdempotencyClaim::InProgress => {
+            return Err(ApiError::IdempotencyConflict(
+                "a request with this Idempotency-Key is still running",
+            ));
+        }
+    }
+    match work.await {
+        Ok(body) => {
+            metadata
+                .complete_idempotency_key(user_id, key, &body)
+                .await?;
+            Ok(Outcome::Fresh(body))
+        }
+        Err(error) => {
+            metadata.release_idempotency_key(user_id, key).await?;
+            Err(error)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_valid_key;
+
+    #[test]
+    fn keys_are_short_visible_ascii() {
+        assert!(is_valid_key("retry-1"));
+        assert!(!is_valid_key(""));
+        assert!(!is_valid_key("has space"));
+        assert!(!is_valid_key(&"k".repeat(256)));
+    }
+}

@@ -1,0 +1,331 @@
+//! The generation workflow: guard, generate, process, store, record.
+//!
+//! One function the HTTP handler, the benches and future callers (drafts,
+//! reproduce) share. The write order is the data-safety rule: objects first,
+//! the record last, so a crash in between leaves only unreferenced files (swept
+//! later), never a record that points at nothing.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use time::OffsetDateTime;
+
+use crate::{
+    generation::imaging::{self, ProcessedImage},
+    generation::{
+        GenerationPlan, GenerationRequest, ImageProvider, ProviderError, ProviderImage,
+        ProviderJob, plan::plan, usage,
+    },
+    http::error::{ApiError, ApiResult, FieldError},
+    store::media::{ImageKeys, MediaStore},
+    store::metadata::{Admission, ImageRecord, MetadataStore, User},
+    telemetry::metrics::Metrics,
+};
+
+/// The settings that bound one user's generations.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub prompt_max_chars: usize,
+    pub generations_per_minute: u32,
+    pub monthly_generation_quota: u32,
+    /// Bytes of originals a user may keep, `None` when unlimited.
+    pub storage_quota: Option<u64>,
+    /// Largest image (width × height) accepted from the provider.
+    pub max_image_pixels: u64,
+    pub log_prompts: bool,
+}
+
+/// Everything one generation touches, borrowed from the application.
+pub struct Generator<'a> {
+    pub metadata: &'a dyn MetadataStore,
+    pub media: &'a MediaStore,
+    pub provider: &'a dyn ImageProvider,
+    pub metrics: &'a Metrics,
+    pub limits: Limits,
+    /// Prefix of local media URLs (`PUBLIC_BASE_URL`), empty for relative ones.
+    pub public_base_url: &'a str,
+}
+
+/// A recorded generation, its images with the URLs a client loads them by.
+pub struct Generation {
+    pub id: String,
+    pub created_at: OffsetDateTime,
+    pub plan: GenerationPlan,
+    pub provider: &'static str,
+    pub images: Vec<StoredImage>,
+    /// Time the provider took to make every image.
+    pub provider_ms: u64,
+}
+
+pub struct StoredImage {
+    pub record: ImageRecord,
+    pub url: String,
+    pub thumbnail_url: String,
+}
+
+impl Generator<'_> {
+    /// Checks a request against the provider's models and the prompt limit,
+    /// choosing seeds the request left open.
+    pub fn plan(&self, request: &GenerationRequest) -> ApiResult<GenerationPlan> {
+        plan(
+            request,
+            self.provider.models(),
+            self.limits.prompt_max_chars,
+            rand::random,
+        )
+        .map_err(ApiError::Validation)
+    }
+
+    /// Makes, stores and records `plan`'s images for `user`, within the user's
+    /// rate limit and quotas. A failure releases the month's reservation.
+    pub async fn run(&self, user: &User, plan: GenerationPlan) -> ApiResult<Generation> {
+        self.check_rate_limit(user).await?;
+        let month = usage::current_month();
+        if let Some(quota) = self.limits.storage_quota {
+            // A cheap early refusal; the store enforces the quota atomically when recording.
+            if self.metadata.usage(&user.id, &month).await?.storage_bytes >= quota {
+                return Err(ApiError::StorageFull);
+            }
+        }
+        let count = plan.seeds.len() as u32;
+        if !self
+            .metadata
+            .reserve_generations(
+                &user.id,
+                &month,
+                count,
+                self.limits.monthly_generation_quota,
+            )
+            .await?
+        {
+            return Err(ApiError::QuotaExceeded {
+                retry_after: usage::until_next_month(),
+            });
+        }
+        if self.limits.log_prompts {
+            tracing::info!(prompt = %plan.prompt, model = %plan.model.id, images = count, "generating");
+        } else {
+            tracing::info!(model = %plan.model.id, images = count, "generating");
+        }
+        let result = self.run_reserved(user, plan).await;
+        let provider = self.provider.name();
+        match &result {
+            Ok(generation) => {
+                let sizes: Vec<u64> = generation
+                    .images
+                    .iter()
+                    .map(|image| image.record.bytes)
+                    .collect();
+                self.metrics.record_generation(provider, "ok", &sizes);
+            }
+            Err(error) => {
+                self.metrics.record_generation(provider, error.code(), &[]);
+                self.metadata
+                    .release_generations(&user.id, &month, count)
+                    .await?;
+            }
+        }
+        result
+    }
+
+    async fn check_rate_limit(&self, user: &User) -> ApiResult<()> {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let admission = self
+            .metadata
+            .hit_rate_limit(
+                &format!("generations:{}", user.id),
+                now - now.rem_euclid(60),
+                60,
+                self.limits.generations_per_minute,
+                now,
+            )
+            .await?;
+        match admission {
+            Admission::Allowed => Ok(()),
+            Admission::Refused { retry_after_secs } => Err(ApiError::RateLimited {
+                retry_after: Duration::from_secs(retry_after_secs),
+            }),
+        }
+    }
+
+    async fn run_reserved(&self, user: &User, plan: GenerationPlan) -> ApiResult<Generation> {
+        let job = ProviderJob {
+            model: plan.model.id.clone(),
+            prompt: plan.provider_prompt(),
+            negative_prompt: plan.negative_prompt.clone(),
+            width: plan.width,
+            height: plan.height,
+            steps: plan.steps,
+            seeds: plan.seeds.clone(),
+        };
+        let provider_started = Instant::now();
+        let delivered = self.provider.generate(&job).await;
+        let upstream = provider_started.elapsed();
+        self.metrics.record_upstream(self.provider.name(), upstream);
+        let delivered = delivered.map_err(provider_error)?;
+        let provider_ms = upstream.as_millis() as u64;
+
+        let max_pixels = self.limits.max_image_pixels;
+        let processed = futures::future::try_join_all(delivered.iter().map(|image| {
+            let bytes: Bytes = image.bytes.clone();
+            async move {
+                tokio::task::spawn_blocking(move || imaging::process(bytes, max_pixels))
+                    .await
+                    .map_err(anyhow::Error::from)?
+                    .map_err(|error| {
+                        tracing::warn!(%error, "provider returned an unusable image");
+                        ApiError::Upstream("the image provider returned an unusable image".into())
+                    })
+            }
+        }))
+        .await?;
+
+        let generation_id = ulid::Ulid::new().to_string();
+        let created_at = OffsetDateTime::now_utc();
+        let records = image_records(
+            user,
+            &plan,
+            &generation_id,
+            created_at,
+            &delivered,
+            &processed,
+            self.provider.name(),
+        );
+
+        self.store_objects(&records, &processed).await?;
+        if let Err(error) = self.metadata.insert_images(&records).await {
+            // Without a record the files are unreachable: remove them now rather than
+            // leaving them for the sweeper.
+            self.delete_objects(&records).await;
+            return Err(error.into());
+        }
+
+        let links = self
+            .media
+            .links(
+                OffsetDateTime::now_utc().unix_timestamp(),
+                self.public_base_url,
+            )
+            .await?;
+        let images = records
+            .into_iter()
+            .map(|record| {
+                let (url, thumbnail_url) = links.urls(&record.object_key, &record.thumbnail_key)?;
+                Ok(StoredImage {
+                    record,
+                    url,
+                    thumbnail_url,
+                })
+            })
+            .collect::<ApiResult<_>>()?;
+        Ok(Generation {
+            id: generation_id,
+            created_at,
+            plan,
+            provider: self.provider.name(),
+            images,
+            provider_ms,
+        })
+    }
+
+    async fn store_objects(
+        &self,
+        records: &[ImageRecord],
+        processed: &[ProcessedImage],
+    ) -> ApiResult<()> {
+        let puts = records.iter().zip(processed).flat_map(|(record, image)| {
+            [
+                self.media.put(&record.object_key, image.original.clone()),
+                self.media
+                    .put(&record.thumbnail_key, image.thumbnail.clone()),
+            ]
+        });
+        // Wait for every put, failed or not: an abandoned put could still land
+        // after the clean-up below and leave a file behind.
+        let outcomes = futures::future::join_all(puts).await;
+        if let Some(error) = outcomes.into_iter().find_map(Result::err) {
+            self.delete_objects(records).await;
+            return Err(error.into());
+        }
+        Ok(())
+    }
+
+    /// Best effort: what fails here is left for the sweeper.
+    async fn delete_objects(&self, records: &[ImageRecord]) {
+        for record in records {
+            let _ = self.media.delete(&record.object_key).await;
+            let _ = self.media.delete(&record.thumbnail_key).await;
+        }
+    }
+}
+
+/// The records of one generation's images, in the plan's order.
+pub fn image_records(
+    user: &User,
+    plan: &GenerationPlan,
+    generation_id: &str,
+    created_at: OffsetDateTime,
+    delivered: &[ProviderImage],
+    processed: &[ProcessedImage],
+    provider: &str,
+) -> Vec<ImageRecord> {
+    // Ids sort by time and the gallery lists newest first; giving the first
+    // image the highest id keeps a generation's images in their own order.
+    let mut ids = Vec::with_capacity(delivered.len());
+    let mut next = ulid::Ulid::new();
+    for _ in 0..delivered.len() {
+        ids.push(next);
+        // On overflow (never in practice) start afresh: `Ulid::default()`, which
+        // clippy suggests, would be the nil id.
+        next = match next.increment() {
+            Some(id) => id,
+            None => ulid::Ulid::new(),
+        };
+    }
+    ids.reverse();
+    delivered
+        .iter()
+        .zip(processed)
+        .zip(ids)
+        .map(|((image, processed), id)| {
+            let id = id.to_string();
+            let keys = ImageKeys::new(&user.id, &id, processed.format.extension());
+            ImageRecord {
+                id,
+                user_id: user.id.clone(),
+                generation_id: generation_id.to_owned(),
+                prompt: plan.prompt.clone(),
+                negative_prompt: plan.negative_prompt.clone(),
+                model: plan.model.id.clone(),
+                provider: provider.to_owned(),
+                width: processed.width,
+                height: processed.height,
+                steps: plan.steps,
+                seed: image.seed,
+                style: plan.style.id.to_owned(),
+                created_at,
+                favorite: false,
+                content_type: processed.format.content_type().to_owned(),
+                bytes: processed.original.len() as u64,
+                object_key: keys.original,
+                thumbnail_key: keys.thumbnail,
+                thumbnail_width: processed.thumbnail_width,
+                thumbnail_height: processed.thumbnail_height,
+                placeholder: processed.placeholder.clone(),
+                inference_ms: image.inference_ms,
+                upstream_id: image.upstream_id.clone(),
+            }
+        })
+        .collect()
+}
+
+fn provider_error(error: ProviderError) -> ApiError {
+    match error {
+        ProviderError::Rejected(message) => {
+            ApiError::Validation(vec![FieldError::new("request", message)])
+        }
+        ProviderError::Failed(message) => ApiError::Upstream(message),
+        ProviderError::Unavailable { retry_after } => ApiError::UpstreamUnavailable { retry_after },
+        ProviderError::Timeout => ApiError::UpstreamTimeout,
+    }
+}

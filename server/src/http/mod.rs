@@ -1,0 +1,83 @@
+//! The HTTP edge: the router with its layers (request ids, tracing, security
+//! headers, compression, body limit, per-IP limiting, metrics), the one error
+//! type, the JSON extractor, the API document, the web app and the thin
+//! per-resource routes.
+
+pub(crate) mod error;
+pub(crate) mod json;
+pub mod limiter;
+pub mod openapi;
+pub(crate) mod routes;
+pub(crate) mod security;
+pub(crate) mod web;
+
+use axum::{Router, extract::DefaultBodyLimit, http::HeaderName};
+use tower_http::{
+    CompressionLevel,
+    compression::CompressionLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+use crate::{app::AppState, telemetry::metrics};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Largest request body the API reads.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The whole HTTP surface: the API under `/api`, the web app everywhere else.
+pub fn router(state: AppState) -> anyhow::Result<Router> {
+    let web = web::router(&state.config.web_dist_dir);
+    let https = state.config.served_over_https();
+    let cors = security::cors(&state.config)?;
+    let metrics_route = axum::routing::get(metrics::endpoint).with_state(state.clone());
+    let metrics = state.metrics.clone();
+    let web_csp = security::web_app_csp(
+        state
+            .clerk
+            .as_deref()
+            .map(|clerk| clerk.frontend_api_origin.as_str()),
+        state.media.external_origin().as_deref(),
+    )?;
+    let router = Router::new()
+        .nest(
+            "/api",
+            routes::api_router()
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    limiter::limit_by_ip,
+                ))
+                .with_state(state),
+        )
+        .route("/metrics", metrics_route)
+        .merge(web)
+        .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .quality(CompressionLevel::Fastest),
+        )
+        .layer(axum::middleware::from_fn(move |request, next| {
+            security::security_headers(https, web_csp.clone(), request, next)
+        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                let request_id = request
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+            }),
+        )
+        // Outermost: every request gets an id (kept if a trusted proxy sent one),
+        // echoed back so a user's report can be matched to the log lines.
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
+    Ok(match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    })
+}

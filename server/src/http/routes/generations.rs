@@ -1,0 +1,136 @@
+//! `POST /api/generations`: reads the request and its `Idempotency-Key`, runs
+//! the generation workflow (`generation::pipeline`) and answers with the new
+//! images and their signed URLs.
+
+use std::time::Instant;
+
+use axum::{
+    Router,
+    extract::State,
+    http::{HeaderMap, StatusCode, header},
+    response::{AppendHeaders, IntoResponse, Response},
+    routing::post,
+};
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use utoipa::ToSchema;
+
+use crate::{
+    app::state::AppState,
+    auth::CurrentUser,
+    generation::{
+        GenerationRequest,
+        idempotency::{self, Outcome},
+        pipeline::Generation,
+    },
+    http::error::{ApiError, ApiResult},
+    http::{json::ApiJson, routes::images::ImageView},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/generations", post(create_generation))
+}
+
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct GenerationTimings {
+    /// Time the provider took to make every image.
+    pub provider_ms: u64,
+    /// Time the whole request took on the server.
+    pub total_ms: u64,
+}
+
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct GenerationView {
+    pub id: String,
+    pub created_at: String,
+    pub prompt: String,
+    pub negative_prompt: Option<String>,
+    pub model: String,
+    pub provider: String,
+    pub width: u32,
+    pub height: u32,
+    pub steps: u32,
+    /// The first image's seed; each image also carries its own.
+    pub seed: u64,
+    pub style: String,
+    pub images: Vec<ImageView>,
+    pub timings: GenerationTimings,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GenerationEnvelope {
+    pub generation: GenerationView,
+}
+
+#[utoipa::path(post, path = "/api/generations", tag = "generation", request_body = GenerationRequest,
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "Retrying with the same key and body returns the first result without generating again")),
+    responses(
+        (status = 201, description = "Images generated and stored", body = GenerationEnvelope),
+        (status = 409, description = "`idempotency_conflict`", body = crate::http::error::Problem),
+        (status = 422, description = "`invalid_request`", body = crate::http::error::Problem),
+        (status = 429, description = "`rate_limited` or `quota_exceeded`", body = crate::http::error::Problem),
+        (status = 502, description = "`upstream_error`", body = crate::http::error::Problem),
+        (status = 503, description = "`upstream_unavailable`", body = crate::http::error::Problem),
+        (status = 504, description = "`upstream_timeout`", body = crate::http::error::Problem)))]
+pub async fn create_generation(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<GenerationRequest>,
+) -> ApiResult<Response> {
+    let started = Instant::now();
+    let generator = state.generator();
+    let plan = generator.plan(&request)?;
+    let work = async {
+        let generation = generator.run(&user, plan).await?;
+        serde_json::to_string(&envelope(generation, started))
+            .map_err(|error| ApiError::Internal(error.into()))
+    };
+    let Some(key) = idempotency::key_from(&headers)? else {
+        return Ok(created(Outcome::Fresh(work.await?)));
+    };
+    let hash = idempotency::request_hash(&request)?;
+    let outcome =
+        idempotency::run_once(state.metadata.as_ref(), &user.id, key, &hash, work).await?;
+    Ok(created(outcome))
+}
+
+fn envelope(generation: Generation, started: Instant) -> GenerationEnvelope {
+    let plan = generation.plan;
+    GenerationEnvelope {
+        generation: GenerationView {
+            id: generation.id,
+            created_at: generation.created_at.format(&Rfc3339).unwrap_or_default(),
+            prompt: plan.prompt,
+            negative_prompt: plan.negative_prompt,
+            model: plan.model.id,
+            provider: generation.provider.to_owned(),
+            width: plan.width,
+            height: plan.height,
+            steps: plan.steps,
+            seed: plan.seeds[0],
+            style: plan.style.id.to_owned(),
+            images: generation.images.into_iter().map(ImageView::from).collect(),
+            timings: GenerationTimings {
+                provider_ms: generation.provider_ms,
+                total_ms: started.elapsed().as_millis() as u64,
+            },
+        },
+    }
+}
+
+fn created(outcome: Outcome) -> Response {
+    let (body, replayed) = match outcome {
+        Outcome::Fresh(body) => (body, None),
+        Outcome::Replayed(body) => (body, Some(("idempotent-replayed", "true"))),
+    };
+    let content_type = [(header::CONTENT_TYPE, "application/json")];
+    (
+        StatusCode::CREATED,
+        content_type,
+        AppendHeaders(replayed),
+        body,
+    )
+        .into_response()
+}
