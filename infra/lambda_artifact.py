@@ -265,6 +265,24 @@ def check(zip_path):
             any(c.startswith("pc_session=") and "HttpOnly" in c for c in cookies),
             str(cookies),
         )
+        # The hourly schedule's event runs the orphan sweep: a file no record names, older
+        # than the grace period, goes; a fresh one stays (it may be mid-generation).
+        images = os.path.join(function.dir, "data", "images", "users", "someone")
+        os.makedirs(images, exist_ok=True)
+        orphan = os.path.join(images, "01JDORPHAN.jpg")
+        fresh = os.path.join(images, "01JDFRESH.jpg")
+        for path in (orphan, fresh):
+            with open(path, "wb") as file:
+                file.write(b"\xff\xd8 not really a picture")
+        old = time.time() - 2 * 3600
+        os.utime(orphan, (old, old))
+        swept, _ = invoke(api, {"promptcanvas": "sweep"})
+        case(
+            "the scheduled sweep event removes an old orphan and keeps a fresh file",
+            swept == {"examined": 2, "removed": 1}
+            and not os.path.exists(orphan) and os.path.exists(fresh),
+            str(swept),
+        )
         missing, _ = invoke(api, http_api_event("GET", "/api/nothing-here"))
         case(
             "unknown API paths answer problem+json 404",

@@ -65,16 +65,8 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }),
         Some(Command::Sweep(config)) => run_once(&config.clone(), async {
-            let grace = config.orphan_grace_secs;
             let state = promptcanvas::build_state(config).await?;
-            let report = promptcanvas::gallery::sweep::sweep_orphans(
-                &state.media,
-                state.metadata.as_ref(),
-                promptcanvas::gallery::sweep::ALL_IMAGES,
-                grace,
-                time::OffsetDateTime::now_utc(),
-            )
-            .await?;
+            let report = promptcanvas::gallery::sweep::sweep_everything(&state).await?;
             println!(
                 "examined {} files, removed {} orphans",
                 report.examined,

@@ -61,10 +61,21 @@ pub struct Config {
     #[arg(long, env = "STORAGE_QUOTA_BYTES", default_value_t = 1 << 30)]
     pub storage_quota_bytes: u64,
 
-    /// Sign-in and sign-up attempts per minute, counted per client IP and per email
-    /// address separately. A window lasts one minute, so nobody is locked out for longer.
+    /// Sign-in and sign-up attempts per minute, counted per client address and
+    /// per (email, client address). A window lasts one minute, so nobody is
+    /// locked out for longer, and attempts from elsewhere never count against
+    /// the owner's own address.
     #[arg(long, env = "RATE_LIMIT_AUTH_PER_MINUTE", default_value_t = 10)]
     pub auth_attempts_per_minute: u32,
+
+    /// Sign-in and sign-up attempts per hour for one email address from all
+    /// addresses together: a loose limit on guessing spread over many addresses.
+    #[arg(
+        long,
+        env = "RATE_LIMIT_AUTH_PER_EMAIL_PER_HOUR",
+        default_value_t = 100
+    )]
+    pub auth_attempts_per_email_per_hour: u32,
 
     /// Requests per second one client IP may make to the API, on average (0 = no limit).
     /// Kept in memory per instance: a cheap first line against floods.
@@ -203,6 +214,14 @@ pub struct Config {
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, value_parser = parse_secret)]
     pub metrics_token: Option<SecretString>,
 
+    /// A shared secret the CDN in front of the API adds as `X-Origin-Secret`
+    /// to every request (at least 32 characters). When set, `/api` requests
+    /// without it are refused with 403, before anything else reads them, so
+    /// the API's own endpoint cannot be called directly (and its callers
+    /// cannot choose their `X-Forwarded-For`). Unset: no such check.
+    #[arg(long, env = "ORIGIN_SECRET", hide_env_values = true, value_parser = parse_secret)]
+    pub origin_secret: Option<SecretString>,
+
     /// A second listener serving only `GET /metrics`, without a token, e.g.
     /// `127.0.0.1:9464` for a scraper on the same host or private network.
     #[arg(long, env = "METRICS_BIND_ADDR")]
@@ -252,6 +271,7 @@ impl Config {
             storage_quota_bytes: 1 << 30,
             max_image_pixels: 4096 * 4096,
             auth_attempts_per_minute: 10,
+            auth_attempts_per_email_per_hour: 100,
             requests_per_second: 50,
             request_burst: 200,
             cors_allowed_origins: Vec::new(),
@@ -280,6 +300,7 @@ impl Config {
             log_format: LogFormat::Text,
             log_prompts: false,
             metrics_token: None,
+            origin_secret: None,
             metrics_bind_addr: None,
             metrics_emf: false,
         }

@@ -5,6 +5,10 @@
 //! event into an HTTP request for [`crate::http::router`] and the answer back into
 //! the event response API Gateway expects (binary bodies base64-encoded), so
 //! every route behaves exactly as it does under `promptcanvas serve`.
+//!
+//! The same function also receives the hourly scheduled event
+//! `{"promptcanvas": "sweep"}` (see the template's `SweepSchedule`) and runs
+//! the orphan sweep for it, as `promptcanvas sweep` does on a server.
 
 use std::{
     net::{IpAddr, Ipv4Addr, SocketAddr},
@@ -19,7 +23,13 @@ use lambda_http::{
     tower::ServiceBuilder,
 };
 
-use crate::{app::build_state, app::config::Config, http::router};
+use serde_json::Value;
+
+use crate::{
+    app::{AppState, build_state, config::Config},
+    gallery::sweep,
+    http::router,
+};
 
 /// Set by the Lambda runtime in every function's environment.
 pub const RUNTIME_API_VAR: &str = "AWS_LAMBDA_RUNTIME_API";
@@ -59,8 +69,63 @@ pub fn adapt_config(mut config: Config) -> Config {
     config
 }
 
-/// Answers one event: what the runtime calls for each invocation, and what
-/// the tests feed recorded events through. The answer is the JSON document
+/// The scheduled event's field and the tasks it can name.
+const TASK_FIELD: &str = "promptcanvas";
+const SWEEP_TASK: &str = "sweep";
+
+/// What one invocation asks the function to do.
+#[derive(Debug)]
+pub enum Invocation {
+    /// An API Gateway event: answer it as the HTTP server would.
+    Http(Box<LambdaRequest>),
+    /// The scheduled orphan sweep.
+    Sweep,
+}
+
+impl Invocation {
+    /// Reads an invocation's payload. Only the function's invokers (API
+    /// Gateway and the schedule) can send one, and an HTTP request arrives
+    /// inside an API Gateway event, so a client cannot ask for a sweep.
+    pub fn from_payload(payload: Value) -> Result<Self, lambda_http::Error> {
+        if let Some(task) = payload.get(TASK_FIELD) {
+            return match task.as_str() {
+                Some(SWEEP_TASK) => Ok(Self::Sweep),
+                _ => Err(format!("unknown scheduled task {task}").into()),
+            };
+        }
+        let request: LambdaRequest = serde_json::from_value(payload)
+            .map_err(|error| format!("not an API Gateway event: {error}"))?;
+        Ok(Self::Http(Box::new(request)))
+    }
+}
+
+/// Answers one invocation of any kind: what the runtime calls.
+pub async fn handle_invocation(
+    app: Router,
+    state: &AppState,
+    event: LambdaEvent<Value>,
+) -> Result<EventResponse, lambda_http::Error> {
+    let (payload, context) = event.into_parts();
+    match Invocation::from_payload(payload)? {
+        Invocation::Http(request) => handle_event(app, LambdaEvent::new(*request, context)).await,
+        Invocation::Sweep => {
+            let report = sweep::sweep_everything(state)
+                .await
+                .map_err(|error| format!("sweep failed: {error:#}"))?;
+            tracing::info!(
+                examined = report.examined,
+                removed = report.removed.len(),
+                "orphan sweep finished"
+            );
+            Ok(serde_json::json!({
+                "examined": report.examined,
+                "removed": report.removed.len(),
+            }))
+        }
+    }
+}
+
+/// Answers one API Gateway event: what the tests feed recorded events through. The answer is the JSON document
 /// API Gateway expects back.
 pub async fn handle_event(
     app: Router,
@@ -102,10 +167,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         );
     }
     let state = build_state(config).await?;
-    let app = router(state)?;
-    lambda_http::lambda_runtime::run(service_fn(move |event| handle_event(app.clone(), event)))
-        .await
-        .map_err(|error| anyhow::anyhow!("Lambda runtime stopped: {error}"))
+    let app = router(state.clone())?;
+    lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+        let app = app.clone();
+        let state = state.clone();
+        async move { handle_invocation(app, &state, event).await }
+    }))
+    .await
+    .map_err(|error| anyhow::anyhow!("Lambda runtime stopped: {error}"))
 }
 
 /// Undoes what API Gateway adds to a request: the router sees the path the
@@ -178,6 +247,26 @@ mod tests {
         assert!(without_stage(&uri, "").is_none());
         let lookalike: Uri = "/production/api".parse().unwrap();
         assert!(without_stage(&lookalike, "prod").is_none());
+    }
+
+    #[test]
+    fn the_scheduled_event_asks_for_a_sweep_and_nothing_else_does() {
+        let sweep = Invocation::from_payload(serde_json::json!({"promptcanvas": "sweep"}));
+        assert!(matches!(sweep, Ok(Invocation::Sweep)));
+        let unknown = Invocation::from_payload(serde_json::json!({"promptcanvas": "drop-tables"}));
+        assert!(
+            unknown
+                .unwrap_err()
+                .to_string()
+                .contains("unknown scheduled task")
+        );
+        let stray = Invocation::from_payload(serde_json::json!({"hello": "world"}));
+        assert!(
+            stray
+                .unwrap_err()
+                .to_string()
+                .contains("not an API Gateway event")
+        );
     }
 
     #[test]

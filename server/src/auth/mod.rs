@@ -3,6 +3,7 @@
 //! Handlers never know how the caller signed in; each sign-in mode only has to
 //! turn a request into a known user here.
 
+pub mod attempts;
 pub mod clerk;
 pub mod jwks;
 pub mod local;

@@ -5,7 +5,7 @@
 
 use time::OffsetDateTime;
 
-use crate::{store::media::MediaStore, store::metadata::MetadataStore};
+use crate::{app::AppState, store::media::MediaStore, store::metadata::MetadataStore};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SweepReport {
@@ -44,6 +44,19 @@ pub async fn sweep_orphans(
         }
     }
     Ok(report)
+}
+
+/// The whole sweep, as `promptcanvas sweep` and the scheduled Lambda event run
+/// it: every user's files, with the configured grace period.
+pub async fn sweep_everything(state: &AppState) -> anyhow::Result<SweepReport> {
+    sweep_orphans(
+        &state.media,
+        state.metadata.as_ref(),
+        ALL_IMAGES,
+        state.config.orphan_grace_secs,
+        OffsetDateTime::now_utc(),
+    )
+    .await
 }
 
 /// `users/{user}/{image}.{ext}` or `.thumb.jpg` → `(user, image)`.

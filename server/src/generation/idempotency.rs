@@ -86,7 +86,11 @@ pub async fn run_once(
             Ok(Outcome::Fresh(body))
         }
         Err(error) => {
-            metadata.release_idempotency_key(user_id, key).await?;
+            // The answer is the failure itself; a key left claimed is taken
+            // over once abandoned, so a failed release is only logged.
+            if let Err(release_error) = metadata.release_idempotency_key(user_id, key).await {
+                tracing::error!(error = %release_error, "could not free an idempotency key after a failure");
+            }
             Err(error)
         }
     }

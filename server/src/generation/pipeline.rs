@@ -7,6 +7,7 @@
 
 use std::time::{Duration, Instant};
 
+use axum::http::HeaderMap;
 use bytes::Bytes;
 use time::OffsetDateTime;
 
@@ -21,6 +22,31 @@ use crate::{
     store::metadata::{Admission, ImageRecord, MetadataStore, User},
     telemetry::metrics::Metrics,
 };
+
+/// Names the run a single-image request belongs to (see
+/// [`Generator::check_rate_limit`]).
+pub const RUN_GROUP_HEADER: &str = "generation-group";
+
+/// The request's `Generation-Group`, if it names one.
+pub fn run_group_from(headers: &HeaderMap) -> ApiResult<Option<&str>> {
+    let Some(value) = headers.get(RUN_GROUP_HEADER) else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(group)
+            if (1..=64).contains(&group.len())
+                && group
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) =>
+        {
+            Ok(Some(group))
+        }
+        _ => Err(ApiError::invalid_param(
+            "Generation-Group",
+            "must be 1 to 64 letters, digits, '-', '_' or '.'",
+        )),
+    }
+}
 
 /// The settings that bound one user's generations.
 #[derive(Debug, Clone)]
@@ -78,8 +104,15 @@ impl Generator<'_> {
 
     /// Makes, stores and records `plan`'s images for `user`, within the user's
     /// rate limit and quotas. A failure releases the month's reservation.
-    pub async fn run(&self, user: &User, plan: GenerationPlan) -> ApiResult<Generation> {
-        self.check_rate_limit(user).await?;
+    /// `run_group` names the run a single-image request belongs to (see
+    /// [`Generator::check_rate_limit`]).
+    pub async fn run(
+        &self,
+        user: &User,
+        plan: GenerationPlan,
+        run_group: Option<&str>,
+    ) -> ApiResult<Generation> {
+        self.check_rate_limit(user, &plan, run_group).await?;
         let month = usage::current_month();
         if let Some(quota) = self.limits.storage_quota {
             // A cheap early refusal; the store enforces the quota atomically when recording.
@@ -120,25 +153,44 @@ impl Generator<'_> {
             }
             Err(error) => {
                 self.metrics.record_generation(provider, error.code(), &[]);
-                self.metadata
+                // The answer is the failure itself; a failed give-back is only logged.
+                if let Err(release_error) = self
+                    .metadata
                     .release_generations(&user.id, &month, count)
-                    .await?;
+                    .await
+                {
+                    tracing::error!(error = %release_error, images = count, "could not give back a failed generation's quota");
+                }
             }
         }
         result
     }
 
-    async fn check_rate_limit(&self, user: &User) -> ApiResult<()> {
+    /// The per-minute limit counts requests, each of up to the model's
+    /// `max_images` images. A client that asks for a run's images one request
+    /// each (so each shows as soon as it is ready) names the run in
+    /// `Generation-Group`; those single-image requests are counted in images
+    /// instead, against the same number of images a minute the limit allows
+    /// in whole requests, so splitting a run neither costs the person more of
+    /// the limit nor lets anyone generate faster.
+    async fn check_rate_limit(
+        &self,
+        user: &User,
+        plan: &GenerationPlan,
+        run_group: Option<&str>,
+    ) -> ApiResult<()> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
+        let per_minute = self.limits.generations_per_minute;
+        let (key, limit) = match run_group {
+            Some(_) if plan.seeds.len() == 1 => (
+                format!("generation-images:{}", user.id),
+                per_minute.saturating_mul(plan.model.max_images),
+            ),
+            _ => (format!("generations:{}", user.id), per_minute),
+        };
         let admission = self
             .metadata
-            .hit_rate_limit(
-                &format!("generations:{}", user.id),
-                now - now.rem_euclid(60),
-                60,
-                self.limits.generations_per_minute,
-                now,
-            )
+            .hit_rate_limit(&key, now - now.rem_euclid(60), 60, limit, now)
             .await?;
         match admission {
             Admission::Allowed => Ok(()),

@@ -79,6 +79,8 @@ pub enum ApiError {
     UpstreamTimeout,
     #[error("this link is invalid or has expired")]
     Forbidden,
+    #[error("this API answers only through the site's own address")]
+    NotThroughSite,
     #[error("local accounts are disabled")]
     LocalAuthDisabled,
     #[error("method not allowed")]
@@ -103,7 +105,7 @@ impl ApiError {
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::UpstreamUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::NotThroughSite => StatusCode::FORBIDDEN,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -126,7 +128,7 @@ impl ApiError {
             Self::Upstream(_) => "upstream_error",
             Self::UpstreamUnavailable { .. } => "upstream_unavailable",
             Self::UpstreamTimeout => "upstream_timeout",
-            Self::Forbidden => "forbidden",
+            Self::Forbidden | Self::NotThroughSite => "forbidden",
             Self::LocalAuthDisabled => "local_auth_disabled",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal(_) => "internal_error",

@@ -18,7 +18,11 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{app::state::AppState, http::error::ApiError, http::security::client_ip};
+use crate::{
+    app::state::AppState,
+    http::error::ApiError,
+    http::security::{client_ip, limited_as},
+};
 
 /// Past this many tracked addresses, full (idle) buckets are forgotten.
 const MAX_TRACKED: usize = 50_000;
@@ -85,7 +89,7 @@ pub async fn limit_by_ip(State(state): State<AppState>, request: Request, next: 
             state.config.trusted_proxy_hops,
         );
         if let Some(ip) = ip
-            && let Err(wait) = limiter.check(ip, Instant::now())
+            && let Err(wait) = limiter.check(limited_as(ip), Instant::now())
         {
             return ApiError::RateLimited {
                 retry_after: Duration::from_secs(wait.as_secs_f64().ceil() as u64),

@@ -48,6 +48,10 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
                     state.clone(),
                     limiter::limit_by_ip,
                 ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    security::require_origin_secret,
+                ))
                 .with_state(state),
         )
         .route("/metrics", metrics_route)

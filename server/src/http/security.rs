@@ -4,14 +4,50 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::{
-    extract::{ConnectInfo, FromRequestParts, Request},
+    extract::{ConnectInfo, FromRequestParts, Request, State},
     http::{Extensions, HeaderMap, HeaderName, HeaderValue, Method, header, request::Parts},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Response},
 };
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::{app::config::Config, app::state::AppState};
+use crate::{app::config::Config, app::state::AppState, http::error::ApiError};
+
+/// The header the CDN adds to every request it forwards to the API.
+pub const ORIGIN_SECRET_HEADER: &str = "x-origin-secret";
+
+/// Whether `presented` is the secret, in time that does not depend on how
+/// much of it matches: digests first, so neither the length nor a common
+/// prefix shows.
+pub fn secret_matches(presented: &str, secret: &SecretString) -> bool {
+    let expected = Sha256::digest(secret.expose_secret().as_bytes());
+    bool::from(Sha256::digest(presented.as_bytes()).ct_eq(&expected))
+}
+
+/// Refuses `/api` requests that did not come through the CDN when
+/// `ORIGIN_SECRET` is set. It runs before the per-IP limiter, so a direct
+/// caller's `X-Forwarded-For` is never read, and answers 403 `forbidden`
+/// without saying what is missing.
+pub async fn require_origin_secret(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(secret) = &state.config.origin_secret {
+        let presented = request
+            .headers()
+            .get(ORIGIN_SECRET_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        if !secret_matches(presented, secret) {
+            return ApiError::NotThroughSite.into_response();
+        }
+    }
+    next.run(request).await
+}
 
 /// The web app's policy: only its own scripts, styles, images and API, and
 /// nothing may frame it. Images may also come from the bucket or CDN when
@@ -151,6 +187,21 @@ pub fn client_ip(
         .or(socket)
 }
 
+/// The address a per-client limit counts a caller under: an IPv6 client by
+/// its /64, the block one subscriber or host gets (counting single addresses
+/// would let it rotate through 2⁶⁴ of them), an IPv4-mapped address as IPv4.
+pub fn limited_as(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(
+                v6.to_bits() & !((1u128 << 64) - 1),
+            )),
+        },
+    }
+}
+
 /// The caller's address as [`client_ip`] decides it, for per-IP limits.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
@@ -175,6 +226,25 @@ mod tests {
     use axum::http::Request;
 
     use super::*;
+
+    #[test]
+    fn ipv6_clients_are_limited_by_their_64_block() {
+        let ip = |text: &str| text.parse::<IpAddr>().unwrap();
+        assert_eq!(
+            limited_as(ip("2001:db8:1:2:aaaa:bbbb:cccc:dddd")),
+            ip("2001:db8:1:2::")
+        );
+        assert_eq!(
+            limited_as(ip("2001:db8:1:2::1")),
+            limited_as(ip("2001:db8:1:2:ffff::9"))
+        );
+        assert_ne!(
+            limited_as(ip("2001:db8:1:2::1")),
+            limited_as(ip("2001:db8:1:3::1"))
+        );
+        assert_eq!(limited_as(ip("::ffff:192.0.2.7")), ip("192.0.2.7"));
+        assert_eq!(limited_as(ip("192.0.2.7")), ip("192.0.2.7"));
+    }
 
     fn parts(forwarded: &str) -> Parts {
         let mut request = Request::builder()

@@ -48,9 +48,10 @@ pub struct MediaStore {
     objects: Arc<dyn ObjectStore>,
     signer: UrlSigner,
     links: Links,
-    /// Whether objects carry their own Content-Type and Cache-Control (S3 does;
-    /// local files are served by `/api/media`, which sets them itself).
-    object_headers: bool,
+    /// Whether objects live in an S3 bucket. They then carry their own
+    /// Content-Type and Cache-Control (local files are served by `/api/media`,
+    /// which sets them itself), and a missing key may answer 403 (see [`Self::get`]).
+    in_bucket: bool,
 }
 
 /// How browsers reach the files.
@@ -74,7 +75,7 @@ impl MediaStore {
             objects: Arc::new(objects),
             signer,
             links: Links::Local,
-            object_headers: false,
+            in_bucket: false,
         })
     }
 
@@ -94,7 +95,7 @@ impl MediaStore {
             objects,
             signer,
             links,
-            object_headers: true,
+            in_bucket: true,
         }
     }
 
@@ -120,7 +121,7 @@ impl MediaStore {
 
     pub async fn put(&self, key: &str, bytes: Bytes) -> anyhow::Result<()> {
         let mut options = PutOptions::default();
-        if self.object_headers {
+        if self.in_bucket {
             // The type comes from the validated bytes, never from the key.
             let content_type = crate::generation::imaging::ImageFormat::sniff(&bytes)
                 .map(crate::generation::imaging::ImageFormat::content_type)
@@ -168,10 +169,23 @@ impl MediaStore {
     }
 
     /// The object's bytes, or `None` when it does not exist.
+    ///
+    /// S3 answers 403, not 404, for a missing key when the caller may not list
+    /// the bucket there, which is how the template's role is set up (it may
+    /// list only for the sweep, under `users/`). Every key read here comes from
+    /// a record or a signed URL and the role may read every one of them, so an
+    /// `AccessDenied` means the object is gone; other refusals (expired or
+    /// wrong credentials) stay errors.
     pub async fn get(&self, key: &str) -> anyhow::Result<Option<Bytes>> {
         match self.objects.get(&ObjectPath::from(key)).await {
             Ok(result) => Ok(Some(result.bytes().await?)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(error @ object_store::Error::PermissionDenied { .. })
+                if self.in_bucket && error.to_string().contains("<Code>AccessDenied</Code>") =>
+            {
+                tracing::debug!(key, "S3 refused a read, as it does for a missing key");
+                Ok(None)
+            }
             Err(error) => Err(error).with_context(|| format!("reading object {key}")),
         }
     }

@@ -27,10 +27,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use secrecy::ExposeSecret;
 use serde_json::json;
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
 use crate::{
     app::state::AppState,
@@ -341,10 +338,7 @@ pub async fn endpoint(State(state): State<AppState>, headers: HeaderMap) -> Resp
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "))
         .unwrap_or_default();
-    // Digests first, so the comparison takes the same time whatever the length.
-    let matches = Sha256::digest(presented.as_bytes())
-        .ct_eq(&Sha256::digest(token.expose_secret().as_bytes()));
-    if !bool::from(matches) {
+    if !crate::http::security::secret_matches(presented, token) {
         let mut response = ApiError::Unauthenticated.into_response();
         response
             .headers_mut()

@@ -344,3 +344,78 @@ async fn a_full_storage_quota_frees_up_when_images_are_deleted() {
     // Assert
     app.generate_ok(&user, body).await;
 }
+
+/// Starts a test that makes several limited requests early in a minute, so
+/// the limiter's minute does not roll over in the middle of it.
+async fn early_in_a_minute() {
+    let second = time::OffsetDateTime::now_utc().second();
+    if second >= 50 {
+        tokio::time::sleep(std::time::Duration::from_secs(u64::from(61 - second))).await;
+    }
+}
+
+#[tokio::test]
+async fn a_run_sent_image_by_image_counts_in_images_against_the_limit() {
+    let app = TestApp::spawn_with(|config| config.generations_per_minute = 2).await;
+    let user = app.signed_in_user().await;
+    let grouped = |prompt: &str, group: &str| {
+        user.client
+            .post(app.url("/api/generations"))
+            .header("generation-group", group)
+            .json(&json!({"prompt": prompt, "width": 256, "height": 256, "n": 1}))
+            .send()
+    };
+    early_in_a_minute().await;
+    // Two requests a minute of up to 4 images each: eight single-image requests.
+    for index in 0..8 {
+        let response = grouped(&format!("image {index}"), "run-1").await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED, "image {index}");
+    }
+    let refused = grouped("one too many", "run-2").await.unwrap();
+    assert!(refused.headers().contains_key("retry-after"));
+    assert_problem(refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // Whole requests have their own count, untouched by the images above.
+    app.generate_ok(&user, small("whole one")).await;
+    app.generate_ok(&user, small("whole two")).await;
+    let response = app.generate(&user, small("whole three")).await;
+    assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn a_run_group_of_several_images_counts_as_a_whole_request() {
+    let app = TestApp::spawn_with(|config| config.generations_per_minute = 1).await;
+    let user = app.signed_in_user().await;
+    early_in_a_minute().await;
+    let send = |group: &'static str| {
+        user.client
+            .post(app.url("/api/generations"))
+            .header("generation-group", group)
+            .json(&json!({"prompt": "x", "width": 256, "height": 256, "n": 2}))
+            .send()
+    };
+    assert_eq!(send("run-1").await.unwrap().status(), StatusCode::CREATED);
+    let refused = send("run-2").await.unwrap();
+    assert_problem(refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn a_malformed_run_group_is_refused_before_anything_is_made() {
+    let app = TestApp::spawn().await;
+    let user = app.signed_in_user().await;
+    for group in ["", "has space", "slash/y", &"x".repeat(65)] {
+        let response = user
+            .client
+            .post(app.url("/api/generations"))
+            .header("generation-group", group)
+            .json(&json!({"prompt": "x", "width": 256, "height": 256}))
+            .send()
+            .await
+            .unwrap();
+        let problem = assert_problem(response, StatusCode::BAD_REQUEST, "invalid_request").await;
+        assert!(
+            problem.to_string().contains("Generation-Group"),
+            "{problem}"
+        );
+    }
+    assert!(app.all_image_ids(&user, "").await.is_empty());
+}

@@ -13,8 +13,28 @@ async fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> req
         .unwrap()
 }
 
+/// An app whose per-address limiter lets `burst` requests through at once,
+/// then one a second, behind one trusted proxy.
+async fn limited_app(burst: u32) -> TestApp {
+    TestApp::spawn_with(|config| {
+        config.requests_per_second = 1;
+        config.request_burst = burst;
+        config.trusted_proxy_hops = 1;
+    })
+    .await
+}
+
+/// `GET /api/health` from a client at `ip`, as the trusted proxy reports it.
+async fn health_from(app: &TestApp, ip: &str) -> reqwest::Result<reqwest::Response> {
+    reqwest::Client::new()
+        .get(app.url("/api/health"))
+        .header("x-forwarded-for", ip)
+        .send()
+        .await
+}
+
 #[tokio::test]
-async fn password_guessing_on_one_account_is_slowed_from_any_address() {
+async fn a_guesser_is_slowed_without_locking_the_owner_out() {
     let app = TestApp::spawn_with(|config| {
         config.auth_attempts_per_minute = 3;
         config.trusted_proxy_hops = 1;
@@ -22,12 +42,12 @@ async fn password_guessing_on_one_account_is_slowed_from_any_address() {
     .await;
     app.signup(&app.browser(), "ada@example.com", "correct horse")
         .await;
-    // The sign-up above was the email's first attempt this minute.
-    for ip in ["203.0.113.1", "203.0.113.2"] {
-        let response = login_from(&app, ip, "ada@example.com", "guess").await;
+    for _ in 0..3 {
+        let response = login_from(&app, "203.0.113.1", "ada@example.com", "guess").await;
         assert_problem(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
     }
-    let blocked = login_from(&app, "203.0.113.3", "ADA@example.com", "correct horse").await;
+    // The guesser is held up, even when it finally has the right password...
+    let blocked = login_from(&app, "203.0.113.1", "ADA@example.com", "correct horse").await;
     let retry_after: u64 = blocked.headers()["retry-after"]
         .to_str()
         .unwrap()
@@ -35,6 +55,105 @@ async fn password_guessing_on_one_account_is_slowed_from_any_address() {
         .unwrap();
     assert!((1..=60).contains(&retry_after));
     assert_problem(blocked, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // ...while the owner, from their own address, signs in.
+    let owner = login_from(&app, "198.51.100.20", "ada@example.com", "correct horse").await;
+    assert_eq!(owner.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn guessing_one_account_from_many_addresses_meets_an_hourly_limit() {
+    let app = TestApp::spawn_with(|config| {
+        config.auth_attempts_per_minute = 3;
+        config.auth_attempts_per_email_per_hour = 4;
+        config.trusted_proxy_hops = 1;
+    })
+    .await;
+    app.signup(&app.browser(), "ada@example.com", "correct horse")
+        .await;
+    // The sign-up was the email's first attempt this hour.
+    for ip in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
+        let response = login_from(&app, ip, "ada@example.com", "guess").await;
+        assert_problem(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    }
+    let blocked = login_from(&app, "203.0.113.4", "ada@example.com", "correct horse").await;
+    let retry_after: u64 = blocked.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&retry_after));
+    assert_problem(blocked, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn refused_sign_ins_with_fresh_emails_write_nothing() {
+    let app = TestApp::spawn_with(|config| {
+        config.requests_per_second = 0;
+        config.auth_attempts_per_minute = 3;
+        config.trusted_proxy_hops = 1;
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let huge = format!("{}@example.com", "x".repeat(60_000));
+    let response = client
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"email": huge, "password": "whatever-it-is"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_request",
+    )
+    .await;
+    for n in 0..10_000 {
+        let email = format!("{n}-{}@example.com", "y".repeat(200));
+        let response = client
+            .post(app.url("/api/auth/login"))
+            .header("x-forwarded-for", "203.0.113.50")
+            .json(&json!({"email": email, "password": "whatever-it-is"}))
+            .send()
+            .await
+            .unwrap();
+        let expected = if n < 3 {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(response.status(), expected, "attempt {n}");
+    }
+    let database =
+        rusqlite::Connection::open(app.state.config.data_dir.join("promptcanvas.db")).unwrap();
+    let (rows, longest): (i64, i64) = database
+        .query_row(
+            "SELECT COUNT(*), COALESCE(MAX(LENGTH(key)), 0) FROM rate_limits",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    assert!(rows <= 7, "{rows} rate-limit rows");
+    assert!(longest < 100, "keys hold digests, not emails: {longest}");
+}
+
+#[tokio::test]
+async fn an_ipv6_client_is_one_client_across_its_64_block() {
+    let app = limited_app(2).await;
+    let health = |ip: &'static str| health_from(&app, ip);
+    assert_eq!(
+        health("2001:db8:7:7::1").await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        health("2001:db8:7:7::2").await.unwrap().status(),
+        StatusCode::OK
+    );
+    let rotated = health("2001:db8:7:7:abcd::3").await.unwrap();
+    assert_problem(rotated, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    assert_eq!(
+        health("2001:db8:7:8::1").await.unwrap().status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -200,19 +319,8 @@ async fn without_configured_origins_no_cors_headers_are_sent() {
 
 #[tokio::test]
 async fn one_address_flooding_the_api_is_refused_with_a_retry_time() {
-    let app = TestApp::spawn_with(|config| {
-        config.requests_per_second = 1;
-        config.request_burst = 3;
-        config.trusted_proxy_hops = 1;
-    })
-    .await;
-    let client = reqwest::Client::new();
-    let health = |ip: &'static str| {
-        client
-            .get(app.url("/api/health"))
-            .header("x-forwarded-for", ip)
-            .send()
-    };
+    let app = limited_app(3).await;
+    let health = |ip: &'static str| health_from(&app, ip);
     for _ in 0..3 {
         assert_eq!(health("192.0.2.10").await.unwrap().status(), StatusCode::OK);
     }
@@ -220,4 +328,52 @@ async fn one_address_flooding_the_api_is_refused_with_a_retry_time() {
     assert_eq!(refused.headers()["retry-after"], "1");
     assert_problem(refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
     assert_eq!(health("192.0.2.11").await.unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn with_an_origin_secret_only_requests_through_the_site_are_answered() {
+    let secret = "s3cr3t-the-cdn-adds-to-every-request-0123456789";
+    let app = TestApp::spawn_with(|config| {
+        config.origin_secret = Some(secret.to_owned().into());
+        config.requests_per_second = 1;
+        config.request_burst = 2;
+        config.trusted_proxy_hops = 1;
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let health = |origin_secret: Option<&'static str>, ip: &'static str| {
+        let request = client
+            .get(app.url("/api/health"))
+            .header("x-forwarded-for", ip);
+        match origin_secret {
+            Some(value) => request.header("x-origin-secret", value),
+            None => request,
+        }
+        .send()
+    };
+
+    // A direct caller, with or without a guess, is refused without being told why...
+    let direct = health(None, "192.0.2.20").await.unwrap();
+    let body = assert_problem(direct, StatusCode::FORBIDDEN, "forbidden").await;
+    assert!(!body.to_string().contains("secret"), "{body}");
+    let guessed = health(Some("s3cr3t-the-cdn-adds"), "192.0.2.20")
+        .await
+        .unwrap();
+    assert_problem(guessed, StatusCode::FORBIDDEN, "forbidden").await;
+    let sign_in = client
+        .post(app.url("/api/auth/login"))
+        .json(&serde_json::json!({"email": "a@example.com", "password": "whatever-it-is"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(sign_in, StatusCode::FORBIDDEN, "forbidden").await;
+
+    // ...before the limiter reads its chosen address: the site's callers from that
+    // address still have their whole burst.
+    for _ in 0..2 {
+        let through_site = health(Some(secret), "192.0.2.20").await.unwrap();
+        assert_eq!(through_site.status(), StatusCode::OK);
+    }
+    let flooded = health(Some(secret), "192.0.2.20").await.unwrap();
+    assert_problem(flooded, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
 }

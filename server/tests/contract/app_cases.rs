@@ -139,6 +139,29 @@ pub async fn a_failed_object_write_leaves_no_record_and_no_files(backend: Backen
     );
 }
 
+pub async fn a_failed_clean_up_never_hides_why_a_generation_failed(backend: Backend) {
+    let metadata = FaultyMetadata::new(backend.metadata.clone());
+    let app = App::spawn(backend.media.clone(), metadata.clone()).await;
+    let person = app.person().await;
+    // Giving back the reservation and the idempotency key both fail from now on.
+    metadata.releases.fail_call(1, true);
+    for attempt in 0..40 {
+        let body = json!({"prompt": "fill the store", "width": 1024, "height": 1024, "n": 4});
+        let key = format!("fill-{attempt}");
+        let response = app.generate(&person, body, Some(&key)).await;
+        if response.status() == StatusCode::CREATED {
+            continue;
+        }
+        // The store's quota refused the images: that is the answer, not the clean-up's failure.
+        let status = response.status();
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{problem}");
+        assert_eq!(problem["code"], "quota_exceeded", "{problem}");
+        return;
+    }
+    panic!("the storage quota never refused a generation");
+}
+
 pub async fn files_orphaned_by_a_failed_record_are_swept_after_the_grace_period(backend: Backend) {
     let objects = FaultyObjects::new(backend.media.objects());
     let metadata = FaultyMetadata::new(backend.metadata.clone());

@@ -138,6 +138,8 @@ pub struct FaultyMetadata {
     inner: Arc<dyn MetadataStore>,
     pub inserts: Trigger,
     pub deletes: Trigger,
+    /// Giving back a quota reservation or an idempotency key.
+    pub releases: Trigger,
 }
 
 impl FaultyMetadata {
@@ -146,6 +148,7 @@ impl FaultyMetadata {
             inner,
             inserts: Trigger::default(),
             deletes: Trigger::default(),
+            releases: Trigger::default(),
         })
     }
 }
@@ -222,6 +225,9 @@ impl MetadataStore for FaultyMetadata {
             .await
     }
     async fn release_generations(&self, user_id: &str, month: &str, count: u32) -> StoreResult<()> {
+        if self.releases.fires() {
+            return Err(store_failure());
+        }
         self.inner.release_generations(user_id, month, count).await
     }
     async fn hit_rate_limit(
@@ -258,6 +264,9 @@ impl MetadataStore for FaultyMetadata {
             .await
     }
     async fn release_idempotency_key(&self, user_id: &str, key: &str) -> StoreResult<()> {
+        if self.releases.fires() {
+            return Err(store_failure());
+        }
         self.inner.release_idempotency_key(user_id, key).await
     }
     async fn image_record_exists(&self, user_id: &str, image_id: &str) -> StoreResult<bool> {

@@ -47,12 +47,14 @@ contract!(metadata, metadata_cases, backend => backend.metadata.clone(), [
     a_gallery_pages_newest_first_without_duplicates_or_gaps,
     users_never_see_each_others_images,
     search_matches_word_prefixes_and_pages_through_sparse_matches,
+    search_folds_case_and_accents_both_ways,
     favourites_filter_and_survive_reads,
     deleting_hides_first_then_removes_the_record_and_its_counts,
     images_of_an_unknown_user_are_refused,
     the_monthly_quota_is_reserved_atomically,
     a_fixed_window_admits_up_to_its_limit,
     an_idempotency_key_moves_from_claimed_to_replayed,
+    an_idempotency_key_is_kept_a_week_then_free_again,
     concurrent_identical_claims_let_exactly_one_run,
     the_storage_quota_refuses_whole_generations_atomically,
 ]);
@@ -67,6 +69,7 @@ contract!(journeys, app_cases, backend => backend, [
     a_person_generates_lists_loads_and_deletes_images,
     concurrent_identical_requests_make_one_generation,
     a_failed_object_write_leaves_no_record_and_no_files,
+    a_failed_clean_up_never_hides_why_a_generation_failed,
     files_orphaned_by_a_failed_record_are_swept_after_the_grace_period,
     a_delete_that_fails_half_way_can_be_run_again,
 ]);

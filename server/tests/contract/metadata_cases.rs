@@ -346,6 +346,32 @@ pub async fn search_matches_word_prefixes_and_pages_through_sparse_matches(store
     );
 }
 
+pub async fn search_folds_case_and_accents_both_ways(store: Store) {
+    let user = signed_up(&store).await;
+    let ids = record_images(&store, &user, 3, |i| match i {
+        0 => "Crème brûlée at the Café".to_owned(),
+        1 => "a plain cafe counter".to_owned(),
+        _ => "ÉCOLE door".to_owned(),
+    })
+    .await;
+    let search = |text: &str| ImageQuery {
+        limit: 10,
+        search: Some(text.into()),
+        ..Default::default()
+    };
+    let both_cafes = vec![ids[1].clone(), ids[0].clone()];
+    assert_eq!(all_pages(&store, &user, search("cafe")).await.0, both_cafes);
+    assert_eq!(all_pages(&store, &user, search("CAFÉ")).await.0, both_cafes);
+    assert_eq!(
+        all_pages(&store, &user, search("creme brul")).await.0,
+        vec![ids[0].clone()]
+    );
+    assert_eq!(
+        all_pages(&store, &user, search("école")).await.0,
+        vec![ids[2].clone()]
+    );
+}
+
 pub async fn favourites_filter_and_survive_reads(store: Store) {
     let user = signed_up(&store).await;
     let ids = record_images(&store, &user, 12, |i| format!("boat {i}")).await;
@@ -624,6 +650,35 @@ pub async fn an_idempotency_key_moves_from_claimed_to_replayed(store: Store) {
             .unwrap(),
         IdempotencyClaim::Claimed
     );
+}
+
+pub async fn an_idempotency_key_is_kept_a_week_then_free_again(store: Store) {
+    let user = signed_up(&store).await;
+    let then = OffsetDateTime::now_utc();
+    let claim = |hash: &'static str, at: OffsetDateTime| {
+        let (store, id) = (store.clone(), user.id.clone());
+        async move {
+            store
+                .claim_idempotency_key(&id, "weekly", hash, at)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(claim("h1", then).await, IdempotencyClaim::Claimed);
+    store
+        .complete_idempotency_key(&user.id, "weekly", "{\"ok\":1}")
+        .await
+        .unwrap();
+    let six_days = then + Duration::days(6);
+    assert_eq!(
+        claim("h1", six_days).await,
+        IdempotencyClaim::Replay("{\"ok\":1}".into())
+    );
+    assert_eq!(claim("h2", six_days).await, IdempotencyClaim::Mismatch);
+    // After the retention the key is forgotten: any request may use it anew.
+    let eight_days = then + Duration::days(8);
+    assert_eq!(claim("h2", eight_days).await, IdempotencyClaim::Claimed);
+    assert_eq!(claim("h2", eight_days).await, IdempotencyClaim::InProgress);
 }
 
 pub async fn concurrent_identical_claims_let_exactly_one_run(store: Store) {

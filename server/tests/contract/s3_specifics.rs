@@ -4,6 +4,7 @@
 use std::{
     net::TcpListener,
     process::{Command, Stdio},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -383,4 +384,100 @@ async fn the_real_binary_runs_the_product_on_s3_and_dynamodb() {
     // Nothing went to the local fallbacks.
     assert!(!data_dir.path().join("promptcanvas.db").exists());
     assert!(!data_dir.path().join("images").exists());
+}
+
+/// Stands between the client and moto and answers as S3 does for a role that
+/// may not list the bucket: a GET of a missing key is `403 AccessDenied`, not
+/// 404. Keys named `…expired…` get the 403 S3 gives for stale credentials.
+async fn s3_without_list_permission(
+    axum::extract::State(upstream): axum::extract::State<String>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::{http::header, response::IntoResponse};
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    let denied = |code: &str| {
+        let xml = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code>\
+             <Message>Access Denied</Message><RequestId>0123456789ABCDEF</RequestId></Error>"
+        );
+        (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/xml")],
+            xml,
+        )
+            .into_response()
+    };
+    if parts.uri.path().contains("expired") {
+        return denied("ExpiredToken");
+    }
+    let path = parts.uri.path_and_query().map_or("/", |path| path.as_str());
+    let mut forwarded = Client::new()
+        .request(parts.method.clone(), format!("{upstream}{path}"))
+        .body(body);
+    for (name, value) in &parts.headers {
+        if name != header::HOST {
+            forwarded = forwarded.header(name, value);
+        }
+    }
+    let answer = forwarded.send().await.unwrap();
+    if parts.method == reqwest::Method::GET && answer.status() == StatusCode::NOT_FOUND {
+        return denied("AccessDenied");
+    }
+    let mut response = axum::response::Response::builder().status(answer.status());
+    for (name, value) in answer.headers() {
+        response = response.header(name, value);
+    }
+    response
+        .body(axum::body::Body::from(answer.bytes().await.unwrap()))
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_object_is_missing_even_when_s3_says_access_denied() {
+    let _turn = moto::take_turn().await;
+    let sdk = moto::sdk_config().await;
+    let bucket = moto::unique_name("no-list");
+    let names = init_aws::AwsResources {
+        bucket: Some(bucket.clone()),
+        users_table: None,
+        images_table: None,
+    };
+    let endpoint = moto::moto().endpoint.clone();
+    init_aws::init(&sdk, &names, Some(&endpoint)).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new()
+        .fallback(s3_without_list_permission)
+        .with_state(endpoint);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let objects = aws::s3_object_store(&sdk, &bucket, Some(&proxy)).unwrap();
+    let presigner = aws::S3Presigner::new(&sdk, &bucket, Some(&proxy)).unwrap();
+    let media = promptcanvas::store::media::MediaStore::s3(
+        Arc::new(objects),
+        presigner,
+        None,
+        backends::signer(),
+    );
+    let key = "users/someone/01JDPRESENT.jpg";
+    media
+        .put(key, Bytes::from_static(b"\xff\xd8 bytes"))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        media.get(key).await.unwrap().as_deref(),
+        Some(&b"\xff\xd8 bytes"[..])
+    );
+    assert_eq!(
+        media.get("users/someone/01JDGONE.jpg").await.unwrap(),
+        None,
+        "a 403 AccessDenied for a missing key reads as missing, so the API answers 404"
+    );
+    let stale = media.get("users/someone/expired.jpg").await;
+    assert!(
+        stale.is_err(),
+        "other refusals, such as expired credentials, stay errors"
+    );
 }

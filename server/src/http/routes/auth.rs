@@ -1,7 +1,5 @@
 //! Local accounts: sign up, sign in, sign out, and who am I.
 
-use std::net::IpAddr;
-
 use axum::{
     Json, Router,
     extract::State,
@@ -17,14 +15,14 @@ use utoipa::ToSchema;
 use crate::{
     app::state::AppState,
     auth::{
-        CurrentUser, cookie, is_json_or_bodiless,
+        CurrentUser, attempts, cookie, is_json_or_bodiless,
         local::{self, SESSION_COOKIE},
     },
     generation::usage,
     http::error::{ApiError, ApiResult, FieldError},
     http::security::ClientIp,
     http::{json::ApiJson, routes::no_content},
-    store::metadata::{Admission, NewSession, User},
+    store::metadata::{NewSession, User},
 };
 
 const DISPLAY_NAME_MAX_CHARS: usize = 80;
@@ -110,7 +108,7 @@ pub async fn signup(
     ApiJson(request): ApiJson<SignupRequest>,
 ) -> ApiResult<Response> {
     refuse_in_clerk_mode(&state)?;
-    guard_auth_attempts(&state, ip, &request.email).await?;
+    attempts::guard(state.metadata.as_ref(), &state.config, ip, &request.email).await?;
     let email = request.email.trim().to_owned();
     let display_name = request
         .display_name
@@ -168,7 +166,7 @@ pub async fn login(
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
     refuse_in_clerk_mode(&state)?;
-    guard_auth_attempts(&state, ip, &request.email).await?;
+    attempts::guard(state.metadata.as_ref(), &state.config, ip, &request.email).await?;
     let credentials = state.metadata.credentials_by_email(&request.email).await?;
     let stored_hash = credentials
         .as_ref()
@@ -188,31 +186,6 @@ fn refuse_in_clerk_mode(state: &AppState) -> ApiResult<()> {
         Some(_) => Err(ApiError::LocalAuthDisabled),
         None => Ok(()),
     }
-}
-
-/// Caps password guessing and sign-up floods, per client IP and per email
-/// address. Windows last a minute, so an attacker can slow a victim's sign-in
-/// for at most that long, never lock them out.
-async fn guard_auth_attempts(state: &AppState, ip: Option<IpAddr>, email: &str) -> ApiResult<()> {
-    let now = OffsetDateTime::now_utc().unix_timestamp();
-    let window = now - now.rem_euclid(60);
-    let limit = state.config.auth_attempts_per_minute;
-    let mut keys = vec![format!("auth-email:{}", email.trim().to_lowercase())];
-    if let Some(ip) = ip {
-        keys.push(format!("auth-ip:{ip}"));
-    }
-    for key in keys {
-        if let Admission::Refused { retry_after_secs } = state
-            .metadata
-            .hit_rate_limit(&key, window, 60, limit, now)
-            .await?
-        {
-            return Err(ApiError::RateLimited {
-                retry_after: std::time::Duration::from_secs(retry_after_secs),
-            });
-        }
-    }
-    Ok(())
 }
 
 async fn signed_in(state: &AppState, user: &User, status: StatusCode) -> ApiResult<Response> {

@@ -21,7 +21,7 @@ use crate::{
     generation::{
         GenerationRequest,
         idempotency::{self, Outcome},
-        pipeline::Generation,
+        pipeline::{self, Generation},
     },
     http::error::{ApiError, ApiResult},
     http::{json::ApiJson, routes::images::ImageView},
@@ -64,7 +64,11 @@ pub struct GenerationEnvelope {
 
 #[utoipa::path(post, path = "/api/generations", tag = "generation", request_body = GenerationRequest,
     params(("Idempotency-Key" = Option<String>, Header,
-        description = "Retrying with the same key and body returns the first result without generating again")),
+        description = "Retrying with the same key and body returns the first result without generating again"),
+        ("Generation-Group" = Option<String>, Header,
+        description = "Names the run a single-image request (`n` 1) belongs to, when a client asks for a \
+            run's images one request each: such requests count against the per-minute limit in images \
+            (the limit times the model's `max_images`), not in requests. 1 to 64 letters, digits, `-`, `_` or `.`")),
     responses(
         (status = 201, description = "Images generated and stored", body = GenerationEnvelope),
         (status = 409, description = "`idempotency_conflict`", body = crate::http::error::Problem),
@@ -82,8 +86,9 @@ pub async fn create_generation(
     let started = Instant::now();
     let generator = state.generator();
     let plan = generator.plan(&request)?;
+    let run_group = pipeline::run_group_from(&headers)?;
     let work = async {
-        let generation = generator.run(&user, plan).await?;
+        let generation = generator.run(&user, plan, run_group).await?;
         serde_json::to_string(&envelope(generation, started))
             .map_err(|error| ApiError::Internal(error.into()))
     };

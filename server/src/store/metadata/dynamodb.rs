@@ -24,14 +24,14 @@ use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 use super::{
     Admission, Credentials, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, MetadataStore,
     NewSession, StoreError, StoreResult, Usage, User,
+    rules::{
+        ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, MAX_SEARCH_TERMS, fold, normalise_email,
+        search_words,
+    },
 };
 
 type Item = HashMap<String, AttributeValue>;
 
-/// A claim older than this is taken to belong to a request that died (as in SQLite).
-const ABANDONED_CLAIM_SECS: i64 = 600;
-/// Idempotency records are kept this long, then DynamoDB's TTL removes them.
-const IDEMPOTENCY_TTL_SECS: i64 = 7 * 24 * 3600;
 /// Items one gallery `Query` reads when a filter (search, favourites) may drop many.
 const FILTERED_QUERY_PAGE: i32 = 200;
 /// Most `Query` calls one gallery page may make; past that the page is
@@ -334,8 +334,17 @@ impl MetadataStore for DynamoStore {
             values.insert(":favorite".into(), AttributeValue::Bool(true));
         }
         for (index, term) in terms.iter().enumerate() {
-            filters.push(format!("contains(#prompt_words, :term{index})"));
-            values.insert(format!(":term{index}"), s(format!(" {term}")));
+            values.insert(format!(":term{index}"), s(format!(" {}", term.folded)));
+            if term.folded == term.as_typed {
+                filters.push(format!("contains(#prompt_words, :term{index})"));
+            } else {
+                // Images recorded before accents were folded keep their words as
+                // typed: they still match the word as it is written.
+                filters.push(format!(
+                    "(contains(#prompt_words, :term{index}) OR contains(#prompt_words, :typed{index}))"
+                ));
+                values.insert(format!(":typed{index}"), s(format!(" {}", term.as_typed)));
+            }
         }
         let filtered = query.favorites_only || !terms.is_empty();
         let limit = query.limit.max(1) as usize;
@@ -621,7 +630,7 @@ impl MetadataStore for DynamoStore {
                 .item("request_hash", s(request_hash))
                 .item("state", s("pending"))
                 .item("claimed_at", n(now))
-                .item("expires_at", n(now + IDEMPOTENCY_TTL_SECS))
+                .item("expires_at", n(now + IDEMPOTENCY_RETENTION_SECS))
                 // Free, or a pending claim of the same request whose owner died.
                 .condition_expression(
                     "attribute_not_exists(pk) OR #expires_at <= :now OR \
@@ -729,7 +738,7 @@ fn user_pk(user_id: &str) -> String {
 }
 
 fn email_pk(email: &str) -> String {
-    format!("EMAIL#{}", email.trim().to_lowercase())
+    format!("EMAIL#{}", normalise_email(email))
 }
 
 fn session_pk(token_hash: &[u8; 32]) -> String {
@@ -815,23 +824,32 @@ fn user_from_profile(user_id: &str, profile: &Item) -> StoreResult<User> {
     })
 }
 
-/// The lower-cased words of a text, as search compares them.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+/// One word of a search: folded as prompts are stored now, and lower-cased
+/// as typed, which is how images recorded before folding stored it.
+struct SearchTerm {
+    folded: String,
+    as_typed: String,
+}
+
+/// What a search looks for (the shared rule): each term must begin a word of the prompt.
+fn search_terms(text: &str) -> Vec<SearchTerm> {
     text.split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
+        .filter_map(|word| {
+            let folded = fold(word);
+            (!folded.is_empty()).then(|| SearchTerm {
+                folded,
+                as_typed: word.to_lowercase(),
+            })
+        })
+        .take(MAX_SEARCH_TERMS)
+        .collect()
 }
 
-/// What a search looks for: each word must begin a word of the prompt.
-fn search_terms(text: &str) -> Vec<String> {
-    words(text).take(16).collect()
-}
-
-/// The prompt as ` word word … `, so `contains(prompt_words, " ligh")` is a
-/// word-prefix match, the same rule as SQLite's prefix search.
+/// The prompt as ` word word … ` (folded), so `contains(prompt_words, " ligh")`
+/// is a word-prefix match, the same rule as SQLite's prefix search.
 fn prompt_words(prompt: &str) -> String {
     let mut out = String::with_capacity(prompt.len() + 2);
-    for word in words(prompt) {
+    for word in search_words(prompt) {
         out.push(' ');
         out.push_str(&word);
     }
@@ -934,10 +952,16 @@ mod tests {
         let stored = prompt_words("A Lighthouse at night, stormy-sea!");
         assert_eq!(stored, " a lighthouse at night stormy sea ");
         for term in search_terms("LIGHT sto") {
-            assert!(stored.contains(&format!(" {term}")));
+            assert!(stored.contains(&format!(" {}", term.folded)));
         }
-        assert!(!stored.contains(&format!(" {}", search_terms("house")[0])));
+        assert!(!stored.contains(&format!(" {}", search_terms("house")[0].folded)));
         assert!(search_terms("!!! ---").is_empty());
+        let accented = search_terms("Café");
+        assert_eq!(
+            (accented[0].folded.as_str(), accented[0].as_typed.as_str()),
+            ("cafe", "café")
+        );
+        assert_eq!(prompt_words("Crème brûlée"), " creme brulee ");
     }
 
     #[test]

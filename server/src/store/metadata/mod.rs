@@ -6,6 +6,7 @@
 //! check-then-write.
 
 pub mod dynamodb;
+pub mod rules;
 pub mod sqlite;
 
 use async_trait::async_trait;

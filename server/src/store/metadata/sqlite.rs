@@ -20,10 +20,15 @@ use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 use super::{
     Admission, Credentials, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, MetadataStore,
     NewSession, StoreError, StoreResult, Usage, User,
+    rules::{
+        ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, PRUNE_BATCH, normalise_email,
+        search_terms,
+    },
 };
 
 /// Schema changes, applied in order, each exactly once.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE users (
     id            TEXT PRIMARY KEY,
     email         TEXT NOT NULL,
@@ -99,10 +104,13 @@ CREATE TABLE idempotency_keys (
     claimed_at   INTEGER NOT NULL,
     PRIMARY KEY (user_id, key)
 ) WITHOUT ROWID;
-"#];
+"#,
+    r#"
+CREATE INDEX rate_limits_by_expiry ON rate_limits(expires_at);
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys(claimed_at);
+"#,
+];
 
-/// A claim older than this is taken to belong to a request that died.
-const ABANDONED_CLAIM_SECS: i64 = 600;
 const READERS: usize = 8;
 
 const IMAGE_COLUMNS: &str = "id, user_id, generation_id, prompt, negative_prompt, model, provider, \
@@ -237,7 +245,7 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
 }
 
 fn email_key(email: &str) -> String {
-    email.trim().to_lowercase()
+    normalise_email(email)
 }
 
 fn timestamp(value: &OffsetDateTime) -> String {
@@ -291,10 +299,8 @@ fn image_from_row(row: &Row<'_>) -> rusqlite::Result<ImageRecord> {
 /// Turns free text into an FTS5 query that matches every word as a prefix.
 /// Each word is quoted, so operators and SQL-looking input are plain text.
 fn fts_query(search: &str) -> Option<String> {
-    let words: Vec<String> = search
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .take(16)
+    let words: Vec<String> = search_terms(search)
+        .into_iter()
         .map(|word| format!("\"{word}\"*"))
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
@@ -670,9 +676,13 @@ impl MetadataStore for SqliteStore {
                 )?
                 .query_row(params![key, window_start, window_end], |row| row.get(0))?;
             if hits == 1 {
-                // First hit of a window: a cheap moment to forget finished windows.
-                conn.prepare_cached("DELETE FROM rate_limits WHERE key = ?1 AND expires_at <= ?2")?
-                    .execute(params![key, now])?;
+                // First hit of a window: a cheap moment to forget finished
+                // windows, of every key, a batch at a time.
+                conn.prepare_cached(
+                    "DELETE FROM rate_limits WHERE (key, window_start) IN
+                     (SELECT key, window_start FROM rate_limits WHERE expires_at <= ?1 LIMIT ?2)",
+                )?
+                .execute(params![now, PRUNE_BATCH])?;
             }
             Ok(if hits > limit {
                 Admission::Refused {
@@ -697,12 +707,23 @@ impl MetadataStore for SqliteStore {
         let now = now.unix_timestamp();
         self.write(move |conn| {
             let tx = conn.transaction()?;
+            let forgotten = now - IDEMPOTENCY_RETENTION_SECS;
+            // A key past its retention is free again, as if never used.
             let inserted = tx.execute(
                 "INSERT INTO idempotency_keys (user_id, key, request_hash, claimed_at)
-                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
-                params![user_id, key, request_hash, now],
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (user_id, key) DO UPDATE SET
+                     request_hash = excluded.request_hash, response = NULL,
+                     claimed_at = excluded.claimed_at
+                 WHERE idempotency_keys.claimed_at <= ?5",
+                params![user_id, key, request_hash, now, forgotten],
             )?;
             let claim = if inserted == 1 {
+                tx.prepare_cached(
+                    "DELETE FROM idempotency_keys WHERE (user_id, key) IN
+                     (SELECT user_id, key FROM idempotency_keys WHERE claimed_at <= ?1 LIMIT ?2)",
+                )?
+                .execute(params![forgotten, PRUNE_BATCH])?;
                 IdempotencyClaim::Claimed
             } else {
                 let (stored_hash, response, claimed_at): (String, Option<String>, i64) = tx
@@ -776,18 +797,73 @@ impl MetadataStore for SqliteStore {
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::*;
 
     #[test]
     fn search_text_becomes_quoted_prefix_terms() {
         assert_eq!(
             fts_query("Light house!").as_deref(),
-            Some("\"Light\"* \"house\"*")
+            Some("\"light\"* \"house\"*")
         );
         assert_eq!(
             fts_query("x' OR 1=1; --").as_deref(),
-            Some("\"x\"* \"OR\"* \"1\"* \"1\"*")
+            Some("\"x\"* \"or\"* \"1\"* \"1\"*")
         );
         assert_eq!(fts_query("!!! ---"), None);
+    }
+
+    async fn rows(store: &SqliteStore, table: &'static str) -> i64 {
+        store
+            .read(move |conn| {
+                conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| {
+                    row.get(0)
+                })
+            })
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn finished_rate_windows_of_every_key_are_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("db")).unwrap();
+        let keys = PRUNE_BATCH * 2 + 10;
+        for index in 0..keys {
+            let key = format!("once:{index}");
+            store
+                .hit_rate_limit(&key, 1_000, 60, 5, 1_000)
+                .await
+                .unwrap();
+        }
+        assert_eq!(rows(&store, "rate_limits").await, i64::from(keys));
+        // Later hits of other keys clear the finished windows a batch at a time.
+        for round in 0..3 {
+            let key = format!("later:{round}");
+            store
+                .hit_rate_limit(&key, 2_000, 60, 5, 2_000)
+                .await
+                .unwrap();
+        }
+        assert_eq!(rows(&store, "rate_limits").await, 3);
+    }
+
+    #[tokio::test]
+    async fn idempotency_keys_past_their_retention_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("db")).unwrap();
+        let then = OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap();
+        for index in 0..10 {
+            let key = format!("old-{index}");
+            store
+                .claim_idempotency_key("u", &key, "h", then)
+                .await
+                .unwrap();
+        }
+        let later = then + time::Duration::seconds(IDEMPOTENCY_RETENTION_SECS + 1);
+        store
+            .claim_idempotency_key("u", "new", "h", later)
+            .await
+            .unwrap();
+        assert_eq!(rows(&store, "idempotency_keys").await, 1);
     }
 }
