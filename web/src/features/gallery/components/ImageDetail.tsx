@@ -13,6 +13,7 @@ import { buttonClasses } from '../../../components/ui/buttonStyles';
 import { EngineBadge } from '../../../components/image/EngineBadge';
 import { DownloadButton } from '../../../components/image/DownloadButton';
 import { FavoriteButton } from '../../../components/image/FavoriteButton';
+import { SignedImage } from '../../../components/image/SignedImage';
 
 function Setting({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -31,6 +32,7 @@ export function ImageDetail({
   titleId,
   onClose,
   onDeleted,
+  refetch,
   styleLabel,
   modelLabel,
 }: {
@@ -38,6 +40,8 @@ export function ImageDetail({
   titleId: string;
   onClose: () => void;
   onDeleted: () => void;
+  /** Reloads the image record (fresh signed URLs). */
+  refetch: () => Promise<unknown>;
   styleLabel?: string;
   modelLabel?: string;
 }) {
@@ -49,12 +53,15 @@ export function ImageDetail({
   return (
     <div className="flex flex-col lg:flex-row">
       <div className="flex items-center justify-center bg-zinc-100 p-3 sm:p-5 lg:w-[62%] dark:bg-zinc-950">
-        <img
+        <SignedImage
+          key={image.id}
           src={image.url}
           alt={image.prompt}
           width={image.width}
           height={image.height}
+          refetch={refetch}
           className="h-auto max-h-[60dvh] w-auto max-w-full rounded-xl object-contain shadow-lg lg:max-h-[84dvh]"
+          fallbackClassName="max-h-[60dvh] w-full max-w-full rounded-xl lg:max-h-[84dvh]"
           style={{ backgroundColor: image.placeholder ?? undefined }}
         />
       </div>

@@ -37,6 +37,7 @@ export default function GalleryDetailPage() {
           image={image.data}
           titleId={titleId}
           onClose={close}
+          refetch={() => image.refetch()}
           onDeleted={() =>
             navigate({ pathname: '/gallery', search }, { replace: true, preventScrollReset: true })
           }
