@@ -5,6 +5,7 @@ import { findModel, useConfig } from '../../../lib/config';
 import { ApiError, describeError } from '../../../lib/errors';
 import { useImage } from '../../../lib/images';
 import { ImageDetail } from '../components/ImageDetail';
+import { useGalleryNavigation } from '../hooks/useGalleryNavigation';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
 import { EmptyState } from '../../../components/ui/EmptyState';
@@ -21,9 +22,12 @@ export default function GalleryDetailPage() {
   const titleId = useId();
   const image = useImage(id);
   const config = useConfig();
+  const navigation = useGalleryNavigation(id);
 
-  // The grid stays where it was under the overlay.
-  const close = () => navigate({ pathname: '/gallery', search }, { preventScrollReset: true });
+  // Back to the grid, where it was under the overlay; the detail leaves no
+  // history entry behind, so Back does not open it again.
+  const close = () =>
+    navigate({ pathname: '/gallery', search }, { replace: true, preventScrollReset: true });
   const notFound = image.error instanceof ApiError && image.error.status === 404;
 
   const styleLabel = config.data?.generation.styles.find((s) => s.id === image.data?.style)?.label;
@@ -37,10 +41,9 @@ export default function GalleryDetailPage() {
           image={image.data}
           titleId={titleId}
           onClose={close}
+          onDeleted={close}
           refetch={() => image.refetch()}
-          onDeleted={() =>
-            navigate({ pathname: '/gallery', search }, { replace: true, preventScrollReset: true })
-          }
+          navigation={navigation}
           styleLabel={styleLabel}
           modelLabel={modelLabel}
         />
