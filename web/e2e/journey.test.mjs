@@ -45,6 +45,24 @@ async function imagesLoaded(selector, count) {
   );
 }
 
+/** The images of the newest run on Generate (the feed also lists earlier runs). */
+async function newestRunLoaded(count) {
+  await page.waitForFunction(
+    (count) => {
+      const run = document.querySelector('[data-testid="run"]');
+      const imgs = run ? [...run.querySelectorAll('[data-testid="result-image"] img')] : [];
+      return imgs.length === count && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    },
+    count,
+    { timeout: 30_000 },
+  );
+}
+
+/** The run card whose prompt is `prompt`. */
+function runCard(prompt) {
+  return page.getByTestId('run').filter({ has: page.getByText(prompt, { exact: true }) });
+}
+
 async function signUp(email) {
   await page.goto(`${server.baseURL}/sign-up`);
   await page.getByLabel('Email', { exact: true }).fill(email);
@@ -266,7 +284,7 @@ describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
       .getByRole('button', { name: /^Generate/ })
       .first()
       .click();
-    await imagesLoaded('[data-testid="result-image"] img', 1);
+    await newestRunLoaded(1);
     await snap('generate-dark.png');
     await expectAccessible('Generate (dark)');
     await page.goto(`${server.baseURL}/gallery`);
@@ -299,5 +317,38 @@ describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
     await page.getByRole('heading', { level: 1 }).waitFor();
     await snap('home-mobile.png');
     await expectAccessible('Home (mobile)');
+  });
+
+  test('two runs in flight both land, even after a visit to the gallery meanwhile', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.baseURL}/generate`);
+    const prompts = ['a paper boat on a pond', 'a paper kite over a beach'];
+    await page.getByRole('radio', { name: '2 images' }).check({ force: true });
+    const generate = page.getByRole('button', { name: 'Generate 2 images' });
+    await page.getByLabel('Prompt', { exact: true }).fill(prompts[0]);
+    await generate.click();
+    // Generate stays usable while the first run is in flight.
+    await page.getByLabel('Prompt', { exact: true }).fill(prompts[1]);
+    await generate.click();
+    await runCard(prompts[1]).waitFor();
+
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Gallery' }).click();
+    await waitForPath('/gallery');
+    await nav.getByRole('link', { name: 'Generate' }).click();
+    await waitForPath('/generate');
+    for (const prompt of prompts) {
+      const card = runCard(prompt);
+      await card.waitFor();
+      await page.waitForFunction(
+        (el) => {
+          const imgs = [...el.querySelectorAll('[data-testid="result-image"] img')];
+          return imgs.length === 2 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+        },
+        await card.elementHandle(),
+        { timeout: 30_000 },
+      );
+    }
+    await expectAccessible('Generate (several runs)');
   });
 });
