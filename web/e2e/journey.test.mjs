@@ -63,6 +63,8 @@ function runCard(prompt) {
   return page.getByTestId('run').filter({ has: page.getByText(prompt, { exact: true }) });
 }
 
+const scrollY = () => page.evaluate(() => window.scrollY);
+
 async function signUp(email) {
   await page.goto(`${server.baseURL}/sign-up`);
   await page.getByLabel('Email', { exact: true }).fill(email);
@@ -350,5 +352,66 @@ describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
       );
     }
     await expectAccessible('Generate (several runs)');
+  });
+
+  test('the image detail steps through the gallery, and closing keeps the scroll position', async () => {
+    // A small window, so the gallery scrolls.
+    await page.setViewportSize({ width: 700, height: 500 });
+    await page.goto(`${server.baseURL}/gallery`);
+    await imagesLoaded('[data-testid="gallery-item"] img', 6);
+    const ids = (
+      await page
+        .getByTestId('gallery-item')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')))
+    ).map((h) => h.split('/').pop());
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await page.getByTestId('gallery-item').nth(2).click();
+    const dialog = page.getByRole('dialog', { name: 'Image details' });
+    await dialog.waitFor();
+    const y = await scrollY();
+    assert.ok(y > 100, `the gallery should be scrolled down (scrollY ${y})`);
+    /** The detail shows image `id` (its URL and its picture). */
+    const showing = async (id) => {
+      await waitForPath(`/gallery/${id}`);
+      await page.waitForFunction(
+        (id) => document.querySelector('[role="dialog"] img')?.getAttribute('src')?.includes(id),
+        id,
+      );
+    };
+    await showing(ids[2]);
+
+    await page.keyboard.press('ArrowRight');
+    await showing(ids[3]);
+    await dialog.getByRole('button', { name: 'Next image' }).click();
+    await showing(ids[4]);
+    await imagesLoaded('[role="dialog"] img', 1);
+    await dialog.getByRole('button', { name: 'Previous image' }).click();
+    await showing(ids[3]);
+    await page.keyboard.press('ArrowLeft');
+    await showing(ids[2]);
+    await expectAccessible('Image detail (stepping)');
+
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await waitForPath('/gallery');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await scrollY(), y);
+
+    // Back does not reopen the image: it stays on the gallery, where it was.
+    await page.goBack();
+    await waitForPath('/gallery');
+    await page.waitForTimeout(300);
+    assert.equal(await dialog.count(), 0);
+    assert.equal(await scrollY(), y);
+
+    // A visit elsewhere and back returns to the same place in the gallery.
+    // The sticky header's link: clicking it does not scroll the page first.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Generate' })
+      .click();
+    await waitForPath('/generate');
+    await page.goBack();
+    await waitForPath('/gallery');
+    await page.waitForFunction((y) => window.scrollY === y, y, { timeout: 5000 });
   });
 });
