@@ -95,6 +95,8 @@ describe('Image detail navigation', () => {
     await user.click(screen.getByRole('button', { name: 'Close' }));
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(screen.getByTestId('where')).toHaveTextContent(/^\/gallery\?q=fox$/);
+    // Focus is on the image last shown, not the one first opened.
+    expect(screen.getByRole('link', { name: 'prompt c' })).toHaveFocus();
 
     await user.click(screen.getByRole('button', { name: 'Browser back' }));
     expect(screen.getByTestId('where')).toHaveTextContent(/^\/gallery\?q=fox$/);

@@ -34,8 +34,17 @@ export default function GalleryDetailPage() {
   const model = config.data ? findModel(config.data, image.data?.model) : undefined;
   const modelLabel = model && model.id === image.data?.model ? model.label : undefined;
 
+  // After stepping through images, focus lands on the tile of the one shown last.
+  const lastTile = () => {
+    if (!id) return null;
+    const href = `/gallery/${CSS.escape(id)}`;
+    return document.querySelector<HTMLElement>(
+      `[data-testid="gallery-item"]:is([href="${href}"], [href^="${href}?"])`,
+    );
+  };
+
   return (
-    <Modal onClose={close} labelledBy={titleId} className="max-w-6xl">
+    <Modal onClose={close} labelledBy={titleId} className="max-w-6xl" returnFocusTo={lastTile}>
       {image.data ? (
         <ImageDetail
           image={image.data}
