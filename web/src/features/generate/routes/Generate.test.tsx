@@ -319,12 +319,19 @@ describe('Generate page', () => {
       media: query,
     })) as unknown as typeof window.matchMedia;
     const user = userEvent.setup();
-    renderWithProviders(<GeneratePage />, { route: '/generate' });
+    const { client, unmount } = renderWithProviders(<GeneratePage />, { route: '/generate' });
     await user.type(await screen.findByLabelText('Prompt'), 'a koi pond');
     await user.click(screen.getByRole('button', { name: 'Generate' }));
     const result = await screen.findByRole('img', { name: 'a koi pond' });
 
     await waitFor(() => expect(scrolled).toHaveLength(1));
     expect(scrolled[0]).toContainElement(result);
+
+    // Coming back to the page later does not jump to the results again.
+    unmount();
+    renderWithProviders(<GeneratePage />, { route: '/generate', client });
+    await screen.findByRole('img', { name: 'a koi pond' });
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(scrolled).toHaveLength(1);
   });
 });
