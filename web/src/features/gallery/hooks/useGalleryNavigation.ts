@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useGallery } from '../api/images';
 
@@ -63,8 +63,9 @@ export function useGalleryNavigation(id: string | undefined) {
     if (target) show(target.id);
   }
 
+  // Updated as the step renders, so a key pressed the moment the image shows steps from it.
   const keys = useRef({ prev, next });
-  useEffect(() => {
+  useLayoutEffect(() => {
     keys.current = { prev, next };
   });
   useEffect(() => {
