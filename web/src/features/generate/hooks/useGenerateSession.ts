@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import type { GenerationRequest } from '../../../types/api';
 import { randomSeed } from '../../../utils/random';
 import type { GenerateForm } from './useGenerateForm';
@@ -7,8 +8,12 @@ import { useRunFeed, type FeedRun } from './useRunFeed';
  * The Generate page's runs: start one (several may be in flight), try a run's
  * failed images again, or run its settings again with a new seed.
  */
+/** A second Generate with the same settings this soon is a double click, not a new run. */
+export const DOUBLE_CLICK_MS = 1000;
+
 export function useGenerateSession(form: Pick<GenerateForm, 'setSeed'>) {
   const runs = useRunFeed();
+  const lastStart = useRef<{ at: number; settings: string } | null>(null);
 
   function again(run: FeedRun) {
     const seed = randomSeed();
@@ -29,6 +34,14 @@ export function useGenerateSession(form: Pick<GenerateForm, 'setSeed'>) {
     announcement: runs.announcement,
     refetchPast: runs.refetchPast,
     run: (request: GenerationRequest) => {
+      // Generate stays usable while runs are in flight, so a double click
+      // would otherwise make (and, with a paid provider, charge) a run twice.
+      // The seed is left out: the form draws a new one after each start.
+      const settings = JSON.stringify({ ...request, seed: undefined });
+      const now = Date.now();
+      const last = lastStart.current;
+      if (last && last.settings === settings && now - last.at < DOUBLE_CLICK_MS) return;
+      lastStart.current = { at: now, settings };
       runs.start(request);
     },
     retry: runs.retry,

@@ -95,6 +95,16 @@ describe('Generate page', () => {
     expect(screen.getByRole('button', { name: 'Generate again with a new seed' })).toBeEnabled();
   });
 
+  it('a double click on Generate starts one run, not two', async () => {
+    const { requests } = serverThatPaintsKoi();
+    const user = userEvent.setup();
+    renderWithProviders(<GeneratePage />, { route: '/generate' });
+    await user.type(await screen.findByLabelText('Prompt'), 'a koi pond');
+    await user.dblClick(screen.getByRole('button', { name: 'Generate' }));
+    await screen.findByRole('img', { name: 'a koi pond' });
+    expect(requests.filter((r) => r.url === '/generations')).toHaveLength(1);
+  });
+
   it('"Try again" after a timeout sends the same Idempotency-Key; after an answer, a new one', async () => {
     const image = makeImage('img1', { prompt: 'a lighthouse at dusk' });
     let posts = 0;
