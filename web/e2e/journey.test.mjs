@@ -45,6 +45,26 @@ async function imagesLoaded(selector, count) {
   );
 }
 
+/** The images of the newest run on Generate (the feed also lists earlier runs). */
+async function newestRunLoaded(count) {
+  await page.waitForFunction(
+    (count) => {
+      const run = document.querySelector('[data-testid="run"]');
+      const imgs = run ? [...run.querySelectorAll('[data-testid="result-image"] img')] : [];
+      return imgs.length === count && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    },
+    count,
+    { timeout: 30_000 },
+  );
+}
+
+/** The run card whose prompt is `prompt`. */
+function runCard(prompt) {
+  return page.getByTestId('run').filter({ has: page.getByText(prompt, { exact: true }) });
+}
+
+const scrollY = () => page.evaluate(() => window.scrollY);
+
 async function signUp(email) {
   await page.goto(`${server.baseURL}/sign-up`);
   await page.getByLabel('Email', { exact: true }).fill(email);
@@ -266,7 +286,7 @@ describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
       .getByRole('button', { name: /^Generate/ })
       .first()
       .click();
-    await imagesLoaded('[data-testid="result-image"] img', 1);
+    await newestRunLoaded(1);
     await snap('generate-dark.png');
     await expectAccessible('Generate (dark)');
     await page.goto(`${server.baseURL}/gallery`);
@@ -299,5 +319,99 @@ describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
     await page.getByRole('heading', { level: 1 }).waitFor();
     await snap('home-mobile.png');
     await expectAccessible('Home (mobile)');
+  });
+
+  test('two runs in flight both land, even after a visit to the gallery meanwhile', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.baseURL}/generate`);
+    const prompts = ['a paper boat on a pond', 'a paper kite over a beach'];
+    await page.getByRole('radio', { name: '2 images' }).check({ force: true });
+    const generate = page.getByRole('button', { name: 'Generate 2 images' });
+    await page.getByLabel('Prompt', { exact: true }).fill(prompts[0]);
+    await generate.click();
+    // Generate stays usable while the first run is in flight.
+    await page.getByLabel('Prompt', { exact: true }).fill(prompts[1]);
+    await generate.click();
+    await runCard(prompts[1]).waitFor();
+
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Gallery' }).click();
+    await waitForPath('/gallery');
+    await nav.getByRole('link', { name: 'Generate' }).click();
+    await waitForPath('/generate');
+    for (const prompt of prompts) {
+      const card = runCard(prompt);
+      await card.waitFor();
+      await page.waitForFunction(
+        (el) => {
+          const imgs = [...el.querySelectorAll('[data-testid="result-image"] img')];
+          return imgs.length === 2 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+        },
+        await card.elementHandle(),
+        { timeout: 30_000 },
+      );
+    }
+    await expectAccessible('Generate (several runs)');
+  });
+
+  test('the image detail steps through the gallery, and closing keeps the scroll position', async () => {
+    // A small window, so the gallery scrolls.
+    await page.setViewportSize({ width: 700, height: 500 });
+    await page.goto(`${server.baseURL}/gallery`);
+    await imagesLoaded('[data-testid="gallery-item"] img', 6);
+    const ids = (
+      await page
+        .getByTestId('gallery-item')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')))
+    ).map((h) => h.split('/').pop());
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await page.getByTestId('gallery-item').nth(2).click();
+    const dialog = page.getByRole('dialog', { name: 'Image details' });
+    await dialog.waitFor();
+    const y = await scrollY();
+    assert.ok(y > 100, `the gallery should be scrolled down (scrollY ${y})`);
+    /** The detail shows image `id` (its URL and its picture). */
+    const showing = async (id) => {
+      await waitForPath(`/gallery/${id}`);
+      await page.waitForFunction(
+        (id) => document.querySelector('[role="dialog"] img')?.getAttribute('src')?.includes(id),
+        id,
+      );
+    };
+    await showing(ids[2]);
+
+    await page.keyboard.press('ArrowRight');
+    await showing(ids[3]);
+    await dialog.getByRole('button', { name: 'Next image' }).click();
+    await showing(ids[4]);
+    await imagesLoaded('[role="dialog"] img', 1);
+    await dialog.getByRole('button', { name: 'Previous image' }).click();
+    await showing(ids[3]);
+    await page.keyboard.press('ArrowLeft');
+    await showing(ids[2]);
+    await expectAccessible('Image detail (stepping)');
+
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await waitForPath('/gallery');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await scrollY(), y);
+
+    // Back does not reopen the image: it stays on the gallery, where it was.
+    await page.goBack();
+    await waitForPath('/gallery');
+    await page.waitForTimeout(300);
+    assert.equal(await dialog.count(), 0);
+    assert.equal(await scrollY(), y);
+
+    // A visit elsewhere and back returns to the same place in the gallery.
+    // The sticky header's link: clicking it does not scroll the page first.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Generate' })
+      .click();
+    await waitForPath('/generate');
+    await page.goBack();
+    await waitForPath('/gallery');
+    await page.waitForFunction((y) => window.scrollY === y, y, { timeout: 5000 });
   });
 });

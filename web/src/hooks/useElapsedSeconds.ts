@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
 
-/** Whole seconds since `running` became true; resets when it turns false. */
-export function useElapsedSeconds(running: boolean): number {
+/**
+ * Whole seconds since `running` became true (or since `since`, epoch ms, for
+ * work that began before this component mounted); resets when it turns false.
+ */
+export function useElapsedSeconds(running: boolean, since?: number): number {
   const [elapsed, setElapsed] = useState(0);
   useEffect(() => {
     if (!running) return;
-    const start = Date.now();
+    const start = since ?? Date.now();
     const timer = window.setInterval(
       () => setElapsed(Math.floor((Date.now() - start) / 1000)),
       250,
@@ -14,6 +17,6 @@ export function useElapsedSeconds(running: boolean): number {
       window.clearInterval(timer);
       setElapsed(0);
     };
-  }, [running]);
+  }, [running, since]);
   return running ? elapsed : 0;
 }

@@ -4,6 +4,7 @@
  * that keep every cached gallery page in step with it.
  */
 import {
+  infiniteQueryOptions,
   queryOptions,
   useMutation,
   useQuery,
@@ -11,9 +12,71 @@ import {
   type InfiniteData,
   type QueryClient,
 } from '@tanstack/react-query';
-import type { Image, ImagePage, ImageUpdate } from '../types/api';
+import type { Image, ImageListParams, ImagePage, ImageUpdate } from '../types/api';
 import { http } from './client';
+import { DEFAULT_STALE_MS } from './queryClient';
 import { queryKeys } from './queryKeys';
+import { refreshAt } from './signedUrls';
+
+export const PAGE_SIZE = 24;
+
+/**
+ * Refetch options for data holding signed image URLs: stale, refetched while
+ * shown, and refetched on return to the tab before the earliest URL expires,
+ * so a long-open tab never holds dead links.
+ */
+function freshUrls<T>(urlsOf: (data: T) => Iterable<string>) {
+  type Q = { state: { data: T | undefined; dataUpdatedAt: number } };
+  const msLeft = (q: Q) =>
+    q.state.data === undefined
+      ? null
+      : refreshAt(urlsOf(q.state.data), q.state.dataUpdatedAt) - Date.now();
+  return {
+    staleTime: (q: Q) => Math.max(0, Math.min(DEFAULT_STALE_MS, msLeft(q) ?? DEFAULT_STALE_MS)),
+    refetchInterval: (q: Q) => {
+      const left = msLeft(q);
+      // A floor keeps a failing refetch from running in a loop.
+      return left == null ? false : Math.max(30_000, left);
+    },
+    refetchOnWindowFocus: (q: Q) => (msLeft(q) ?? 1) <= 0,
+  };
+}
+
+function* imageUrls(images: Iterable<Image>): Iterable<string> {
+  for (const image of images) {
+    yield image.url;
+    yield image.thumbnail_url;
+  }
+}
+
+export async function listImages(
+  params: ImageListParams & { cursor?: string | null },
+): Promise<ImagePage> {
+  const query: Record<string, string> = { limit: String(params.limit ?? PAGE_SIZE) };
+  if (params.cursor) query.cursor = params.cursor;
+  if (params.q) query.q = params.q;
+  if (params.favorite) query.favorite = 'true';
+  const { data } = await http.get<ImagePage>('/images', { params: query });
+  return data;
+}
+
+/** The caller's images, newest first, one page per cursor. */
+export function imageListQueryOptions(params: ImageListParams = {}) {
+  const normalized: ImageListParams = {
+    q: params.q?.trim() || undefined,
+    favorite: params.favorite || undefined,
+    limit: params.limit,
+  };
+  return infiniteQueryOptions({
+    queryKey: queryKeys.imageList(normalized),
+    queryFn: ({ pageParam }) => listImages({ ...normalized, cursor: pageParam }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    ...freshUrls((data: InfiniteData<ImagePage, string | null>) =>
+      imageUrls(data.pages.flatMap((p) => p.items)),
+    ),
+  });
+}
 
 export async function getImage(id: string): Promise<Image> {
   const { data } = await http.get<Image>(`/images/${encodeURIComponent(id)}`);
@@ -60,7 +123,11 @@ export function useDownloadImage() {
 }
 
 export const imageQueryOptions = (id: string) =>
-  queryOptions({ queryKey: queryKeys.image(id), queryFn: () => getImage(id) });
+  queryOptions({
+    queryKey: queryKeys.image(id),
+    queryFn: () => getImage(id),
+    ...freshUrls((image: Image) => imageUrls([image])),
+  });
 
 export function useImage(id: string | undefined) {
   const qc = useQueryClient();

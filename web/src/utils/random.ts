@@ -17,3 +17,14 @@ export function uuid(): string {
   const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * The server's largest seed (u32::MAX). Image `i` of a request with seed `s`
+ * gets `(s + i) mod (MAX + 1)`: sending the images one by one with these
+ * seeds reproduces what one request for all of them would.
+ */
+export const SERVER_MAX_SEED = 4_294_967_295;
+
+export function seedOfImage(first: number, index: number): number {
+  return (first + index) % (SERVER_MAX_SEED + 1);
+}

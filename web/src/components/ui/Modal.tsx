@@ -8,24 +8,30 @@ const FOCUSABLE =
 
 /**
  * Accessible modal dialog: Esc closes, Tab cycles inside, focus returns to
- * where it was on close, the page behind does not scroll.
+ * where it was on close (or to what `returnFocusTo` names then), the page
+ * behind does not scroll.
  */
 export function Modal({
   onClose,
   labelledBy,
   children,
   className,
+  returnFocusTo,
 }: {
   onClose: () => void;
   labelledBy: string;
   children: ReactNode;
   className?: string;
+  /** Asked on close: the element to focus instead of the one focused on open. */
+  returnFocusTo?: () => HTMLElement | null;
 }) {
   const panel = useRef<HTMLDivElement>(null);
   const onCloseRef = useRef(onClose);
+  const returnFocusRef = useRef(returnFocusTo);
   useEffect(() => {
     onCloseRef.current = onClose;
-  }, [onClose]);
+    returnFocusRef.current = returnFocusTo;
+  }, [onClose, returnFocusTo]);
 
   useEffect(() => {
     const previouslyFocused = document.activeElement as HTMLElement | null;
@@ -69,7 +75,10 @@ export function Modal({
     return () => {
       document.removeEventListener('keydown', onKeyDown, true);
       document.body.style.overflow = overflow;
-      previouslyFocused?.focus?.();
+      const target = returnFocusRef.current?.();
+      // Without scrolling: the page stays where the person left it.
+      if (target) target.focus({ preventScroll: true });
+      else previouslyFocused?.focus?.();
     };
   }, []);
 

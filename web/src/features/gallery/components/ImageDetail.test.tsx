@@ -32,7 +32,13 @@ describe('Image detail', () => {
     });
 
     renderWithProviders(
-      <ImageDetail image={makeImage('a1')} titleId="t" onClose={() => {}} onDeleted={() => {}} />,
+      <ImageDetail
+        image={makeImage('a1')}
+        titleId="t"
+        onClose={() => {}}
+        onDeleted={() => {}}
+        refetch={async () => {}}
+      />,
     );
     await userEvent.click(screen.getByRole('button', { name: 'Download' }));
 

@@ -1,4 +1,4 @@
-import { Check, Copy, Trash2, Wand2, X } from 'lucide-react';
+import { Check, ChevronLeft, ChevronRight, Copy, Trash2, Wand2, X } from 'lucide-react';
 import { useId, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useDeleteImage } from '../api/images';
@@ -13,6 +13,8 @@ import { buttonClasses } from '../../../components/ui/buttonStyles';
 import { EngineBadge } from '../../../components/image/EngineBadge';
 import { DownloadButton } from '../../../components/image/DownloadButton';
 import { FavoriteButton } from '../../../components/image/FavoriteButton';
+import { SignedImage } from '../../../components/image/SignedImage';
+import { cn } from '../../../utils/cn';
 
 function Setting({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -25,12 +27,55 @@ function Setting({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+export interface DetailNavigation {
+  hasPrev: boolean;
+  hasNext: boolean;
+  prev: () => void;
+  next: () => void;
+  loadingNext: boolean;
+}
+
+function StepButton({
+  direction,
+  enabled,
+  busy = false,
+  onClick,
+}: {
+  direction: 'prev' | 'next';
+  enabled: boolean;
+  busy?: boolean;
+  onClick: () => void;
+}) {
+  const Icon = direction === 'prev' ? ChevronLeft : ChevronRight;
+  // aria-disabled, not disabled: the button keeps focus at either end of the list.
+  return (
+    <button
+      type="button"
+      aria-label={direction === 'prev' ? 'Previous image' : 'Next image'}
+      aria-disabled={!enabled || busy || undefined}
+      aria-busy={busy || undefined}
+      onClick={() => {
+        if (enabled && !busy) onClick();
+      }}
+      className={cn(
+        'absolute top-1/2 flex size-11 -translate-y-1/2 items-center justify-center rounded-full bg-black/55 text-white shadow-lg backdrop-blur transition hover:bg-black/75',
+        direction === 'prev' ? 'left-2 sm:left-3' : 'right-2 sm:right-3',
+        (!enabled || busy) && 'cursor-default opacity-40 hover:bg-black/55',
+      )}
+    >
+      <Icon className="size-6" aria-hidden="true" />
+    </button>
+  );
+}
+
 /** The full image and every setting that made it, with its actions. */
 export function ImageDetail({
   image,
   titleId,
   onClose,
   onDeleted,
+  refetch,
+  navigation,
   styleLabel,
   modelLabel,
 }: {
@@ -38,6 +83,10 @@ export function ImageDetail({
   titleId: string;
   onClose: () => void;
   onDeleted: () => void;
+  /** Reloads the image record (fresh signed URLs). */
+  refetch: () => Promise<unknown>;
+  /** Previous/next through the list the detail was opened from. */
+  navigation?: DetailNavigation;
   styleLabel?: string;
   modelLabel?: string;
 }) {
@@ -48,15 +97,29 @@ export function ImageDetail({
 
   return (
     <div className="flex flex-col lg:flex-row">
-      <div className="flex items-center justify-center bg-zinc-100 p-3 sm:p-5 lg:w-[62%] dark:bg-zinc-950">
-        <img
+      <div className="relative flex items-center justify-center bg-zinc-100 p-3 sm:p-5 lg:w-[62%] dark:bg-zinc-950">
+        <SignedImage
+          key={image.id}
           src={image.url}
           alt={image.prompt}
           width={image.width}
           height={image.height}
+          refetch={refetch}
           className="h-auto max-h-[60dvh] w-auto max-w-full rounded-xl object-contain shadow-lg lg:max-h-[84dvh]"
+          fallbackClassName="max-h-[60dvh] w-full max-w-full rounded-xl lg:max-h-[84dvh]"
           style={{ backgroundColor: image.placeholder ?? undefined }}
         />
+        {navigation && (navigation.hasPrev || navigation.hasNext) && (
+          <>
+            <StepButton direction="prev" enabled={navigation.hasPrev} onClick={navigation.prev} />
+            <StepButton
+              direction="next"
+              enabled={navigation.hasNext}
+              busy={navigation.loadingNext}
+              onClick={navigation.next}
+            />
+          </>
+        )}
       </div>
       <div className="flex flex-col gap-5 p-5 sm:p-6 lg:w-[38%]">
         <div className="flex items-start justify-between gap-3">

@@ -28,13 +28,16 @@ export function ImageGallery({ query }: { query: ReturnType<typeof useGallery> }
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   const sentinel = useInView<HTMLDivElement>(loadMore, Boolean(hasNextPage));
   const items = data?.pages.flatMap((p) => p.items) ?? [];
+  const { refetch } = query;
+  // Many tiles may find their links expired at once: they share one refetch.
+  const refetchPages = useCallback(() => refetch({ cancelRefetch: false }), [refetch]);
 
   return (
     <div>
       <ul className={gridClasses} aria-label="Your images">
         {items.map((image) => (
           <li key={image.id}>
-            <ImageCard image={image} />
+            <ImageCard image={image} refetch={refetchPages} />
           </li>
         ))}
       </ul>

@@ -1,7 +1,7 @@
-import { act, screen } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Link } from 'react-router';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeImage } from '../../../test/fixtures';
 import { mockApi, problem, renderWithProviders } from '../../../test/utils';
 import GalleryPage from './Gallery';
@@ -136,5 +136,65 @@ describe('Gallery filters', () => {
     await act(() => new Promise((resolve) => setTimeout(resolve, 450)));
     expect(screen.getByRole('img', { name: 'prompt a' })).toBeInTheDocument();
     expect(api.requests.filter((r) => r.params.q === 'koi')).toHaveLength(1);
+  });
+});
+
+describe('Gallery with expiring image links', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A server that signs links for ten minutes from now, numbering each answer. */
+  function signingServer() {
+    let answers = 0;
+    const api = mockApi(() => {
+      answers += 1;
+      const exp = Math.floor(Date.now() / 1000) + 600;
+      return {
+        data: {
+          items: [
+            makeImage('a', { thumbnail_url: `/api/media/a.thumb.jpg?exp=${exp}&v=${answers}` }),
+          ],
+          next_cursor: null,
+        },
+      };
+    });
+    return api;
+  }
+
+  it('loads fresh links before the ones shown expire, with nobody touching the page', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const api = signingServer();
+    renderWithProviders(<GalleryPage />, { route: '/gallery' });
+    const img = await screen.findByRole('img', { name: 'prompt a' });
+    expect(img.getAttribute('src')).toContain('v=1');
+
+    // Five minutes before the links expire, and not long before.
+    await act(() => vi.advanceTimersByTimeAsync(4 * 60_000));
+    expect(api.requests).toHaveLength(1);
+    await act(() => vi.advanceTimersByTimeAsync(60_000 + 1000));
+    await waitFor(() => expect(api.requests).toHaveLength(2));
+    await waitFor(() =>
+      expect(screen.getByRole('img', { name: 'prompt a' }).getAttribute('src')).toContain('v=2'),
+    );
+  });
+
+  it('a thumbnail that fails to load refetches the page once, then offers Retry', async () => {
+    const api = signingServer();
+    renderWithProviders(<GalleryPage />, { route: '/gallery' });
+    fireEvent.error(await screen.findByRole('img', { name: 'prompt a' }));
+
+    await waitFor(() => expect(api.requests).toHaveLength(2));
+    const again = await screen.findByRole('img', { name: 'prompt a' });
+    await waitFor(() => expect(again.getAttribute('src')).toContain('v=2'));
+    fireEvent.error(again);
+
+    const retry = await screen.findByRole('button', { name: 'Retry loading the image' });
+    expect(screen.queryByRole('img', { name: 'prompt a' })).not.toBeInTheDocument();
+    // The Retry button is not nested inside the tile's link.
+    expect(retry.closest('a')).toBeNull();
+    await userEvent.click(retry);
+    expect(await screen.findByRole('img', { name: 'prompt a' })).toBeInTheDocument();
+    expect(api.requests).toHaveLength(3);
   });
 });

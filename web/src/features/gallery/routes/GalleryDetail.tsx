@@ -5,6 +5,7 @@ import { findModel, useConfig } from '../../../lib/config';
 import { ApiError, describeError } from '../../../lib/errors';
 import { useImage } from '../../../lib/images';
 import { ImageDetail } from '../components/ImageDetail';
+import { useGalleryNavigation } from '../hooks/useGalleryNavigation';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
 import { EmptyState } from '../../../components/ui/EmptyState';
@@ -21,25 +22,37 @@ export default function GalleryDetailPage() {
   const titleId = useId();
   const image = useImage(id);
   const config = useConfig();
+  const navigation = useGalleryNavigation(id);
 
-  // The grid stays where it was under the overlay.
-  const close = () => navigate({ pathname: '/gallery', search }, { preventScrollReset: true });
+  // Back to the grid, where it was under the overlay; the detail leaves no
+  // history entry behind, so Back does not open it again.
+  const close = () =>
+    navigate({ pathname: '/gallery', search }, { replace: true, preventScrollReset: true });
   const notFound = image.error instanceof ApiError && image.error.status === 404;
 
   const styleLabel = config.data?.generation.styles.find((s) => s.id === image.data?.style)?.label;
   const model = config.data ? findModel(config.data, image.data?.model) : undefined;
   const modelLabel = model && model.id === image.data?.model ? model.label : undefined;
 
+  // After stepping through images, focus lands on the tile of the one shown last.
+  const lastTile = () => {
+    if (!id) return null;
+    const href = `/gallery/${CSS.escape(id)}`;
+    return document.querySelector<HTMLElement>(
+      `[data-testid="gallery-item"]:is([href="${href}"], [href^="${href}?"])`,
+    );
+  };
+
   return (
-    <Modal onClose={close} labelledBy={titleId} className="max-w-6xl">
+    <Modal onClose={close} labelledBy={titleId} className="max-w-6xl" returnFocusTo={lastTile}>
       {image.data ? (
         <ImageDetail
           image={image.data}
           titleId={titleId}
           onClose={close}
-          onDeleted={() =>
-            navigate({ pathname: '/gallery', search }, { replace: true, preventScrollReset: true })
-          }
+          onDeleted={close}
+          refetch={() => image.refetch()}
+          navigation={navigation}
           styleLabel={styleLabel}
           modelLabel={modelLabel}
         />

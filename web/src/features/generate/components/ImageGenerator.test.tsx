@@ -18,7 +18,7 @@ function Harness({
 }) {
   const [init] = useState(initial);
   const form = useGenerateForm(config, init);
-  return <ImageGenerator form={form} busy={false} onGenerate={onGenerate} />;
+  return <ImageGenerator form={form} onGenerate={onGenerate} />;
 }
 
 const twoModels = makeConfig(

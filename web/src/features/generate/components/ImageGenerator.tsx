@@ -33,14 +33,14 @@ function segment(checked: boolean): string {
 
 export interface ImageGeneratorProps {
   form: GenerateForm;
-  busy: boolean;
+  /** Starts a run; the form stays usable while runs are in flight. */
   onGenerate: (request: GenerationRequest) => void;
   /** Field messages from the server's last answer, by field name. */
   serverErrors?: Record<string, string>;
 }
 
 /** The Generate form. Every limit, preset and option comes from /api/config. */
-export function ImageGenerator({ form, busy, onGenerate, serverErrors = {} }: ImageGeneratorProps) {
+export function ImageGenerator({ form, onGenerate, serverErrors = {} }: ImageGeneratorProps) {
   const ids = {
     prompt: useId(),
     negative: useId(),
@@ -54,7 +54,6 @@ export function ImageGenerator({ form, busy, onGenerate, serverErrors = {} }: Im
   const over = form.prompt.length > form.maxChars;
 
   function submit() {
-    if (busy) return;
     const result = form.buildRequest();
     if (!result.ok) {
       setClientErrors(result.errors);
@@ -301,11 +300,10 @@ export function ImageGenerator({ form, busy, onGenerate, serverErrors = {} }: Im
       <Button
         type="submit"
         size="lg"
-        busy={busy}
         icon={<Sparkles className="size-4" aria-hidden="true" />}
         className="w-full"
       >
-        {busy ? 'Generating…' : form.count > 1 ? `Generate ${form.count} images` : 'Generate'}
+        {form.count > 1 ? `Generate ${form.count} images` : 'Generate'}
       </Button>
     </form>
   );

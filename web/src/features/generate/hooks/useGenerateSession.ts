@@ -1,92 +1,53 @@
-import { useState } from 'react';
-import { ApiError } from '../../../lib/errors';
-import type { Generation, GenerationRequest } from '../../../types/api';
-import { useElapsedSeconds } from '../../../hooks/useElapsedSeconds';
-import { randomSeed, uuid } from '../../../utils/random';
-import { useGenerateImage } from '../api/generations';
-import { clearDraft } from './useGenerateDraft';
+import { useRef } from 'react';
+import type { GenerationRequest } from '../../../types/api';
+import { randomSeed } from '../../../utils/random';
 import type { GenerateForm } from './useGenerateForm';
-
-function readyMessage(generation: Generation): string {
-  const n = generation.images.length;
-  return n === 1 ? '1 image ready' : `${n} images ready`;
-}
-
-function outcomeUnknown(error: unknown): boolean {
-  return error instanceof ApiError && (error.status === 0 || error.code === 'idempotency_conflict');
-}
+import { useRunFeed, type FeedRun } from './useRunFeed';
 
 /**
- * One visit to the Generate page: the request in flight, the latest result,
- * and "again with a new seed". The last request is kept so a failure can be
- * retried with exactly the same settings.
+ * The Generate page's runs: start one (several may be in flight), try a run's
+ * failed images again, or run its settings again with a new seed.
  */
+/** A second Generate with the same settings this soon is a double click, not a new run. */
+export const DOUBLE_CLICK_MS = 1000;
+
 export function useGenerateSession(form: Pick<GenerateForm, 'setSeed'>) {
-  const generate = useGenerateImage();
-  const elapsed = useElapsedSeconds(generate.isPending);
-  const [latest, setLatest] = useState<Generation | null>(null);
-  const [pendingShape, setPendingShape] = useState<GenerationRequest | null>(null);
-  const [lastKey, setLastKey] = useState<string | null>(null);
+  const runs = useRunFeed();
+  const lastStart = useRef<{ at: number; settings: string } | null>(null);
 
-  function run(request: GenerationRequest, idempotencyKey = uuid()) {
-    setPendingShape(request);
-    setLastKey(idempotencyKey);
-    generate.mutate(
-      { request, idempotencyKey },
-      {
-        onSuccess: (generation) => {
-          setLatest(generation);
-          clearDraft();
-        },
-      },
-    );
-  }
-
-  function again() {
-    if (!latest) return;
+  function again(run: FeedRun) {
     const seed = randomSeed();
     form.setSeed(String(seed));
-    run({
-      prompt: latest.prompt,
-      negative_prompt: latest.negative_prompt,
-      model: latest.model,
-      width: latest.width,
-      height: latest.height,
-      steps: latest.steps,
-      style: latest.style,
-      n: latest.images.length,
-      seed,
-    });
+    runs.start({ ...run.request, seed });
   }
 
-  /**
-   * The same settings again. When the last attempt got no answer (a timeout, a
-   * dropped connection) or is still running on the server, it may have
-   * generated and charged already: the same key lets the server answer with
-   * that result instead of generating twice. After a definite answer, a new key.
-   */
-  function retry() {
-    if (!pendingShape) return;
-    run(pendingShape, outcomeUnknown(generate.error) && lastKey ? lastKey : undefined);
-  }
-
-  const apiError = generate.error instanceof ApiError ? generate.error : null;
+  // The form shows the server's field messages for the newest run.
+  const newest = runs.feed[0]?.live;
+  const invalid = newest?.slots.find((s) => s.error?.code === 'invalid_request')?.error;
   const serverErrors = Object.fromEntries(
-    (apiError?.fieldErrors ?? []).map((e) => [e.field, e.message]),
+    (invalid?.fieldErrors ?? []).map((e) => [e.field, e.message]),
   );
 
   return {
-    run,
+    feed: runs.feed,
+    loading: runs.loading,
+    announcement: runs.announcement,
+    refetchPast: runs.refetchPast,
+    run: (request: GenerationRequest) => {
+      // Generate stays usable while runs are in flight, so a double click
+      // would otherwise make (and, with a paid provider, charge) a run twice.
+      // The seed is left out: the form draws a new one after each start.
+      const settings = JSON.stringify({ ...request, seed: undefined });
+      const now = Date.now();
+      const last = lastStart.current;
+      if (last && last.settings === settings && now - last.at < DOUBLE_CLICK_MS) return;
+      lastStart.current = { at: now, settings };
+      runs.start(request);
+    },
+    retry: runs.retry,
     again,
-    retry,
-    busy: generate.isPending,
-    elapsed,
-    latest,
-    /** What the polite live region says once a run has finished. */
-    announcement: latest && !generate.isPending ? readyMessage(latest) : '',
-    pendingShape,
-    error: generate.isError ? generate.error : null,
-    apiError,
     serverErrors,
+    /** The newest run once its first image is ready (what a narrow screen scrolls to). */
+    revealId: newest && newest.slots.some((s) => s.status === 'done') ? newest.key : undefined,
   };
 }

@@ -1,10 +1,10 @@
-import { ImagePlus, RotateCcw } from 'lucide-react';
+import { ImagePlus } from 'lucide-react';
 import { useMemo } from 'react';
 import { useLocation, useSearchParams } from 'react-router';
 import { useConfig } from '../../../lib/config';
 import { describeError } from '../../../lib/errors';
 import type { Config } from '../../../types/api';
-import { GeneratingPlaceholders, ImagePreview } from '../components/ImagePreview';
+import { RunCard } from '../components/RunCard';
 import { ImageGenerator } from '../components/ImageGenerator';
 import { useGenerateForm } from '../hooks/useGenerateForm';
 import { useGenerateSession } from '../hooks/useGenerateSession';
@@ -67,7 +67,7 @@ function Workspace({ config }: { config: Config }) {
   const form = useGenerateForm(config, initial);
   const session = useGenerateSession(form);
   useKeepDraft(form.draft);
-  const resultRef = useRevealResult<HTMLDivElement>(session.latest?.id);
+  const resultRef = useRevealResult<HTMLDivElement>(session.revealId);
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
@@ -80,62 +80,38 @@ function Workspace({ config }: { config: Config }) {
         <Card className="p-5 sm:p-6 lg:sticky lg:top-24">
           <ImageGenerator
             form={form}
-            busy={session.busy}
             onGenerate={session.run}
             serverErrors={session.serverErrors}
           />
         </Card>
 
-        <div className="flex min-w-0 flex-col gap-6">
+        <div className="flex min-w-0 flex-col gap-10">
           <p className="sr-only" aria-live="polite" data-testid="generate-announcer">
             {session.announcement}
           </p>
-          {session.error && (
-            <Alert
-              title={
-                session.apiError?.code === 'invalid_request'
-                  ? 'Check your settings'
-                  : 'Generation failed'
-              }
-              action={
-                session.pendingShape && session.apiError?.code !== 'invalid_request' ? (
-                  <Button
-                    variant="secondary"
-                    size="sm"
-                    onClick={session.retry}
-                    icon={<RotateCcw className="size-4" aria-hidden="true" />}
-                  >
-                    Try again
-                  </Button>
-                ) : undefined
-              }
-            >
-              {describeError(session.error)}
-            </Alert>
-          )}
-          {session.busy && session.pendingShape ? (
-            <GeneratingPlaceholders
-              count={session.pendingShape.n ?? 1}
-              width={session.pendingShape.width ?? 1}
-              height={session.pendingShape.height ?? 1}
-              elapsed={session.elapsed}
-            />
-          ) : session.latest ? (
-            <div ref={resultRef} className="scroll-mt-20">
-              <ImagePreview
-                generation={session.latest}
-                onAgain={session.again}
-                busy={session.busy}
+          {session.feed.map((run, i) => (
+            <div key={run.key} ref={i === 0 ? resultRef : undefined} className="scroll-mt-20">
+              <RunCard
+                run={run}
+                newest={i === 0}
+                onAgain={() => session.again(run)}
+                onRetry={() => session.retry(run.key)}
+                refetchPast={session.refetchPast}
               />
             </div>
+          ))}
+          {session.loading ? (
+            <Skeleton className="aspect-square w-full" />
           ) : (
-            <EmptyState
-              icon={<ImagePlus className="size-7" aria-hidden="true" />}
-              title="Your images will appear here"
-            >
-              Write a prompt and press Generate. Try “a red fox in a snowy birch forest, morning
-              light, watercolor”.
-            </EmptyState>
+            session.feed.length === 0 && (
+              <EmptyState
+                icon={<ImagePlus className="size-7" aria-hidden="true" />}
+                title="Your images will appear here"
+              >
+                Write a prompt and press Generate. Try “a red fox in a snowy birch forest, morning
+                light, watercolor”.
+              </EmptyState>
+            )
           )}
         </div>
       </div>
