@@ -15,6 +15,20 @@ use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "pc_session";
 
+/// The session cookie's name over HTTPS. Browsers accept a `__Host-` cookie
+/// only with `Secure`, `Path=/` and no `Domain`, so a sibling subdomain cannot
+/// plant a session; over HTTPS only this name is read.
+pub const HOST_SESSION_COOKIE: &str = "__Host-pc_session";
+
+/// The session cookie's name for a request that arrived over HTTPS or not.
+pub fn session_cookie_name(https: bool) -> &'static str {
+    if https {
+        HOST_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
 /// OWASP's argon2id baseline: 19 MiB of memory, 2 passes, 1 lane.
 fn hasher() -> Argon2<'static> {
     let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
@@ -81,16 +95,17 @@ pub fn token_hash(token: &str) -> [u8; 32] {
 }
 
 /// The `Set-Cookie` value that signs the browser in for `max_age_secs`.
-pub fn session_cookie(token: &str, max_age_secs: u64, secure: bool) -> String {
+pub fn session_cookie(token: &str, max_age_secs: u64, https: bool) -> String {
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
-        if secure { "; Secure" } else { "" }
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        session_cookie_name(https),
+        if https { "; Secure" } else { "" }
     )
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
-pub fn cleared_cookie(secure: bool) -> String {
-    session_cookie("", 0, secure)
+pub fn cleared_cookie(https: bool) -> String {
+    session_cookie("", 0, https)
 }
 
 /// A deliberately simple email check: one `@`, something before it, a dot in

@@ -14,7 +14,10 @@ use axum::{
 };
 use time::OffsetDateTime;
 
-use crate::{app::state::AppState, http::error::ApiError, store::metadata::User};
+use crate::{
+    app::state::AppState, http::error::ApiError, http::security::arrived_over_https,
+    store::metadata::User,
+};
 
 pub use local::SESSION_COOKIE;
 
@@ -30,7 +33,9 @@ impl FromRequestParts<AppState> for CurrentUser {
         if let Some(clerk) = &state.clerk {
             return clerk_user(clerk, parts, state).await.map(Self);
         }
-        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
+        let https = arrived_over_https(&parts.headers, &state.config);
+        let token = cookie(&parts.headers, local::session_cookie_name(https))
+            .ok_or(ApiError::Unauthenticated)?;
         // A cookie rides along on cross-site form posts; a JSON content type cannot.
         if parts.method == Method::POST && !is_json_or_bodiless(&parts.headers) {
             return Err(ApiError::UnsupportedMediaType);

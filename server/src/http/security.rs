@@ -149,6 +149,7 @@ pub fn cors(config: &Config) -> anyhow::Result<Option<CorsLayer>> {
                 header::CONTENT_TYPE,
                 header::AUTHORIZATION,
                 HeaderName::from_static("idempotency-key"),
+                HeaderName::from_static("generation-group"),
             ])
             .expose_headers([
                 header::RETRY_AFTER,
@@ -200,6 +201,20 @@ pub fn limited_as(ip: IpAddr) -> IpAddr {
             )),
         },
     }
+}
+
+/// Whether the browser reached us over HTTPS: the deployment says so
+/// (`PUBLIC_BASE_URL`), or a trusted proxy in front says the browser used it
+/// (`X-Forwarded-Proto`, whose first entry is what the outermost proxy saw).
+/// Decides the session cookie's name and its `Secure` flag.
+pub fn arrived_over_https(headers: &HeaderMap, config: &Config) -> bool {
+    config.served_over_https()
+        || (config.trusted_proxy_hops > 0
+            && headers
+                .get("x-forwarded-proto")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.split(',').next())
+                .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https")))
 }
 
 /// The caller's address as [`client_ip`] decides it, for per-IP limits.

@@ -281,3 +281,70 @@ fn session_cookie(response: &reqwest::Response) -> String {
         .unwrap()
         .to_owned()
 }
+
+#[tokio::test]
+async fn over_https_the_session_cookie_is_a_host_only_secure_cookie() {
+    let app = TestApp::spawn_with(|config| config.trusted_proxy_hops = 1).await;
+    // Plain HTTP (local development): the plain name, no Secure.
+    let plain = reqwest::Client::new()
+        .post(app.url("/api/auth/signup"))
+        .json(&json!({"email": "plain@example.com", "password": "correct horse"}))
+        .send()
+        .await
+        .unwrap();
+    let plain = plain.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        plain.starts_with("pc_session=") && !plain.contains("Secure"),
+        "{plain}"
+    );
+
+    // Behind a trusted proxy that says the browser used HTTPS.
+    let over_https = |request: reqwest::RequestBuilder| {
+        request
+            .header("x-forwarded-for", "203.0.113.70")
+            .header("x-forwarded-proto", "https")
+    };
+    let client = reqwest::Client::new();
+    let response = over_https(client.post(app.url("/api/auth/signup")))
+        .json(&json!({"email": "ada@example.com", "password": "correct horse"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let set_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(set_cookie.starts_with("__Host-pc_session="), "{set_cookie}");
+    assert!(set_cookie.contains("; Secure") && set_cookie.contains("; Path=/"));
+    assert!(
+        !set_cookie.to_lowercase().contains("domain="),
+        "{set_cookie}"
+    );
+    let token = session_cookie(&response)
+        .strip_prefix("__Host-pc_session=")
+        .unwrap()
+        .to_owned();
+
+    let me = |cookie: String| {
+        over_https(client.get(app.url("/api/me")))
+            .header("cookie", cookie)
+            .send()
+    };
+    let signed_in = me(format!("__Host-pc_session={token}")).await.unwrap();
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    // The same token under the plain name, as a sibling subdomain could plant it, is not read.
+    let planted = me(format!("pc_session={token}")).await.unwrap();
+    assert_problem(planted, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+
+    let logout = over_https(client.post(app.url("/api/auth/logout")))
+        .header("cookie", format!("__Host-pc_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    let cleared = logout.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cleared.starts_with("__Host-pc_session=;") && cleared.contains("Max-Age=0"));
+    let after = me(format!("__Host-pc_session={token}")).await.unwrap();
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+}

@@ -419,3 +419,70 @@ async fn a_malformed_run_group_is_refused_before_anything_is_made() {
     }
     assert!(app.all_image_ids(&user, "").await.is_empty());
 }
+
+#[tokio::test]
+async fn a_late_replay_has_fresh_links_and_leaves_out_deleted_images() {
+    let app = TestApp::spawn().await;
+    let user = app.signed_in_user().await;
+    let body = json!({"prompt": "two ships", "width": 256, "height": 256, "n": 2});
+    let send = || {
+        user.client
+            .post(app.url("/api/generations"))
+            .header("idempotency-key", "late-replay")
+            .json(&body)
+            .send()
+    };
+    let first: Value = send().await.unwrap().json().await.unwrap();
+    let images = first["generation"]["images"].as_array().unwrap().clone();
+    let (kept, deleted) = (&images[0], &images[1]);
+    let gone = user
+        .client
+        .delete(app.url(&format!("/api/images/{}", deleted["id"].as_str().unwrap())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    // Hours later the stored answer's links have expired: age them in the database.
+    let database =
+        rusqlite::Connection::open(app.state.config.data_dir.join("promptcanvas.db")).unwrap();
+    let stored: String = database
+        .query_row(
+            "SELECT response FROM idempotency_keys WHERE key = 'late-replay'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let exp = kept["url"]
+        .as_str()
+        .unwrap()
+        .split("exp=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    let aged = stored.replace(&format!("exp={exp}"), "exp=1700000000");
+    assert_ne!(aged, stored);
+    database
+        .execute(
+            "UPDATE idempotency_keys SET response = ?1 WHERE key = 'late-replay'",
+            [&aged],
+        )
+        .unwrap();
+
+    let replay = send().await.unwrap();
+    assert_eq!(replay.status(), StatusCode::CREATED);
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    let replay: Value = replay.json().await.unwrap();
+    assert_eq!(replay["generation"]["id"], first["generation"]["id"]);
+    let replayed = replay["generation"]["images"].as_array().unwrap();
+    assert_eq!(replayed.len(), 1, "the deleted image is left out");
+    assert_eq!(replayed[0]["id"], kept["id"]);
+    for field in ["url", "thumbnail_url"] {
+        let url = replayed[0][field].as_str().unwrap();
+        assert!(!url.contains("exp=1700000000"), "{url}");
+        let loaded = user.client.get(app.url(url)).send().await.unwrap();
+        assert_eq!(loaded.status(), StatusCode::OK, "{field} loads");
+    }
+}

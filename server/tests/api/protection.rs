@@ -253,7 +253,7 @@ async fn cors_answers_only_the_configured_origins_exactly() {
         .header("access-control-request-method", "POST")
         .header(
             "access-control-request-headers",
-            "content-type,idempotency-key",
+            "content-type,idempotency-key,generation-group",
         )
         .send()
         .await
@@ -262,6 +262,13 @@ async fn cors_answers_only_the_configured_origins_exactly() {
         preflight.headers()["access-control-allow-origin"],
         "https://app.example.com"
     );
+    let allowed = preflight.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    for header in ["content-type", "idempotency-key", "generation-group"] {
+        assert!(allowed.contains(header), "{header} in {allowed}");
+    }
     assert_eq!(
         preflight.headers()["access-control-allow-credentials"],
         "true"

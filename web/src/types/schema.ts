@@ -569,6 +569,8 @@ export interface operations {
             header?: {
                 /** @description Retrying with the same key and body returns the first result without generating again */
                 "Idempotency-Key"?: string | null;
+                /** @description Names the run a single-image request (`n` 1) belongs to, when a client asks for a run's images one request each: such requests count against the per-minute limit in images (the limit times the model's `max_images`), not in requests. 1 to 64 letters, digits, `-`, `_` or `.` */
+                "Generation-Group"?: string | null;
             };
             path?: never;
             cookie?: never;

@@ -14,13 +14,10 @@ use utoipa::ToSchema;
 
 use crate::{
     app::state::AppState,
-    auth::{
-        CurrentUser, attempts, cookie, is_json_or_bodiless,
-        local::{self, SESSION_COOKIE},
-    },
+    auth::{CurrentUser, attempts, cookie, is_json_or_bodiless, local},
     generation::usage,
     http::error::{ApiError, ApiResult, FieldError},
-    http::security::ClientIp,
+    http::security::{ClientIp, arrived_over_https},
     http::{json::ApiJson, routes::no_content},
     store::metadata::{NewSession, User},
 };
@@ -105,6 +102,7 @@ pub struct LoginRequest {
 pub async fn signup(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<SignupRequest>,
 ) -> ApiResult<Response> {
     refuse_in_clerk_mode(&state)?;
@@ -151,7 +149,8 @@ pub async fn signup(
         .metadata
         .create_user(&user, Some(&password_hash))
         .await?;
-    signed_in(&state, &user, StatusCode::CREATED).await
+    let https = arrived_over_https(&headers, &state.config);
+    signed_in(&state, &user, StatusCode::CREATED, https).await
 }
 
 #[utoipa::path(post, path = "/api/auth/login", tag = "accounts", request_body = LoginRequest,
@@ -163,6 +162,7 @@ pub async fn signup(
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
     refuse_in_clerk_mode(&state)?;
@@ -177,7 +177,8 @@ pub async fn login(
     let user = credentials
         .expect("a verified password belongs to a user")
         .user;
-    signed_in(&state, &user, StatusCode::OK).await
+    let https = arrived_over_https(&headers, &state.config);
+    signed_in(&state, &user, StatusCode::OK, https).await
 }
 
 /// With Clerk sign-in on, accounts are made and signed into through Clerk only.
@@ -188,7 +189,12 @@ fn refuse_in_clerk_mode(state: &AppState) -> ApiResult<()> {
     }
 }
 
-async fn signed_in(state: &AppState, user: &User, status: StatusCode) -> ApiResult<Response> {
+async fn signed_in(
+    state: &AppState,
+    user: &User,
+    status: StatusCode,
+    https: bool,
+) -> ApiResult<Response> {
     let (token, token_hash) = local::new_session_token();
     let lifetime = Duration::days(state.config.session_ttl_days as i64);
     state
@@ -199,11 +205,7 @@ async fn signed_in(state: &AppState, user: &User, status: StatusCode) -> ApiResu
             expires_at: OffsetDateTime::now_utc() + lifetime,
         })
         .await?;
-    let cookie = local::session_cookie(
-        &token,
-        lifetime.whole_seconds() as u64,
-        state.config.served_over_https(),
-    );
+    let cookie = local::session_cookie(&token, lifetime.whole_seconds() as u64, https);
     Ok((
         status,
         [(header::SET_COOKIE, cookie)],
@@ -215,7 +217,8 @@ async fn signed_in(state: &AppState, user: &User, status: StatusCode) -> ApiResu
 #[utoipa::path(post, path = "/api/auth/logout", tag = "accounts",
     responses((status = 204, description = "Signed out; the session is revoked")))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+    let https = arrived_over_https(&headers, &state.config);
+    if let Some(token) = cookie(&headers, local::session_cookie_name(https)) {
         if !is_json_or_bodiless(&headers) {
             return Err(ApiError::UnsupportedMediaType);
         }
@@ -227,7 +230,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
     let mut response = no_content();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        local::cleared_cookie(state.config.served_over_https())
+        local::cleared_cookie(https)
             .parse()
             .expect("cookie text is a valid header"),
     );

@@ -24,7 +24,10 @@ use crate::{
         pipeline::{self, Generation},
     },
     http::error::{ApiError, ApiResult},
-    http::{json::ApiJson, routes::images::ImageView},
+    http::{
+        json::ApiJson,
+        routes::images::{self, ImageView},
+    },
 };
 
 pub fn router() -> Router<AppState> {
@@ -97,7 +100,12 @@ pub async fn create_generation(
     };
     let hash = idempotency::request_hash(&request)?;
     let outcome =
-        idempotency::run_once(state.metadata.as_ref(), &user.id, key, &hash, work).await?;
+        match idempotency::run_once(state.metadata.as_ref(), &user.id, key, &hash, work).await? {
+            Outcome::Replayed(body) => {
+                Outcome::Replayed(images::as_they_are_now(&state, &user.id, &body).await?)
+            }
+            fresh => fresh,
+        };
     Ok(created(outcome))
 }
 

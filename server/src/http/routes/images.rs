@@ -78,6 +78,32 @@ pub async fn media_links(state: &AppState) -> ApiResult<MediaLinks> {
         .await?)
 }
 
+/// A stored generation answer with its images as they are now: fresh signed
+/// URLs, and deleted images left out. An idempotent replay may come long after
+/// the first answer, whose URLs have expired by then.
+pub async fn as_they_are_now(state: &AppState, user_id: &str, body: &str) -> ApiResult<String> {
+    let internal = |error: serde_json::Error| ApiError::Internal(error.into());
+    let mut answer: serde_json::Value = serde_json::from_str(body).map_err(internal)?;
+    let Some(images) = answer
+        .pointer_mut("/generation/images")
+        .and_then(serde_json::Value::as_array_mut)
+    else {
+        return Ok(body.to_owned());
+    };
+    let links = media_links(state).await?;
+    let mut current = Vec::with_capacity(images.len());
+    for image in images.iter() {
+        let Some(id) = image.get("id").and_then(serde_json::Value::as_str) else {
+            continue;
+        };
+        if let Some(record) = state.metadata.get_image(user_id, id).await? {
+            current.push(serde_json::to_value(ImageView::new(&record, &links)?).map_err(internal)?);
+        }
+    }
+    *images = current;
+    serde_json::to_string(&answer).map_err(internal)
+}
+
 impl ImageView {
     pub fn new(record: &ImageRecord, links: &MediaLinks) -> ApiResult<Self> {
         let (url, thumbnail_url) = links.urls(&record.object_key, &record.thumbnail_key)?;
