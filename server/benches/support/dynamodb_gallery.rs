@@ -122,6 +122,10 @@ pub async fn gallery_on_dynamodb() -> anyhow::Result<Figures> {
         media,
         provider: Arc::new(OfflineProvider::new()),
         clerk: None,
+        passwords: promptcanvas::auth::local::PasswordGate::new(
+            0,
+            std::time::Duration::from_secs(2),
+        ),
         metrics: Arc::new(promptcanvas::telemetry::metrics::Metrics::new(false)),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

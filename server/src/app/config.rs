@@ -68,6 +68,16 @@ pub struct Config {
     #[arg(long, env = "RATE_LIMIT_AUTH_PER_MINUTE", default_value_t = 10)]
     pub auth_attempts_per_minute: u32,
 
+    /// Password hashes (sign-up, sign-in) that run at once; 0 = one per core.
+    /// Each takes 19 MiB, so this bounds their memory under a flood.
+    #[arg(long, env = "PASSWORD_HASHING_CONCURRENCY", default_value_t = 0)]
+    pub password_hashing_concurrency: usize,
+
+    /// How long a sign-in or sign-up waits for a hashing turn before it is
+    /// refused with 503 `busy` and `Retry-After`.
+    #[arg(long, env = "PASSWORD_HASHING_WAIT_MS", default_value_t = 2000)]
+    pub password_hashing_wait_ms: u64,
+
     /// Sign-in and sign-up attempts per hour for one email address from all
     /// addresses together: a loose limit on guessing spread over many addresses.
     #[arg(
@@ -272,6 +282,8 @@ impl Config {
             max_image_pixels: 4096 * 4096,
             auth_attempts_per_minute: 10,
             auth_attempts_per_email_per_hour: 100,
+            password_hashing_concurrency: 0,
+            password_hashing_wait_ms: 2000,
             requests_per_second: 50,
             request_burst: 200,
             cors_allowed_origins: Vec::new(),

@@ -111,6 +111,10 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let clerk = auth::clerk::ClerkAuth::from_config(&config)?.map(Arc::new);
     Ok(AppState {
         clerk,
+        passwords: auth::local::PasswordGate::new(
+            config.password_hashing_concurrency,
+            Duration::from_millis(config.password_hashing_wait_ms),
+        ),
         ip_limiter: limiter::IpLimiter::new(config.requests_per_second, config.request_burst),
         metrics: Arc::new(metrics::Metrics::new(config.metrics_emf)),
         config: Arc::new(config),

@@ -3,7 +3,10 @@
 //! A session is a random 256-bit token in an HttpOnly cookie; the database
 //! keeps only its SHA-256, so a leaked database cannot sign anyone in.
 
-use std::sync::OnceLock;
+use std::{
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
@@ -12,6 +15,9 @@ use argon2::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::http::error::{ApiError, ApiResult};
 
 pub const SESSION_COOKIE: &str = "pc_session";
 
@@ -35,25 +41,65 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Hashes a password on the blocking pool (it takes tens of milliseconds by design).
-pub async fn hash_password(password: SecretString) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || {
+/// How many password hashes run at once. Each takes 19 MiB and tens of
+/// milliseconds by design, so a flood of sign-ups could otherwise exhaust
+/// memory and the blocking pool: extra ones wait a moment for a turn, then
+/// are refused with 503 `busy` and `Retry-After`.
+#[derive(Clone)]
+pub struct PasswordGate {
+    turns: Arc<Semaphore>,
+    wait: Duration,
+}
+
+impl PasswordGate {
+    /// `concurrency` 0 means one at a time per core.
+    pub fn new(concurrency: usize, wait: Duration) -> Self {
+        let concurrency = match concurrency {
+            0 => std::thread::available_parallelism().map_or(2, usize::from),
+            n => n,
+        };
+        Self {
+            turns: Arc::new(Semaphore::new(concurrency)),
+            wait,
+        }
+    }
+
+    async fn turn(&self) -> ApiResult<OwnedSemaphorePermit> {
+        match tokio::time::timeout(self.wait, self.turns.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(ApiError::Busy {
+                retry_after: Duration::from_secs(1),
+            }),
+        }
+    }
+}
+
+/// Hashes a password on the blocking pool, in its turn.
+pub async fn hash_password(gate: &PasswordGate, password: SecretString) -> ApiResult<String> {
+    let turn = gate.turn().await?;
+    let hashed = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
         let salt = new_salt();
         hasher()
             .hash_password(password.expose_secret().as_bytes(), &salt)
             .map(|hash| hash.to_string())
             .map_err(|error| anyhow::anyhow!("hashing password: {error}"))
     })
-    .await?
+    .await
+    .map_err(anyhow::Error::from)?;
+    Ok(hashed?)
 }
 
 /// Checks a password against a stored hash. With no hash (unknown email) it
 /// still does the same work, so timing does not reveal which emails exist.
 pub async fn verify_password(
+    gate: &PasswordGate,
     stored: Option<String>,
     password: SecretString,
-) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || {
+) -> ApiResult<bool> {
+    let turn = gate.turn().await?;
+    let verified = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| decoy_hash().to_owned());
         let hash = PasswordHash::new(&stored)
@@ -61,9 +107,11 @@ pub async fn verify_password(
         let matches = hasher()
             .verify_password(password.expose_secret().as_bytes(), &hash)
             .is_ok();
-        Ok(known && matches)
+        anyhow::Ok(known && matches)
     })
-    .await?
+    .await
+    .map_err(anyhow::Error::from)?;
+    Ok(verified?)
 }
 
 fn decoy_hash() -> &'static str {
@@ -130,22 +178,27 @@ mod tests {
 
     #[tokio::test]
     async fn a_hashed_password_verifies_and_a_wrong_one_does_not() {
-        let hash = hash_password(SecretString::from("correct horse"))
+        let gate = PasswordGate::new(0, Duration::from_secs(5));
+        let hash = hash_password(&gate, SecretString::from("correct horse"))
             .await
             .unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(
-            verify_password(Some(hash.clone()), SecretString::from("correct horse"))
+            verify_password(
+                &gate,
+                Some(hash.clone()),
+                SecretString::from("correct horse")
+            )
+            .await
+            .unwrap()
+        );
+        assert!(
+            !verify_password(&gate, Some(hash), SecretString::from("wrong horse"))
                 .await
                 .unwrap()
         );
         assert!(
-            !verify_password(Some(hash), SecretString::from("wrong horse"))
-                .await
-                .unwrap()
-        );
-        assert!(
-            !verify_password(None, SecretString::from("correct horse"))
+            !verify_password(&gate, None, SecretString::from("correct horse"))
                 .await
                 .unwrap()
         );

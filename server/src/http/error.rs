@@ -77,6 +77,8 @@ pub enum ApiError {
     UpstreamUnavailable { retry_after: Duration },
     #[error("the image provider did not answer in time")]
     UpstreamTimeout,
+    #[error("the server is busy signing people in: please try again in a moment")]
+    Busy { retry_after: Duration },
     #[error("this link is invalid or has expired")]
     Forbidden,
     #[error("this API answers only through the site's own address")]
@@ -103,7 +105,7 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS
             }
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
-            Self::UpstreamUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::UpstreamUnavailable { .. } | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
             Self::Forbidden | Self::NotThroughSite => StatusCode::FORBIDDEN,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -127,6 +129,7 @@ impl ApiError {
             Self::QuotaExceeded { .. } | Self::StorageFull => "quota_exceeded",
             Self::Upstream(_) => "upstream_error",
             Self::UpstreamUnavailable { .. } => "upstream_unavailable",
+            Self::Busy { .. } => "busy",
             Self::UpstreamTimeout => "upstream_timeout",
             Self::Forbidden | Self::NotThroughSite => "forbidden",
             Self::LocalAuthDisabled => "local_auth_disabled",
@@ -158,7 +161,8 @@ impl ApiError {
         match self {
             Self::RateLimited { retry_after }
             | Self::QuotaExceeded { retry_after }
-            | Self::UpstreamUnavailable { retry_after } => Some(*retry_after),
+            | Self::UpstreamUnavailable { retry_after }
+            | Self::Busy { retry_after } => Some(*retry_after),
             _ => None,
         }
     }

@@ -384,3 +384,41 @@ async fn with_an_origin_secret_only_requests_through_the_site_are_answered() {
     let flooded = health(Some(secret), "192.0.2.20").await.unwrap();
     assert_problem(flooded, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
 }
+
+#[tokio::test]
+async fn a_flood_of_sign_ups_waits_its_turn_or_is_told_to_come_back() {
+    let app = TestApp::spawn_with(|config| {
+        config.password_hashing_concurrency = 1;
+        config.password_hashing_wait_ms = 0;
+        config.auth_attempts_per_minute = 1_000;
+        config.requests_per_second = 0;
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let answers = futures::future::join_all((0..12).map(|n| {
+        client
+            .post(app.url("/api/auth/signup"))
+            .json(&json!({"email": format!("flood{n}@example.com"), "password": "correct horse"}))
+            .send()
+    }))
+    .await;
+    let mut busy = 0;
+    for answer in answers {
+        let answer = answer.unwrap();
+        if answer.status() == StatusCode::CREATED {
+            continue;
+        }
+        assert_eq!(answer.headers()["retry-after"], "1");
+        assert_problem(answer, StatusCode::SERVICE_UNAVAILABLE, "busy").await;
+        busy += 1;
+    }
+    assert!(
+        busy > 0,
+        "one hashing turn cannot serve twelve sign-ups at once"
+    );
+    // Once the flood has passed, signing up works again.
+    let later = app
+        .signup(&client, "after@example.com", "correct horse")
+        .await;
+    assert_eq!(later.status(), StatusCode::CREATED);
+}

@@ -35,6 +35,10 @@ impl App {
             provider: Arc::new(OfflineProvider::new()),
             ip_limiter: None,
             clerk: None,
+            passwords: promptcanvas::auth::local::PasswordGate::new(
+                0,
+                std::time::Duration::from_secs(2),
+            ),
             metrics: Arc::new(promptcanvas::telemetry::metrics::Metrics::new(false)),
         };
         let router = promptcanvas::router(state.clone()).expect("router");

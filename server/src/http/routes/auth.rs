@@ -98,7 +98,9 @@ pub struct LoginRequest {
         (status = 201, description = "Account created and signed in", body = UserEnvelope),
         (status = 404, description = "`local_auth_disabled`: Clerk sign-in is on", body = crate::http::error::Problem),
         (status = 409, description = "`email_taken`", body = crate::http::error::Problem),
-        (status = 422, description = "`invalid_request`", body = crate::http::error::Problem)))]
+        (status = 422, description = "`invalid_request`", body = crate::http::error::Problem),
+        (status = 429, description = "`rate_limited`: too many attempts", body = crate::http::error::Problem),
+        (status = 503, description = "`busy`: too many sign-ins at once; retry after `Retry-After`", body = crate::http::error::Problem)))]
 pub async fn signup(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -136,7 +138,7 @@ pub async fn signup(
         return Err(ApiError::Validation(errors));
     }
 
-    let password_hash = local::hash_password(request.password).await?;
+    let password_hash = local::hash_password(&state.passwords, request.password).await?;
     let user = User {
         id: ulid::Ulid::new().to_string(),
         email,
@@ -158,7 +160,8 @@ pub async fn signup(
         (status = 200, description = "Signed in", body = UserEnvelope),
         (status = 401, description = "`invalid_credentials`", body = crate::http::error::Problem),
         (status = 404, description = "`local_auth_disabled`: Clerk sign-in is on", body = crate::http::error::Problem),
-        (status = 429, description = "`rate_limited`: too many attempts", body = crate::http::error::Problem)))]
+        (status = 429, description = "`rate_limited`: too many attempts", body = crate::http::error::Problem),
+        (status = 503, description = "`busy`: too many sign-ins at once; retry after `Retry-After`", body = crate::http::error::Problem)))]
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -171,7 +174,7 @@ pub async fn login(
     let stored_hash = credentials
         .as_ref()
         .map(|found| found.password_hash.clone());
-    if !local::verify_password(stored_hash, request.password).await? {
+    if !local::verify_password(&state.passwords, stored_hash, request.password).await? {
         return Err(ApiError::InvalidCredentials);
     }
     let user = credentials
