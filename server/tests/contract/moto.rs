@@ -28,20 +28,23 @@ pub fn moto() -> &'static Moto {
     MOTO.get_or_init(start)
 }
 
-fn moto_server_path() -> PathBuf {
-    if let Some(path) = std::env::var_os("MOTO_SERVER") {
-        return path.into();
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server")
+/// moto behind a launcher that gives DynamoDB requests the real service's
+/// atomicity (see `tools/moto_atomic.py`).
+fn moto_command() -> (PathBuf, PathBuf) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    (
+        root.join(".venv/bin/python"),
+        root.join("tools/moto_atomic.py"),
+    )
 }
 
 fn start() -> Moto {
-    let path = moto_server_path();
+    let (python, launcher) = moto_command();
     assert!(
-        path.exists(),
-        "moto_server not found at {}: run `make venv` (it installs moto[server] from \
-         requirements-dev.txt into .venv) or set MOTO_SERVER",
-        path.display()
+        python.exists(),
+        "{} not found: run `make venv` (it installs moto[server] from \
+         requirements-dev.txt into .venv)",
+        python.display()
     );
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
@@ -49,8 +52,9 @@ fn start() -> Moto {
         .port();
     let mut child = Command::new("sh")
         .arg("-c")
-        .arg(r#""$0" -H 127.0.0.1 -p "$1" >"$2" 2>&1 & pid=$!; cat >/dev/null; kill $pid"#)
-        .arg(&path)
+        .arg(r#""$0" "$1" -H 127.0.0.1 -p "$2" >"$3" 2>&1 & pid=$!; cat >/dev/null; kill $pid"#)
+        .arg(&python)
+        .arg(&launcher)
         .arg(port.to_string())
         .arg(std::env::temp_dir().join(format!("moto-{port}.log")))
         .stdin(Stdio::piped())
