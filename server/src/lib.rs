@@ -3,7 +3,8 @@
 //! The crate is grouped by job: `app` starts the product (settings, state,
 //! Lambda entry), `http` is the edge, `auth` says who is asking, `generation`
 //! and `gallery` hold the workflows, `store` keeps files and records, and
-//! `telemetry` reports on it all.
+//! `telemetry` reports on it all; `text` holds the character rules that
+//! validators and the API document share.
 
 pub mod app;
 pub mod auth;
@@ -12,6 +13,7 @@ pub mod generation;
 pub mod http;
 pub mod store;
 pub mod telemetry;
+pub mod text;
 
 pub use app::{Application, build_state};
 pub use http::router;

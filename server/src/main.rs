@@ -6,7 +6,6 @@ use promptcanvas::{
     app::config::{Config, LogFormat},
 };
 use tracing_subscriber::EnvFilter;
-use utoipa::OpenApi;
 
 // The API allocates many small strings per request; mimalloc handles that
 // pattern markedly faster than the system allocator.
@@ -30,8 +29,9 @@ struct Cli {
 enum Command {
     /// Start the HTTP server (the default).
     Serve(Config),
-    /// Print the OpenAPI 3.1 document of the HTTP API.
-    Openapi,
+    /// Print the OpenAPI 3.1 document of the HTTP API, with the limits of this
+    /// configuration (its models and prompt length), as the server serves it.
+    Openapi(Config),
     /// Answer API Gateway events from the AWS Lambda runtime (chosen automatically
     /// when AWS_LAMBDA_RUNTIME_API is set). DATA_DIR defaults to /tmp/promptcanvas.
     Lambda(Config),
@@ -46,11 +46,9 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Openapi) => {
-            println!(
-                "{}",
-                promptcanvas::http::openapi::ApiDoc::openapi().to_pretty_json()?
-            );
+        Some(Command::Openapi(config)) => {
+            let document = promptcanvas::app::openapi_document(&config)?;
+            println!("{}", serde_json::to_string_pretty(&document)?);
             Ok(())
         }
         Some(Command::Serve(config)) => serve(config),

@@ -124,6 +124,18 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     })
 }
 
+/// The API document for this configuration (its models and prompt limit),
+/// as `GET /api/openapi.json` serves it; nothing is started or contacted.
+pub fn openapi_document(config: &Config) -> anyhow::Result<serde_json::Value> {
+    let provider = build_provider(config)?;
+    Ok(crate::http::openapi::document(
+        &crate::http::openapi::RequestLimits {
+            models: provider.models(),
+            prompt_max_chars: config.prompt_max_chars,
+        },
+    ))
+}
+
 /// Together when its key is set, the offline engine otherwise.
 fn build_provider(config: &Config) -> anyhow::Result<Arc<dyn ImageProvider>> {
     let Some(api_key) = &config.together_api_key else {

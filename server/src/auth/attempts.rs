@@ -33,7 +33,7 @@ const HOUR: u64 = 3600;
 
 /// Refuses an email too long to be real, before anything is stored or counted.
 pub fn check_email_length(email: &str) -> ApiResult<()> {
-    if email.trim().chars().count() > EMAIL_MAX_CHARS {
+    if email.chars().count() > EMAIL_MAX_CHARS {
         return Err(ApiError::Validation(vec![FieldError::new(
             "email",
             format!("must be at most {EMAIL_MAX_CHARS} characters"),

@@ -17,7 +17,17 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::http::error::{ApiError, ApiResult};
+use crate::{
+    auth::attempts::EMAIL_MAX_CHARS,
+    http::error::{ApiError, ApiResult},
+    text::{CONTROL, WHITESPACE, regex_class},
+};
+
+/// The longest part before an email's `@` (RFC 5321).
+pub const EMAIL_LOCAL_MAX_CHARS: usize = 64;
+
+/// New passwords' length, in characters.
+pub const PASSWORD_CHARS: std::ops::RangeInclusive<usize> = 8..=128;
 
 pub const SESSION_COOKIE: &str = "pc_session";
 
@@ -162,14 +172,27 @@ pub fn is_plausible_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };
-    email.len() <= 254
+    let unfit = |c: char| c.is_whitespace() || c.is_control();
+    email.chars().count() <= EMAIL_MAX_CHARS
         && !local.is_empty()
-        && local.len() <= 64
+        && local.chars().count() <= EMAIL_LOCAL_MAX_CHARS
         && !domain.contains('@')
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !email.chars().any(unfit)
+}
+
+/// The API document's `pattern` for a new account's email: exactly what
+/// [`is_plausible_email`] accepts once the space around it is trimmed (its
+/// length limit is `maxLength`).
+pub fn email_pattern() -> String {
+    let space = regex_class(&[WHITESPACE]);
+    let unfit = regex_class(&[WHITESPACE, CONTROL]);
+    let unfit_or_dot = regex_class(&[WHITESPACE, CONTROL, &['.'..='.']]);
+    format!(
+        "^[{space}]*[^@{unfit}]{{1,{EMAIL_LOCAL_MAX_CHARS}}}@[^@{unfit_or_dot}][^@{unfit}]*\\.[^@{unfit}]*[^@{unfit_or_dot}][{space}]*$"
+    )
 }
 
 #[cfg(test)]

@@ -42,6 +42,9 @@ pub fn key_from(headers: &HeaderMap) -> ApiResult<Option<&str>> {
 }
 
 /// Whether a client's key is usable: 1 to 255 visible ASCII characters.
+/// What [`is_valid_key`] accepts, for the API document: 1 to 255 visible ASCII characters.
+pub const KEY_PATTERN: &str = "^[\\u0021-\\u007e]{1,255}$";
+
 fn is_valid_key(key: &str) -> bool {
     (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }

@@ -27,6 +27,9 @@ use crate::{
 /// [`Generator::check_rate_limit`]).
 pub const RUN_GROUP_HEADER: &str = "generation-group";
 
+/// What [`run_group_from`] accepts, for the API document.
+pub const RUN_GROUP_PATTERN: &str = "^[A-Za-z0-9._-]{1,64}$";
+
 /// The request's `Generation-Group`, if it names one.
 pub fn run_group_from(headers: &HeaderMap) -> ApiResult<Option<&str>> {
     let Some(value) = headers.get(RUN_GROUP_HEADER) else {

@@ -3,10 +3,11 @@
 //! Every field is checked against the chosen model's limits and all problems
 //! are reported at once, so a form can mark every bad field in one round trip.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, de};
 use utoipa::ToSchema;
 
 use super::{ModelSpec, Style, style};
+use crate::text::{FORBIDDEN_IN_PROMPTS, WHITESPACE, is_in, regex_class};
 // Part of `plan`'s answer, so public with it.
 pub use crate::http::error::FieldError;
 
@@ -22,20 +23,83 @@ pub struct GenerationRequest {
     pub negative_prompt: Option<String>,
     #[serde(default)]
     pub model: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     pub width: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     pub height: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     pub steps: Option<i64>,
     /// The first image's seed; image `i` gets `seed + i`. Random when left out.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     pub seed: Option<i64>,
     /// How many images, 1 to the model's `max_images`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     pub n: Option<i64>,
     #[serde(default)]
     pub style: Option<String>,
+}
+
+/// A JSON number that is a whole number, `4.0` included (JSON Schema counts
+/// it as an integer, so the API does too), or null.
+fn whole_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    struct WholeNumber;
+    impl<'de> de::Visitor<'de> for WholeNumber {
+        type Value = Option<i64>;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+            formatter.write_str("a whole number")
+        }
+        fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+            Ok(Some(value))
+        }
+        fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+            i64::try_from(value)
+                .map(Some)
+                .map_err(|_| E::custom("the number is too large"))
+        }
+        fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+            // 2^63 is the first float past i64's range.
+            if value.fract() == 0.0 && value.abs() < 2f64.powi(63) {
+                Ok(Some(value as i64))
+            } else {
+                Err(E::invalid_value(de::Unexpected::Float(value), &self))
+            }
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Self::Value, D::Error> {
+            inner.deserialize_any(self)
+        }
+    }
+    deserializer.deserialize_option(WholeNumber)
+}
+
+/// The API document's `pattern` for `prompt`: some visible text, nothing
+/// [`check_text`] refuses.
+pub fn prompt_pattern() -> String {
+    let forbidden = regex_class(&[FORBIDDEN_IN_PROMPTS]);
+    let forbidden_or_space = regex_class(&[FORBIDDEN_IN_PROMPTS, WHITESPACE]);
+    format!("^[^{forbidden}]*[^{forbidden_or_space}][^{forbidden}]*$")
+}
+
+/// The API document's `pattern` for `negative_prompt`: anything
+/// [`check_text`] accepts when some offered model takes one, else only space
+/// (which counts as no negative prompt).
+pub fn negative_prompt_pattern(some_model_takes_one: bool) -> String {
+    if some_model_takes_one {
+        return format!("^[^{}]*$", regex_class(&[FORBIDDEN_IN_PROMPTS]));
+    }
+    let allowed_space: Vec<_> = WHITESPACE
+        .iter()
+        .flat_map(|range| range.clone())
+        .filter(|c| !is_in(FORBIDDEN_IN_PROMPTS, *c))
+        .map(|c| c..=c)
+        .collect();
+    format!("^[{}]*$", regex_class(&[&allowed_space]))
 }
 
 /// A request that passed every check, with every default filled in.
@@ -87,27 +151,30 @@ pub fn plan(
         return Err(errors);
     };
 
+    // The rules apply to the text as sent (so the API document can state
+    // them); what is kept is the text without its surrounding space.
     let prompt = request.prompt.trim();
-    if let Err(message) = check_text(prompt, prompt_max_chars) {
+    if let Err(message) = check_text(&request.prompt, prompt_max_chars) {
         fail("prompt", message);
     } else if prompt.is_empty() {
         fail("prompt", "must not be empty".into());
     }
 
-    let negative_prompt = request
-        .negative_prompt
-        .as_deref()
-        .map(str::trim)
-        .filter(|text| !text.is_empty());
-    if let Some(text) = negative_prompt {
-        if !model.negative_prompt {
-            fail(
-                "negative_prompt",
-                format!("{} does not take a negative prompt", model.label),
-            );
-        } else if let Err(message) = check_text(text, prompt_max_chars) {
-            fail("negative_prompt", message);
-        }
+    let negative_prompt = match request.negative_prompt.as_deref() {
+        None => None,
+        Some(text) => match check_text(text, prompt_max_chars) {
+            Err(message) => {
+                fail("negative_prompt", message);
+                None
+            }
+            Ok(()) => Some(text.trim()).filter(|text| !text.is_empty()),
+        },
+    };
+    if negative_prompt.is_some() && !model.negative_prompt {
+        fail(
+            "negative_prompt",
+            format!("{} does not take a negative prompt", model.label),
+        );
     }
 
     let default_side = |range: super::SizeRange| {
@@ -198,11 +265,7 @@ fn check_text(text: &str, max_chars: usize) -> Result<(), String> {
     if text.chars().count() > max_chars {
         return Err(format!("must be at most {max_chars} characters"));
     }
-    let forbidden = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
-    if text.chars().any(forbidden) {
+    if text.chars().any(|c| is_in(FORBIDDEN_IN_PROMPTS, c)) {
         return Err("must not contain control or text-direction override characters".into());
     }
     Ok(())

@@ -86,6 +86,25 @@ async fn a_prompt_of_exactly_the_limit_is_accepted() {
 }
 
 #[tokio::test]
+async fn whole_numbers_written_with_a_decimal_point_are_numbers_too() {
+    // JSON Schema, and so the API document, counts 2.0 as an integer.
+    let app = TestApp::spawn().await;
+    let user = app.signed_in_user().await;
+    let body = app
+        .generate_ok(
+            &user,
+            json!({"prompt": "x", "n": 2.0, "width": 256.0, "height": 256, "steps": 1.0, "seed": 7.0}),
+        )
+        .await;
+    let images = body["images"].as_array().unwrap();
+    assert_eq!(images.len(), 2);
+    assert_eq!(
+        (images[0]["width"].as_u64(), images[0]["seed"].as_u64()),
+        (Some(256), Some(7))
+    );
+}
+
+#[tokio::test]
 async fn malformed_bodies_get_a_clear_400() {
     let app = TestApp::spawn().await;
     let user = app.signed_in_user().await;
@@ -101,6 +120,15 @@ async fn malformed_bodies_get_a_clear_400() {
     assert_problem(wrong_type, StatusCode::BAD_REQUEST, "invalid_request").await;
     let missing = app.generate(&user, json!({"width": 256})).await;
     assert_problem(missing, StatusCode::BAD_REQUEST, "invalid_request").await;
+
+    // A fraction is not a count; the answer speaks JSON, not the server's types.
+    let fraction = app.generate(&user, json!({"prompt": "x", "n": 1.5})).await;
+    let problem = assert_problem(fraction, StatusCode::BAD_REQUEST, "invalid_request").await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("whole number"), "{detail}");
+    for internal in ["i64", "u32", "u64", "f64", "Option"] {
+        assert!(!detail.contains(internal), "{detail}");
+    }
 
     let broken = user
         .client

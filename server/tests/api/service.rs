@@ -76,6 +76,29 @@ async fn the_openapi_document_lists_every_endpoint() {
 }
 
 #[tokio::test]
+async fn the_openapi_document_states_this_servers_limits() {
+    let app = TestApp::spawn_with(|config| config.prompt_max_chars = 300).await;
+    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let request = &doc["components"]["schemas"]["GenerationRequest"]["properties"];
+    assert_eq!(request["prompt"]["maxLength"], 300);
+    let errors = &doc["paths"]["/api/generations"]["post"]["responses"];
+    for status in ["400", "401", "413", "415", "422", "429"] {
+        assert!(
+            errors[status]["content"]
+                .get("application/problem+json")
+                .is_some(),
+            "{status}: {}",
+            errors[status]
+        );
+    }
+}
+
+#[tokio::test]
 async fn unknown_routes_and_methods_get_problem_answers() {
     let app = TestApp::spawn().await;
     let client = reqwest::Client::new();

@@ -25,7 +25,15 @@ export type SignUpRequest = Schemas['SignupRequest'];
 export type LoginRequest = Schemas['LoginRequest'];
 export type UserResponse = Schemas['UserEnvelope'];
 
-export type GenerationRequest = Schemas['GenerationRequest'];
+/**
+ * The API document lists the models and styles of the configuration it was
+ * generated for; the app offers whatever `GET /api/config` lists, so here they
+ * are plain ids.
+ */
+export type GenerationRequest = Omit<Schemas['GenerationRequest'], 'model' | 'style'> & {
+  model?: string | null;
+  style?: string | null;
+};
 export type Generation = Schemas['GenerationView'];
 export type GenerationResponse = Schemas['GenerationEnvelope'];
 

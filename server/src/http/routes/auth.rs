@@ -22,7 +22,7 @@ use crate::{
     store::metadata::{NewSession, User},
 };
 
-const DISPLAY_NAME_MAX_CHARS: usize = 80;
+pub(crate) const DISPLAY_NAME_MAX_CHARS: usize = 80;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -109,11 +109,9 @@ pub async fn signup(
 ) -> ApiResult<Response> {
     refuse_in_clerk_mode(&state)?;
     attempts::guard(state.metadata.as_ref(), &state.config, ip, &request.email).await?;
+    // Space around an email is dropped (the document's pattern allows it);
+    // the other fields' rules apply to them as sent.
     let email = request.email.trim().to_owned();
-    let display_name = request
-        .display_name
-        .map(|name| name.trim().to_owned())
-        .filter(|name| !name.is_empty());
     let mut errors = Vec::new();
     if !local::is_plausible_email(&email) {
         errors.push(FieldError::new("email", "is not a valid email address"));
@@ -121,10 +119,17 @@ pub async fn signup(
     let password_chars = secrecy::ExposeSecret::expose_secret(&request.password)
         .chars()
         .count();
-    if !(8..=128).contains(&password_chars) {
-        errors.push(FieldError::new("password", "must be 8 to 128 characters"));
+    if !local::PASSWORD_CHARS.contains(&password_chars) {
+        errors.push(FieldError::new(
+            "password",
+            format!(
+                "must be {} to {} characters",
+                local::PASSWORD_CHARS.start(),
+                local::PASSWORD_CHARS.end()
+            ),
+        ));
     }
-    if let Some(name) = &display_name
+    if let Some(name) = &request.display_name
         && (name.chars().count() > DISPLAY_NAME_MAX_CHARS || name.chars().any(char::is_control))
     {
         errors.push(FieldError::new(
@@ -137,6 +142,10 @@ pub async fn signup(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    let display_name = request
+        .display_name
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty());
 
     let password_hash = local::hash_password(&state.passwords, request.password).await?;
     let user = User {
@@ -160,6 +169,7 @@ pub async fn signup(
         (status = 200, description = "Signed in", body = UserEnvelope),
         (status = 401, description = "`invalid_credentials`", body = crate::http::error::Problem),
         (status = 404, description = "`local_auth_disabled`: Clerk sign-in is on", body = crate::http::error::Problem),
+        (status = 422, description = "`invalid_request`: the email is longer than any address can be", body = crate::http::error::Problem),
         (status = 429, description = "`rate_limited`: too many attempts", body = crate::http::error::Problem),
         (status = 503, description = "`busy`: too many sign-ins at once; retry after `Retry-After`", body = crate::http::error::Problem)))]
 pub async fn login(
@@ -240,7 +250,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
     Ok(response)
 }
 
-#[utoipa::path(get, path = "/api/me", tag = "accounts",
+#[utoipa::path(get, path = "/api/me", tag = "accounts", security(("session" = []), ("clerk" = [])),
     responses(
         (status = 200, description = "The signed-in user and their usage", body = Me),
         (status = 401, description = "`unauthenticated`", body = crate::http::error::Problem)))]

@@ -65,7 +65,7 @@ pub struct GenerationEnvelope {
     pub generation: GenerationView,
 }
 
-#[utoipa::path(post, path = "/api/generations", tag = "generation", request_body = GenerationRequest,
+#[utoipa::path(post, path = "/api/generations", tag = "generation", security(("session" = []), ("clerk" = [])), request_body = GenerationRequest,
     params(("Idempotency-Key" = Option<String>, Header,
         description = "Retrying with the same key and body returns the first result without generating again"),
         ("Generation-Group" = Option<String>, Header,

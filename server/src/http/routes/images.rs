@@ -25,6 +25,8 @@ use crate::{
 
 pub const DEFAULT_PAGE_SIZE: u32 = 24;
 pub const MAX_PAGE_SIZE: u32 = 100;
+/// The longest search text, in characters.
+pub const SEARCH_MAX_CHARS: usize = 200;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -164,7 +166,7 @@ pub struct ImagePageView {
     pub next_cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/images", tag = "gallery", params(ListParams),
+#[utoipa::path(get, path = "/api/images", tag = "gallery", security(("session" = []), ("clerk" = [])), params(ListParams),
     responses(
         (status = 200, description = "The caller's images, newest first", body = ImagePageView),
         (status = 400, description = "`invalid_request`: bad limit or cursor", body = crate::http::error::Problem),
@@ -198,13 +200,17 @@ pub async fn list_images(
         Some("true") => true,
         Some(_) => return Err(ApiError::invalid_param("favorite", "must be true or false")),
     };
-    let search = params.q.filter(|q| !q.trim().is_empty());
-    if search.as_ref().is_some_and(|q| q.chars().count() > 200) {
+    if params
+        .q
+        .as_ref()
+        .is_some_and(|q| q.chars().count() > SEARCH_MAX_CHARS)
+    {
         return Err(ApiError::invalid_param(
             "q",
-            "must be at most 200 characters",
+            format!("must be at most {SEARCH_MAX_CHARS} characters"),
         ));
     }
+    let search = params.q.filter(|q| !q.trim().is_empty());
     let page = state
         .metadata
         .list_images(
@@ -238,7 +244,7 @@ async fn owned_image(state: &AppState, user_id: &str, image_id: &str) -> ApiResu
         .ok_or(ApiError::NotFound)
 }
 
-#[utoipa::path(get, path = "/api/images/{id}", tag = "gallery",
+#[utoipa::path(get, path = "/api/images/{id}", tag = "gallery", security(("session" = []), ("clerk" = [])),
     params(("id" = String, Path, description = "Image id")),
     responses(
         (status = 200, description = "One image", body = ImageView),
@@ -258,7 +264,7 @@ pub struct ImageUpdate {
     pub favorite: bool,
 }
 
-#[utoipa::path(patch, path = "/api/images/{id}", tag = "gallery", request_body = ImageUpdate,
+#[utoipa::path(patch, path = "/api/images/{id}", tag = "gallery", security(("session" = []), ("clerk" = [])), request_body = ImageUpdate,
     params(("id" = String, Path, description = "Image id")),
     responses(
         (status = 200, description = "The updated image", body = ImageView),
@@ -277,7 +283,7 @@ pub async fn update_image(
     Ok(Json(ImageView::new(&record, &media_links(&state).await?)?))
 }
 
-#[utoipa::path(delete, path = "/api/images/{id}", tag = "gallery",
+#[utoipa::path(delete, path = "/api/images/{id}", tag = "gallery", security(("session" = []), ("clerk" = [])),
     params(("id" = String, Path, description = "Image id")),
     responses(
         (status = 204, description = "Deleted, files included"),
@@ -291,7 +297,7 @@ pub async fn delete_image(
     Ok(no_content())
 }
 
-#[utoipa::path(get, path = "/api/images/{id}/download", tag = "gallery",
+#[utoipa::path(get, path = "/api/images/{id}/download", tag = "gallery", security(("session" = []), ("clerk" = [])),
     params(("id" = String, Path, description = "Image id")),
     responses(
         (status = 200, description = "The original image file, as an attachment"),

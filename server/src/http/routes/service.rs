@@ -1,15 +1,13 @@
 //! Service endpoints anyone may call: health, start-up config, the API document.
 
-use std::sync::OnceLock;
-
 use axum::{Json, Router, extract::State, http::header, response::IntoResponse, routing::get};
 use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::ToSchema;
 
 use crate::{
     app::state::AppState,
     generation::{ASPECT_RATIOS, AspectRatio, ModelSpec, STYLES, Style},
-    http::openapi::ApiDoc,
+    http::openapi::RequestLimits,
 };
 
 pub fn router() -> Router<AppState> {
@@ -100,12 +98,13 @@ pub async fn config(State(state): State<AppState>) -> Json<Config> {
 }
 
 #[utoipa::path(get, path = "/api/openapi.json", tag = "service",
-    responses((status = 200, description = "This API as an OpenAPI 3.1 document")))]
-pub async fn openapi() -> impl IntoResponse {
-    static DOCUMENT: OnceLock<String> = OnceLock::new();
-    let document = DOCUMENT.get_or_init(|| ApiDoc::openapi().to_pretty_json().unwrap_or_default());
+    responses((status = 200, description = "This API as an OpenAPI 3.1 document, with the limits of this server's configuration")))]
+pub async fn openapi(State(state): State<AppState>) -> impl IntoResponse {
+    // Built per request (it is rarely asked for): the limits follow the
+    // configuration, and one process may serve several in tests.
+    let document = crate::http::openapi::document(&RequestLimits::of(&state));
     (
         [(header::CONTENT_TYPE, "application/json")],
-        document.as_str(),
+        document.to_string(),
     )
 }
