@@ -24,6 +24,8 @@ EXPECTED_RUNTIME_GRANTS = {
         for action in ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "ConditionCheckItem"]
         for table in ["UsersTable", "ImagesTable"]
     },
+    # A trash page reads its images in one batch.
+    ("dynamodb:BatchGetItem", "ImagesTable"),
     ("s3:PutObject", "ImagesBucket/users/*"),
     ("s3:GetObject", "ImagesBucket/users/*"),
     ("s3:DeleteObject", "ImagesBucket/users/*"),

@@ -279,7 +279,7 @@ def check(zip_path):
         swept, _ = invoke(api, {"promptcanvas": "sweep"})
         case(
             "the scheduled sweep event removes an old orphan and keeps a fresh file",
-            swept == {"examined": 2, "removed": 1}
+            swept == {"examined": 2, "removed": 1, "expired": 0}
             and not os.path.exists(orphan) and os.path.exists(fresh),
             str(swept),
         )

@@ -66,7 +66,8 @@ fn main() -> anyhow::Result<()> {
             let state = promptcanvas::build_state(config).await?;
             let report = promptcanvas::gallery::sweep::sweep_everything(&state).await?;
             println!(
-                "examined {} files, removed {} orphans",
+                "deleted {} images whose time in the trash ran out; examined {} files, removed {} orphans",
+                report.expired,
                 report.examined,
                 report.removed.len()
             );

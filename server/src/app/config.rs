@@ -206,6 +206,11 @@ pub struct Config {
     #[arg(long, env = "ORPHAN_GRACE_SECS", default_value_t = 3600)]
     pub orphan_grace_secs: u64,
 
+    /// Days a trashed image stays restorable before `promptcanvas sweep` deletes it for good.
+    #[arg(long, env = "TRASH_RETENTION_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub trash_retention_days: u32,
+
     /// Log filter, e.g. `info` or `promptcanvas=debug,tower_http=info`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log_filter: String,
@@ -308,6 +313,7 @@ impl Config {
             aws_region: None,
             cdn_base_url: None,
             orphan_grace_secs: 3600,
+            trash_retention_days: 30,
             log_filter: "warn".into(),
             log_format: LogFormat::Text,
             log_prompts: false,
@@ -316,6 +322,11 @@ impl Config {
             metrics_bind_addr: None,
             metrics_emf: false,
         }
+    }
+
+    /// How long a trashed image stays restorable.
+    pub fn trash_retention(&self) -> time::Duration {
+        time::Duration::days(i64::from(self.trash_retention_days))
     }
 
     /// The per-user storage cap, `None` when unlimited.

@@ -115,11 +115,13 @@ pub async fn handle_invocation(
             tracing::info!(
                 examined = report.examined,
                 removed = report.removed.len(),
-                "orphan sweep finished"
+                expired = report.expired,
+                "sweep finished"
             );
             Ok(serde_json::json!({
                 "examined": report.examined,
                 "removed": report.removed.len(),
+                "expired": report.expired,
             }))
         }
     }

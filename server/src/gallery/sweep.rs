@@ -11,6 +11,8 @@ use crate::{app::AppState, store::media::MediaStore, store::metadata::MetadataSt
 pub struct SweepReport {
     pub examined: usize,
     pub removed: Vec<String>,
+    /// Trashed images deleted for good because their retention ran out.
+    pub expired: usize,
 }
 
 /// Where every image file lives.
@@ -47,16 +49,27 @@ pub async fn sweep_orphans(
 }
 
 /// The whole sweep, as `promptcanvas sweep` and the scheduled Lambda event run
-/// it: every user's files, with the configured grace period.
+/// it: the trash past its retention, then every user's files, with the
+/// configured grace period.
 pub async fn sweep_everything(state: &AppState) -> anyhow::Result<SweepReport> {
-    sweep_orphans(
+    let now = OffsetDateTime::now_utc();
+    let expired = super::trash::delete_expired(
+        state.metadata.as_ref(),
+        &state.media,
+        state.config.trash_retention(),
+        now,
+    )
+    .await
+    .map_err(|error| anyhow::anyhow!("deleting expired trash: {error}"))?;
+    let report = sweep_orphans(
         &state.media,
         state.metadata.as_ref(),
         ALL_IMAGES,
         state.config.orphan_grace_secs,
-        OffsetDateTime::now_utc(),
+        now,
     )
-    .await
+    .await?;
+    Ok(SweepReport { expired, ..report })
 }
 
 /// `users/{user}/{image}.{ext}` or `.thumb.jpg` → `(user, image)`.

@@ -369,6 +369,7 @@ pub fn image_records(
                 placeholder: processed.placeholder.clone(),
                 inference_ms: image.inference_ms,
                 upstream_id: image.upstream_id.clone(),
+                trashed_at: None,
             }
         })
         .collect()

@@ -61,6 +61,8 @@ pub enum ApiError {
     EmailTaken,
     #[error("{0}")]
     IdempotencyConflict(&'static str),
+    #[error("this image is a favourite: include favourites to move it to the trash")]
+    FavoriteProtected,
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -98,7 +100,9 @@ impl ApiError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::NotFound | Self::LocalAuthDisabled => StatusCode::NOT_FOUND,
-            Self::EmailTaken | Self::IdempotencyConflict(_) => StatusCode::CONFLICT,
+            Self::EmailTaken | Self::IdempotencyConflict(_) | Self::FavoriteProtected => {
+                StatusCode::CONFLICT
+            }
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } | Self::QuotaExceeded { .. } | Self::StorageFull => {
@@ -123,6 +127,7 @@ impl ApiError {
             Self::NotFound => "not_found",
             Self::EmailTaken => "email_taken",
             Self::IdempotencyConflict(_) => "idempotency_conflict",
+            Self::FavoriteProtected => "favorite_protected",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RateLimited { .. } => "rate_limited",

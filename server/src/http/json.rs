@@ -45,3 +45,32 @@ where
         }
     }
 }
+
+/// A JSON body the client may leave out: no body and no `Content-Type`, or
+/// a JSON `null`, gives `None`; anything else is read as [`ApiJson`] reads it.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<S, T> FromRequest<S> for OptionalJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let headers = request.headers();
+        let declared_length = headers
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u64>().ok());
+        let absent = !headers.contains_key(axum::http::header::CONTENT_TYPE)
+            && !headers.contains_key(axum::http::header::TRANSFER_ENCODING)
+            && declared_length.unwrap_or(0) == 0;
+        if absent {
+            return Ok(Self(None));
+        }
+        let ApiJson(value) = ApiJson::<Option<T>>::from_request(request, state).await?;
+        Ok(Self(value))
+    }
+}

@@ -15,3 +15,4 @@ mod observability;
 mod protection;
 mod service;
 mod together;
+mod trash;

@@ -16,8 +16,8 @@ use object_store::{
     PutMultipartOptions, PutOptions, PutPayload, PutResult, path::Path,
 };
 use promptcanvas::store::metadata::{
-    Admission, Credentials, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, MetadataStore,
-    NewSession, StoreError, StoreResult, Usage, User,
+    Admission, Credentials, ExpiredTrash, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord,
+    MetadataStore, NewSession, StoreError, StoreResult, TrashOutcome, Usage, User,
 };
 use time::OffsetDateTime;
 
@@ -200,6 +200,31 @@ impl MetadataStore for FaultyMetadata {
         favorite: bool,
     ) -> StoreResult<Option<ImageRecord>> {
         self.inner.set_favorite(user_id, image_id, favorite).await
+    }
+    async fn trash_image(
+        &self,
+        user_id: &str,
+        image_id: &str,
+        include_favorites: bool,
+        now: OffsetDateTime,
+    ) -> StoreResult<TrashOutcome> {
+        self.inner
+            .trash_image(user_id, image_id, include_favorites, now)
+            .await
+    }
+    async fn restore_image(
+        &self,
+        user_id: &str,
+        image_id: &str,
+    ) -> StoreResult<Option<ImageRecord>> {
+        self.inner.restore_image(user_id, image_id).await
+    }
+    async fn expired_trash(
+        &self,
+        trashed_before: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<ExpiredTrash>> {
+        self.inner.expired_trash(trashed_before, limit).await
     }
     async fn hide_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
         self.inner.hide_image(user_id, image_id).await

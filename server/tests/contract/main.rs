@@ -57,6 +57,11 @@ contract!(metadata, metadata_cases, backend => backend.metadata.clone(), [
     an_idempotency_key_is_kept_a_week_then_free_again,
     concurrent_identical_claims_let_exactly_one_run,
     the_storage_quota_refuses_whole_generations_atomically,
+    trashed_images_leave_every_list_and_come_back_when_restored,
+    favourites_are_trashed_only_when_included_and_the_first_time_stands,
+    the_trash_pages_by_trashing_time_with_its_filters,
+    expired_trash_is_found_across_users_and_deleting_clears_it,
+    concurrent_trash_and_restore_keep_the_counts_exact,
 ]);
 
 contract!(objects, media_cases, backend => backend.media.clone(), [

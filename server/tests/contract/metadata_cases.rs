@@ -3,8 +3,8 @@
 use std::{collections::HashSet, sync::Arc};
 
 use promptcanvas::store::metadata::{
-    Admission, IdempotencyClaim, ImageQuery, ImageRecord, MetadataStore, NewSession, StoreError,
-    User,
+    Admission, ExpiredTrash, IdempotencyClaim, ImageQuery, ImageRecord, MetadataStore, NewSession,
+    StoreError, TrashOutcome, User,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -55,6 +55,7 @@ pub fn image(user_id: &str, id: &str, prompt: &str, bytes: u64) -> ImageRecord {
         placeholder: "#336699".into(),
         inference_ms: Some(12),
         upstream_id: None,
+        trashed_at: None,
     }
 }
 
@@ -756,4 +757,310 @@ pub async fn the_storage_quota_refuses_whole_generations_atomically(store: Store
     );
     let usage = store.usage(&other.id, "2026-11").await.unwrap();
     assert_eq!((usage.images, usage.storage_bytes), (3, quota * 9 / 10));
+}
+
+/// A moment on the trash's clock, `seconds` after a fixed start, to the millisecond.
+fn trash_clock(seconds: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap()
+        + Duration::seconds(seconds)
+        + Duration::milliseconds(123)
+}
+
+async fn trash(store: &Store, user: &User, id: &str, at: OffsetDateTime) -> ImageRecord {
+    match store.trash_image(&user.id, id, true, at).await.unwrap() {
+        TrashOutcome::Trashed(record) => record,
+        other => panic!("not trashed: {other:?}"),
+    }
+}
+
+fn trash_query(limit: u32) -> ImageQuery {
+    ImageQuery {
+        limit,
+        trashed: true,
+        ..Default::default()
+    }
+}
+
+pub async fn trashed_images_leave_every_list_and_come_back_when_restored(store: Store) {
+    let user = signed_up(&store).await;
+    let ids = record_images(&store, &user, 4, |i| format!("harbour {i}")).await;
+    store.set_favorite(&user.id, &ids[1], true).await.unwrap();
+    let trashed = trash(&store, &user, &ids[1], trash_clock(0)).await;
+    assert_eq!(trashed.trashed_at, Some(trash_clock(0)));
+    trash(&store, &user, &ids[2], trash_clock(5)).await;
+
+    for query in [
+        ImageQuery {
+            limit: 10,
+            ..Default::default()
+        },
+        ImageQuery {
+            limit: 10,
+            favorites_only: true,
+            ..Default::default()
+        },
+        ImageQuery {
+            limit: 10,
+            search: Some("harbour".into()),
+            ..Default::default()
+        },
+    ] {
+        let (listed, _) = all_pages(&store, &user, query.clone()).await;
+        assert!(
+            !listed.contains(&ids[1]) && !listed.contains(&ids[2]),
+            "{query:?}: {listed:?}"
+        );
+    }
+    let (in_trash, _) = all_pages(&store, &user, trash_query(10)).await;
+    assert_eq!(
+        in_trash,
+        vec![ids[2].clone(), ids[1].clone()],
+        "most recently trashed first"
+    );
+    // A trashed image can still be read (to show and restore it) and keeps its settings.
+    let read = store.get_image(&user.id, &ids[1]).await.unwrap().unwrap();
+    assert_eq!(
+        (read.trashed_at, read.favorite),
+        (Some(trash_clock(0)), true)
+    );
+
+    let usage = store.usage(&user.id, "2026-11").await.unwrap();
+    assert_eq!(
+        (usage.images, usage.storage_bytes),
+        (4, 100 + 101 + 102 + 103)
+    );
+    assert_eq!(
+        (usage.trash_images, usage.trash_bytes),
+        (2, 101 + 102),
+        "trash counts"
+    );
+
+    let restored = store
+        .restore_image(&user.id, &ids[1])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((restored.trashed_at, restored.favorite), (None, true));
+    // Restoring what is not in the trash changes nothing.
+    let again = store
+        .restore_image(&user.id, &ids[1])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.trashed_at, None);
+    let (listed, _) = all_pages(
+        &store,
+        &user,
+        ImageQuery {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(listed, vec![ids[3].clone(), ids[1].clone(), ids[0].clone()]);
+    let usage = store.usage(&user.id, "2026-11").await.unwrap();
+    assert_eq!((usage.trash_images, usage.trash_bytes), (1, 102));
+    assert!(
+        store
+            .restore_image(&user.id, &new_id())
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+pub async fn favourites_are_trashed_only_when_included_and_the_first_time_stands(store: Store) {
+    let user = signed_up(&store).await;
+    let stranger = signed_up(&store).await;
+    let ids = record_images(&store, &user, 2, |_| "lake".into()).await;
+    store.set_favorite(&user.id, &ids[0], true).await.unwrap();
+    assert_eq!(
+        store
+            .trash_image(&user.id, &ids[0], false, trash_clock(0))
+            .await
+            .unwrap(),
+        TrashOutcome::FavoriteProtected
+    );
+    assert_eq!(
+        store
+            .get_image(&user.id, &ids[0])
+            .await
+            .unwrap()
+            .unwrap()
+            .trashed_at,
+        None
+    );
+    let plain = store
+        .trash_image(&user.id, &ids[1], false, trash_clock(1))
+        .await
+        .unwrap();
+    assert!(
+        matches!(plain, TrashOutcome::Trashed(ref record) if record.trashed_at == Some(trash_clock(1)))
+    );
+    trash(&store, &user, &ids[0], trash_clock(2)).await;
+    // Trashing again is harmless: the retention still counts from the first time.
+    let again = trash(&store, &user, &ids[1], trash_clock(60)).await;
+    assert_eq!(again.trashed_at, Some(trash_clock(1)));
+    let usage = store.usage(&user.id, "2026-11").await.unwrap();
+    assert_eq!(usage.trash_images, 2, "counted once");
+
+    for (owner, id) in [(&stranger.id, &ids[1]), (&user.id, &new_id())] {
+        assert_eq!(
+            store
+                .trash_image(owner, id, true, trash_clock(3))
+                .await
+                .unwrap(),
+            TrashOutcome::NotFound
+        );
+        assert!(store.restore_image(owner, id).await.unwrap().is_none());
+    }
+    let (strangers_trash, _) = all_pages(&store, &stranger, trash_query(10)).await;
+    assert!(strangers_trash.is_empty());
+}
+
+pub async fn the_trash_pages_by_trashing_time_with_its_filters(store: Store) {
+    let user = signed_up(&store).await;
+    let ids = record_images(&store, &user, 7, |i| {
+        if i % 2 == 0 {
+            format!("red fox {i}")
+        } else {
+            format!("blue owl {i}")
+        }
+    })
+    .await;
+    // Trashed in an order unlike the gallery's; two at the same millisecond.
+    let order = [3, 0, 6, 1, 5, 4];
+    for (step, index) in order.iter().enumerate() {
+        trash(&store, &user, &ids[*index], trash_clock(step.min(4) as i64)).await;
+    }
+    store.set_favorite(&user.id, &ids[0], true).await.unwrap();
+    store.set_favorite(&user.id, &ids[5], true).await.unwrap();
+
+    let (all, pages) = all_pages(&store, &user, trash_query(2)).await;
+    // 5 and 4 share a time: the later id comes first.
+    let expected: Vec<String> = [5, 4, 1, 6, 0, 3].iter().map(|i| ids[*i].clone()).collect();
+    assert_eq!(all, expected);
+    assert_eq!(pages, 3);
+    let (foxes, _) = all_pages(
+        &store,
+        &user,
+        ImageQuery {
+            search: Some("fox".into()),
+            ..trash_query(1)
+        },
+    )
+    .await;
+    assert_eq!(
+        foxes,
+        [4, 6, 0]
+            .iter()
+            .map(|i| ids[*i].clone())
+            .collect::<Vec<_>>()
+    );
+    let (favourites, _) = all_pages(
+        &store,
+        &user,
+        ImageQuery {
+            favorites_only: true,
+            ..trash_query(1)
+        },
+    )
+    .await;
+    assert_eq!(favourites, vec![ids[5].clone(), ids[0].clone()]);
+    let (gallery, _) = all_pages(
+        &store,
+        &user,
+        ImageQuery {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(gallery, vec![ids[2].clone()]);
+}
+
+pub async fn expired_trash_is_found_across_users_and_deleting_clears_it(store: Store) {
+    let first = signed_up(&store).await;
+    let second = signed_up(&store).await;
+    let a = record_images(&store, &first, 2, |_| "dune".into()).await;
+    let b = record_images(&store, &second, 1, |_| "dune".into()).await;
+    let day = 24 * 3600;
+    trash(&store, &first, &a[0], trash_clock(0)).await;
+    trash(&store, &second, &b[0], trash_clock(day)).await;
+    trash(&store, &first, &a[1], trash_clock(40 * day)).await;
+
+    let mine = |entries: Vec<ExpiredTrash>| -> Vec<String> {
+        entries
+            .into_iter()
+            .filter(|entry| [&first.id, &second.id].contains(&&entry.user_id))
+            .map(|entry| format!("{}/{}", entry.user_id, entry.image_id))
+            .collect()
+    };
+    // Other cases share the store: only this case's users are looked at, and
+    // the cut-off sits before anything they trashed that is not expiring.
+    let cutoff = trash_clock(2 * day);
+    let expired = mine(store.expired_trash(cutoff, 1000).await.unwrap());
+    assert_eq!(
+        expired,
+        vec![
+            format!("{}/{}", first.id, a[0]),
+            format!("{}/{}", second.id, b[0])
+        ],
+        "longest-trashed first, across users"
+    );
+    assert!(mine(store.expired_trash(trash_clock(0), 1000).await.unwrap()).is_empty());
+
+    // Restored images are no longer due; deleted ones are gone from the trash.
+    store
+        .restore_image(&second.id, &b[0])
+        .await
+        .unwrap()
+        .unwrap();
+    store.hide_image(&first.id, &a[0]).await.unwrap().unwrap();
+    store.delete_image(&first.id, &a[0]).await.unwrap();
+    assert!(mine(store.expired_trash(cutoff, 1000).await.unwrap()).is_empty());
+    let (in_trash, _) = all_pages(&store, &first, trash_query(10)).await;
+    assert_eq!(in_trash, vec![a[1].clone()]);
+    let usage = store.usage(&first.id, "2026-11").await.unwrap();
+    assert_eq!(
+        (usage.images, usage.trash_images, usage.trash_bytes),
+        (1, 1, 101)
+    );
+}
+
+pub async fn concurrent_trash_and_restore_keep_the_counts_exact(store: Store) {
+    let user = signed_up(&store).await;
+    let ids = record_images(&store, &user, 6, |_| "storm".into()).await;
+    let store_ref = &store;
+    let user_id = user.id.as_str();
+    // Every image is trashed and restored by racing requests, some twice over.
+    futures::future::join_all(ids.iter().enumerate().flat_map(|(index, id)| {
+        let at = trash_clock(index as i64);
+        [
+            Box::pin(async move {
+                store_ref.trash_image(user_id, id, true, at).await.unwrap();
+            }) as std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+            Box::pin(async move {
+                store_ref.trash_image(user_id, id, true, at).await.unwrap();
+            }),
+            Box::pin(async move {
+                store_ref.restore_image(user_id, id).await.unwrap();
+            }),
+        ]
+    }))
+    .await;
+    let (in_trash, _) = all_pages(&store, &user, trash_query(100)).await;
+    let usage = store.usage(&user.id, "2026-11").await.unwrap();
+    let bytes: u64 = in_trash
+        .iter()
+        .map(|id| 100 + ids.iter().position(|known| known == id).unwrap() as u64)
+        .sum();
+    assert_eq!(
+        (usage.trash_images, usage.trash_bytes),
+        (in_trash.len() as u64, bytes)
+    );
+    for id in &ids {
+        let record = store.get_image(&user.id, id).await.unwrap().unwrap();
+        assert_eq!(record.trashed_at.is_some(), in_trash.contains(id), "{id}");
+    }
 }

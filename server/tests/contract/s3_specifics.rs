@@ -376,7 +376,7 @@ async fn the_real_binary_runs_the_product_on_s3_and_dynamodb() {
     );
     assert_eq!(
         String::from_utf8_lossy(&swept.stdout).trim(),
-        "examined 3 files, removed 1 orphans"
+        "deleted 0 images whose time in the trash ran out; examined 3 files, removed 1 orphans"
     );
     assert!(s3.head(&ObjectPath::from(orphan.as_str())).await.is_err());
     assert!(s3.head(&ObjectPath::from(keys[0].as_str())).await.is_ok());

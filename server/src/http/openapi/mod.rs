@@ -37,6 +37,9 @@ use crate::http::routes::{auth, generations, images, service};
         images::update_image,
         images::delete_image,
         images::download_image,
+        images::trash_image,
+        images::restore_image,
+        images::empty_trash,
     ),
     components(schemas(crate::http::error::Problem, crate::http::error::FieldError)),
     tags(

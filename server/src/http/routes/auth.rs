@@ -66,6 +66,10 @@ pub struct UsageView {
     /// Bytes of originals the user may keep; absent when unlimited.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_quota_bytes: Option<u64>,
+    /// Images in the trash (counted in `images` until deleted for good).
+    pub trash_images: u64,
+    /// Bytes of originals in the trash (counted in `storage_bytes` too).
+    pub trash_bytes: u64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -270,6 +274,8 @@ pub async fn me(
             generations_this_month: usage.generations_this_month,
             monthly_quota: state.config.monthly_generation_quota,
             storage_quota_bytes: state.config.storage_quota(),
+            trash_images: usage.trash_images,
+            trash_bytes: usage.trash_bytes,
         },
     }))
 }

@@ -1,12 +1,13 @@
-//! The gallery over HTTP: list, search, read, favourite, download and delete
-//! images (deleting is `gallery::delete`'s workflow).
+//! The gallery over HTTP: list, search, read, favourite, download, trash,
+//! restore and delete images (deleting is `gallery::delete`'s workflow, the
+//! trash's bulk work `gallery::trash`'s).
 
 use axum::{
     Json, Router,
     extract::{Path, Query, State},
     http::header,
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
 };
 use serde::{Deserialize, Serialize};
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
@@ -18,9 +19,12 @@ use crate::{
     gallery::{self, cursor},
     generation::pipeline::StoredImage,
     http::error::{ApiError, ApiResult},
-    http::{json::ApiJson, routes::no_content},
+    http::{
+        json::{ApiJson, OptionalJson},
+        routes::no_content,
+    },
     store::media::MediaLinks,
-    store::metadata::{ImageQuery, ImageRecord},
+    store::metadata::{ImageQuery, ImageRecord, TrashOutcome, rules::TrashPosition},
 };
 
 pub const DEFAULT_PAGE_SIZE: u32 = 24;
@@ -36,6 +40,9 @@ pub fn router() -> Router<AppState> {
             get(get_image).patch(update_image).delete(delete_image),
         )
         .route("/images/{id}/download", get(download_image))
+        .route("/images/{id}/trash", post(trash_image))
+        .route("/images/{id}/restore", post(restore_image))
+        .route("/trash/empty", post(empty_trash))
 }
 
 #[derive(Serialize, ToSchema, Debug, Clone)]
@@ -69,15 +76,43 @@ pub struct ImageView {
     /// The image's average colour (`#rrggbb`), to paint while the thumbnail loads.
     pub placeholder: String,
     pub timings: ImageTimings,
+    /// RFC 3339, UTC: when the image was moved to the trash; null in the gallery.
+    pub trashed_at: Option<String>,
+    /// RFC 3339, UTC: when a trashed image will be deleted for good; null in the gallery.
+    pub purge_at: Option<String>,
 }
 
-/// The URL maker for one answer's images (presigning fetches credentials once).
-pub async fn media_links(state: &AppState) -> ApiResult<MediaLinks> {
-    let base = state.config.public_base_url.as_deref().unwrap_or("");
-    Ok(state
-        .media
-        .links(OffsetDateTime::now_utc().unix_timestamp(), base)
-        .await?)
+/// Turns records into what clients see, for one answer: the URL maker
+/// (presigning fetches credentials once) and the trash's retention.
+pub struct ImageViews {
+    links: MediaLinks,
+    trash_retention: time::Duration,
+}
+
+impl ImageViews {
+    pub async fn of(state: &AppState) -> ApiResult<Self> {
+        let base = state.config.public_base_url.as_deref().unwrap_or("");
+        Ok(Self {
+            links: state
+                .media
+                .links(OffsetDateTime::now_utc().unix_timestamp(), base)
+                .await?,
+            trash_retention: state.config.trash_retention(),
+        })
+    }
+
+    pub fn view(&self, record: &ImageRecord) -> ApiResult<ImageView> {
+        let (url, thumbnail_url) = self.links.urls(&record.object_key, &record.thumbnail_key)?;
+        let mut view = ImageView::with_urls(record, url, thumbnail_url);
+        view.purge_at = record
+            .trashed_at
+            .map(|at| rfc3339(at + self.trash_retention));
+        Ok(view)
+    }
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
 }
 
 /// A stored generation answer with its images as they are now: fresh signed
@@ -92,14 +127,14 @@ pub async fn as_they_are_now(state: &AppState, user_id: &str, body: &str) -> Api
     else {
         return Ok(body.to_owned());
     };
-    let links = media_links(state).await?;
+    let views = ImageViews::of(state).await?;
     let mut current = Vec::with_capacity(images.len());
     for image in images.iter() {
         let Some(id) = image.get("id").and_then(serde_json::Value::as_str) else {
             continue;
         };
         if let Some(record) = state.metadata.get_image(user_id, id).await? {
-            current.push(serde_json::to_value(ImageView::new(&record, &links)?).map_err(internal)?);
+            current.push(serde_json::to_value(views.view(&record)?).map_err(internal)?);
         }
     }
     *images = current;
@@ -107,11 +142,6 @@ pub async fn as_they_are_now(state: &AppState, user_id: &str, body: &str) -> Api
 }
 
 impl ImageView {
-    pub fn new(record: &ImageRecord, links: &MediaLinks) -> ApiResult<Self> {
-        let (url, thumbnail_url) = links.urls(&record.object_key, &record.thumbnail_key)?;
-        Ok(Self::with_urls(record, url, thumbnail_url))
-    }
-
     fn with_urls(record: &ImageRecord, url: String, thumbnail_url: String) -> Self {
         Self {
             id: record.id.clone(),
@@ -125,7 +155,7 @@ impl ImageView {
             steps: record.steps,
             seed: record.seed,
             style: record.style.clone(),
-            created_at: record.created_at.format(&Rfc3339).unwrap_or_default(),
+            created_at: rfc3339(record.created_at),
             favorite: record.favorite,
             content_type: record.content_type.clone(),
             bytes: record.bytes,
@@ -137,6 +167,8 @@ impl ImageView {
             timings: ImageTimings {
                 inference_ms: record.inference_ms,
             },
+            trashed_at: record.trashed_at.map(rfc3339),
+            purge_at: None,
         }
     }
 }
@@ -158,6 +190,8 @@ pub struct ListParams {
     pub q: Option<String>,
     /// `true` for favourites only.
     pub favorite: Option<String>,
+    /// `true` for the trash (most recently trashed first) instead of the gallery.
+    pub trashed: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -168,7 +202,7 @@ pub struct ImagePageView {
 
 #[utoipa::path(get, path = "/api/images", tag = "gallery", security(("session" = []), ("clerk" = [])), params(ListParams),
     responses(
-        (status = 200, description = "The caller's images, newest first", body = ImagePageView),
+        (status = 200, description = "The caller's images, newest first; with `trashed=true` the trash, most recently trashed first", body = ImagePageView),
         (status = 400, description = "`invalid_request`: bad limit or cursor", body = crate::http::error::Problem),
         (status = 401, description = "`unauthenticated`", body = crate::http::error::Problem)))]
 pub async fn list_images(
@@ -189,16 +223,18 @@ pub async fn list_images(
                 )
             })?,
     };
+    let favorites_only = flag("favorite", params.favorite.as_deref())?;
+    let trashed = flag("trashed", params.trashed.as_deref())?;
     let after = match params.cursor.as_deref() {
         None | Some("") => None,
-        Some(text) => Some(cursor::decode(text, state.media.signer()).ok_or_else(|| {
-            ApiError::invalid_param("cursor", "is not a cursor this server issued")
-        })?),
-    };
-    let favorites_only = match params.favorite.as_deref() {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(_) => return Err(ApiError::invalid_param("favorite", "must be true or false")),
+        Some(text) => Some(
+            cursor::decode(text, state.media.signer())
+                // A cursor only goes on in the listing it came from.
+                .filter(|position| TrashPosition::decode(position).is_some() == trashed)
+                .ok_or_else(|| {
+                    ApiError::invalid_param("cursor", "is not a cursor this server issued")
+                })?,
+        ),
     };
     if params
         .q
@@ -220,20 +256,30 @@ pub async fn list_images(
                 after,
                 search,
                 favorites_only,
+                trashed,
             },
         )
         .await?;
-    let links = media_links(&state).await?;
+    let views = ImageViews::of(&state).await?;
     Ok(Json(ImagePageView {
         items: page
             .items
             .iter()
-            .map(|record| ImageView::new(record, &links))
+            .map(|record| views.view(record))
             .collect::<ApiResult<_>>()?,
         next_cursor: page
             .next_after
             .map(|position| cursor::encode(&position, state.media.signer())),
     }))
+}
+
+/// A `true`/`false` query parameter; absent is false.
+fn flag(name: &str, value: Option<&str>) -> ApiResult<bool> {
+    match value {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::invalid_param(name, "must be true or false")),
+    }
 }
 
 async fn owned_image(state: &AppState, user_id: &str, image_id: &str) -> ApiResult<ImageRecord> {
@@ -255,7 +301,7 @@ pub async fn get_image(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ImageView>> {
     let record = owned_image(&state, &user.id, &id).await?;
-    Ok(Json(ImageView::new(&record, &media_links(&state).await?)?))
+    Ok(Json(ImageViews::of(&state).await?.view(&record)?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -280,7 +326,7 @@ pub async fn update_image(
         .set_favorite(&user.id, &id, update.favorite)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(ImageView::new(&record, &media_links(&state).await?)?))
+    Ok(Json(ImageViews::of(&state).await?.view(&record)?))
 }
 
 #[utoipa::path(delete, path = "/api/images/{id}", tag = "gallery", security(("session" = []), ("clerk" = [])),
@@ -295,6 +341,78 @@ pub async fn delete_image(
 ) -> ApiResult<Response> {
     gallery::delete::delete_image(state.metadata.as_ref(), &state.media, &user.id, &id).await?;
     Ok(no_content())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TrashRequest {
+    /// Move the image even if it is a favourite.
+    #[serde(default)]
+    pub include_favorites: bool,
+}
+
+#[utoipa::path(post, path = "/api/images/{id}/trash", tag = "gallery", security(("session" = []), ("clerk" = [])), request_body = Option<TrashRequest>,
+    params(("id" = String, Path, description = "Image id")),
+    responses(
+        (status = 200, description = "The image, in the trash; trashing it again changes nothing", body = ImageView),
+        (status = 404, description = "`not_found`", body = crate::http::error::Problem),
+        (status = 409, description = "`favorite_protected`: a favourite, and `include_favorites` was not set", body = crate::http::error::Problem)))]
+pub async fn trash_image(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    OptionalJson(request): OptionalJson<TrashRequest>,
+) -> ApiResult<Json<ImageView>> {
+    let request = request.unwrap_or_default();
+    let outcome = state
+        .metadata
+        .trash_image(
+            &user.id,
+            &id,
+            request.include_favorites,
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+    match outcome {
+        TrashOutcome::Trashed(record) => Ok(Json(ImageViews::of(&state).await?.view(&record)?)),
+        TrashOutcome::FavoriteProtected => Err(ApiError::FavoriteProtected),
+        TrashOutcome::NotFound => Err(ApiError::NotFound),
+    }
+}
+
+#[utoipa::path(post, path = "/api/images/{id}/restore", tag = "gallery", security(("session" = []), ("clerk" = [])),
+    params(("id" = String, Path, description = "Image id")),
+    responses(
+        (status = 200, description = "The image, back in the gallery", body = ImageView),
+        (status = 404, description = "`not_found`", body = crate::http::error::Problem)))]
+pub async fn restore_image(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ImageView>> {
+    let record = state
+        .metadata
+        .restore_image(&user.id, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(ImageViews::of(&state).await?.view(&record)?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EmptyTrashView {
+    /// How many images were deleted for good.
+    pub deleted: usize,
+}
+
+#[utoipa::path(post, path = "/api/trash/empty", tag = "gallery", security(("session" = []), ("clerk" = [])),
+    responses((status = 200, description = "Every trashed image deleted for good, files included", body = EmptyTrashView)))]
+pub async fn empty_trash(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> ApiResult<Json<EmptyTrashView>> {
+    let deleted =
+        gallery::trash::empty_trash(state.metadata.as_ref(), &state.media, &user.id).await?;
+    Ok(Json(EmptyTrashView { deleted }))
 }
 
 #[utoipa::path(get, path = "/api/images/{id}/download", tag = "gallery", security(("session" = []), ("clerk" = [])),

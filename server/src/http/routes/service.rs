@@ -54,6 +54,8 @@ pub struct Limits {
     pub prompt_max_chars: usize,
     pub generations_per_minute: u32,
     pub monthly_quota: u32,
+    /// Days a trashed image stays restorable.
+    pub trash_retention_days: u32,
 }
 
 /// Everything the web app needs at start-up.
@@ -93,6 +95,7 @@ pub async fn config(State(state): State<AppState>) -> Json<Config> {
             prompt_max_chars: state.config.prompt_max_chars,
             generations_per_minute: state.config.generations_per_minute,
             monthly_quota: state.config.monthly_generation_quota,
+            trash_retention_days: state.config.trash_retention_days,
         },
     })
 }

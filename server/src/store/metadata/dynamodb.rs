@@ -8,6 +8,11 @@
 //! short-lived items carry `expires_at` for DynamoDB's TTL. Images table
 //! (`user_id`, `image_id`): image ids are ULIDs, so a descending `Query` over
 //! one user's partition is the gallery, newest first.
+//!
+//! The trash: a trashed image carries `trashed_at` (Unix ms) and two entries
+//! in the users table, written in the same transaction: `USER#id/TRASH#<ms>#<image>`
+//! (a descending `Query` is the user's trash, most recently trashed first) and
+//! `TRASH/<ms>#<image>#<user>` (the sweep queries it for what has expired).
 
 use std::{collections::HashMap, str::FromStr, time::Duration};
 
@@ -17,16 +22,18 @@ use aws_sdk_dynamodb::{
     Client,
     error::{DisplayErrorContext, SdkError},
     operation::transact_write_items::TransactWriteItemsError,
-    types::{AttributeValue, Delete, Put, ReturnValue, TransactWriteItem, Update},
+    types::{
+        AttributeValue, Delete, KeysAndAttributes, Put, ReturnValue, TransactWriteItem, Update,
+    },
 };
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 use super::{
-    Admission, Credentials, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, MetadataStore,
-    NewSession, StoreError, StoreResult, Usage, User,
+    Admission, Credentials, ExpiredTrash, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord,
+    MetadataStore, NewSession, StoreError, StoreResult, TrashOutcome, Usage, User,
     rules::{
-        ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, MAX_SEARCH_TERMS, fold, normalise_email,
-        search_words,
+        ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, MAX_SEARCH_TERMS, TrashPosition, fold,
+        from_millis, millis, normalise_email, search_words,
     },
 };
 
@@ -37,6 +44,12 @@ const FILTERED_QUERY_PAGE: i32 = 200;
 /// Most `Query` calls one gallery page may make; past that the page is
 /// returned short, with a cursor where the reading stopped.
 const MAX_QUERIES_PER_PAGE: usize = 8;
+/// Most keys one `BatchGetItem` may ask for.
+const BATCH_GET_MAX: i32 = 100;
+/// Sort key prefix of a trash entry in its owner's partition: `TRASH#<position>`.
+const TRASH_ENTRY: &str = "TRASH#";
+/// Partition of the expiry queue: `<position>#<user id>` for every trashed image.
+const TRASH_EXPIRY_PK: &str = "TRASH";
 /// Transactions cancelled by a concurrent one are retried this often.
 const TRANSACTION_ATTEMPTS: usize = 5;
 
@@ -95,6 +108,336 @@ impl DynamoStore {
             .await
             .map_err(backend)?;
         Ok(output.item)
+    }
+
+    /// Fills a page from reads of at most `wanted` items each, up to
+    /// `MAX_QUERIES_PER_PAGE` of them; past that the page is returned short,
+    /// with a cursor where the reading stopped, so the next page goes on from there.
+    async fn fill_page(
+        &self,
+        user_id: &str,
+        listing: &Listing<'_>,
+        limit: usize,
+        mut start: Option<String>,
+    ) -> StoreResult<ImagePage> {
+        let mut page: Vec<(String, ImageRecord)> = Vec::with_capacity(limit + 1);
+        for _ in 0..MAX_QUERIES_PER_PAGE {
+            let wanted = limit + 1 - page.len();
+            let batch = match listing {
+                Listing::Gallery {
+                    filters,
+                    values,
+                    filtered,
+                } => {
+                    self.read_gallery(user_id, start.clone(), wanted, filters, values, *filtered)
+                        .await?
+                }
+                Listing::Trash {
+                    favorites_only,
+                    terms,
+                } => {
+                    self.read_trash(user_id, start.clone(), wanted, *favorites_only, terms)
+                        .await?
+                }
+            };
+            page.extend(batch.records.into_iter().take(wanted));
+            if page.len() > limit {
+                page.truncate(limit);
+                let next_after = page.last().map(|(position, _)| position.clone());
+                return Ok(ImagePage {
+                    items: page.into_iter().map(|(_, image)| image).collect(),
+                    next_after,
+                });
+            }
+            start = batch.stopped_at;
+            if start.is_none() {
+                break;
+            }
+        }
+        Ok(ImagePage {
+            items: page.into_iter().map(|(_, image)| image).collect(),
+            next_after: start,
+        })
+    }
+
+    /// One read of the gallery: a `Query` of the owner's images, newest first.
+    async fn read_gallery(
+        &self,
+        user_id: &str,
+        start: Option<String>,
+        wanted: usize,
+        filters: &[String],
+        values: &Item,
+        filtered: bool,
+    ) -> StoreResult<Batch> {
+        let mut request = self
+            .client
+            .query()
+            .table_name(&self.images_table)
+            .key_condition_expression("user_id = :user")
+            .filter_expression(filters.join(" AND "))
+            .set_expression_attribute_names(Some(aliases(filters)))
+            .set_expression_attribute_values(Some(values.clone()))
+            .scan_index_forward(false)
+            .limit(if filtered {
+                FILTERED_QUERY_PAGE
+            } else {
+                wanted as i32
+            });
+        if let Some(after) = &start {
+            request = request
+                .exclusive_start_key("user_id", s(user_id))
+                .exclusive_start_key("image_id", s(after));
+        }
+        let output = request.send().await.map_err(backend)?;
+        Ok(Batch {
+            records: output
+                .items
+                .unwrap_or_default()
+                .iter()
+                .map(|item| image_from_item(item).map(|image| (image.id.clone(), image)))
+                .collect::<StoreResult<_>>()?,
+            stopped_at: last_evaluated(&output.last_evaluated_key, "image_id"),
+        })
+    }
+
+    /// One read of the trash: a page of the owner's trash entries, newest
+    /// first, and their images in one `BatchGetItem`, filtered as asked.
+    async fn read_trash(
+        &self,
+        user_id: &str,
+        start: Option<String>,
+        wanted: usize,
+        favorites_only: bool,
+        terms: &[SearchTerm],
+    ) -> StoreResult<Batch> {
+        let filtered = favorites_only || !terms.is_empty();
+        let mut request = self
+            .client
+            .query()
+            .table_name(&self.users_table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :trash)")
+            .expression_attribute_values(":pk", s(user_pk(user_id)))
+            .expression_attribute_values(":trash", s(TRASH_ENTRY))
+            .scan_index_forward(false)
+            .consistent_read(true)
+            .limit(if filtered {
+                BATCH_GET_MAX
+            } else {
+                wanted.min(BATCH_GET_MAX as usize) as i32
+            });
+        if let Some(after) = &start {
+            request = request
+                .exclusive_start_key("pk", s(user_pk(user_id)))
+                .exclusive_start_key("sk", s(format!("{TRASH_ENTRY}{after}")));
+        }
+        let output = request.send().await.map_err(backend)?;
+        let entries = output.items.unwrap_or_default();
+        let ids = entries
+            .iter()
+            .map(|entry| get_s(entry, "image_id"))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let mut found = self.batch_get_images(user_id, &ids).await?;
+        let mut records = Vec::with_capacity(entries.len());
+        for (entry, id) in entries.iter().zip(&ids) {
+            let Some(item) = found.remove(id) else {
+                continue;
+            };
+            let in_trash = item.contains_key("trashed_at") && !item.contains_key("hidden");
+            if in_trash && matches_filters(&item, favorites_only, terms) {
+                let position = get_s(entry, "sk")?
+                    .strip_prefix(TRASH_ENTRY)
+                    .map(str::to_owned)
+                    .ok_or_else(|| malformed("sk"))?;
+                records.push((position, image_from_item(&item)?));
+            }
+        }
+        Ok(Batch {
+            records,
+            stopped_at: last_evaluated(&output.last_evaluated_key, "sk")
+                .and_then(|sk| sk.strip_prefix(TRASH_ENTRY).map(str::to_owned)),
+        })
+    }
+
+    /// One user's images by id, read consistently, however many calls
+    /// DynamoDB needs to hand back every key.
+    async fn batch_get_images(
+        &self,
+        user_id: &str,
+        ids: &[String],
+    ) -> StoreResult<HashMap<String, Item>> {
+        let mut found = HashMap::with_capacity(ids.len());
+        if ids.is_empty() {
+            return Ok(found);
+        }
+        let keys = ids
+            .iter()
+            .map(|id| Item::from([("user_id".into(), s(user_id)), ("image_id".into(), s(id))]))
+            .collect();
+        let mut request = KeysAndAttributes::builder()
+            .set_keys(Some(keys))
+            .consistent_read(true)
+            .build()
+            .map_err(build_error)?;
+        for attempt in 0..TRANSACTION_ATTEMPTS {
+            let output = self
+                .client
+                .batch_get_item()
+                .request_items(&self.images_table, request)
+                .send()
+                .await
+                .map_err(backend)?;
+            let items = output
+                .responses
+                .and_then(|mut tables| tables.remove(&self.images_table))
+                .unwrap_or_default();
+            for item in items {
+                found.insert(get_s(&item, "image_id")?, item);
+            }
+            match output
+                .unprocessed_keys
+                .and_then(|mut tables| tables.remove(&self.images_table))
+            {
+                Some(rest) if !rest.keys().is_empty() => {
+                    request = rest;
+                    tokio::time::sleep(Duration::from_millis(20 << attempt)).await;
+                }
+                _ => return Ok(found),
+            }
+        }
+        Err(StoreError::Backend(anyhow!(
+            "DynamoDB kept keys unprocessed"
+        )))
+    }
+
+    /// The two entries that index a trashed image: in its owner's trash
+    /// (listing) and in the expiry queue of every user's trash (the sweep).
+    fn trash_entries(
+        &self,
+        user_id: &str,
+        position: &TrashPosition,
+        entering: bool,
+    ) -> StoreResult<Vec<TransactWriteItem>> {
+        let keys = [
+            (
+                user_pk(user_id),
+                format!("{TRASH_ENTRY}{}", position.encode()),
+            ),
+            (
+                TRASH_EXPIRY_PK.to_owned(),
+                format!("{}#{user_id}", position.encode()),
+            ),
+        ];
+        keys.into_iter()
+            .map(|(pk, sk)| {
+                Ok(if entering {
+                    TransactWriteItem::builder()
+                        .put(
+                            Put::builder()
+                                .table_name(&self.users_table)
+                                .item("pk", s(pk))
+                                .item("sk", s(sk))
+                                .item("user_id", s(user_id))
+                                .item("image_id", s(&position.image_id))
+                                .build()
+                                .map_err(build_error)?,
+                        )
+                        .build()
+                } else {
+                    TransactWriteItem::builder()
+                        .delete(
+                            Delete::builder()
+                                .table_name(&self.users_table)
+                                .key("pk", s(pk))
+                                .key("sk", s(sk))
+                                .build()
+                                .map_err(build_error)?,
+                        )
+                        .build()
+                })
+            })
+            .collect()
+    }
+
+    /// Adds to counters of a user's profile, which must exist.
+    fn count_on_profile(
+        &self,
+        user_id: &str,
+        changes: &[(&str, i64)],
+    ) -> StoreResult<TransactWriteItem> {
+        let mut update = Update::builder()
+            .table_name(&self.users_table)
+            .key("pk", s(user_pk(user_id)))
+            .key("sk", s("PROFILE"))
+            .condition_expression("attribute_exists(pk)");
+        let mut adds = Vec::with_capacity(changes.len());
+        for (index, (counter, change)) in changes.iter().enumerate() {
+            adds.push(format!("#c{index} :c{index}"));
+            update = update
+                .expression_attribute_names(format!("#c{index}"), *counter)
+                .expression_attribute_values(format!(":c{index}"), n(change));
+        }
+        Ok(TransactWriteItem::builder()
+            .update(
+                update
+                    .update_expression(format!("ADD {}", adds.join(", ")))
+                    .build()
+                    .map_err(build_error)?,
+            )
+            .build())
+    }
+
+    /// Sets or removes an image's `trashed_at`, on the condition that the
+    /// image is as it was read (not hidden, still trashed or not, favourite
+    /// as it was), so the index entries and counters written beside it agree.
+    fn mark_trashed(
+        &self,
+        record: &ImageRecord,
+        trashed_ms: Option<i64>,
+    ) -> StoreResult<TransactWriteItem> {
+        let mut update = Update::builder()
+            .table_name(&self.images_table)
+            .key("user_id", s(&record.user_id))
+            .key("image_id", s(&record.id))
+            .expression_attribute_names("#hidden", "hidden")
+            .expression_attribute_names("#trashed_at", "trashed_at");
+        let (change, was) = match (trashed_ms, record.trashed_at) {
+            (Some(ms), None) => {
+                update = update.expression_attribute_values(":at", n(ms));
+                ("SET #trashed_at = :at", "attribute_not_exists(#trashed_at)")
+            }
+            (None, Some(at)) => {
+                update = update.expression_attribute_values(":was", n(millis(at)));
+                ("REMOVE #trashed_at", "#trashed_at = :was")
+            }
+            _ => {
+                return Err(StoreError::Backend(anyhow!(
+                    "an image changes trash state one way"
+                )));
+            }
+        };
+        let favorite = if record.favorite {
+            "#favorite = :true"
+        } else {
+            "(attribute_not_exists(#favorite) OR #favorite = :false)"
+        };
+        update = update
+            .expression_attribute_names("#favorite", "favorite")
+            .expression_attribute_values(
+                if record.favorite { ":true" } else { ":false" },
+                AttributeValue::Bool(record.favorite),
+            );
+        Ok(TransactWriteItem::builder()
+            .update(
+                update
+                    .update_expression(change)
+                    .condition_expression(format!(
+                        "attribute_exists(image_id) AND attribute_not_exists(#hidden) AND {was} AND {favorite}"
+                    ))
+                    .build()
+                    .map_err(build_error)?,
+            )
+            .build())
     }
 
     /// Runs a transaction, retrying when a concurrent transaction on the same
@@ -348,64 +691,21 @@ impl MetadataStore for DynamoStore {
         }
         let filtered = query.favorites_only || !terms.is_empty();
         let limit = query.limit.max(1) as usize;
-
-        let mut items: Vec<ImageRecord> = Vec::with_capacity(limit + 1);
-        let mut start = query.after.clone();
-        for _ in 0..MAX_QUERIES_PER_PAGE {
-            let wanted = limit + 1 - items.len();
-            let mut request = self
-                .client
-                .query()
-                .table_name(&self.images_table)
-                .key_condition_expression("user_id = :user")
-                .filter_expression(filters.join(" AND "))
-                .set_expression_attribute_names(Some(aliases(&filters)))
-                .set_expression_attribute_values(Some(values.clone()))
-                .scan_index_forward(false)
-                .limit(if filtered {
-                    FILTERED_QUERY_PAGE
-                } else {
-                    wanted as i32
-                });
-            if let Some(after) = &start {
-                request = request
-                    .exclusive_start_key("user_id", s(user_id))
-                    .exclusive_start_key("image_id", s(after));
+        let listing = if query.trashed {
+            Listing::Trash {
+                favorites_only: query.favorites_only,
+                terms: &terms,
             }
-            let output = request.send().await.map_err(backend)?;
-            let last_evaluated = output
-                .last_evaluated_key
-                .as_ref()
-                .and_then(|key| key.get("image_id"))
-                .and_then(|value| value.as_s().ok())
-                .cloned();
-            for item in output.items.unwrap_or_default() {
-                if items.len() > limit {
-                    break;
-                }
-                items.push(image_from_item(&item)?);
+        } else {
+            filters.push("attribute_not_exists(#trashed_at)".into());
+            Listing::Gallery {
+                filters: &filters,
+                values: &values,
+                filtered,
             }
-            if items.len() > limit {
-                items.truncate(limit);
-                let next_after = items.last().map(|image| image.id.clone());
-                return Ok(ImagePage { items, next_after });
-            }
-            match last_evaluated {
-                Some(key) => start = Some(key),
-                None => {
-                    return Ok(ImagePage {
-                        items,
-                        next_after: None,
-                    });
-                }
-            }
-        }
-        // The reading budget ran out before the page filled: the cursor is where
-        // DynamoDB stopped reading, so the next page goes on from there.
-        Ok(ImagePage {
-            items,
-            next_after: start,
-        })
+        };
+        self.fill_page(user_id, &listing, limit, query.after.clone())
+            .await
     }
 
     async fn get_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
@@ -445,6 +745,110 @@ impl MetadataStore for DynamoStore {
         }
     }
 
+    async fn trash_image(
+        &self,
+        user_id: &str,
+        image_id: &str,
+        include_favorites: bool,
+        now: OffsetDateTime,
+    ) -> StoreResult<TrashOutcome> {
+        let trashed_ms = millis(now);
+        // Read, then write on the condition that nothing changed in between;
+        // a concurrent change means reading again.
+        for _ in 0..TRANSACTION_ATTEMPTS {
+            let mut record = match self.get_image_item(user_id, image_id).await? {
+                Some(item) if !item.contains_key("hidden") => image_from_item(&item)?,
+                _ => return Ok(TrashOutcome::NotFound),
+            };
+            if record.trashed_at.is_some() {
+                return Ok(TrashOutcome::Trashed(record));
+            }
+            if record.favorite && !include_favorites {
+                return Ok(TrashOutcome::FavoriteProtected);
+            }
+            let position = TrashPosition {
+                trashed_ms,
+                image_id: image_id.to_owned(),
+            };
+            let mut items = vec![self.mark_trashed(&record, Some(trashed_ms))?];
+            items.extend(self.trash_entries(user_id, &position, true)?);
+            items.push(self.count_on_profile(
+                user_id,
+                &[("trash_images", 1), ("trash_bytes", record.bytes as i64)],
+            )?);
+            if self.transact(items).await? {
+                record.trashed_at = Some(from_millis(trashed_ms));
+                return Ok(TrashOutcome::Trashed(record));
+            }
+        }
+        Err(StoreError::Backend(anyhow!(
+            "the image kept changing while being trashed"
+        )))
+    }
+
+    async fn restore_image(
+        &self,
+        user_id: &str,
+        image_id: &str,
+    ) -> StoreResult<Option<ImageRecord>> {
+        for _ in 0..TRANSACTION_ATTEMPTS {
+            let mut record = match self.get_image_item(user_id, image_id).await? {
+                Some(item) if !item.contains_key("hidden") => image_from_item(&item)?,
+                _ => return Ok(None),
+            };
+            let Some(trashed_at) = record.trashed_at else {
+                return Ok(Some(record));
+            };
+            let position = TrashPosition::of(image_id, trashed_at);
+            let mut items = vec![self.mark_trashed(&record, None)?];
+            items.extend(self.trash_entries(user_id, &position, false)?);
+            items.push(self.count_on_profile(
+                user_id,
+                &[
+                    ("trash_images", -1),
+                    ("trash_bytes", -(record.bytes as i64)),
+                ],
+            )?);
+            if self.transact(items).await? {
+                record.trashed_at = None;
+                return Ok(Some(record));
+            }
+        }
+        Err(StoreError::Backend(anyhow!(
+            "the image kept changing while being restored"
+        )))
+    }
+
+    async fn expired_trash(
+        &self,
+        trashed_before: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<ExpiredTrash>> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.users_table)
+            .key_condition_expression("pk = :pk AND sk < :before")
+            .expression_attribute_values(":pk", s(TRASH_EXPIRY_PK))
+            .expression_attribute_values(":before", s(format!("{:013}", millis(trashed_before))))
+            .consistent_read(true)
+            .limit(limit.clamp(1, i32::MAX as u32) as i32)
+            .send()
+            .await
+            .map_err(backend)?;
+        output
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(|entry| {
+                Ok(ExpiredTrash {
+                    user_id: get_s(entry, "user_id")?,
+                    image_id: get_s(entry, "image_id")?,
+                })
+            })
+            .collect()
+    }
+
     async fn hide_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
         let result = self
             .client
@@ -473,36 +877,31 @@ impl MetadataStore for DynamoStore {
         let Some(item) = self.get_image_item(user_id, image_id).await? else {
             return Ok(());
         };
-        let bytes: u64 = get_n(&item, "bytes")?;
-        let delete = TransactWriteItem::builder()
-            .delete(
-                Delete::builder()
-                    .table_name(&self.images_table)
-                    .key("user_id", s(user_id))
-                    .key("image_id", s(image_id))
-                    .condition_expression("attribute_exists(image_id)")
-                    .build()
-                    .map_err(build_error)?,
-            )
-            .build();
-        let release = TransactWriteItem::builder()
-            .update(
-                Update::builder()
-                    .table_name(&self.users_table)
-                    .key("pk", s(user_pk(user_id)))
-                    .key("sk", s("PROFILE"))
-                    .update_expression("ADD #image_count :minus_one, #storage_bytes :minus_bytes")
-                    .expression_attribute_names("#image_count", "image_count")
-                    .expression_attribute_names("#storage_bytes", "storage_bytes")
-                    .condition_expression("attribute_exists(pk)")
-                    .expression_attribute_values(":minus_one", n(-1))
-                    .expression_attribute_values(":minus_bytes", n(-(bytes as i64)))
-                    .build()
-                    .map_err(build_error)?,
-            )
-            .build();
+        // Hidden, the record no longer changes: its trash state is final.
+        let record = image_from_item(&item)?;
+        let bytes = record.bytes as i64;
+        let mut items = vec![
+            TransactWriteItem::builder()
+                .delete(
+                    Delete::builder()
+                        .table_name(&self.images_table)
+                        .key("user_id", s(user_id))
+                        .key("image_id", s(image_id))
+                        .condition_expression("attribute_exists(image_id)")
+                        .build()
+                        .map_err(build_error)?,
+                )
+                .build(),
+        ];
+        let mut counters = vec![("image_count", -1), ("storage_bytes", -bytes)];
+        if let Some(trashed_at) = record.trashed_at {
+            let position = TrashPosition::of(image_id, trashed_at);
+            items.extend(self.trash_entries(user_id, &position, false)?);
+            counters.extend([("trash_images", -1), ("trash_bytes", -bytes)]);
+        }
+        items.push(self.count_on_profile(user_id, &counters)?);
         // A failed condition means a concurrent delete got there first: done either way.
-        self.transact(vec![delete, release]).await?;
+        self.transact(items).await?;
         Ok(())
     }
 
@@ -522,6 +921,8 @@ impl MetadataStore for DynamoStore {
                 Some(item) => get_n::<i64>(&item, "generations")?.max(0) as u64,
                 None => 0,
             },
+            trash_images: opt_n::<i64>(&profile, "trash_images")?.unwrap_or(0).max(0) as u64,
+            trash_bytes: opt_n::<i64>(&profile, "trash_bytes")?.unwrap_or(0).max(0) as u64,
         })
     }
 
@@ -922,7 +1323,50 @@ fn image_from_item(item: &Item) -> StoreResult<ImageRecord> {
         placeholder: get_s(item, "placeholder")?,
         inference_ms: opt_n(item, "inference_ms")?,
         upstream_id: opt_s(item, "upstream_id"),
+        trashed_at: opt_n(item, "trashed_at")?.map(from_millis),
     })
+}
+
+/// What one read of a listing found, in order, each record with the
+/// position a cursor would name it by, and where DynamoDB stopped reading.
+struct Batch {
+    records: Vec<(String, ImageRecord)>,
+    stopped_at: Option<String>,
+}
+
+/// Which listing a page is read from.
+enum Listing<'a> {
+    /// The gallery: a `Query` of the images table with a filter expression.
+    Gallery {
+        filters: &'a [String],
+        values: &'a Item,
+        filtered: bool,
+    },
+    /// The trash: the owner's trash entries, their images read in a batch.
+    Trash {
+        favorites_only: bool,
+        terms: &'a [SearchTerm],
+    },
+}
+
+/// The sort key attribute a `Query` stopped at, when there is more to read.
+fn last_evaluated(key: &Option<Item>, attribute: &str) -> Option<String> {
+    key.as_ref()?.get(attribute)?.as_s().ok().cloned()
+}
+
+/// The gallery's favourite and search filters, applied to an item in memory
+/// exactly as the `Query` filter expression applies them.
+fn matches_filters(item: &Item, favorites_only: bool, terms: &[SearchTerm]) -> bool {
+    let favorite = matches!(item.get("favorite"), Some(AttributeValue::Bool(true)));
+    let words = item
+        .get("prompt_words")
+        .and_then(|value| value.as_s().ok())
+        .map_or("", String::as_str);
+    (favorite || !favorites_only)
+        && terms.iter().all(|term| {
+            words.contains(&format!(" {}", term.folded))
+                || words.contains(&format!(" {}", term.as_typed))
+        })
 }
 
 /// Opens the store on the tables named in the settings, with the SDK's

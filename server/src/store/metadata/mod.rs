@@ -75,6 +75,8 @@ pub struct ImageRecord {
     pub placeholder: String,
     pub inference_ms: Option<u64>,
     pub upstream_id: Option<String>,
+    /// When the image was moved to the trash; `None` while it is in the gallery.
+    pub trashed_at: Option<OffsetDateTime>,
 }
 
 /// What a gallery page asks for. `after` is the id of the last image of the
@@ -85,6 +87,9 @@ pub struct ImageQuery {
     pub after: Option<String>,
     pub search: Option<String>,
     pub favorites_only: bool,
+    /// The trash instead of the gallery: trashed images, most recently
+    /// trashed first, and `after` is a [`rules::TrashPosition`].
+    pub trashed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -96,9 +101,30 @@ pub struct ImagePage {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Usage {
+    /// Every stored image, the trashed ones included.
     pub images: u64,
     pub storage_bytes: u64,
     pub generations_this_month: u64,
+    /// The part of `images` and `storage_bytes` that is in the trash.
+    pub trash_images: u64,
+    pub trash_bytes: u64,
+}
+
+/// What moving an image to the trash did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrashOutcome {
+    /// In the trash now (or already was: the first trashing time stands).
+    Trashed(ImageRecord),
+    /// A favourite, and the caller did not include favourites.
+    FavoriteProtected,
+    NotFound,
+}
+
+/// One trashed image whose retention has run out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiredTrash {
+    pub user_id: String,
+    pub image_id: String,
 }
 
 /// The outcome of claiming an idempotency key.
@@ -153,6 +179,29 @@ pub trait MetadataStore: Send + Sync + 'static {
         image_id: &str,
         favorite: bool,
     ) -> StoreResult<Option<ImageRecord>>;
+    /// Moves an image to the trash at `now`, unless it is a favourite and
+    /// `include_favorites` is false. Trashing a trashed image changes nothing.
+    async fn trash_image(
+        &self,
+        user_id: &str,
+        image_id: &str,
+        include_favorites: bool,
+        now: OffsetDateTime,
+    ) -> StoreResult<TrashOutcome>;
+    /// Takes an image out of the trash; restoring one that is not trashed
+    /// changes nothing. `None` when the user has no such image.
+    async fn restore_image(
+        &self,
+        user_id: &str,
+        image_id: &str,
+    ) -> StoreResult<Option<ImageRecord>>;
+    /// Up to `limit` images, of every user, trashed before `trashed_before`,
+    /// longest-trashed first.
+    async fn expired_trash(
+        &self,
+        trashed_before: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<ExpiredTrash>>;
     /// First step of a delete: the image disappears from every read but its
     /// record stays until its objects are gone. Returns the record (hidden or
     /// already hiding) so a failed delete can be re-run.

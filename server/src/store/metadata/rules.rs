@@ -9,6 +9,8 @@ pub const ABANDONED_CLAIM_SECS: i64 = 600;
 /// after a week the key is free again and its record is removed.
 pub const IDEMPOTENCY_RETENTION_SECS: i64 = 7 * 24 * 3600;
 
+use time::OffsetDateTime;
+
 /// Most expired rows one write removes on the side, so clean-up is spread
 /// over ordinary requests and never stalls one of them.
 pub const PRUNE_BATCH: u32 = 64;
@@ -46,9 +48,82 @@ pub fn fold(word: &str) -> String {
         .collect()
 }
 
+/// Where a trash listing stands: the trashing time in Unix milliseconds and
+/// the image id. Written `<13-digit ms>#<id>`, its text sorts as the trash is
+/// ordered, so DynamoDB can use it as a sort key and both stores as a cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrashPosition {
+    pub trashed_ms: i64,
+    pub image_id: String,
+}
+
+impl TrashPosition {
+    pub fn of(image_id: &str, trashed_at: OffsetDateTime) -> Self {
+        Self {
+            trashed_ms: millis(trashed_at),
+            image_id: image_id.to_owned(),
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        format!("{:013}#{}", self.trashed_ms, self.image_id)
+    }
+
+    pub fn decode(text: &str) -> Option<Self> {
+        let (ms, image_id) = text.split_once('#')?;
+        let valid =
+            ms.len() == 13 && ms.bytes().all(|b| b.is_ascii_digit()) && !image_id.is_empty();
+        if !valid {
+            return None;
+        }
+        Some(Self {
+            trashed_ms: ms.parse().ok()?,
+            image_id: image_id.to_owned(),
+        })
+    }
+}
+
+/// Trashing times are kept to the millisecond by both stores.
+pub fn millis(at: OffsetDateTime) -> i64 {
+    (at.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// The instant a stored millisecond count names.
+pub fn from_millis(ms: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trash_positions_round_trip_and_sort_as_the_trash_is_ordered() {
+        let at = OffsetDateTime::from_unix_timestamp_nanos(1_790_000_000_123_456_789).unwrap();
+        let position = TrashPosition::of("01JD", at);
+        assert_eq!(position.encode(), "1790000000123#01JD");
+        assert_eq!(TrashPosition::decode(&position.encode()), Some(position));
+        assert_eq!(
+            from_millis(millis(at)),
+            at.replace_nanosecond(123_000_000).unwrap()
+        );
+        assert!(
+            TrashPosition::of("Z", from_millis(999_999_999_999))
+                .encode()
+                .as_str()
+                < "1000000000000#A"
+        );
+        for bad in [
+            "",
+            "123#01JD",
+            "1790000000123#",
+            "179000000012x#01JD",
+            "01JD",
+        ] {
+            assert_eq!(TrashPosition::decode(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn emails_compare_without_case_or_spaces() {

@@ -14,15 +14,17 @@ use std::{
 
 use anyhow::Context;
 use async_trait::async_trait;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Row, params, params_from_iter, types::Value,
+};
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 use super::{
-    Admission, Credentials, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, MetadataStore,
-    NewSession, StoreError, StoreResult, Usage, User,
+    Admission, Credentials, ExpiredTrash, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord,
+    MetadataStore, NewSession, StoreError, StoreResult, TrashOutcome, Usage, User,
     rules::{
-        ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, PRUNE_BATCH, normalise_email,
-        search_terms,
+        ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, PRUNE_BATCH, TrashPosition, from_millis,
+        millis, normalise_email, search_terms,
     },
 };
 
@@ -109,13 +111,26 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX rate_limits_by_expiry ON rate_limits(expires_at);
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys(claimed_at);
 "#,
+    // The trash: `trashed_at` in Unix milliseconds. The gallery indexes only
+    // hold what the gallery shows, so trashed images cost its pages nothing.
+    r#"
+ALTER TABLE images ADD COLUMN trashed_at INTEGER;
+DROP INDEX images_by_owner;
+DROP INDEX images_favorites_by_owner;
+CREATE INDEX images_in_gallery ON images(user_id, id) WHERE hidden = 0 AND trashed_at IS NULL;
+CREATE INDEX favorites_in_gallery ON images(user_id, id)
+    WHERE hidden = 0 AND trashed_at IS NULL AND favorite = 1;
+CREATE INDEX images_in_trash ON images(user_id, trashed_at, id) WHERE trashed_at IS NOT NULL;
+CREATE INDEX trash_by_age ON images(trashed_at) WHERE trashed_at IS NOT NULL;
+"#,
 ];
 
 const READERS: usize = 8;
 
 const IMAGE_COLUMNS: &str = "id, user_id, generation_id, prompt, negative_prompt, model, provider, \
      width, height, steps, seed, style, created_at, favorite, content_type, bytes, object_key, \
-     thumbnail_key, thumbnail_width, thumbnail_height, placeholder, inference_ms, upstream_id";
+     thumbnail_key, thumbnail_width, thumbnail_height, placeholder, inference_ms, upstream_id, \
+     trashed_at";
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -293,6 +308,7 @@ fn image_from_row(row: &Row<'_>) -> rusqlite::Result<ImageRecord> {
         placeholder: row.get(20)?,
         inference_ms: row.get::<_, Option<i64>>(21)?.map(|ms| ms as u64),
         upstream_id: row.get(22)?,
+        trashed_at: row.get::<_, Option<i64>>(23)?.map(from_millis),
     })
 }
 
@@ -304,6 +320,49 @@ fn fts_query(search: &str) -> Option<String> {
         .map(|word| format!("\"{word}\"*"))
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The `SELECT` of one gallery or trash page (`limit + 1` rows, so the
+/// caller knows whether another page follows), and its arguments.
+fn listing_statement(
+    user_id: &str,
+    query: &ImageQuery,
+    fts: Option<String>,
+) -> (String, Vec<Value>) {
+    let mut sql = format!("SELECT {IMAGE_COLUMNS} FROM images WHERE user_id = ? AND hidden = 0");
+    let mut args: Vec<Value> = vec![user_id.to_owned().into()];
+    if query.trashed {
+        sql.push_str(" AND trashed_at IS NOT NULL");
+        if let Some(after) = &query.after {
+            // A cursor from the gallery cannot name a place in the trash.
+            let position = TrashPosition::decode(after).unwrap_or(TrashPosition {
+                trashed_ms: i64::MAX,
+                image_id: String::new(),
+            });
+            sql.push_str(" AND (trashed_at, id) < (?, ?)");
+            args.extend([position.trashed_ms.into(), position.image_id.into()]);
+        }
+    } else {
+        sql.push_str(" AND trashed_at IS NULL");
+        if let Some(after) = &query.after {
+            sql.push_str(" AND id < ?");
+            args.push(after.clone().into());
+        }
+    }
+    if query.favorites_only {
+        sql.push_str(" AND favorite = 1");
+    }
+    if let Some(fts) = fts {
+        sql.push_str(" AND rowid IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)");
+        args.push(fts.into());
+    }
+    sql.push_str(if query.trashed {
+        " ORDER BY trashed_at DESC, id DESC LIMIT ?"
+    } else {
+        " ORDER BY id DESC LIMIT ?"
+    });
+    args.push((i64::from(query.limit.max(1)) + 1).into());
+    (sql, args)
 }
 
 #[async_trait]
@@ -434,7 +493,7 @@ impl MetadataStore for SqliteStore {
                     let mut insert = tx.prepare_cached(&format!(
                         "INSERT INTO images ({IMAGE_COLUMNS}) VALUES \
                      (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-                      ?18, ?19, ?20, ?21, ?22, ?23)"
+                      ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
                     ))?;
                     let mut count = tx.prepare_cached(
                         "UPDATE users SET images = images + 1, storage_bytes = storage_bytes + ?2
@@ -465,6 +524,7 @@ impl MetadataStore for SqliteStore {
                             image.placeholder,
                             image.inference_ms.map(|ms| ms as i64),
                             image.upstream_id,
+                            image.trashed_at.map(millis),
                         ])?;
                         if count.execute(params![image.user_id, image.bytes as i64, quota])? == 0 {
                             // Dropping the transaction rolls back the images before this one.
@@ -497,37 +557,22 @@ impl MetadataStore for SqliteStore {
                 }
             },
         };
-        let mut sql = format!(
-            "SELECT {IMAGE_COLUMNS} FROM images WHERE user_id = ?1 AND hidden = 0 AND id < ?2"
-        );
-        if query.favorites_only {
-            sql.push_str(" AND favorite = 1");
-        }
-        if search.is_some() {
-            sql.push_str(" AND rowid IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?4)");
-        }
-        sql.push_str(" ORDER BY id DESC LIMIT ?3");
-
-        let user_id = user_id.to_owned();
-        // Ids are uppercase Crockford base32, so "~" sorts after every one of them.
-        let after = query.after.clone().unwrap_or_else(|| "~".to_owned());
         let limit = query.limit.max(1);
+        let (sql, args) = listing_statement(user_id, query, search);
+
         let mut items = self
             .read(move |conn| {
-                let mut statement = conn.prepare_cached(&sql)?;
-                let fetch = i64::from(limit) + 1;
-                let rows = match &search {
-                    Some(fts) => {
-                        statement.query_map(params![user_id, after, fetch, fts], image_from_row)?
-                    }
-                    None => statement.query_map(params![user_id, after, fetch], image_from_row)?,
-                };
-                rows.collect::<rusqlite::Result<Vec<_>>>()
+                conn.prepare_cached(&sql)?
+                    .query_map(params_from_iter(args), image_from_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()
             })
             .await?;
         let next_after = if items.len() > limit as usize {
             items.truncate(limit as usize);
-            items.last().map(|image| image.id.clone())
+            items.last().map(|image| match image.trashed_at {
+                Some(at) if query.trashed => TrashPosition::of(&image.id, at).encode(),
+                _ => image.id.clone(),
+            })
         } else {
             None
         };
@@ -560,6 +605,83 @@ impl MetadataStore for SqliteStore {
             ))?
             .query_row(params![image_id, user_id, favorite], image_from_row)
             .optional()
+        })
+        .await
+    }
+
+    async fn trash_image(
+        &self,
+        user_id: &str,
+        image_id: &str,
+        include_favorites: bool,
+        now: OffsetDateTime,
+    ) -> StoreResult<TrashOutcome> {
+        let (user_id, image_id) = (user_id.to_owned(), image_id.to_owned());
+        self.write(move |conn| {
+            let trashed = conn
+                .prepare_cached(&format!(
+                    "UPDATE images SET trashed_at = COALESCE(trashed_at, ?3)
+                     WHERE id = ?1 AND user_id = ?2 AND hidden = 0
+                       AND (favorite = 0 OR ?4 OR trashed_at IS NOT NULL)
+                     RETURNING {IMAGE_COLUMNS}"
+                ))?
+                .query_row(
+                    params![image_id, user_id, millis(now), include_favorites],
+                    image_from_row,
+                )
+                .optional()?;
+            if let Some(record) = trashed {
+                return Ok(TrashOutcome::Trashed(record));
+            }
+            // Nothing changed: the writer is ours, so this read sees why.
+            let exists = conn
+                .prepare_cached(
+                    "SELECT 1 FROM images WHERE id = ?1 AND user_id = ?2 AND hidden = 0",
+                )?
+                .exists(params![image_id, user_id])?;
+            Ok(if exists {
+                TrashOutcome::FavoriteProtected
+            } else {
+                TrashOutcome::NotFound
+            })
+        })
+        .await
+    }
+
+    async fn restore_image(
+        &self,
+        user_id: &str,
+        image_id: &str,
+    ) -> StoreResult<Option<ImageRecord>> {
+        let (user_id, image_id) = (user_id.to_owned(), image_id.to_owned());
+        self.write(move |conn| {
+            conn.prepare_cached(&format!(
+                "UPDATE images SET trashed_at = NULL WHERE id = ?1 AND user_id = ?2 AND hidden = 0
+                 RETURNING {IMAGE_COLUMNS}"
+            ))?
+            .query_row(params![image_id, user_id], image_from_row)
+            .optional()
+        })
+        .await
+    }
+
+    async fn expired_trash(
+        &self,
+        trashed_before: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<ExpiredTrash>> {
+        self.read(move |conn| {
+            conn.prepare_cached(
+                "SELECT user_id, id FROM images WHERE trashed_at IS NOT NULL AND trashed_at < ?1
+                 ORDER BY trashed_at LIMIT ?2",
+            )?
+            .query_map(params![millis(trashed_before), limit], |row| {
+                Ok(ExpiredTrash {
+                    user_id: row.get(0)?,
+                    image_id: row.get(1)?,
+                })
+            })?
+            .collect()
         })
         .await
     }
@@ -604,8 +726,11 @@ impl MetadataStore for SqliteStore {
         let (user_id, month) = (user_id.to_owned(), month.to_owned());
         self.read(move |conn| {
             conn.query_row(
-                "SELECT u.images, u.storage_bytes, COALESCE(m.generations, 0)
-                 FROM users u LEFT JOIN monthly_usage m ON m.user_id = u.id AND m.month = ?2
+                "SELECT u.images, u.storage_bytes, COALESCE(m.generations, 0),
+                     t.images, COALESCE(t.bytes, 0)
+                 FROM users u LEFT JOIN monthly_usage m ON m.user_id = u.id AND m.month = ?2,
+                     (SELECT COUNT(*) AS images, SUM(bytes) AS bytes FROM images
+                      WHERE user_id = ?1 AND trashed_at IS NOT NULL) t
                  WHERE u.id = ?1",
                 params![user_id, month],
                 |row| {
@@ -613,6 +738,8 @@ impl MetadataStore for SqliteStore {
                         images: row.get::<_, i64>(0)? as u64,
                         storage_bytes: row.get::<_, i64>(1)? as u64,
                         generations_this_month: row.get::<_, i64>(2)? as u64,
+                        trash_images: row.get::<_, i64>(3)? as u64,
+                        trash_bytes: row.get::<_, i64>(4)? as u64,
                     })
                 },
             )
@@ -810,6 +937,143 @@ mod tests {
             Some("\"x\"* \"or\"* \"1\"* \"1\"*")
         );
         assert_eq!(fts_query("!!! ---"), None);
+    }
+
+    /// A database as the version before the trash wrote it: its images are
+    /// all in the gallery, and can be searched, favourited and trashed.
+    #[tokio::test]
+    async fn a_database_from_before_the_trash_opens_with_every_image_in_the_gallery() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("promptcanvas.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)")
+                .unwrap();
+            for (version, migration) in MIGRATIONS[..2].iter().enumerate() {
+                conn.execute_batch(migration).unwrap();
+                conn.execute("INSERT INTO schema_migrations VALUES (?1)", [version + 1])
+                    .unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO users (id, email, email_key, created_at, images, storage_bytes)
+                 VALUES ('u1', 'ada@example.com', 'ada@example.com', '2026-11-01T08:00:00Z', 2, 300);
+                 INSERT INTO images (id, user_id, generation_id, prompt, model, provider, width,
+                     height, steps, seed, style, created_at, favorite, content_type, bytes,
+                     object_key, thumbnail_key, thumbnail_width, thumbnail_height, placeholder)
+                 VALUES
+                 ('01JA', 'u1', 'g1', 'old lighthouse', 'm', 'offline', 512, 512, 4, 1, 'none',
+                  '2026-11-01T08:00:00Z', 1, 'image/png', 100, 'users/u1/01JA.png',
+                  'users/u1/01JA.thumb.jpg', 256, 256, '#000000'),
+                 ('01JB', 'u1', 'g2', 'old harbour', 'm', 'offline', 512, 512, 4, 2, 'none',
+                  '2026-11-02T08:00:00Z', 0, 'image/png', 200, 'users/u1/01JB.png',
+                  'users/u1/01JB.thumb.jpg', 256, 256, '#ffffff');",
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let ids = |page: ImagePage| {
+            page.items
+                .into_iter()
+                .map(|image| image.id)
+                .collect::<Vec<_>>()
+        };
+        let gallery = |search: Option<&str>, favorites_only: bool, trashed: bool| ImageQuery {
+            limit: 10,
+            search: search.map(str::to_owned),
+            favorites_only,
+            trashed,
+            ..ImageQuery::default()
+        };
+        let page = store
+            .list_images("u1", &gallery(None, false, false))
+            .await
+            .unwrap();
+        assert!(page.items.iter().all(|image| image.trashed_at.is_none()));
+        assert_eq!(ids(page), ["01JB", "01JA"]);
+        let found = store
+            .list_images("u1", &gallery(Some("lighth"), false, false))
+            .await;
+        assert_eq!(ids(found.unwrap()), ["01JA"]);
+        let favourites = store.list_images("u1", &gallery(None, true, false)).await;
+        assert_eq!(ids(favourites.unwrap()), ["01JA"]);
+
+        let now = OffsetDateTime::now_utc();
+        let outcome = store.trash_image("u1", "01JB", false, now).await.unwrap();
+        assert!(matches!(outcome, TrashOutcome::Trashed(_)));
+        let page = store.list_images("u1", &gallery(None, false, false)).await;
+        assert_eq!(ids(page.unwrap()), ["01JA"]);
+        let trash = store.list_images("u1", &gallery(None, false, true)).await;
+        assert_eq!(ids(trash.unwrap()), ["01JB"]);
+        let usage = store.usage("u1", "2026-11").await.unwrap();
+        assert_eq!(
+            (
+                usage.images,
+                usage.storage_bytes,
+                usage.trash_images,
+                usage.trash_bytes
+            ),
+            (2, 300, 1, 200)
+        );
+    }
+
+    /// Each listing reads its own partial index, in order, rather than
+    /// sorting or stepping over the images of other listings.
+    #[tokio::test]
+    async fn every_listing_reads_its_own_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("db")).unwrap();
+        let cases = [
+            (ImageQuery::default(), "images_in_gallery"),
+            (
+                ImageQuery {
+                    after: Some("01JD".into()),
+                    ..ImageQuery::default()
+                },
+                "images_in_gallery",
+            ),
+            (
+                ImageQuery {
+                    favorites_only: true,
+                    ..ImageQuery::default()
+                },
+                "favorites_in_gallery",
+            ),
+            (
+                ImageQuery {
+                    trashed: true,
+                    ..ImageQuery::default()
+                },
+                "images_in_trash",
+            ),
+            (
+                ImageQuery {
+                    trashed: true,
+                    after: Some(
+                        TrashPosition {
+                            trashed_ms: 5,
+                            image_id: "01JD".into(),
+                        }
+                        .encode(),
+                    ),
+                    ..ImageQuery::default()
+                },
+                "images_in_trash",
+            ),
+        ];
+        for (query, index) in cases {
+            let (sql, args) = listing_statement("u1", &query, None);
+            let plan = store
+                .read(move |conn| {
+                    conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?
+                        .query_map(params_from_iter(args), |row| row.get::<_, String>(3))?
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .await
+                .unwrap()
+                .join("; ");
+            assert!(plan.contains(index), "{query:?}: {plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "{query:?} sorts: {plan}");
+        }
     }
 
     async fn rows(store: &SqliteStore, table: &'static str) -> i64 {

@@ -1,0 +1,103 @@
+//! The trash's workflows: emptying it on request, and deleting for good what
+//! has stayed longer than the retention period. Both delete through
+//! `gallery::delete`, so files and records go exactly as a single delete does.
+
+use futures::{StreamExt, TryStreamExt, stream};
+use time::OffsetDateTime;
+
+use crate::{
+    http::error::{ApiError, ApiResult},
+    store::media::MediaStore,
+    store::metadata::{ImageQuery, MetadataStore},
+};
+
+use super::delete::delete_image;
+
+/// Images deleted at once: their file removals overlap, the store's writes
+/// stay few.
+const CONCURRENT_DELETES: usize = 8;
+/// Trashed images read per round.
+const BATCH: u32 = 100;
+
+/// Deletes `(user, image)` pairs for good, a few at a time; an image that is
+/// already gone is not counted. Returns how many were deleted.
+async fn delete_all(
+    metadata: &dyn MetadataStore,
+    media: &MediaStore,
+    images: Vec<(String, String)>,
+) -> ApiResult<usize> {
+    let deleted: Vec<bool> = stream::iter(images)
+        .map(|(user_id, image_id)| async move {
+            match delete_image(metadata, media, &user_id, &image_id).await {
+                Ok(()) => Ok(true),
+                Err(ApiError::NotFound) => Ok(false),
+                Err(error) => Err(error),
+            }
+        })
+        .buffer_unordered(CONCURRENT_DELETES)
+        .try_collect()
+        .await?;
+    Ok(deleted.into_iter().filter(|done| *done).count())
+}
+
+/// Deletes every image in `user_id`'s trash for good; returns how many.
+pub async fn empty_trash(
+    metadata: &dyn MetadataStore,
+    media: &MediaStore,
+    user_id: &str,
+) -> ApiResult<usize> {
+    let mut total = 0;
+    loop {
+        let page = metadata
+            .list_images(
+                user_id,
+                &ImageQuery {
+                    limit: BATCH,
+                    trashed: true,
+                    ..ImageQuery::default()
+                },
+            )
+            .await?;
+        if page.items.is_empty() {
+            return Ok(total);
+        }
+        let images = page
+            .items
+            .into_iter()
+            .map(|image| (image.user_id, image.id))
+            .collect();
+        let deleted = delete_all(metadata, media, images).await?;
+        if deleted == 0 {
+            // Someone else is deleting the same images: they finish the job.
+            return Ok(total);
+        }
+        total += deleted;
+    }
+}
+
+/// Deletes for good, across all users, every image trashed more than
+/// `retention` before `now`; returns how many.
+pub async fn delete_expired(
+    metadata: &dyn MetadataStore,
+    media: &MediaStore,
+    retention: time::Duration,
+    now: OffsetDateTime,
+) -> ApiResult<usize> {
+    let mut total = 0;
+    loop {
+        let expired = metadata.expired_trash(now - retention, BATCH).await?;
+        if expired.is_empty() {
+            return Ok(total);
+        }
+        let images = expired
+            .into_iter()
+            .map(|entry| (entry.user_id, entry.image_id))
+            .collect();
+        let deleted = delete_all(metadata, media, images).await?;
+        if deleted == 0 {
+            tracing::warn!("expired trash entries name images that are already gone");
+            return Ok(total);
+        }
+        total += deleted;
+    }
+}
