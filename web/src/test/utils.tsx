@@ -86,7 +86,14 @@ export const testMe = {
     display_name: 'Ada',
     created_at: '2026-01-01T00:00:00Z',
   },
-  usage: { images: 0, storage_bytes: 0, generations_this_month: 0, monthly_quota: 500 },
+  usage: {
+    images: 0,
+    storage_bytes: 0,
+    generations_this_month: 0,
+    monthly_quota: 500,
+    trash_images: 0,
+    trash_bytes: 0,
+  },
 };
 
 const signedIn: AuthState = {
@@ -162,6 +169,11 @@ export function makeConfig(
       ],
       ...overrides,
     },
-    limits: { prompt_max_chars: promptMax, generations_per_minute: 10, monthly_quota: 500 },
+    limits: {
+      prompt_max_chars: promptMax,
+      generations_per_minute: 10,
+      monthly_quota: 500,
+      trash_retention_days: 30,
+    },
   };
 }
