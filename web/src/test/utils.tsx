@@ -8,6 +8,7 @@ import {
 } from 'axios';
 import type { ReactElement, ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
+import { ToastProvider } from '../components/ui/ToastProvider';
 import { http } from '../lib/client';
 import type { Config } from '../types/api';
 import { AuthContext, type AuthState } from '../features/auth/AuthContext';
@@ -116,9 +117,11 @@ export function Providers({
 }) {
   return (
     <QueryClientProvider client={client}>
-      <AuthContext.Provider value={auth}>
-        <MemoryRouter initialEntries={[route]}>{children}</MemoryRouter>
-      </AuthContext.Provider>
+      <ToastProvider>
+        <AuthContext.Provider value={auth}>
+          <MemoryRouter initialEntries={[route]}>{children}</MemoryRouter>
+        </AuthContext.Provider>
+      </ToastProvider>
     </QueryClientProvider>
   );
 }
