@@ -221,7 +221,6 @@ export function ImageDetail({
             // No question asked: the toast that follows offers Undo.
             <Button
               variant="ghost"
-              className="text-red-600 hover:bg-red-50 hover:text-red-700 dark:text-red-400 dark:hover:bg-red-950/40"
               onClick={onMoveToTrash}
               icon={<Trash2 className="size-4" aria-hidden="true" />}
             >

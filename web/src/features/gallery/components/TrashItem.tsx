@@ -26,7 +26,11 @@ export function TrashItem({
 }) {
   const promptId = useId();
   return (
-    <Card className="flex gap-3 p-3 sm:gap-4" data-trash-item={image.id}>
+    // On a phone the buttons take a row of their own, full width; beside the text from sm up.
+    <Card
+      className="grid grid-cols-[auto_minmax(0,1fr)] gap-3 p-3 sm:gap-x-4"
+      data-trash-item={image.id}
+    >
       <SignedImage
         key={image.id}
         src={image.thumbnail_url}
@@ -37,11 +41,11 @@ export function TrashItem({
         refetch={refetch}
         loading="lazy"
         decoding="async"
-        className="size-20 shrink-0 rounded-xl object-cover sm:size-24"
-        fallbackClassName="size-20 shrink-0 rounded-xl sm:size-24"
+        className="size-20 rounded-xl object-cover sm:row-span-2 sm:size-24"
+        fallbackClassName="size-20 rounded-xl sm:row-span-2 sm:size-24"
         style={{ backgroundColor: image.placeholder ?? undefined }}
       />
-      <div className="min-w-0 flex-1">
+      <div className="min-w-0">
         <p id={promptId} className="line-clamp-2 break-words text-sm font-medium">
           {image.prompt}
         </p>
@@ -53,27 +57,26 @@ export function TrashItem({
             </time>
           </p>
         )}
-        <div className="mt-3 flex flex-wrap gap-2">
-          <Button
-            variant="secondary"
-            size="sm"
-            onClick={onRestore}
-            aria-describedby={promptId}
-            icon={<RotateCcw className="size-4" aria-hidden="true" />}
-          >
-            Restore
-          </Button>
-          <Button
-            variant="ghost"
-            size="sm"
-            onClick={onDelete}
-            aria-describedby={promptId}
-            className="text-red-700 hover:bg-red-50 hover:text-red-800 dark:text-red-400 dark:hover:bg-red-950/40 dark:hover:text-red-300"
-            icon={<Trash2 className="size-4" aria-hidden="true" />}
-          >
-            Delete forever
-          </Button>
-        </div>
+      </div>
+      <div className="col-span-2 grid grid-cols-2 gap-2 sm:col-span-1 sm:col-start-2 sm:flex sm:flex-wrap sm:items-end">
+        <Button
+          variant="secondary"
+          size="sm"
+          onClick={onRestore}
+          aria-describedby={promptId}
+          icon={<RotateCcw className="size-4" aria-hidden="true" />}
+        >
+          Restore
+        </Button>
+        <Button
+          variant="danger-ghost"
+          size="sm"
+          onClick={onDelete}
+          aria-describedby={promptId}
+          icon={<Trash2 className="size-4" aria-hidden="true" />}
+        >
+          Delete forever
+        </Button>
       </div>
     </Card>
   );

@@ -124,7 +124,6 @@ export default function TrashPage({ trashCount }: { trashCount?: number }) {
             <Button
               variant="secondary"
               onClick={() => ask({ kind: 'empty' })}
-              className="text-red-700 dark:text-red-400"
               icon={<Trash2 className="size-4" aria-hidden="true" />}
             >
               Empty trash
