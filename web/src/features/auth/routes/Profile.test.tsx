@@ -15,6 +15,8 @@ describe('Profile usage', () => {
     renderWithProviders(<ProfilePage />, { route: '/profile' });
     const link = await screen.findByRole('link', { name: 'In trash: 3 images · 1.2 MB' });
     expect(link).toHaveAttribute('href', '/trash');
+    // The account's count includes the trash; the gallery does not.
+    expect(screen.getByText('Images in gallery').nextElementSibling).toHaveTextContent('9');
   });
 
   it('says nothing of the trash when it is empty', async () => {

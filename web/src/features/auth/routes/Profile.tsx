@@ -97,7 +97,8 @@ export default function ProfilePage() {
             <Stat
               icon={<Images className="size-4" aria-hidden="true" />}
               label="Images in gallery"
-              value={formatNumber(usage.images)}
+              // The server's count includes the trash until it is deleted for good.
+              value={formatNumber(Math.max(0, usage.images - usage.trash_images))}
             />
             <Stat
               icon={<HardDrive className="size-4" aria-hidden="true" />}
