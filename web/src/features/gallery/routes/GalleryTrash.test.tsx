@@ -256,4 +256,29 @@ describe('Moving an image to the trash from the gallery', () => {
     await waitFor(() => expect(shownPrompts()).toEqual(['prompt c', 'prompt b', 'prompt a']));
     held.open();
   });
+
+  it('opened from a link, an image in the trash says so and offers Restore', async () => {
+    const { calls } = trashServer({
+      answer: (req) =>
+        req.url === '/images/b'
+          ? {
+              data: makeImage('b', {
+                trashed_at: new Date().toISOString(),
+                purge_at: new Date(Date.now() + 3 * 3_600_000 + 60_000).toISOString(),
+              }),
+            }
+          : undefined,
+    });
+    const user = userEvent.setup();
+    renderGallery('/gallery/b');
+    const dialog = await screen.findByRole('dialog', { name: 'Image details' });
+    const notice = await within(dialog).findByRole('status');
+    expect(notice).toHaveTextContent('This image is in the trash');
+    expect(notice).toHaveTextContent('Deleted for good in 3 hours.');
+    expect(within(dialog).queryByRole('button', { name: 'Move to trash' })).toBeNull();
+
+    await user.click(within(notice).getByRole('button', { name: 'Restore' }));
+    expect(calls('restore').map((r) => r.url)).toEqual(['/images/b/restore']);
+    expect(await within(dialog).findByRole('button', { name: 'Move to trash' })).toBeVisible();
+  });
 });
