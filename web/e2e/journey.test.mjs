@@ -65,6 +65,29 @@ function runCard(prompt) {
 
 const scrollY = () => page.evaluate(() => window.scrollY);
 
+/** The link of the gallery tile showing image `id`, and the tile itself. */
+const tileLink = (id) => page.locator(`a[data-testid="gallery-item"][href="/gallery/${id}"]`);
+const tileOf = (id) => page.locator('li', { has: tileLink(id) });
+
+async function galleryHas(count) {
+  await page.waitForFunction(
+    (count) => document.querySelectorAll('[data-testid="gallery-item"]').length === count,
+    count,
+  );
+}
+
+/** The toasts. */
+const notifications = () => page.getByRole('region', { name: 'Notifications' });
+
+/** Ids the server lists for `query` ('' for the gallery, '?trashed=true' for the trash), sorted. */
+async function listed(query) {
+  const page1 = await page.evaluate(
+    async (query) => (await fetch(`/api/images${query}`)).json(),
+    query,
+  );
+  return page1.items.map((i) => i.id).sort();
+}
+
 async function signUp(email) {
   await page.goto(`${server.baseURL}/sign-up`);
   await page.getByLabel('Email', { exact: true }).fill(email);
@@ -212,24 +235,125 @@ describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
     assert.match(await page.getByLabel('Seed', { exact: true }).inputValue(), /^\d+$/);
   });
 
-  test('deletes the other image after confirmation', async () => {
+  test('a favourite goes to the trash only after a yes', async () => {
+    await page.goto(`${server.baseURL}/gallery`);
+    await imagesLoaded('[data-testid="gallery-item"] img', 2);
+    // Delete on a focused tile moves it to the trash; a favourite asks first.
+    await tileLink(ids.favourite).focus();
+    await page.keyboard.press('Delete');
+    const question = page.getByRole('alertdialog', { name: 'Move a favourite to the trash?' });
+    await question.getByText('This image is a favourite. Move it to the trash anyway?').waitFor();
+    await expectAccessible('Gallery (favourite question)');
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    await question.waitFor({ state: 'detached' });
+    await galleryHas(2);
+    assert.deepEqual(await listed(''), [ids.favourite, ids.other].sort());
+    assert.deepEqual(await listed('?trashed=true'), []);
+  });
+
+  test('moving an image to the trash is undone from the toast', async () => {
     await page.goto(`${server.baseURL}/gallery/${ids.other}`);
     const dialog = page.getByRole('dialog', { name: 'Image details' });
-    await dialog.getByRole('button', { name: 'Delete image' }).click();
-    await dialog.getByRole('button', { name: 'Yes, delete' }).click();
+    await dialog.getByRole('button', { name: 'Move to trash' }).click();
     await waitForPath('/gallery');
-    await page.waitForFunction(
-      () => document.querySelectorAll('[data-testid="gallery-item"]').length === 1,
+    await galleryHas(1);
+    const toast = notifications().getByTestId('toast').filter({ hasText: 'Moved to the trash.' });
+    await toast.waitFor();
+    assert.deepEqual(await listed('?trashed=true'), [ids.other]);
+    // The pointer on the toast holds it while the page is checked.
+    await toast.hover();
+    await expectAccessible('Gallery (undo toast)');
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await galleryHas(2);
+    await imagesLoaded('[data-testid="gallery-item"] img', 2);
+    assert.deepEqual(await listed(''), [ids.favourite, ids.other].sort());
+    assert.deepEqual(await listed('?trashed=true'), []);
+  });
+
+  test('the trash lists it, fits a phone, and Restore puts it back in the gallery', async () => {
+    await tileOf(ids.other).hover();
+    await tileOf(ids.other).getByRole('button', { name: 'Move to trash' }).click();
+    await galleryHas(1);
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Trash' })
+      .click();
+    await waitForPath('/trash');
+    const trash = page.getByRole('list', { name: 'Images in the trash' });
+    await imagesLoaded('[data-trash-item] img', 1);
+    assert.equal(await trash.getByRole('listitem').count(), 1);
+    await trash.getByText(PROMPT, { exact: true }).waitFor();
+    await trash.getByText(/^Deleted for good in (29|30) days$/).waitFor();
+    await snap('trash.png');
+    await expectAccessible('Trash');
+
+    // On a 375 px phone: reached through the menu, and nothing sticks out.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(`${server.baseURL}/gallery`);
+    await page.getByRole('button', { name: 'Open menu' }).click();
+    await page
+      .getByRole('navigation', { name: 'Mobile' })
+      .getByRole('link', { name: 'Trash' })
+      .click();
+    await waitForPath('/trash');
+    await imagesLoaded('[data-trash-item] img', 1);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
     );
-    assert.equal(
-      await page.getByTestId('gallery-item').getAttribute('href'),
-      `/gallery/${ids.favourite}`,
+    assert.ok(overflow <= 0, `the trash is ${overflow}px wider than the viewport`);
+    await snap('trash-mobile.png');
+    await expectAccessible('Trash (mobile)');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await trash.getByRole('button', { name: 'Restore' }).click();
+    await page.getByText('Trash is empty').waitFor();
+    await notifications().getByText('Restored to the gallery.').waitFor();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Gallery' })
+      .click();
+    await waitForPath('/gallery');
+    await imagesLoaded('[data-testid="gallery-item"] img', 2);
+    assert.deepEqual(await listed(''), [ids.favourite, ids.other].sort());
+  });
+
+  test('emptying the trash deletes what it holds for good, after a yes', async () => {
+    await tileLink(ids.other).focus();
+    await page.keyboard.press('Delete');
+    await galleryHas(1);
+    await notifications().getByText('Moved to the trash.').waitFor();
+
+    // The profile counts the trash, and leads to it.
+    await page.goto(`${server.baseURL}/profile`);
+    await page.getByRole('link', { name: /^In trash: 1 image · \d/ }).click();
+    await waitForPath('/trash');
+    await imagesLoaded('[data-trash-item] img', 1);
+    await page.getByRole('button', { name: 'Empty trash' }).click();
+    const question = page.getByRole('alertdialog', { name: 'Empty the trash?' });
+    await question
+      .getByText('The 1 image in the trash will be deleted for good. This can’t be undone.')
+      .waitFor();
+    await expectAccessible('Trash (empty it?)');
+    await question.getByRole('button', { name: 'Empty trash' }).click();
+    await notifications().getByText('Deleted 1 image.').waitFor();
+    await question.waitFor({ state: 'detached' });
+    await page.getByText('Trash is empty').waitFor();
+    const days = await page.evaluate(
+      async () => (await (await fetch('/api/config')).json()).limits.trash_retention_days,
     );
+    await page.getByText(`Deleted images stay here for ${days} days.`).waitFor();
+    await expectAccessible('Trash (empty)');
+
+    assert.deepEqual(await listed('?trashed=true'), []);
+    assert.deepEqual(await listed(''), [ids.favourite]);
     const status = await page.evaluate(
       async (id) => (await fetch(`/api/images/${id}`)).status,
       ids.other,
     );
     assert.equal(status, 404);
+    const usage = await page.evaluate(async () => (await (await fetch('/api/me')).json()).usage);
+    assert.equal(usage.trash_images, 0);
+    assert.equal(usage.trash_bytes, 0);
   });
 
   test('profile shows usage against the quota', async () => {

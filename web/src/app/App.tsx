@@ -1,6 +1,7 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
+import { ToastProvider } from '../components/ui/ToastProvider';
 import { AuthProvider } from '../features/auth/components/AuthProvider';
 import type { Navigator } from '../features/auth/navigator';
 import { routes } from './router';
@@ -21,9 +22,11 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
   });
   return (
     <QueryClientProvider client={queryClient}>
-      <AuthProvider navigator={navigator}>
-        <RouterProvider router={router} />
-      </AuthProvider>
+      <ToastProvider>
+        <AuthProvider navigator={navigator}>
+          <RouterProvider router={router} />
+        </AuthProvider>
+      </ToastProvider>
     </QueryClientProvider>
   );
 }

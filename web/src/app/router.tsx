@@ -11,6 +11,7 @@ const SignUp = lazy(() => import('../features/auth/routes/SignUp'));
 const Generate = lazy(() => import('../features/generate/routes/Generate'));
 const Gallery = lazy(() => import('../features/gallery/routes/Gallery'));
 const GalleryDetail = lazy(() => import('../features/gallery/routes/GalleryDetail'));
+const Trash = lazy(() => import('./routes/Trash'));
 const Profile = lazy(() => import('../features/auth/routes/Profile'));
 const NotFound = lazy(() => import('./routes/NotFound'));
 
@@ -30,6 +31,7 @@ export const routes: RouteObject[] = [
         element: guard(<Gallery />),
         children: [{ path: ':id', element: <GalleryDetail /> }],
       },
+      { path: 'trash', element: guard(<Trash />) },
       { path: 'profile/*', element: guard(<Profile />) },
       { path: '*', element: <NotFound /> },
     ],

@@ -72,10 +72,15 @@ export function imageListQueryOptions(params: ImageListParams = {}) {
     queryFn: ({ pageParam }) => listImages({ ...normalized, cursor: pageParam }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
-    ...freshUrls((data: InfiniteData<ImagePage, string | null>) =>
-      imageUrls(data.pages.flatMap((p) => p.items)),
-    ),
+    ...freshListUrls(),
   });
+}
+
+/** freshUrls for a paged list of images (the gallery's lists, the trash). */
+export function freshListUrls() {
+  return freshUrls((data: InfiniteData<ImagePage, string | null>) =>
+    imageUrls(data.pages.flatMap((p) => p.items)),
+  );
 }
 
 export async function getImage(id: string): Promise<Image> {

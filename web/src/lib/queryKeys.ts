@@ -8,4 +8,7 @@ export const queryKeys = {
   imageLists: ['images', 'list'] as const,
   imageList: (params: ImageListParams) => ['images', 'list', params] as const,
   image: (id: string) => ['images', 'detail', id] as const,
+  /** The trash: apart from the gallery's lists, so gallery-wide list updates leave it alone. */
+  trashLists: ['images', 'trash'] as const,
+  trashList: (params: { limit?: number }) => ['images', 'trash', params] as const,
 };

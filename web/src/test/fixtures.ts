@@ -24,6 +24,8 @@ export function makeImage(id: string, overrides: Partial<Image> = {}): Image {
     thumbnail_height: 512,
     placeholder: '#5a6b7c',
     timings: { inference_ms: 12 },
+    trashed_at: null,
+    purge_at: null,
     ...overrides,
   };
 }

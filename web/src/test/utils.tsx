@@ -8,6 +8,7 @@ import {
 } from 'axios';
 import type { ReactElement, ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
+import { ToastProvider } from '../components/ui/ToastProvider';
 import { http } from '../lib/client';
 import type { Config } from '../types/api';
 import { AuthContext, type AuthState } from '../features/auth/AuthContext';
@@ -86,7 +87,14 @@ export const testMe = {
     display_name: 'Ada',
     created_at: '2026-01-01T00:00:00Z',
   },
-  usage: { images: 0, storage_bytes: 0, generations_this_month: 0, monthly_quota: 500 },
+  usage: {
+    images: 0,
+    storage_bytes: 0,
+    generations_this_month: 0,
+    monthly_quota: 500,
+    trash_images: 0,
+    trash_bytes: 0,
+  },
 };
 
 const signedIn: AuthState = {
@@ -109,9 +117,11 @@ export function Providers({
 }) {
   return (
     <QueryClientProvider client={client}>
-      <AuthContext.Provider value={auth}>
-        <MemoryRouter initialEntries={[route]}>{children}</MemoryRouter>
-      </AuthContext.Provider>
+      <ToastProvider>
+        <AuthContext.Provider value={auth}>
+          <MemoryRouter initialEntries={[route]}>{children}</MemoryRouter>
+        </AuthContext.Provider>
+      </ToastProvider>
     </QueryClientProvider>
   );
 }
@@ -162,6 +172,11 @@ export function makeConfig(
       ],
       ...overrides,
     },
-    limits: { prompt_max_chars: promptMax, generations_per_minute: 10, monthly_quota: 500 },
+    limits: {
+      prompt_max_chars: promptMax,
+      generations_per_minute: 10,
+      monthly_quota: 500,
+      trash_retention_days: 30,
+    },
   };
 }

@@ -40,6 +40,8 @@ export type GenerationResponse = Schemas['GenerationEnvelope'];
 export type Image = Schemas['ImageView'];
 export type ImagePage = Schemas['ImagePageView'];
 export type ImageUpdate = Schemas['ImageUpdate'];
+export type TrashRequest = Schemas['TrashRequest'];
+export type EmptyTrashResult = Schemas['EmptyTrashView'];
 
 export type FieldError = Schemas['FieldError'];
 /** RFC 9457 problem details, as every error response carries. */
@@ -66,6 +68,7 @@ export type ErrorCode =
   | 'idempotency_conflict'
   | 'payload_too_large'
   | 'local_auth_disabled'
+  | 'favorite_protected'
   | (string & {});
 
 /** Query parameters of GET /api/images (besides the cursor). */

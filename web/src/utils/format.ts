@@ -40,3 +40,23 @@ export function engineLabel(provider: ProviderId): string {
   if (provider === 'together') return 'FLUX';
   return provider;
 }
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+/**
+ * "in 29 days", "in 3 hours", "in 5 minutes": how long until `iso`, rounded
+ * down, so it never promises more time than there is.
+ */
+export function timeUntil(iso: string, now: number = Date.now()): string {
+  const left = Date.parse(iso) - now;
+  if (Number.isNaN(left)) return '';
+  if (left <= 0) return 'any moment now';
+  if (left >= DAY) return `in ${plural(Math.floor(left / DAY), 'day')}`;
+  if (left >= HOUR) return `in ${plural(Math.floor(left / HOUR), 'hour')}`;
+  if (left >= MINUTE) return `in ${plural(Math.floor(left / MINUTE), 'minute')}`;
+  return 'in under a minute';
+}

@@ -1,4 +1,4 @@
-import { Images, Menu, Sparkles, UserRound, X, LogOut } from 'lucide-react';
+import { Images, Menu, Sparkles, Trash2, UserRound, X, LogOut } from 'lucide-react';
 import { useState } from 'react';
 import { Link, NavLink, useLocation } from 'react-router';
 import { useAuth } from '../../features/auth/AuthContext';
@@ -10,6 +10,7 @@ import { cn } from '../../utils/cn';
 const NAV = [
   { to: '/generate', label: 'Generate', Icon: Sparkles },
   { to: '/gallery', label: 'Gallery', Icon: Images },
+  { to: '/trash', label: 'Trash', Icon: Trash2 },
 ];
 
 function navClass({ isActive }: { isActive: boolean }) {

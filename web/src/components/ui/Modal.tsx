@@ -17,9 +17,14 @@ export function Modal({
   children,
   className,
   returnFocusTo,
+  describedBy,
+  role = 'dialog',
 }: {
   onClose: () => void;
   labelledBy: string;
+  describedBy?: string;
+  /** `alertdialog` for a question that needs an answer before anything else. */
+  role?: 'dialog' | 'alertdialog';
   children: ReactNode;
   className?: string;
   /** Asked on close: the element to focus instead of the one focused on open. */
@@ -91,9 +96,10 @@ export function Modal({
       />
       <div
         ref={panel}
-        role="dialog"
+        role={role}
         aria-modal="true"
         aria-labelledby={labelledBy}
+        aria-describedby={describedBy}
         tabIndex={-1}
         className={cn(
           'relative z-10 max-h-dvh w-full overflow-y-auto bg-white shadow-2xl outline-none sm:max-h-[92dvh] sm:rounded-3xl dark:bg-zinc-900',

@@ -1,6 +1,6 @@
 import { cn } from '../../utils/cn';
 
-export type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'danger';
+export type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'danger' | 'danger-ghost';
 export type ButtonSize = 'sm' | 'md' | 'lg' | 'icon';
 
 const base =
@@ -18,6 +18,9 @@ const variants: Record<ButtonVariant, string> = {
   ghost:
     'text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800 dark:hover:text-white',
   danger: 'bg-red-600 text-white shadow-sm hover:bg-red-700 active:translate-y-px',
+  // A ghost's colours cannot be overridden by adding classes (both sets would apply).
+  'danger-ghost':
+    'text-red-700 hover:bg-red-50 hover:text-red-800 dark:text-red-400 dark:hover:bg-red-950/40 dark:hover:text-red-300',
 };
 
 const sizes: Record<ButtonSize, string> = {

@@ -1,5 +1,6 @@
 import { CalendarDays, HardDrive, Images, LogOut, Mail, Sparkles } from 'lucide-react';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import { useMe } from '../api/auth';
 import { useAuth } from '../AuthContext';
 import { PageHeader } from '../../../components/layout/PageHeader';
@@ -10,7 +11,17 @@ import { Skeleton } from '../../../components/ui/Skeleton';
 import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
 import { formatBytes, formatDate, formatNumber, initials } from '../../../utils/format';
 
-function Stat({ icon, label, value }: { icon: ReactNode; label: string; value: ReactNode }) {
+function Stat({
+  icon,
+  label,
+  value,
+  note,
+}: {
+  icon: ReactNode;
+  label: string;
+  value: ReactNode;
+  note?: ReactNode;
+}) {
   return (
     <Card className="p-5">
       <div className="flex items-center gap-2 text-sm text-zinc-500 dark:text-zinc-400">
@@ -18,6 +29,7 @@ function Stat({ icon, label, value }: { icon: ReactNode; label: string; value: R
         {label}
       </div>
       <p className="mt-2 text-2xl font-semibold tabular-nums">{value}</p>
+      {note && <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{note}</p>}
     </Card>
   );
 }
@@ -85,7 +97,8 @@ export default function ProfilePage() {
             <Stat
               icon={<Images className="size-4" aria-hidden="true" />}
               label="Images in gallery"
-              value={formatNumber(usage.images)}
+              // The server's count includes the trash until it is deleted for good.
+              value={formatNumber(Math.max(0, usage.images - usage.trash_images))}
             />
             <Stat
               icon={<HardDrive className="size-4" aria-hidden="true" />}
@@ -94,6 +107,19 @@ export default function ProfilePage() {
                 usage.storage_quota_bytes
                   ? `${formatBytes(usage.storage_bytes)} of ${formatBytes(usage.storage_quota_bytes)}`
                   : formatBytes(usage.storage_bytes)
+              }
+              note={
+                // Trashed images count until they are deleted for good.
+                usage.trash_images > 0 && (
+                  <Link
+                    to="/trash"
+                    className="underline decoration-zinc-300 underline-offset-2 hover:text-zinc-900 dark:decoration-zinc-600 dark:hover:text-white"
+                  >
+                    In trash: {formatNumber(usage.trash_images)}{' '}
+                    {usage.trash_images === 1 ? 'image' : 'images'} ·{' '}
+                    {formatBytes(usage.trash_bytes)}
+                  </Link>
+                )
               }
             />
             <Stat

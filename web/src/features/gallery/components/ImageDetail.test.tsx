@@ -36,7 +36,8 @@ describe('Image detail', () => {
         image={makeImage('a1')}
         titleId="t"
         onClose={() => {}}
-        onDeleted={() => {}}
+        onMoveToTrash={() => {}}
+        onRestore={() => {}}
         refetch={async () => {}}
       />,
     );

@@ -1,11 +1,9 @@
-import { Check, ChevronLeft, ChevronRight, Copy, Trash2, Wand2, X } from 'lucide-react';
-import { useId, useState, type ReactNode } from 'react';
+import { Check, ChevronLeft, ChevronRight, Copy, RotateCcw, Trash2, Wand2, X } from 'lucide-react';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { useDeleteImage } from '../api/images';
-import { describeError } from '../../../lib/errors';
 import type { Image } from '../../../types/api';
 import { useCopyToClipboard } from '../../../hooks/useCopyToClipboard';
-import { formatBytes, formatDateTime, formatMs } from '../../../utils/format';
+import { formatBytes, formatDateTime, formatMs, timeUntil } from '../../../utils/format';
 import { settingsToSearch } from '../../../utils/settings';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
@@ -73,7 +71,8 @@ export function ImageDetail({
   image,
   titleId,
   onClose,
-  onDeleted,
+  onMoveToTrash,
+  onRestore,
   refetch,
   navigation,
   styleLabel,
@@ -82,7 +81,9 @@ export function ImageDetail({
   image: Image;
   titleId: string;
   onClose: () => void;
-  onDeleted: () => void;
+  onMoveToTrash: () => void;
+  /** For an image already in the trash (opened from a link). */
+  onRestore: () => void;
   /** Reloads the image record (fresh signed URLs). */
   refetch: () => Promise<unknown>;
   /** Previous/next through the list the detail was opened from. */
@@ -90,10 +91,7 @@ export function ImageDetail({
   styleLabel?: string;
   modelLabel?: string;
 }) {
-  const [confirming, setConfirming] = useState(false);
-  const del = useDeleteImage();
   const { copied, copy } = useCopyToClipboard();
-  const confirmId = useId();
 
   return (
     <div className="flex flex-col lg:flex-row">
@@ -200,37 +198,33 @@ export function ImageDetail({
         </div>
 
         <div className="mt-auto border-t border-zinc-200 pt-4 dark:border-zinc-800">
-          {del.isError && <Alert className="mb-3">{describeError(del.error)}</Alert>}
-          {confirming ? (
-            <div
-              role="group"
-              aria-labelledby={confirmId}
-              className="rounded-2xl border border-red-200 bg-red-50 p-4 dark:border-red-900/60 dark:bg-red-950/40"
-            >
-              <p id={confirmId} className="text-sm font-medium text-red-900 dark:text-red-200">
-                Delete this image for good? This can’t be undone.
-              </p>
-              <div className="mt-3 flex gap-2">
+          {image.trashed_at ? (
+            <Alert
+              tone="info"
+              title="This image is in the trash"
+              action={
                 <Button
-                  variant="danger"
-                  busy={del.isPending}
-                  onClick={() => del.mutate(image.id, { onSuccess: onDeleted })}
+                  variant="secondary"
+                  size="sm"
+                  onClick={onRestore}
+                  icon={<RotateCcw className="size-4" aria-hidden="true" />}
                 >
-                  Yes, delete
+                  Restore
                 </Button>
-                <Button variant="secondary" onClick={() => setConfirming(false)} autoFocus>
-                  Cancel
-                </Button>
-              </div>
-            </div>
+              }
+            >
+              {image.purge_at
+                ? `Deleted for good ${timeUntil(image.purge_at)}.`
+                : 'It will be deleted for good.'}
+            </Alert>
           ) : (
+            // No question asked: the toast that follows offers Undo.
             <Button
               variant="ghost"
-              className="text-red-600 hover:bg-red-50 hover:text-red-700 dark:text-red-400 dark:hover:bg-red-950/40"
-              onClick={() => setConfirming(true)}
+              onClick={onMoveToTrash}
               icon={<Trash2 className="size-4" aria-hidden="true" />}
             >
-              Delete image
+              Move to trash
             </Button>
           )}
         </div>

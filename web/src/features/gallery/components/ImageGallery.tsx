@@ -5,6 +5,7 @@ import { useInView } from '../../../hooks/useInView';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
 import { Skeleton } from '../../../components/ui/Skeleton';
+import { useTrashActions } from '../hooks/useTrashActions';
 import { ImageCard } from './ImageCard';
 
 export const gridClasses = 'grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4 lg:grid-cols-4';
@@ -29,6 +30,7 @@ export function ImageGallery({ query }: { query: ReturnType<typeof useGallery> }
   const sentinel = useInView<HTMLDivElement>(loadMore, Boolean(hasNextPage));
   const items = data?.pages.flatMap((p) => p.items) ?? [];
   const { refetch } = query;
+  const { moveToTrash } = useTrashActions();
   // Many tiles may find their links expired at once: they share one refetch.
   const refetchPages = useCallback(() => refetch({ cancelRefetch: false }), [refetch]);
 
@@ -37,7 +39,11 @@ export function ImageGallery({ query }: { query: ReturnType<typeof useGallery> }
       <ul className={gridClasses} aria-label="Your images">
         {items.map((image) => (
           <li key={image.id}>
-            <ImageCard image={image} refetch={refetchPages} />
+            <ImageCard
+              image={image}
+              refetch={refetchPages}
+              onMoveToTrash={() => moveToTrash(image)}
+            />
           </li>
         ))}
       </ul>

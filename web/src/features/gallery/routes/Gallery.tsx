@@ -4,6 +4,7 @@ import { describeError } from '../../../lib/errors';
 import { useGallery } from '../api/images';
 import { useGalleryFilters } from '../hooks/useGalleryFilters';
 import { GallerySkeleton, ImageGallery } from '../components/ImageGallery';
+import { TrashActionsProvider } from '../components/TrashActionsProvider';
 import { PageHeader } from '../../../components/layout/PageHeader';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
@@ -14,6 +15,15 @@ import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
 import { cn } from '../../../utils/cn';
 
 export default function GalleryPage() {
+  // Around the detail too (the Outlet), whose Move to trash closes it first.
+  return (
+    <TrashActionsProvider>
+      <Gallery />
+    </TrashActionsProvider>
+  );
+}
+
+function Gallery() {
   useDocumentTitle('Gallery');
   const filters = useGalleryFilters();
   const gallery = useGallery({ q: filters.query, favorite: filters.favorite });

@@ -1,10 +1,13 @@
 import { ImageOff, X } from 'lucide-react';
-import { useId } from 'react';
+import { useId, useRef } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router';
 import { findModel, useConfig } from '../../../lib/config';
 import { ApiError, describeError } from '../../../lib/errors';
 import { useImage } from '../../../lib/images';
+import type { Image } from '../../../types/api';
 import { ImageDetail } from '../components/ImageDetail';
+import { neighbourTileLink, tileLink } from '../components/tiles';
+import { useTrashActions } from '../hooks/useTrashActions';
 import { useGalleryNavigation } from '../hooks/useGalleryNavigation';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
@@ -23,6 +26,9 @@ export default function GalleryDetailPage() {
   const image = useImage(id);
   const config = useConfig();
   const navigation = useGalleryNavigation(id);
+  const { moveToTrash, restore } = useTrashActions();
+  /** Set when the image shown goes to the trash: its tile leaves the grid too. */
+  const focusOnClose = useRef<HTMLElement | null>(null);
 
   // Back to the grid, where it was under the overlay; the detail leaves no
   // history entry behind, so Back does not open it again.
@@ -35,13 +41,13 @@ export default function GalleryDetailPage() {
   const modelLabel = model && model.id === image.data?.model ? model.label : undefined;
 
   // After stepping through images, focus lands on the tile of the one shown last.
-  const lastTile = () => {
-    if (!id) return null;
-    const href = `/gallery/${CSS.escape(id)}`;
-    return document.querySelector<HTMLElement>(
-      `[data-testid="gallery-item"]:is([href="${href}"], [href^="${href}?"])`,
-    );
-  };
+  const lastTile = () => focusOnClose.current ?? (id ? tileLink(id) : null);
+
+  function moveShownToTrash(shown: Image) {
+    focusOnClose.current = neighbourTileLink(shown.id);
+    close();
+    moveToTrash(shown);
+  }
 
   return (
     <Modal onClose={close} labelledBy={titleId} className="max-w-6xl" returnFocusTo={lastTile}>
@@ -50,7 +56,8 @@ export default function GalleryDetailPage() {
           image={image.data}
           titleId={titleId}
           onClose={close}
-          onDeleted={close}
+          onMoveToTrash={() => moveShownToTrash(image.data)}
+          onRestore={() => restore(image.data)}
           refetch={() => image.refetch()}
           navigation={navigation}
           styleLabel={styleLabel}

@@ -1,0 +1,28 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { mockApi, renderWithProviders, testMe } from '../../../test/utils';
+import ProfilePage from './Profile';
+
+function meWith(usage: Partial<typeof testMe.usage>) {
+  mockApi((req) =>
+    req.url === '/me' ? { data: { ...testMe, usage: { ...testMe.usage, ...usage } } } : {},
+  );
+}
+
+describe('Profile usage', () => {
+  it('shows what the trash holds, linked to it', async () => {
+    meWith({ images: 12, storage_bytes: 5_000_000, trash_images: 3, trash_bytes: 1_258_291 });
+    renderWithProviders(<ProfilePage />, { route: '/profile' });
+    const link = await screen.findByRole('link', { name: 'In trash: 3 images · 1.2 MB' });
+    expect(link).toHaveAttribute('href', '/trash');
+    // The account's count includes the trash; the gallery does not.
+    expect(screen.getByText('Images in gallery').nextElementSibling).toHaveTextContent('9');
+  });
+
+  it('says nothing of the trash when it is empty', async () => {
+    meWith({ images: 12, storage_bytes: 5_000_000, generations_this_month: 7 });
+    renderWithProviders(<ProfilePage />, { route: '/profile' });
+    expect(await screen.findByText('7 of 500 images')).toBeInTheDocument();
+    expect(screen.queryByText(/In trash/)).not.toBeInTheDocument();
+  });
+});

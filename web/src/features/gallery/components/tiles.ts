@@ -1,0 +1,27 @@
+/**
+ * Finding gallery tiles in the page, to put focus back where it makes sense
+ * when the detail closes or a tile leaves the grid.
+ */
+
+/** The link of the tile showing image `id`, if it is in the page. */
+export function tileLink(id: string): HTMLElement | null {
+  const href = `/gallery/${CSS.escape(id)}`;
+  return document.querySelector<HTMLElement>(
+    `[data-testid="gallery-item"]:is([href="${href}"], [href^="${href}?"])`,
+  );
+}
+
+/** The tile after image `id`'s (before it, for the last one): where focus goes when it leaves. */
+export function neighbourTileLink(id: string): HTMLElement | null {
+  const own = tileLink(id);
+  if (!own) return null;
+  const tiles = Array.from(document.querySelectorAll<HTMLElement>('[data-testid="gallery-item"]'));
+  const at = tiles.indexOf(own);
+  return tiles[at + 1] ?? tiles[at - 1] ?? null;
+}
+
+/** Focus went nowhere (its element left the page): nothing would catch the next key. */
+export function focusIsLost(): boolean {
+  const active = document.activeElement;
+  return !active || active === document.body;
+}
