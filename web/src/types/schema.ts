@@ -251,9 +251,8 @@ export interface components {
             generation: components["schemas"]["GenerationConfig"];
             limits: components["schemas"]["Limits"];
         };
-        /** @description How many images emptying the trash deleted for good. */
         EmptyTrashView: {
-            /** Format: int64 */
+            /** @description How many images were deleted for good. */
             deleted: number;
         };
         /** @description A field that failed validation, echoed back so forms can show it inline. */
@@ -364,8 +363,8 @@ export interface components {
             placeholder: string;
             prompt: string;
             provider: string;
-            /** @description RFC 3339, UTC: when a trashed image will be deleted for good; null when it is not in the trash. */
-            purge_at: string | null;
+            /** @description RFC 3339, UTC: when a trashed image will be deleted for good; null in the gallery. */
+            purge_at?: string | null;
             /** Format: int64 */
             seed: number;
             /** Format: int32 */
@@ -377,8 +376,8 @@ export interface components {
             /** Format: int32 */
             thumbnail_width: number;
             timings: components["schemas"]["ImageTimings"];
-            /** @description RFC 3339, UTC: when the image was moved to the trash; null when it is not in the trash. */
-            trashed_at: string | null;
+            /** @description RFC 3339, UTC: when the image was moved to the trash; null in the gallery. */
+            trashed_at?: string | null;
             url: string;
             /** Format: int32 */
             width: number;
@@ -391,7 +390,7 @@ export interface components {
             prompt_max_chars: number;
             /**
              * Format: int32
-             * @description Days a trashed image is kept before it is deleted for good.
+             * @description Days a trashed image stays restorable.
              */
             trash_retention_days: number;
         };
@@ -453,8 +452,8 @@ export interface components {
             id: string;
             label: string;
         };
-        /** @description Moving an image to the trash. A favourite is refused unless `include_favorites` is true. */
         TrashRequest: {
+            /** @description Move the image even if it is a favourite. */
             include_favorites?: boolean;
         };
         UsageView: {
@@ -473,12 +472,12 @@ export interface components {
             storage_quota_bytes?: number | null;
             /**
              * Format: int64
-             * @description Bytes of originals in the trash.
+             * @description Bytes of originals in the trash (counted in `storage_bytes` too).
              */
             trash_bytes: number;
             /**
              * Format: int64
-             * @description Images in the trash (also counted in `images`' storage until deleted for good).
+             * @description Images in the trash (counted in `images` until deleted for good).
              */
             trash_images: number;
         };
@@ -1034,8 +1033,8 @@ export interface operations {
                 q?: string;
                 /** @description `true` for favourites only. */
                 favorite?: boolean;
-                /** @description `true` for the trash (most recently trashed first); otherwise trashed images are left out. */
-                trashed?: "true" | "false";
+                /** @description `true` for the trash (most recently trashed first) instead of the gallery. */
+                trashed?: string;
             };
             header?: never;
             path?: never;
@@ -1043,7 +1042,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The caller's images, newest first */
+            /** @description The caller's images, newest first; with `trashed=true` the trash, most recently trashed first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1418,28 +1417,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": Record<string, never>;
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description The image, back in the gallery (`trashed_at` null) */
+            /** @description The image, back in the gallery */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImageView"];
-                };
-            };
-            /** @description `invalid_request`: the body is not JSON of the documented shape */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthenticated`: no valid session or token */
@@ -1462,24 +1448,6 @@ export interface operations {
             };
             /** @description `not_found` */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `payload_too_large`: the body is over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unsupported_media_type`: the body is not `application/json` */
-            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1519,13 +1487,13 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["TrashRequest"];
+                "application/json": null | components["schemas"]["TrashRequest"];
             };
         };
         responses: {
-            /** @description The image, now in the trash (`trashed_at` set) */
+            /** @description The image, in the trash; trashing it again changes nothing */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1570,7 +1538,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `favorite_protected`: the image is a favourite and `include_favorites` is not true */
+            /** @description `favorite_protected`: a favourite, and `include_favorites` was not set */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1731,28 +1699,15 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": Record<string, never>;
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description Every trashed image is deleted for good */
+            /** @description Every trashed image deleted for good, files included */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmptyTrashView"];
-                };
-            };
-            /** @description `invalid_request`: the body is not JSON of the documented shape */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthenticated`: no valid session or token */
@@ -1766,24 +1721,6 @@ export interface operations {
             };
             /** @description `forbidden`: the request did not come through the site's CDN (only when `ORIGIN_SECRET` is set) */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `payload_too_large`: the body is over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unsupported_media_type`: the body is not `application/json` */
-            415: {
                 headers: {
                     [name: string]: unknown;
                 };
