@@ -2,6 +2,7 @@
 
 use axum::{
     Json,
+    body::{Body, Bytes},
     extract::{FromRequest, Request, rejection::JsonRejection},
     http::StatusCode,
 };
@@ -46,8 +47,10 @@ where
     }
 }
 
-/// A JSON body the client may leave out: no body and no `Content-Type`, or
-/// a JSON `null`, gives `None`; anything else is read as [`ApiJson`] reads it.
+/// A JSON body the client may leave out: an empty body (whatever its
+/// declared type: fetch wrappers often send `Content-Type: application/json`
+/// with nothing after it) or a JSON `null` gives `None`; anything else is read
+/// as [`ApiJson`] reads it.
 #[derive(Debug)]
 pub struct OptionalJson<T>(pub Option<T>);
 
@@ -59,17 +62,23 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let headers = request.headers();
-        let declared_length = headers
-            .get(axum::http::header::CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.parse::<u64>().ok());
-        let absent = !headers.contains_key(axum::http::header::CONTENT_TYPE)
-            && !headers.contains_key(axum::http::header::TRANSFER_ENCODING)
-            && declared_length.unwrap_or(0) == 0;
-        if absent {
+        let (parts, body) = request.into_parts();
+        // The body limit travels in the extensions.
+        let mut whole = Request::new(body);
+        *whole.extensions_mut() = parts.extensions.clone();
+        let bytes = Bytes::from_request(whole, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::BadRequest("The body could not be read".into())
+                }
+            })?;
+        if bytes.is_empty() {
             return Ok(Self(None));
         }
+        let request = Request::from_parts(parts, Body::from(bytes));
         let ApiJson(value) = ApiJson::<Option<T>>::from_request(request, state).await?;
         Ok(Self(value))
     }
