@@ -768,7 +768,7 @@ fn trash_clock(seconds: i64) -> OffsetDateTime {
 
 async fn trash(store: &Store, user: &User, id: &str, at: OffsetDateTime) -> ImageRecord {
     match store.trash_image(&user.id, id, true, at).await.unwrap() {
-        TrashOutcome::Trashed(record) => record,
+        TrashOutcome::Trashed(record) => *record,
         other => panic!("not trashed: {other:?}"),
     }
 }

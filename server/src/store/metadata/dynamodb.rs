@@ -761,7 +761,7 @@ impl MetadataStore for DynamoStore {
                 _ => return Ok(TrashOutcome::NotFound),
             };
             if record.trashed_at.is_some() {
-                return Ok(TrashOutcome::Trashed(record));
+                return Ok(TrashOutcome::Trashed(Box::new(record)));
             }
             if record.favorite && !include_favorites {
                 return Ok(TrashOutcome::FavoriteProtected);
@@ -778,7 +778,7 @@ impl MetadataStore for DynamoStore {
             )?);
             if self.transact(items).await? {
                 record.trashed_at = Some(from_millis(trashed_ms));
-                return Ok(TrashOutcome::Trashed(record));
+                return Ok(TrashOutcome::Trashed(Box::new(record)));
             }
         }
         Err(StoreError::Backend(anyhow!(

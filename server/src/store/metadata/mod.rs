@@ -114,7 +114,7 @@ pub struct Usage {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrashOutcome {
     /// In the trash now (or already was: the first trashing time stands).
-    Trashed(ImageRecord),
+    Trashed(Box<ImageRecord>),
     /// A favourite, and the caller did not include favourites.
     FavoriteProtected,
     NotFound,

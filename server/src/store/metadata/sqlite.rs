@@ -631,7 +631,7 @@ impl MetadataStore for SqliteStore {
                 )
                 .optional()?;
             if let Some(record) = trashed {
-                return Ok(TrashOutcome::Trashed(record));
+                return Ok(TrashOutcome::Trashed(Box::new(record)));
             }
             // Nothing changed: the writer is ours, so this read sees why.
             let exists = conn
