@@ -1034,7 +1034,7 @@ export interface operations {
                 /** @description `true` for favourites only. */
                 favorite?: boolean;
                 /** @description `true` for the trash (most recently trashed first) instead of the gallery. */
-                trashed?: string;
+                trashed?: boolean;
             };
             header?: never;
             path?: never;

@@ -141,7 +141,9 @@ fn image_list(document: &mut Value) {
         "limit",
         json!({ "type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE }),
     );
-    constrain_parameter(operation, "favorite", json!({ "type": "boolean" }));
+    for flag in ["favorite", "trashed"] {
+        constrain_parameter(operation, flag, json!({ "type": "boolean" }));
+    }
     constrain_parameter(
         operation,
         "q",
