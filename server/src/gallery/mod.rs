@@ -1,7 +1,8 @@
 //! The gallery's workflows beyond plain reads: deleting an image safely,
-//! the trash, paging through a gallery with signed cursors, and sweeping the
+//! the trash, one action over many images, paging through a gallery with signed cursors, and sweeping the
 //! files no record names.
 
+pub mod bulk;
 pub mod cursor;
 pub(crate) mod delete;
 pub mod sweep;

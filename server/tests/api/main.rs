@@ -1,6 +1,7 @@
 //! Integration tests: the real application on a free port, driven over HTTP.
 
 mod accounts;
+mod bulk;
 mod clerk;
 mod fake_clerk;
 mod fake_together;

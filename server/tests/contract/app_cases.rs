@@ -264,3 +264,48 @@ pub async fn a_delete_that_fails_half_way_can_be_run_again(backend: Backend) {
     let again = person.client.delete(&path).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
 }
+
+pub async fn bulk_actions_trash_restore_and_delete_with_files_on_every_store(backend: Backend) {
+    let app = App::spawn(backend.media.clone(), backend.metadata.clone()).await;
+    let person = app.person().await;
+    let response = app
+        .generate(&person, small("a row of lanterns", 3), None)
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let mut ids = app.gallery_ids(&person).await;
+    ids.sort_by(|a, b| b.cmp(a));
+    let bulk = |body: Value| {
+        let request = person.client.post(app.url("/api/images/bulk")).json(&body);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    bulk(json!({"action": "favorite", "ids": [ids[0]]})).await;
+    let trashed = bulk(json!({"action": "trash", "ids": ids})).await;
+    assert_eq!(trashed["succeeded"], json!([ids[1], ids[2]]));
+    assert_eq!(
+        trashed["failed"],
+        json!([{"id": ids[0], "code": "favorite_protected"}])
+    );
+    assert_eq!(app.gallery_ids(&person).await, vec![ids[0].clone()]);
+    let me = app.me(&person).await;
+    assert_eq!(me["usage"]["trash_images"], 2);
+
+    let restored = bulk(json!({"action": "restore", "ids": [ids[1]]})).await;
+    assert_eq!(restored["succeeded"], json!([ids[1]]));
+    let deleted = bulk(json!({"action": "delete", "ids": [ids[1], ids[2]]})).await;
+    assert_eq!(deleted["succeeded"], json!([ids[1], ids[2]]));
+    assert_eq!(app.gallery_ids(&person).await, vec![ids[0].clone()]);
+    assert_eq!(
+        app.files_of(&person).await.len(),
+        2,
+        "the deleted images' files are gone"
+    );
+    let me = app.me(&person).await;
+    assert_eq!(
+        (&me["usage"]["images"], &me["usage"]["trash_images"]),
+        (&json!(1), &json!(0))
+    );
+}

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use crate::{
     app::state::AppState,
     auth::{attempts::EMAIL_MAX_CHARS, local},
+    gallery::bulk::MAX_IDS,
     generation::{
         ModelSpec, STYLES, idempotency,
         pipeline::RUN_GROUP_PATTERN,
@@ -39,6 +40,12 @@ pub fn apply(document: &mut Value, limits: &RequestLimits) {
     generation_request(document, limits);
     accounts(document);
     image_list(document);
+    constrain(
+        document,
+        "BulkRequest",
+        "ids",
+        json!({ "minItems": 1, "maxItems": MAX_IDS }),
+    );
 }
 
 fn generation_request(document: &mut Value, limits: &RequestLimits) {

@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 
 pub use limits::RequestLimits;
 
-use crate::http::routes::{auth, generations, images, service};
+use crate::http::routes::{auth, bulk, generations, images, service};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -40,6 +40,7 @@ use crate::http::routes::{auth, generations, images, service};
         images::trash_image,
         images::restore_image,
         images::empty_trash,
+        bulk::bulk_action,
     ),
     components(schemas(crate::http::error::Problem, crate::http::error::FieldError)),
     tags(

@@ -1,6 +1,7 @@
 //! The HTTP API: one module per resource, merged here under `/api`.
 
 pub mod auth;
+pub mod bulk;
 pub mod generations;
 pub mod images;
 pub mod media;
@@ -24,6 +25,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(auth::router())
         .merge(generations::router())
         .merge(images::router())
+        .merge(bulk::router())
         .merge(media::router())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

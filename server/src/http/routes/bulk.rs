@@ -1,0 +1,115 @@
+//! `POST /api/images/bulk`: one action over up to 100 of the caller's
+//! images, answered id by id (the work is `gallery::bulk`'s).
+
+use axum::{Json, Router, extract::State, routing::post};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{
+    app::state::AppState,
+    auth::CurrentUser,
+    gallery::bulk::{self, Action, Failure, MAX_IDS},
+    http::error::{ApiError, ApiResult, FieldError},
+    http::json::ApiJson,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/images/bulk", post(bulk_action))
+}
+
+#[derive(Deserialize, ToSchema, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkActionName {
+    Favorite,
+    Unfavorite,
+    /// Move to the trash (favourites only with `include_favorites`).
+    Trash,
+    Restore,
+    /// Delete for good, files included.
+    Delete,
+}
+
+#[derive(Deserialize, ToSchema, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct BulkRequest {
+    pub action: BulkActionName,
+    /// 1 to 100 of your image ids; an id named twice is done once.
+    pub ids: Vec<String>,
+    /// With `trash`: move favourites too.
+    #[serde(default)]
+    pub include_favorites: bool,
+}
+
+#[derive(Serialize, ToSchema, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkFailureCode {
+    NotFound,
+    FavoriteProtected,
+    /// The store failed for this id; repeating the request is safe.
+    InternalError,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct BulkFailure {
+    pub id: String,
+    pub code: BulkFailureCode,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct BulkOutcome {
+    /// Ids done (or already as asked), in the order given.
+    pub succeeded: Vec<String>,
+    pub failed: Vec<BulkFailure>,
+}
+
+#[utoipa::path(post, path = "/api/images/bulk", tag = "gallery", security(("session" = []), ("clerk" = [])), request_body = BulkRequest,
+    responses(
+        (status = 200, description = "What happened to each id", body = BulkOutcome),
+        (status = 422, description = "`invalid_request`: no ids, or more than 100", body = crate::http::error::Problem)))]
+pub async fn bulk_action(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiJson(request): ApiJson<BulkRequest>,
+) -> ApiResult<Json<BulkOutcome>> {
+    if !(1..=MAX_IDS).contains(&request.ids.len()) {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "ids",
+            format!("must name 1 to {MAX_IDS} images"),
+        )]));
+    }
+    let action = match request.action {
+        BulkActionName::Favorite => Action::Favorite,
+        BulkActionName::Unfavorite => Action::Unfavorite,
+        BulkActionName::Trash => Action::Trash {
+            include_favorites: request.include_favorites,
+        },
+        BulkActionName::Restore => Action::Restore,
+        BulkActionName::Delete => Action::Delete,
+    };
+    let outcomes = bulk::apply(
+        state.metadata.as_ref(),
+        &state.media,
+        &user.id,
+        action,
+        &request.ids,
+    )
+    .await?;
+    let mut answer = BulkOutcome {
+        succeeded: Vec::new(),
+        failed: Vec::new(),
+    };
+    for (id, outcome) in outcomes {
+        match outcome {
+            Ok(()) => answer.succeeded.push(id),
+            Err(failure) => answer.failed.push(BulkFailure {
+                id,
+                code: match failure {
+                    Failure::NotFound => BulkFailureCode::NotFound,
+                    Failure::FavoriteProtected => BulkFailureCode::FavoriteProtected,
+                    Failure::Internal => BulkFailureCode::InternalError,
+                },
+            }),
+        }
+    }
+    Ok(Json(answer))
+}
