@@ -42,6 +42,10 @@ export type ImagePage = Schemas['ImagePageView'];
 export type ImageUpdate = Schemas['ImageUpdate'];
 export type TrashRequest = Schemas['TrashRequest'];
 export type EmptyTrashResult = Schemas['EmptyTrashView'];
+export type BulkRequest = Schemas['BulkRequest'];
+export type BulkAction = BulkRequest['action'];
+export type BulkOutcome = Schemas['BulkOutcome'];
+export type BulkFailure = Schemas['BulkFailure'];
 
 export type FieldError = Schemas['FieldError'];
 /** RFC 9457 problem details, as every error response carries. */
