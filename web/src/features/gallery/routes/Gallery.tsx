@@ -134,7 +134,11 @@ function Gallery() {
             </EmptyState>
           )
         ) : (
-          <ImageGallery query={gallery} />
+          <ImageGallery
+            query={gallery}
+            // A new search or filter starts a new selection.
+            scope={JSON.stringify([filters.query, filters.favorite])}
+          />
         )}
       </div>
       <Outlet />
