@@ -518,3 +518,49 @@ describe('The selection bar', () => {
     expect(clear).toHaveFocus();
   });
 });
+
+describe('The keyboard shortcuts dialog', () => {
+  it('opens with ?, lists the shortcuts, and closes with Esc', async () => {
+    bulkServer();
+    const user = userEvent.setup();
+    renderGallery();
+    await loaded();
+    act(() => tileLink('b').focus());
+
+    await user.keyboard('?');
+    const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    for (const text of [
+      'Open the focused image',
+      'Previous or next image, in the open image',
+      'Move the focused image, or the selection, to the trash',
+      'Select or deselect the focused image',
+      'Select every image shown',
+      'Clear the selection, or close the open image',
+    ]) {
+      expect(within(dialog).getByText(text)).toBeInTheDocument();
+    }
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(tileLink('b')).toHaveFocus();
+
+    // The button beside the filters opens it too; Close closes it.
+    await user.click(screen.getByRole('button', { name: 'Keyboard shortcuts' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Keyboard shortcuts' })).getByRole('button', {
+        name: 'Close',
+      }),
+    );
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('is not opened by a ? typed in the search box', async () => {
+    bulkServer();
+    const user = userEvent.setup();
+    renderGallery();
+    await loaded();
+    await user.click(screen.getByRole('searchbox'));
+    await user.keyboard('?');
+    expect(screen.getByRole('searchbox')).toHaveValue('?');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+});
