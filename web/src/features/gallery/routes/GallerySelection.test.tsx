@@ -336,6 +336,29 @@ describe('The selection bar', () => {
     expect(heartOf('b')).toHaveAttribute('aria-pressed', 'false');
   });
 
+  it('puts back the hearts of the images that could not be favourited, and says why', async () => {
+    let answered = false;
+    bulkServer({
+      missing: ['c'],
+      answer: (req) => {
+        if (req.url === '/images/bulk') answered = true;
+        return answered && req.url === '/images' ? never() : undefined;
+      },
+    });
+    const user = userEvent.setup();
+    renderGallery();
+    await loaded();
+    await user.click(checkbox('d'));
+    await user.click(checkbox('c'));
+    await user.click(within(bar()!).getByRole('button', { name: 'Favourite' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      '1 added to your favourites; 1 could not be: not found.',
+    );
+    expect(heartOf('d')).toHaveAttribute('aria-pressed', 'true');
+    expect(heartOf('c')).toHaveAttribute('aria-pressed', 'false');
+  });
+
   it('moves the selection to the trash at once, and Undo restores exactly those', async () => {
     const held = gate();
     const { bulk } = bulkServer({ holdBulk: held.opened });
