@@ -44,8 +44,12 @@ export type TrashRequest = Schemas['TrashRequest'];
 export type EmptyTrashResult = Schemas['EmptyTrashView'];
 export type BulkRequest = Schemas['BulkRequest'];
 export type BulkAction = BulkRequest['action'];
-export type BulkOutcome = Schemas['BulkOutcome'];
-export type BulkFailure = Schemas['BulkFailure'];
+/**
+ * Why one image of a bulk action was not done: the server's codes, or the
+ * client's own when the request carrying it never got an answer.
+ */
+export type BulkFailure = Omit<Schemas['BulkFailure'], 'code'> & { code: ErrorCode };
+export type BulkOutcome = Omit<Schemas['BulkOutcome'], 'failed'> & { failed: BulkFailure[] };
 
 export type FieldError = Schemas['FieldError'];
 /** RFC 9457 problem details, as every error response carries. */

@@ -7,6 +7,7 @@ export const images = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
 const REASONS: Record<string, [string, string]> = {
   not_found: ['not found', 'not found'],
   favorite_protected: ['a favourite', 'favourites'],
+  internal_error: ['a server error', 'server errors'],
 };
 
 const reason = (code: string, n: number) =>
