@@ -205,6 +205,66 @@ describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
     await imagesLoaded('[data-testid="gallery-item"] img', 2);
   });
 
+  test('selects two images with a checkbox and a shift-click, and favourites both from the bar', async () => {
+    await imagesLoaded('[data-testid="gallery-item"] img', 2);
+    const bar = page.getByRole('toolbar', { name: 'Selected images' });
+    const checkbox = (id) => tileOf(id).getByRole('checkbox', { name: `Select image: ${PROMPT}` });
+    // The first tile, newest, is the favourite: the range runs from it to the other.
+    await tileOf(ids.favourite).hover();
+    await checkbox(ids.favourite).click();
+    await bar.getByText('1 selected').waitFor();
+    await checkbox(ids.other).click({ modifiers: ['Shift'] });
+    await bar.getByText('2 selected').waitFor();
+    assert.ok(await checkbox(ids.favourite).isChecked());
+    assert.ok(await checkbox(ids.other).isChecked());
+
+    // One of them is not a favourite yet, so the bar favourites.
+    await bar.getByRole('button', { name: 'Favourite', exact: true }).click();
+    await notifications().getByText('Added 2 images to your favourites.').waitFor();
+    await tileOf(ids.other)
+      .locator('button[aria-label="Favourite"][aria-pressed="true"]')
+      .waitFor();
+    await bar.getByRole('button', { name: 'Unfavourite' }).waitFor();
+    assert.deepEqual(await listed('?favorite=true'), [ids.favourite, ids.other].sort());
+    await expectAccessible('Gallery (selection bar)');
+
+    // On a 375 px phone the bar fits, and at the end of the page it covers no image.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    assert.ok(overflow <= 0, `the gallery is ${overflow}px wider than the viewport`);
+    const last = await page.locator('ul[aria-label="Your images"] > li').last().boundingBox();
+    const toolbar = await bar.boundingBox();
+    assert.ok(
+      toolbar.y >= last.y + last.height,
+      `the bar (top ${toolbar.y}) covers the last image (bottom ${last.y + last.height})`,
+    );
+    assert.ok(toolbar.x >= 0 && toolbar.x + toolbar.width <= 375, 'the bar sticks out');
+    await page.screenshot({ path: screenshotPath('gallery-selection-mobile.png') });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await bar.getByRole('button', { name: 'Clear' }).click();
+    await bar.waitFor({ state: 'detached' });
+    assert.equal(await page.getByRole('checkbox', { checked: true }).count(), 0);
+  });
+
+  test('X selects the focused image, the bar unfavourites it, and Esc clears', async () => {
+    const bar = page.getByRole('toolbar', { name: 'Selected images' });
+    await tileLink(ids.other).focus();
+    await page.keyboard.press('x');
+    await bar.getByText('1 selected').waitFor();
+    await bar.getByRole('button', { name: 'Unfavourite' }).click();
+    await notifications().getByText('Removed 1 image from your favourites.').waitFor();
+    await tileOf(ids.other)
+      .locator('button[aria-label="Favourite"][aria-pressed="false"]')
+      .waitFor();
+    assert.deepEqual(await listed('?favorite=true'), [ids.favourite]);
+    await page.keyboard.press('Escape');
+    await bar.waitFor({ state: 'detached' });
+  });
+
   test('the detail view deep-links, shows every setting, traps focus and closes on Esc', async () => {
     await page.goto(`${server.baseURL}/gallery/${ids.favourite}`);
     const dialog = page.getByRole('dialog', { name: 'Image details' });

@@ -166,7 +166,11 @@ export function mapLists(qc: QueryClient, fn: (items: Image[]) => Image[]): void
 /** The heart each image shows now: page loads that land later must not undo it. */
 const shownFavorite = new Map<string, boolean>();
 
-function setFavorite(qc: QueryClient, id: string, favorite: boolean): void {
+/**
+ * Shows image `id` as a favourite or not, in its record and every cached list,
+ * at once; page loads already in flight cannot undo it.
+ */
+export function setFavorite(qc: QueryClient, id: string, favorite: boolean): void {
   shownFavorite.set(id, favorite);
   const { queryKey } = imageQueryOptions(id);
   const cached = qc.getQueryData(queryKey);

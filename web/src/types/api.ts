@@ -42,6 +42,14 @@ export type ImagePage = Schemas['ImagePageView'];
 export type ImageUpdate = Schemas['ImageUpdate'];
 export type TrashRequest = Schemas['TrashRequest'];
 export type EmptyTrashResult = Schemas['EmptyTrashView'];
+export type BulkRequest = Schemas['BulkRequest'];
+export type BulkAction = BulkRequest['action'];
+/**
+ * Why one image of a bulk action was not done: the server's codes, or the
+ * client's own when the request carrying it never got an answer.
+ */
+export type BulkFailure = Omit<Schemas['BulkFailure'], 'code'> & { code: ErrorCode };
+export type BulkOutcome = Omit<Schemas['BulkOutcome'], 'failed'> & { failed: BulkFailure[] };
 
 export type FieldError = Schemas['FieldError'];
 /** RFC 9457 problem details, as every error response carries. */

@@ -25,6 +25,11 @@ export function formatMs(ms: number | null | undefined): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** The first `max` characters of `text`, with an ellipsis when there is more. */
+export function shorten(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+}
+
 export function formatNumber(n: number): string {
   return n.toLocaleString();
 }

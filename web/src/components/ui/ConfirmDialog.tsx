@@ -17,6 +17,7 @@ export function ConfirmDialog({
   danger = false,
   error,
   returnFocusTo,
+  alternative,
 }: {
   title: string;
   children: ReactNode;
@@ -28,6 +29,8 @@ export function ConfirmDialog({
   /** Shown above the buttons when the action failed. */
   error?: ReactNode;
   returnFocusTo?: () => HTMLElement | null;
+  /** A third answer, between Cancel and the action (say, "Only the others"). */
+  alternative?: { label: string; onClick: () => void };
 }) {
   const titleId = useId();
   const bodyId = useId();
@@ -55,6 +58,11 @@ export function ConfirmDialog({
           <Button variant="secondary" onClick={cancel} data-autofocus>
             Cancel
           </Button>
+          {alternative && (
+            <Button variant="secondary" onClick={() => !busy && alternative.onClick()}>
+              {alternative.label}
+            </Button>
+          )}
           <Button variant={danger ? 'danger' : 'primary'} busy={busy} onClick={onConfirm}>
             {confirmLabel}
           </Button>

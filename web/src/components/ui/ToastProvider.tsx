@@ -45,7 +45,9 @@ export function ToastProvider({ children, max = 3 }: { children: ReactNode; max?
       {children}
       <section
         aria-label="Notifications"
-        className="pointer-events-none fixed inset-x-0 bottom-0 z-40 flex flex-col p-3 sm:p-6"
+        className="pointer-events-none fixed inset-x-0 z-40 flex flex-col p-3 sm:p-6"
+        // Above a bar stuck to the foot of the screen (it sets --toast-lift while it shows).
+        style={{ bottom: 'var(--toast-lift, 0px)' }}
       >
         {/* An element with role="alert" is read out as it is added: no standing region needed. */}
         <div className={cn(regionClasses, 'not-empty:mb-2')}>{list(['error'])}</div>

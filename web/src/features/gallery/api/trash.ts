@@ -1,27 +1,29 @@
 /**
  * The trash: moving images in and out, deleting them for good, and the
- * optimistic cache updates that make each action show at once. A failed
- * action puts the cache back as it was and refetches what it touched.
+ * optimistic cache updates (listCache) that make each action show at once. A
+ * failed action puts the cache back as it was and refetches what it touched.
  */
 import {
   useInfiniteQuery,
   useMutation,
   useQueryClient,
   type InfiniteData,
-  type QueryClient,
-  type QueryKey,
 } from '@tanstack/react-query';
 import { http } from '../../../lib/client';
 import { freshListUrls, imageQueryOptions, PAGE_SIZE } from '../../../lib/images';
 import { queryKeys } from '../../../lib/queryKeys';
-import type {
-  EmptyTrashResult,
-  Image,
-  ImageListParams,
-  ImagePage,
-  TrashRequest,
-} from '../../../types/api';
+import type { EmptyTrashResult, Image, ImagePage, TrashRequest } from '../../../types/api';
 import { deleteImage } from './images';
+import {
+  backInGallery,
+  keepRecord,
+  mapPages,
+  putIn,
+  refreshAfterChange,
+  settleLists,
+  takeOut,
+  trashedLaterThan,
+} from './listCache';
 
 type Pages = InfiniteData<ImagePage, string | null>;
 
@@ -66,96 +68,6 @@ export function useTrash(params: { limit?: number } = {}) {
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     ...freshListUrls(),
   });
-}
-
-// --- the cache, kept in step ------------------------------------------------
-
-function mapPages(qc: QueryClient, key: QueryKey, fn: (items: Image[]) => Image[]): void {
-  qc.setQueriesData<Pages>({ queryKey: key }, (data) =>
-    data ? { ...data, pages: data.pages.map((p) => ({ ...p, items: fn(p.items) })) } : data,
-  );
-}
-
-const takeOut = (qc: QueryClient, key: QueryKey, id: string) =>
-  mapPages(qc, key, (items) => items.filter((i) => i.id !== id));
-
-const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : 0);
-
-/** Gallery lists: newest first (ids are time-sortable, so they break ties). */
-const newerThan = (a: Image, b: Image) =>
-  time(a.created_at) > time(b.created_at) ||
-  (time(a.created_at) === time(b.created_at) && a.id > b.id);
-
-/** The trash: most recently trashed first. */
-const trashedLaterThan = (a: Image, b: Image) =>
-  time(a.trashed_at) > time(b.trashed_at) ||
-  (time(a.trashed_at) === time(b.trashed_at) && a.id > b.id);
-
-/**
- * Puts `image` into every cached list under `key` that `accepts` it, where its
- * order says: before the first item it comes before, or at the end once the
- * last page is loaded (otherwise a later page will bring it).
- */
-function putIn(
-  qc: QueryClient,
-  key: QueryKey,
-  image: Image,
-  comesBefore: (a: Image, b: Image) => boolean,
-  accepts: (queryKey: QueryKey) => boolean = () => true,
-): void {
-  for (const [queryKey, data] of qc.getQueriesData<Pages>({ queryKey: key })) {
-    if (!data || data.pages.length === 0 || !accepts(queryKey)) continue;
-    if (data.pages.some((p) => p.items.some((i) => i.id === image.id))) continue;
-    const pages = data.pages.map((p) => ({ ...p, items: [...p.items] }));
-    let placed = false;
-    for (const page of pages) {
-      const at = page.items.findIndex((item) => comesBefore(image, item));
-      if (at >= 0) {
-        page.items.splice(at, 0, image);
-        placed = true;
-        break;
-      }
-    }
-    const last = pages[pages.length - 1];
-    if (!placed && last && !last.next_cursor) {
-      last.items.push(image);
-      placed = true;
-    }
-    if (placed) qc.setQueryData<Pages>(queryKey, { ...data, pages });
-  }
-}
-
-/**
- * A gallery list that certainly holds `image`. A search is left to its
- * refetch: only the server knows what its words match.
- */
-function galleryListHolds(image: Image) {
-  return (queryKey: QueryKey) => {
-    const params = (queryKey[2] ?? {}) as ImageListParams;
-    if (params.q) return false;
-    return !params.favorite || image.favorite;
-  };
-}
-
-const backInGallery = (qc: QueryClient, image: Image) =>
-  putIn(qc, queryKeys.imageLists, image, newerThan, galleryListHolds(image));
-
-/** Stops page loads in flight, so an answer from before the change cannot undo it. */
-async function settleLists(qc: QueryClient) {
-  await Promise.all([
-    qc.cancelQueries({ queryKey: queryKeys.imageLists }),
-    qc.cancelQueries({ queryKey: queryKeys.trashLists }),
-  ]);
-}
-
-function refreshAfterChange(qc: QueryClient) {
-  void qc.invalidateQueries({ queryKey: queryKeys.imageLists });
-  void qc.invalidateQueries({ queryKey: queryKeys.trashLists });
-  void qc.invalidateQueries({ queryKey: queryKeys.me });
-}
-
-function keepRecord(qc: QueryClient, image: Image) {
-  qc.setQueryData(imageQueryOptions(image.id).queryKey, image);
 }
 
 // --- the actions ------------------------------------------------------------

@@ -1,13 +1,15 @@
 import { Trash2 } from 'lucide-react';
-import type { KeyboardEvent } from 'react';
+import type { KeyboardEvent, MouseEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 import type { Image } from '../../../types/api';
 import { FavoriteButton } from '../../../components/image/FavoriteButton';
 import { ImageFallback } from '../../../components/image/SignedImage';
 import { useSignedImage } from '../../../hooks/useSignedImage';
+import { cn } from '../../../utils/cn';
+import { shorten } from '../../../utils/format';
+import { onMac } from '../hooks/keys';
+import { SelectCheckbox } from './SelectCheckbox';
 import { neighbourTileLink } from './tiles';
-
-const onMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad|iPod/.test(navigator.platform);
 
 /** Delete, or on a Mac the key labelled delete (Backspace); held keys repeat nothing. */
 function isDeleteKey(event: KeyboardEvent): boolean {
@@ -16,32 +18,53 @@ function isDeleteKey(event: KeyboardEvent): boolean {
   return event.key === 'Delete' || (onMac && event.key === 'Backspace');
 }
 
+/** A click of the mouse (or a tap), not Enter on the focused link. */
+const pointerClick = (event: MouseEvent) => event.detail > 0 && event.button === 0;
+
 /**
  * One gallery tile. Width, height and a placeholder colour keep the grid from
  * jumping. `refetch` reloads the page the tile came from when its signed URL
  * has expired. Delete on a focused tile moves it to the trash, and focus
  * steps on to the next tile.
+ *
+ * Its checkbox selects it; while anything is selected (`selecting`) a click
+ * on the picture toggles it too, with shift for a range, instead of opening
+ * it (Enter still opens).
  */
 export function ImageCard({
   image,
   refetch,
   onMoveToTrash,
+  onDeleteKey,
+  selecting = false,
+  selected = false,
+  onToggle,
 }: {
   image: Image;
   refetch: () => Promise<unknown>;
   onMoveToTrash: () => void;
+  /** Delete on the focused tile, when it means more than this image (a selection). */
+  onDeleteKey?: () => void;
+  selecting?: boolean;
+  selected?: boolean;
+  onToggle?: (range: boolean) => void;
 }) {
   const { search } = useLocation();
   const signed = useSignedImage(refetch);
   return (
     <div
+      data-select-id={image.id}
       onKeyDown={(event) => {
         if (!isDeleteKey(event)) return;
         event.preventDefault();
+        if (onDeleteKey) return onDeleteKey();
         neighbourTileLink(image.id)?.focus();
         onMoveToTrash();
       }}
-      className="group relative overflow-hidden rounded-2xl border border-zinc-200 bg-white shadow-xs transition hover:shadow-lg dark:border-zinc-800 dark:bg-zinc-900"
+      className={cn(
+        'group relative overflow-hidden rounded-2xl border border-zinc-200 bg-white shadow-xs transition hover:shadow-lg dark:border-zinc-800 dark:bg-zinc-900',
+        selected && 'ring-3 ring-brand-500 dark:ring-brand-400',
+      )}
     >
       {signed.state !== 'shown' ? (
         // Outside the link: the Retry button must not sit inside another control.
@@ -55,6 +78,11 @@ export function ImageCard({
           to={{ pathname: `/gallery/${image.id}`, search }}
           // The detail opens over the grid: the grid keeps its scroll position.
           preventScrollReset
+          onClick={(event) => {
+            if (!selecting || !onToggle || !pointerClick(event)) return;
+            event.preventDefault();
+            onToggle(event.shiftKey);
+          }}
           className="block rounded-2xl focus-visible:outline-offset-[-3px]"
           data-testid="gallery-item"
         >
@@ -67,7 +95,10 @@ export function ImageCard({
             height={image.thumbnail_height}
             loading="lazy"
             decoding="async"
-            className="aspect-square w-full object-cover transition duration-300 group-hover:scale-[1.03]"
+            className={cn(
+              'aspect-square w-full object-cover transition duration-300',
+              selected ? 'scale-[0.92] rounded-xl' : 'group-hover:scale-[1.03]',
+            )}
             style={{ backgroundColor: image.placeholder ?? undefined }}
           />
           <div
@@ -77,6 +108,20 @@ export function ImageCard({
             <p className="line-clamp-2 text-xs leading-snug text-white">{image.prompt}</p>
           </div>
         </Link>
+      )}
+      {onToggle && (
+        // Shown on hover, on focus in the tile, on touch screens, and throughout a selection.
+        <SelectCheckbox
+          label={`Select image: ${shorten(image.prompt)}`}
+          checked={selected}
+          onToggle={onToggle}
+          className={cn(
+            'absolute left-2 top-2 transition-opacity',
+            selecting
+              ? 'opacity-100'
+              : 'opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 pointer-coarse:opacity-100',
+          )}
+        />
       )}
       {/* Only where a pointer can hover: on touch screens the detail view has this action. */}
       <button

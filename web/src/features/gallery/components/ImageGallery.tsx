@@ -1,11 +1,14 @@
-import { useCallback } from 'react';
+import { useCallback, useRef } from 'react';
 import type { useGallery } from '../api/images';
 import { describeError } from '../../../lib/errors';
 import { useInView } from '../../../hooks/useInView';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
 import { Skeleton } from '../../../components/ui/Skeleton';
+import { useGalleryBulk } from '../hooks/useGalleryBulk';
+import { useMultiselect, useSelectionKeys } from '../hooks/useMultiselect';
 import { useTrashActions } from '../hooks/useTrashActions';
+import { GallerySelectionBar } from './GallerySelectionBar';
 import { ImageCard } from './ImageCard';
 
 export const gridClasses = 'grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4 lg:grid-cols-4';
@@ -20,8 +23,19 @@ export function GallerySkeleton({ count = 8 }: { count?: number }) {
   );
 }
 
-/** Thumbnail grid with infinite scroll and a "Load more" fallback. */
-export function ImageGallery({ query }: { query: ReturnType<typeof useGallery> }) {
+/**
+ * Thumbnail grid with infinite scroll and a "Load more" fallback, and a
+ * selection of its images with a bar of what to do with them. The selection
+ * belongs to one view of the gallery: `scope` names it (the search and the
+ * filters), so changing them starts afresh.
+ */
+export function ImageGallery({
+  query,
+  scope = '',
+}: {
+  query: ReturnType<typeof useGallery>;
+  scope?: string;
+}) {
   const { data, hasNextPage, isFetchingNextPage, fetchNextPage, isFetchNextPageError, error } =
     query;
   const loadMore = useCallback(() => {
@@ -33,9 +47,14 @@ export function ImageGallery({ query }: { query: ReturnType<typeof useGallery> }
   const { moveToTrash } = useTrashActions();
   // Many tiles may find their links expired at once: they share one refetch.
   const refetchPages = useCallback(() => refetch({ cancelRefetch: false }), [refetch]);
+  const selection = useMultiselect(items, scope);
+  const bulk = useGalleryBulk(selection);
+  const root = useRef<HTMLDivElement>(null);
+  useSelectionKeys(root, selection);
+  const selecting = selection.count > 0;
 
   return (
-    <div>
+    <div ref={root}>
       <ul className={gridClasses} aria-label="Your images">
         {items.map((image) => (
           <li key={image.id}>
@@ -43,6 +62,11 @@ export function ImageGallery({ query }: { query: ReturnType<typeof useGallery> }
               image={image}
               refetch={refetchPages}
               onMoveToTrash={() => moveToTrash(image)}
+              // With a selection, Delete moves the selection.
+              onDeleteKey={selecting ? bulk.moveToTrash : undefined}
+              selecting={selecting}
+              selected={selection.isSelected(image.id)}
+              onToggle={(range) => selection.toggle(image.id, range)}
             />
           </li>
         ))}
@@ -59,6 +83,7 @@ export function ImageGallery({ query }: { query: ReturnType<typeof useGallery> }
           </Button>
         )}
       </div>
+      <GallerySelectionBar count={selection.count} bulk={bulk} onClear={selection.clear} />
     </div>
   );
 }

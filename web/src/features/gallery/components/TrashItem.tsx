@@ -4,12 +4,15 @@ import type { Image } from '../../../types/api';
 import { SignedImage } from '../../../components/image/SignedImage';
 import { Button } from '../../../components/ui/Button';
 import { Card } from '../../../components/ui/Card';
-import { formatDateTime, timeUntil } from '../../../utils/format';
+import { cn } from '../../../utils/cn';
+import { formatDateTime, shorten, timeUntil } from '../../../utils/format';
+import { SelectCheckbox } from './SelectCheckbox';
 
 /**
  * One image in the trash: what it was, when it will be gone, and the two ways
  * out. The buttons name the prompt as their description, so "Restore" is
- * never ambiguous to a screen reader going from button to button.
+ * never ambiguous to a screen reader going from button to button. A
+ * checkbox on the thumbnail selects it, shift for a range.
  */
 export function TrashItem({
   image,
@@ -17,34 +20,60 @@ export function TrashItem({
   refetch,
   onRestore,
   onDelete,
+  selecting = false,
+  selected = false,
+  onToggle,
 }: {
   image: Image;
   now: number;
   refetch: () => Promise<unknown>;
   onRestore: () => void;
   onDelete: () => void;
+  selecting?: boolean;
+  selected?: boolean;
+  onToggle?: (range: boolean) => void;
 }) {
   const promptId = useId();
   return (
     // On a phone the buttons take a row of their own, full width; beside the text from sm up.
     <Card
-      className="grid grid-cols-[auto_minmax(0,1fr)] gap-3 p-3 sm:gap-x-4"
+      className={cn(
+        'group grid grid-cols-[auto_minmax(0,1fr)] gap-3 p-3 sm:gap-x-4',
+        selected && 'ring-3 ring-brand-500 dark:ring-brand-400',
+      )}
       data-trash-item={image.id}
+      data-select-id={image.id}
     >
-      <SignedImage
-        key={image.id}
-        src={image.thumbnail_url}
-        // The prompt is right beside it.
-        alt=""
-        width={image.thumbnail_width}
-        height={image.thumbnail_height}
-        refetch={refetch}
-        loading="lazy"
-        decoding="async"
-        className="size-20 rounded-xl object-cover sm:row-span-2 sm:size-24"
-        fallbackClassName="size-20 rounded-xl sm:row-span-2 sm:size-24"
-        style={{ backgroundColor: image.placeholder ?? undefined }}
-      />
+      <div className="relative sm:row-span-2">
+        <SignedImage
+          key={image.id}
+          src={image.thumbnail_url}
+          // The prompt is right beside it.
+          alt=""
+          width={image.thumbnail_width}
+          height={image.thumbnail_height}
+          refetch={refetch}
+          loading="lazy"
+          decoding="async"
+          className="block size-20 rounded-xl object-cover sm:size-24"
+          fallbackClassName="size-20 rounded-xl sm:size-24"
+          style={{ backgroundColor: image.placeholder ?? undefined }}
+        />
+        {onToggle && (
+          // Shown on hover, on focus in the row, on touch screens, and throughout a selection.
+          <SelectCheckbox
+            label={`Select image: ${shorten(image.prompt)}`}
+            checked={selected}
+            onToggle={onToggle}
+            className={cn(
+              'absolute left-1 top-1 transition-opacity',
+              selecting
+                ? 'opacity-100'
+                : 'opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 pointer-coarse:opacity-100',
+            )}
+          />
+        )}
+      </div>
       <div className="min-w-0">
         <p id={promptId} className="line-clamp-2 break-words text-sm font-medium">
           {image.prompt}

@@ -25,3 +25,20 @@ export function focusIsLost(): boolean {
   const active = document.activeElement;
   return !active || active === document.body;
 }
+
+const tileId = (tile: HTMLElement) =>
+  tile.closest<HTMLElement>('[data-select-id]')?.dataset.selectId;
+
+/**
+ * Where focus goes when the tiles of `ids` leave together: the first tile
+ * after the first of them that stays (or before it, at the end), else the
+ * page itself.
+ */
+export function tileAfterLeaving(ids: ReadonlySet<string>): HTMLElement | null {
+  const tiles = Array.from(document.querySelectorAll<HTMLElement>('[data-testid="gallery-item"]'));
+  const stays = (tile: HTMLElement) => !ids.has(tileId(tile) ?? '');
+  const first = tiles.findIndex((tile) => !stays(tile));
+  const after = tiles.slice(Math.max(first, 0)).find(stays);
+  const before = tiles.slice(0, Math.max(first, 0)).reverse().find(stays);
+  return after ?? before ?? document.getElementById('main');
+}

@@ -1,10 +1,13 @@
-import { Heart, ImagePlus, Search, SearchX, Sparkles, X } from 'lucide-react';
+import { Heart, ImagePlus, Keyboard, Search, SearchX, Sparkles, X } from 'lucide-react';
+import { useState } from 'react';
 import { Link, Outlet } from 'react-router';
 import { describeError } from '../../../lib/errors';
 import { useGallery } from '../api/images';
 import { useGalleryFilters } from '../hooks/useGalleryFilters';
 import { GallerySkeleton, ImageGallery } from '../components/ImageGallery';
+import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { TrashActionsProvider } from '../components/TrashActionsProvider';
+import { useShortcutsKey } from '../hooks/useShortcutsKey';
 import { PageHeader } from '../../../components/layout/PageHeader';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
@@ -28,6 +31,8 @@ function Gallery() {
   const filters = useGalleryFilters();
   const gallery = useGallery({ q: filters.query, favorite: filters.favorite });
   const items = gallery.data?.pages.flatMap((p) => p.items) ?? [];
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  useShortcutsKey(() => setShortcutsOpen(true));
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
@@ -88,6 +93,16 @@ function Gallery() {
         >
           Favourites only
         </Button>
+        {/* Keys need a keyboard: on a phone it would only take room. */}
+        <button
+          type="button"
+          onClick={() => setShortcutsOpen(true)}
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+          className="hidden size-11 shrink-0 items-center justify-center rounded-xl text-zinc-600 transition hover:bg-zinc-100 hover:text-zinc-900 sm:flex dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
+        >
+          <Keyboard className="size-5" aria-hidden="true" />
+        </button>
       </div>
 
       <div className="mt-6" aria-busy={gallery.isFetching}>
@@ -134,10 +149,15 @@ function Gallery() {
             </EmptyState>
           )
         ) : (
-          <ImageGallery query={gallery} />
+          <ImageGallery
+            query={gallery}
+            // A new search or filter starts a new selection.
+            scope={JSON.stringify([filters.query, filters.favorite])}
+          />
         )}
       </div>
       <Outlet />
+      {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
     </div>
   );
 }

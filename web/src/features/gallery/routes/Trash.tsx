@@ -1,11 +1,15 @@
-import { Images, Trash2 } from 'lucide-react';
+import { Images, RotateCcw, Trash2 } from 'lucide-react';
 import { useCallback, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useConfig } from '../../../lib/config';
 import { describeError } from '../../../lib/errors';
-import type { Image } from '../../../types/api';
+import type { BulkOutcome, Image } from '../../../types/api';
+import { failedOf, useBulkDeleteForever, useBulkRestore } from '../api/bulk';
 import { useDeleteForever, useEmptyTrash, useRestoreImage, useTrash } from '../api/trash';
+import { images, partly } from '../components/bulkText';
+import { SelectionBar } from '../components/SelectionBar';
 import { TrashItem } from '../components/TrashItem';
+import { useMultiselect, useSelectionKeys } from '../hooks/useMultiselect';
 import { PageHeader } from '../../../components/layout/PageHeader';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
@@ -17,25 +21,28 @@ import { useToast } from '../../../components/ui/toast';
 import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
 import { useInView } from '../../../hooks/useInView';
 import { useNow } from '../../../hooks/useNow';
-
-const shorten = (text: string, max = 80) =>
-  text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
-
-const images = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
+import { shorten } from '../../../utils/format';
 
 /**
- * The row after image `id`'s (before it, for the last one), by its first
- * button; or the page itself once no row is left: where focus goes when a
- * row leaves.
+ * The first row after those of `ids` that stays (before them, at the end),
+ * by its first button; or the page itself once no row is left: where focus
+ * goes when rows leave.
  */
-function focusAfterLeaving(id: string): HTMLElement | null {
+function focusAfterLeaving(...ids: string[]): HTMLElement | null {
   const rows = Array.from(document.querySelectorAll<HTMLElement>('[data-trash-item]'));
-  const at = rows.findIndex((row) => row.dataset.trashItem === id);
-  const next = at < 0 ? undefined : (rows[at + 1] ?? rows[at - 1]);
+  const stays = (row: HTMLElement) => !ids.includes(row.dataset.trashItem ?? '');
+  const first = Math.max(
+    rows.findIndex((row) => !stays(row)),
+    0,
+  );
+  const next = rows.slice(first).find(stays) ?? rows.slice(0, first).reverse().find(stays);
   return next?.querySelector<HTMLElement>('button') ?? document.getElementById('main');
 }
 
-type Question = { kind: 'delete'; image: Image } | { kind: 'empty' };
+type Question =
+  | { kind: 'delete'; image: Image }
+  | { kind: 'delete-selected'; images: Image[] }
+  | { kind: 'empty' };
 
 /**
  * /trash — images moved to the trash, most recently trashed first, each with
@@ -52,11 +59,17 @@ export default function TrashPage({ trashCount }: { trashCount?: number }) {
   const { mutateAsync: restore } = useRestoreImage();
   const { mutateAsync: deleteForever } = useDeleteForever();
   const empty = useEmptyTrash();
+  const { mutateAsync: restoreMany } = useBulkRestore();
+  const { mutateAsync: deleteMany } = useBulkDeleteForever();
   const [question, setQuestion] = useState<Question | null>(null);
   const focusAfterQuestion = useRef<HTMLElement | null>(null);
 
   const { data, hasNextPage, isFetchingNextPage, fetchNextPage, refetch } = trash;
   const items = data?.pages.flatMap((p) => p.items) ?? [];
+  const selection = useMultiselect(items, 'trash');
+  const listAndBar = useRef<HTMLDivElement>(null);
+  useSelectionKeys(listAndBar, selection);
+  const selecting = selection.count > 0;
   const loadMore = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
@@ -96,6 +109,56 @@ export default function TrashPage({ trashCount }: { trashCount?: number }) {
           message: `Couldn’t delete the image. ${describeError(error)}`,
         }),
     );
+  }
+
+  /**
+   * Says how a bulk action went: how many it did, or which images it could
+   * not do (selected again, so they can be tried again) and why.
+   */
+  function report(
+    chosen: Image[],
+    run: Promise<BulkOutcome>,
+    words: { done: (n: number) => string; partly: string; failed: string },
+  ) {
+    run.then(
+      (outcome) => {
+        if (outcome.failed.length === 0) {
+          toast.show({ tone: 'success', message: words.done(outcome.succeeded.length) });
+          return;
+        }
+        selection.selectOnly(failedOf(chosen, outcome).map((i) => i.id));
+        toast.show({
+          tone: 'error',
+          message: partly(outcome.succeeded.length, words.partly, outcome.failed),
+        });
+      },
+      (error: unknown) => {
+        selection.selectOnly(chosen.map((i) => i.id));
+        toast.show({ tone: 'error', message: `${words.failed} ${describeError(error)}` });
+      },
+    );
+  }
+
+  function restoreSelected() {
+    const chosen = selection.selected;
+    focusAfterLeaving(...chosen.map((i) => i.id))?.focus({ preventScroll: true });
+    selection.clear();
+    report(chosen, restoreMany(chosen), {
+      done: (n) => `Restored ${images(n)} to the gallery.`,
+      partly: 'restored to the gallery',
+      failed: 'Couldn’t restore the images.',
+    });
+  }
+
+  function deleteSelected(chosen: Image[]) {
+    focusAfterQuestion.current = focusAfterLeaving(...chosen.map((i) => i.id));
+    setQuestion(null);
+    selection.clear();
+    report(chosen, deleteMany(chosen), {
+      done: (n) => `Deleted ${images(n)} for good.`,
+      partly: 'deleted for good',
+      failed: 'Couldn’t delete the images.',
+    });
   }
 
   function emptyAll() {
@@ -164,7 +227,7 @@ export default function TrashPage({ trashCount }: { trashCount?: number }) {
             Deleted images stay here {keptFor}.
           </EmptyState>
         ) : (
-          <>
+          <div ref={listAndBar}>
             <ul className="grid gap-3 lg:grid-cols-2" aria-label="Images in the trash">
               {items.map((image) => (
                 <li key={image.id}>
@@ -174,6 +237,9 @@ export default function TrashPage({ trashCount }: { trashCount?: number }) {
                     refetch={refetchPages}
                     onRestore={() => restoreItem(image)}
                     onDelete={() => ask({ kind: 'delete', image })}
+                    selecting={selecting}
+                    selected={selection.isSelected(image.id)}
+                    onToggle={(range) => selection.toggle(image.id, range)}
                   />
                 </li>
               ))}
@@ -190,7 +256,31 @@ export default function TrashPage({ trashCount }: { trashCount?: number }) {
                 </Button>
               )}
             </div>
-          </>
+            {selecting && (
+              <SelectionBar
+                count={selection.count}
+                label="Selected images"
+                onClear={selection.clear}
+              >
+                <Button
+                  variant="secondary"
+                  size="sm"
+                  onClick={restoreSelected}
+                  icon={<RotateCcw className="size-4" aria-hidden="true" />}
+                >
+                  Restore
+                </Button>
+                <Button
+                  variant="danger"
+                  size="sm"
+                  onClick={() => ask({ kind: 'delete-selected', images: selection.selected })}
+                  icon={<Trash2 className="size-4" aria-hidden="true" />}
+                >
+                  Delete forever
+                </Button>
+              </SelectionBar>
+            )}
+          </div>
         )}
       </div>
 
@@ -204,6 +294,21 @@ export default function TrashPage({ trashCount }: { trashCount?: number }) {
           returnFocusTo={() => focusAfterQuestion.current}
         >
           “{shorten(question.image.prompt)}” will be gone from your trash. This can’t be undone.
+        </ConfirmDialog>
+      )}
+      {question?.kind === 'delete-selected' && (
+        <ConfirmDialog
+          title={`Delete ${images(question.images.length)} for good?`}
+          confirmLabel="Delete forever"
+          danger
+          onConfirm={() => deleteSelected(question.images)}
+          onCancel={() => setQuestion(null)}
+          returnFocusTo={() => focusAfterQuestion.current}
+        >
+          {question.images.length === 1
+            ? 'The selected image will be gone from your trash.'
+            : `The ${question.images.length} selected images will be gone from your trash.`}{' '}
+          This can’t be undone.
         </ConfirmDialog>
       )}
       {question?.kind === 'empty' && (
