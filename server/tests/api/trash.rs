@@ -110,6 +110,8 @@ async fn a_trashed_image_can_be_restored_until_the_trash_is_emptied() {
             Some(json!({})),
         )
         .await;
+        // Trashed in the same millisecond, images are ordered by id instead.
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     }
     // The trash pages like the gallery, most recently trashed first.
     assert_eq!(
