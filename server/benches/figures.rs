@@ -19,7 +19,7 @@ use promptcanvas::{
         GenerationPlan, GenerationRequest, ImageProvider, OfflineProvider, ProviderImage, plan,
         together,
     },
-    store::metadata::{MetadataStore, NewSession, User},
+    store::metadata::{CollectionRecord, MetadataStore, NewSession, User},
 };
 use promptcanvas_offline::{RenderRequest, render_jpeg};
 use time::OffsetDateTime;
@@ -74,6 +74,19 @@ fn main() -> anyhow::Result<()> {
             "≥ 80",
         ));
         rows.push(("trash page p99 latency (ms)", p99, "≤ 5"));
+    }
+    if let Some((rps, p99)) = local.collection {
+        rows.push((
+            "collection page, 24 of the 500 images of one collection, same run (requests/s)",
+            rps,
+            "≥ 80 % of the gallery page",
+        ));
+        rows.push((
+            "  collection page ÷ gallery page throughput (%)",
+            100.0 * rps / local.gallery.0,
+            "≥ 80",
+        ));
+        rows.push(("collection page p99 latency (ms)", p99, "≤ 5"));
     }
     let binary = release_binary();
     if binary.exists() {
@@ -357,11 +370,14 @@ struct GalleryFigures {
     gallery: (f64, f64),
     /// Measured with local sign-in only.
     trash: Option<(f64, f64)>,
+    /// Measured with local sign-in only.
+    collection: Option<(f64, f64)>,
 }
 
-/// Seeds 1,000 records and moves every fourth to the trash, then lets `wrk`
-/// ask for the newest gallery page for 10 s, and with local sign-in the
-/// newest trash page for as long.
+/// Seeds 1,000 records, moves every fourth to the trash and puts every
+/// second into a collection, then lets `wrk` ask for the newest gallery page
+/// for 10 s, and with local sign-in the newest trash page and the newest
+/// page of the collection for as long.
 async fn gallery_load(sign_in: SignIn) -> anyhow::Result<GalleryFigures> {
     let data = tempfile::tempdir()?;
     let mut config = Config::for_data_dir(data.path());
@@ -391,6 +407,23 @@ async fn gallery_load(sign_in: SignIn) -> anyhow::Result<GalleryFigures> {
         let at = start + time::Duration::seconds(step as i64);
         state.metadata.trash_image(&user.id, id, true, at).await?;
     }
+    let collection = CollectionRecord {
+        id: ulid::Ulid::new().to_string(),
+        user_id: user.id.clone(),
+        name: "Harbour".into(),
+        description: None,
+        cover_image_id: None,
+        image_count: 0,
+        created_at: start,
+        updated_at: start,
+    };
+    state.metadata.create_collection(&collection).await?;
+    for id in ids.iter().skip(1).step_by(2) {
+        state
+            .metadata
+            .add_to_collection(&user.id, &collection.id, id, start)
+            .await?;
+    }
     let token = new_session(state.metadata.as_ref(), &user).await?;
     let base = format!("http://127.0.0.1:{}/api/images?limit=24", app.port());
     let server = tokio::spawn(app.run_until(std::future::pending()));
@@ -399,12 +432,22 @@ async fn gallery_load(sign_in: SignIn) -> anyhow::Result<GalleryFigures> {
         Some(clerk) => format!("Authorization: Bearer {}", clerk.token()),
     };
     let gallery = measure_page(&base, &cookie)?;
-    let trash = match sign_in {
-        SignIn::Local => Some(measure_page(&format!("{base}&trashed=true"), &cookie)?),
-        SignIn::Clerk => None,
+    let (trash, collection) = match sign_in {
+        SignIn::Local => (
+            Some(measure_page(&format!("{base}&trashed=true"), &cookie)?),
+            Some(measure_page(
+                &format!("{base}&collection={}", collection.id),
+                &cookie,
+            )?),
+        ),
+        SignIn::Clerk => (None, None),
     };
     server.abort();
-    Ok(GalleryFigures { gallery, trash })
+    Ok(GalleryFigures {
+        gallery,
+        trash,
+        collection,
+    })
 }
 
 /// Warms up, then measures one URL for 10 s: requests per second and p99 (ms).

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use crate::{
     http::error::{ApiError, ApiResult},
     store::media::MediaStore,
-    store::metadata::{MetadataStore, TrashOutcome},
+    store::metadata::{Membership, MetadataStore, TrashOutcome},
 };
 
 use super::delete::delete_image;
@@ -19,13 +19,15 @@ pub const MAX_IDS: usize = 100;
 /// file removals with them.
 const CONCURRENCY: usize = 8;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Favorite,
     Unfavorite,
     Trash { include_favorites: bool },
     Restore,
     Delete,
+    AddToCollection(String),
+    RemoveFromCollection(String),
 }
 
 /// Why one id was not done.
@@ -42,7 +44,7 @@ pub async fn apply(
     metadata: &dyn MetadataStore,
     media: &MediaStore,
     user_id: &str,
-    action: Action,
+    action: &Action,
     ids: &[String],
 ) -> ApiResult<Vec<(String, Result<(), Failure>)>> {
     let mut distinct: Vec<String> = Vec::with_capacity(ids.len());
@@ -83,7 +85,7 @@ async fn one(
     metadata: &dyn MetadataStore,
     media: &MediaStore,
     user_id: &str,
-    action: Action,
+    action: &Action,
     id: &str,
     now: OffsetDateTime,
 ) -> ApiResult<Result<(), Failure>> {
@@ -96,7 +98,7 @@ async fn one(
     };
     Ok(match action {
         Action::Favorite | Action::Unfavorite => {
-            let favorite = action == Action::Favorite;
+            let favorite = *action == Action::Favorite;
             found(
                 metadata
                     .set_favorite(user_id, id, favorite)
@@ -106,7 +108,7 @@ async fn one(
         }
         Action::Trash { include_favorites } => {
             match metadata
-                .trash_image(user_id, id, include_favorites, now)
+                .trash_image(user_id, id, *include_favorites, now)
                 .await?
             {
                 TrashOutcome::Trashed(_) => Ok(()),
@@ -120,5 +122,24 @@ async fn one(
             Err(ApiError::NotFound) => Err(Failure::NotFound),
             Err(error) => return Err(error),
         },
+        Action::AddToCollection(collection_id) => membership(
+            metadata
+                .add_to_collection(user_id, collection_id, id, now)
+                .await?,
+        ),
+        Action::RemoveFromCollection(collection_id) => membership(
+            metadata
+                .remove_from_collection(user_id, collection_id, id, now)
+                .await?,
+        ),
     })
+}
+
+/// A membership change's outcome for one id. A collection deleted while the
+/// request runs fails the ids it reaches as not found.
+fn membership(outcome: Membership) -> Result<(), Failure> {
+    match outcome {
+        Membership::Done => Ok(()),
+        Membership::ImageNotFound | Membership::CollectionNotFound => Err(Failure::NotFound),
+    }
 }

@@ -1,8 +1,10 @@
 //! The gallery's workflows beyond plain reads: deleting an image safely,
-//! the trash, one action over many images, paging through a gallery with signed cursors, and sweeping the
-//! files no record names.
+//! the trash, one action over many images, collections' covers, paging
+//! through a gallery with signed cursors, and sweeping the files no record
+//! names.
 
 pub mod bulk;
+pub mod collections;
 pub mod cursor;
 pub(crate) mod delete;
 pub mod sweep;

@@ -370,6 +370,7 @@ pub fn image_records(
                 inference_ms: image.inference_ms,
                 upstream_id: image.upstream_id.clone(),
                 trashed_at: None,
+                collection_ids: Vec::new(),
             }
         })
         .collect()

@@ -63,6 +63,8 @@ pub enum ApiError {
     IdempotencyConflict(&'static str),
     #[error("this image is a favourite: include favourites to move it to the trash")]
     FavoriteProtected,
+    #[error("you already have a collection with that name")]
+    NameTaken,
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -100,9 +102,10 @@ impl ApiError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::NotFound | Self::LocalAuthDisabled => StatusCode::NOT_FOUND,
-            Self::EmailTaken | Self::IdempotencyConflict(_) | Self::FavoriteProtected => {
-                StatusCode::CONFLICT
-            }
+            Self::EmailTaken
+            | Self::IdempotencyConflict(_)
+            | Self::FavoriteProtected
+            | Self::NameTaken => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } | Self::QuotaExceeded { .. } | Self::StorageFull => {
@@ -128,6 +131,7 @@ impl ApiError {
             Self::EmailTaken => "email_taken",
             Self::IdempotencyConflict(_) => "idempotency_conflict",
             Self::FavoriteProtected => "favorite_protected",
+            Self::NameTaken => "name_taken",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RateLimited { .. } => "rate_limited",
@@ -223,6 +227,7 @@ impl From<crate::store::metadata::StoreError> for ApiError {
     fn from(error: crate::store::metadata::StoreError) -> Self {
         match error {
             crate::store::metadata::StoreError::EmailTaken => Self::EmailTaken,
+            crate::store::metadata::StoreError::CollectionNameTaken => Self::NameTaken,
             crate::store::metadata::StoreError::StorageQuotaExceeded => Self::StorageFull,
             crate::store::metadata::StoreError::Backend(cause) => Self::Internal(cause),
         }

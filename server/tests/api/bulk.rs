@@ -20,29 +20,11 @@ async fn bulk_ok(app: &TestApp, user: &User, body: Value) -> Value {
     response.json().await.expect("json")
 }
 
-/// Four images, newest first.
-async fn four_images(app: &TestApp, user: &User) -> Vec<String> {
-    let generation = app
-        .generate_ok(
-            user,
-            json!({"prompt": "a field of poppies", "width": 256, "height": 256, "n": 4}),
-        )
-        .await;
-    let mut ids: Vec<String> = generation["images"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|image| image["id"].as_str().unwrap().to_owned())
-        .collect();
-    ids.sort_by(|a, b| b.cmp(a));
-    ids
-}
-
 #[tokio::test]
 async fn each_id_of_a_bulk_action_succeeds_or_fails_on_its_own() {
     let app = TestApp::spawn().await;
     let user = app.signed_in_user().await;
-    let ids = four_images(&app, &user).await;
+    let ids = app.generated_ids(&user, "a field of poppies", 4).await;
     let (a, b, c, d) = (&ids[0], &ids[1], &ids[2], &ids[3]);
     let unknown = "01JD0000000000000000000000";
 
@@ -118,7 +100,7 @@ async fn another_users_images_are_not_found_in_bulk() {
     let app = TestApp::spawn().await;
     let ada = app.signed_in_user().await;
     let eve = app.signed_in_user().await;
-    let ids = four_images(&app, &ada).await;
+    let ids = app.generated_ids(&ada, "a field of poppies", 4).await;
     for action in ["favorite", "unfavorite", "trash", "restore", "delete"] {
         let answer = bulk_ok(
             &app,
@@ -143,7 +125,7 @@ async fn another_users_images_are_not_found_in_bulk() {
 async fn bulk_requests_outside_the_bounds_are_refused_and_change_nothing() {
     let app = TestApp::spawn().await;
     let user = app.signed_in_user().await;
-    let ids = four_images(&app, &user).await;
+    let ids = app.generated_ids(&user, "a field of poppies", 4).await;
     let too_many: Vec<String> = (0..101).map(|index| format!("{}{index}", ids[0])).collect();
     for body in [
         json!({"action": "trash", "ids": []}),

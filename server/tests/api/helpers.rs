@@ -104,6 +104,24 @@ impl TestApp {
         response.json::<Value>().await.expect("json")["generation"].clone()
     }
 
+    /// Generates `n` small images of one prompt; their ids, newest first.
+    pub async fn generated_ids(&self, user: &User, prompt: &str, n: u32) -> Vec<String> {
+        let generation = self
+            .generate_ok(
+                user,
+                json!({"prompt": prompt, "width": 256, "height": 256, "n": n}),
+            )
+            .await;
+        let mut ids: Vec<String> = generation["images"]
+            .as_array()
+            .expect("images")
+            .iter()
+            .map(|image| image["id"].as_str().expect("id").to_owned())
+            .collect();
+        ids.sort_by(|a, b| b.cmp(a));
+        ids
+    }
+
     pub async fn get(&self, user: &User, path: &str) -> Response {
         user.client
             .get(self.url(path))

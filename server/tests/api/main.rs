@@ -3,6 +3,7 @@
 mod accounts;
 mod bulk;
 mod clerk;
+mod collections;
 mod fake_clerk;
 mod fake_together;
 mod gallery;

@@ -16,8 +16,9 @@ use object_store::{
     PutMultipartOptions, PutOptions, PutPayload, PutResult, path::Path,
 };
 use promptcanvas::store::metadata::{
-    Admission, Credentials, ExpiredTrash, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord,
-    MetadataStore, NewSession, StoreError, StoreResult, TrashOutcome, Usage, User,
+    Admission, CollectionChanges, CollectionRecord, Credentials, ExpiredTrash, IdempotencyClaim,
+    ImagePage, ImageQuery, ImageRecord, Membership, MetadataStore, NewSession, StoreError,
+    StoreResult, TrashOutcome, Usage, User,
 };
 use time::OffsetDateTime;
 
@@ -234,6 +235,55 @@ impl MetadataStore for FaultyMetadata {
             return Err(store_failure());
         }
         self.inner.delete_image(user_id, image_id).await
+    }
+    async fn create_collection(&self, collection: &CollectionRecord) -> StoreResult<()> {
+        self.inner.create_collection(collection).await
+    }
+    async fn list_collections(&self, user_id: &str) -> StoreResult<Vec<CollectionRecord>> {
+        self.inner.list_collections(user_id).await
+    }
+    async fn get_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+    ) -> StoreResult<Option<CollectionRecord>> {
+        self.inner.get_collection(user_id, collection_id).await
+    }
+    async fn update_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        changes: &CollectionChanges,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<CollectionRecord>> {
+        self.inner
+            .update_collection(user_id, collection_id, changes, now)
+            .await
+    }
+    async fn delete_collection(&self, user_id: &str, collection_id: &str) -> StoreResult<bool> {
+        self.inner.delete_collection(user_id, collection_id).await
+    }
+    async fn add_to_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        image_id: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Membership> {
+        self.inner
+            .add_to_collection(user_id, collection_id, image_id, now)
+            .await
+    }
+    async fn remove_from_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        image_id: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Membership> {
+        self.inner
+            .remove_from_collection(user_id, collection_id, image_id, now)
+            .await
     }
     async fn usage(&self, user_id: &str, month: &str) -> StoreResult<Usage> {
         self.inner.usage(user_id, month).await

@@ -6,6 +6,7 @@
 mod app;
 mod app_cases;
 mod backends;
+mod collection_cases;
 mod faults;
 mod media_cases;
 mod metadata_cases;
@@ -62,6 +63,13 @@ contract!(metadata, metadata_cases, backend => backend.metadata.clone(), [
     the_trash_pages_by_trashing_time_with_its_filters,
     expired_trash_is_found_across_users_and_deleting_clears_it,
     concurrent_trash_and_restore_keep_the_counts_exact,
+]);
+
+contract!(collections, collection_cases, backend => backend.metadata.clone(), [
+    collections_are_named_once_per_user_renamed_and_deleted,
+    a_collection_pages_its_images_and_counts_those_not_in_the_trash,
+    concurrent_membership_changes_keep_the_count_exact,
+    deleting_an_image_or_a_collection_fixes_the_other_side,
 ]);
 
 contract!(objects, media_cases, backend => backend.media.clone(), [

@@ -10,7 +10,7 @@ use time::{Duration, OffsetDateTime};
 
 type Store = Arc<dyn MetadataStore>;
 
-fn new_id() -> String {
+pub fn new_id() -> String {
     ulid::Ulid::new().to_string()
 }
 
@@ -24,7 +24,7 @@ pub fn new_user() -> User {
     }
 }
 
-async fn signed_up(store: &Store) -> User {
+pub async fn signed_up(store: &Store) -> User {
     let user = new_user();
     store.create_user(&user, Some("hash")).await.unwrap();
     user
@@ -56,12 +56,13 @@ pub fn image(user_id: &str, id: &str, prompt: &str, bytes: u64) -> ImageRecord {
         inference_ms: Some(12),
         upstream_id: None,
         trashed_at: None,
+        collection_ids: Vec::new(),
     }
 }
 
 /// `count` images for `user`, recorded a generation (up to 4 images) at a time,
 /// with time-ordered ids. Returns the ids, oldest first.
-async fn record_images(
+pub async fn record_images(
     store: &Store,
     user: &User,
     count: usize,
@@ -81,7 +82,7 @@ async fn record_images(
 }
 
 /// Follows cursors to the end; panics on a page larger than asked.
-async fn all_pages(store: &Store, user: &User, mut query: ImageQuery) -> (Vec<String>, usize) {
+pub async fn all_pages(store: &Store, user: &User, mut query: ImageQuery) -> (Vec<String>, usize) {
     let mut ids = Vec::new();
     let mut pages = 0;
     loop {
@@ -760,13 +761,13 @@ pub async fn the_storage_quota_refuses_whole_generations_atomically(store: Store
 }
 
 /// A moment on the trash's clock, `seconds` after a fixed start, to the millisecond.
-fn trash_clock(seconds: i64) -> OffsetDateTime {
+pub fn trash_clock(seconds: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap()
         + Duration::seconds(seconds)
         + Duration::milliseconds(123)
 }
 
-async fn trash(store: &Store, user: &User, id: &str, at: OffsetDateTime) -> ImageRecord {
+pub async fn trash(store: &Store, user: &User, id: &str, at: OffsetDateTime) -> ImageRecord {
     match store.trash_image(&user.id, id, true, at).await.unwrap() {
         TrashOutcome::Trashed(record) => *record,
         other => panic!("not trashed: {other:?}"),

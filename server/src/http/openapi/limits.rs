@@ -15,9 +15,10 @@ use crate::{
     },
     http::routes::{
         auth::DISPLAY_NAME_MAX_CHARS,
+        collections::{DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS},
         images::{MAX_PAGE_SIZE, SEARCH_MAX_CHARS},
     },
-    text::{CONTROL, regex_class},
+    text::{CONTROL, FORBIDDEN_IN_PROMPTS, WHITESPACE, regex_class},
 };
 
 /// What the limits depend on in this server's configuration.
@@ -46,6 +47,28 @@ pub fn apply(document: &mut Value, limits: &RequestLimits) {
         "ids",
         json!({ "minItems": 1, "maxItems": MAX_IDS }),
     );
+    collections(document);
+}
+
+fn collections(document: &mut Value) {
+    let name = json!({
+        "minLength": 1,
+        "maxLength": NAME_MAX_CHARS,
+        // Not only space, and no control character anywhere.
+        "pattern": format!(
+            "^[^{control}]*[^{space}{control}][^{control}]*$",
+            control = regex_class(&[CONTROL]),
+            space = regex_class(&[WHITESPACE]),
+        )
+    });
+    let description = json!({
+        "maxLength": DESCRIPTION_MAX_CHARS,
+        "pattern": format!("^[^{}]*$", regex_class(&[FORBIDDEN_IN_PROMPTS]))
+    });
+    for schema in ["NewCollectionRequest", "CollectionUpdate"] {
+        constrain(document, schema, "name", name.clone());
+        constrain(document, schema, "description", description.clone());
+    }
 }
 
 fn generation_request(document: &mut Value, limits: &RequestLimits) {

@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 
 pub use limits::RequestLimits;
 
-use crate::http::routes::{auth, bulk, generations, images, service};
+use crate::http::routes::{auth, bulk, collections, generations, images, service};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -41,6 +41,11 @@ use crate::http::routes::{auth, bulk, generations, images, service};
         images::restore_image,
         images::empty_trash,
         bulk::bulk_action,
+        collections::list_collections,
+        collections::create_collection,
+        collections::get_collection,
+        collections::update_collection,
+        collections::delete_collection,
     ),
     components(schemas(crate::http::error::Problem, crate::http::error::FieldError)),
     tags(
@@ -48,6 +53,7 @@ use crate::http::routes::{auth, bulk, generations, images, service};
         (name = "accounts", description = "Built-in accounts and sessions"),
         (name = "generation", description = "Making images from prompts"),
         (name = "gallery", description = "The caller's stored images"),
+        (name = "collections", description = "Named groups of the caller's images"),
     )
 )]
 struct Operations;

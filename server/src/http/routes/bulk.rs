@@ -27,6 +27,10 @@ pub enum BulkActionName {
     Restore,
     /// Delete for good, files included.
     Delete,
+    /// Put into `collection_id` (images in the trash are not found).
+    AddToCollection,
+    /// Take out of `collection_id`.
+    RemoveFromCollection,
 }
 
 #[derive(Deserialize, ToSchema, Debug)]
@@ -38,6 +42,9 @@ pub struct BulkRequest {
     /// With `trash`: move favourites too.
     #[serde(default)]
     pub include_favorites: bool,
+    /// With `add_to_collection` and `remove_from_collection`: one of your collections.
+    #[serde(default)]
+    pub collection_id: Option<String>,
 }
 
 #[derive(Serialize, ToSchema, Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +72,8 @@ pub struct BulkOutcome {
 #[utoipa::path(post, path = "/api/images/bulk", tag = "gallery", security(("session" = []), ("clerk" = [])), request_body = BulkRequest,
     responses(
         (status = 200, description = "What happened to each id", body = BulkOutcome),
-        (status = 422, description = "`invalid_request`: no ids, or more than 100", body = crate::http::error::Problem)))]
+        (status = 404, description = "`not_found`: no such collection of yours", body = crate::http::error::Problem),
+        (status = 422, description = "`invalid_request`: no ids, or more than 100; a collection action without `collection_id`", body = crate::http::error::Problem)))]
 pub async fn bulk_action(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -77,6 +85,15 @@ pub async fn bulk_action(
             format!("must name 1 to {MAX_IDS} images"),
         )]));
     }
+    let collection = |request: BulkRequest| {
+        request.collection_id.ok_or_else(|| {
+            ApiError::Validation(vec![FieldError::new(
+                "collection_id",
+                "is required with this action",
+            )])
+        })
+    };
+    let ids = request.ids.clone();
     let action = match request.action {
         BulkActionName::Favorite => Action::Favorite,
         BulkActionName::Unfavorite => Action::Unfavorite,
@@ -85,13 +102,25 @@ pub async fn bulk_action(
         },
         BulkActionName::Restore => Action::Restore,
         BulkActionName::Delete => Action::Delete,
+        BulkActionName::AddToCollection => Action::AddToCollection(collection(request)?),
+        BulkActionName::RemoveFromCollection => Action::RemoveFromCollection(collection(request)?),
     };
+    if let Action::AddToCollection(collection_id) | Action::RemoveFromCollection(collection_id) =
+        &action
+        && state
+            .metadata
+            .get_collection(&user.id, collection_id)
+            .await?
+            .is_none()
+    {
+        return Err(ApiError::NotFound);
+    }
     let outcomes = bulk::apply(
         state.metadata.as_ref(),
         &state.media,
         &user.id,
-        action,
-        &request.ids,
+        &action,
+        &ids,
     )
     .await?;
     let mut answer = BulkOutcome {

@@ -80,6 +80,8 @@ pub struct ImageView {
     pub trashed_at: Option<String>,
     /// RFC 3339, UTC: when a trashed image will be deleted for good; null in the gallery.
     pub purge_at: Option<String>,
+    /// The collections that hold the image.
+    pub collection_ids: Vec<String>,
 }
 
 /// Turns records into what clients see, for one answer: the URL maker
@@ -108,6 +110,14 @@ impl ImageViews {
             .trashed_at
             .map(|at| rfc3339(at + self.trash_retention));
         Ok(view)
+    }
+
+    /// The URL of an image's thumbnail alone (a collection's cover).
+    pub fn thumbnail_url(&self, record: &ImageRecord) -> ApiResult<String> {
+        Ok(self
+            .links
+            .urls(&record.object_key, &record.thumbnail_key)?
+            .1)
     }
 }
 
@@ -169,6 +179,7 @@ impl ImageView {
             },
             trashed_at: record.trashed_at.map(rfc3339),
             purge_at: None,
+            collection_ids: record.collection_ids.clone(),
         }
     }
 }
@@ -192,6 +203,8 @@ pub struct ListParams {
     pub favorite: Option<String>,
     /// `true` for the trash (most recently trashed first) instead of the gallery.
     pub trashed: Option<String>,
+    /// Only the images of this collection of yours.
+    pub collection: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -204,7 +217,8 @@ pub struct ImagePageView {
     responses(
         (status = 200, description = "The caller's images, newest first; with `trashed=true` the trash, most recently trashed first", body = ImagePageView),
         (status = 400, description = "`invalid_request`: bad limit or cursor", body = crate::http::error::Problem),
-        (status = 401, description = "`unauthenticated`", body = crate::http::error::Problem)))]
+        (status = 401, description = "`unauthenticated`", body = crate::http::error::Problem),
+        (status = 404, description = "`not_found`: no such collection of yours", body = crate::http::error::Problem)))]
 pub async fn list_images(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -247,6 +261,15 @@ pub async fn list_images(
         ));
     }
     let search = params.q.filter(|q| !q.trim().is_empty());
+    if let Some(collection) = &params.collection
+        && state
+            .metadata
+            .get_collection(&user.id, collection)
+            .await?
+            .is_none()
+    {
+        return Err(ApiError::NotFound);
+    }
     let page = state
         .metadata
         .list_images(
@@ -257,6 +280,7 @@ pub async fn list_images(
                 search,
                 favorites_only,
                 trashed,
+                collection: params.collection,
             },
         )
         .await?;

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod bulk;
+pub mod collections;
 pub mod generations;
 pub mod images;
 pub mod media;
@@ -26,6 +27,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(generations::router())
         .merge(images::router())
         .merge(bulk::router())
+        .merge(collections::router())
         .merge(media::router())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -1,4 +1,5 @@
-//! Metadata: users, sessions, generations, images, idempotency records, usage.
+//! Metadata: users, sessions, generations, images, collections, idempotency
+//! records, usage.
 //!
 //! The store is a trait because it has two real backends: SQLite (embedded
 //! default) and DynamoDB (serverless production). Every method is one logical
@@ -21,6 +22,8 @@ pub enum StoreError {
     EmailTaken,
     #[error("storage quota used up")]
     StorageQuotaExceeded,
+    #[error("a collection already has that name")]
+    CollectionNameTaken,
     #[error(transparent)]
     Backend(#[from] anyhow::Error),
 }
@@ -77,6 +80,8 @@ pub struct ImageRecord {
     pub upstream_id: Option<String>,
     /// When the image was moved to the trash; `None` while it is in the gallery.
     pub trashed_at: Option<OffsetDateTime>,
+    /// The collections that hold the image, in no particular order.
+    pub collection_ids: Vec<String>,
 }
 
 /// What a gallery page asks for. `after` is the id of the last image of the
@@ -90,6 +95,8 @@ pub struct ImageQuery {
     /// The trash instead of the gallery: trashed images, most recently
     /// trashed first, and `after` is a [`rules::TrashPosition`].
     pub trashed: bool,
+    /// Only the images of this collection (with `trashed`, its trashed images).
+    pub collection: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -125,6 +132,42 @@ pub enum TrashOutcome {
 pub struct ExpiredTrash {
     pub user_id: String,
     pub image_id: String,
+}
+
+/// A named group of one user's images. An image can be in many.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectionRecord {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// The cover the owner chose, if any; it may since have left the collection.
+    pub cover_image_id: Option<String>,
+    /// The collection's images that are not in the trash.
+    pub image_count: u64,
+    pub created_at: OffsetDateTime,
+    /// Last rename, description, cover or membership change.
+    pub updated_at: OffsetDateTime,
+}
+
+/// What a collection update changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CollectionChanges {
+    pub name: Option<String>,
+    /// `Some(None)` clears the description.
+    pub description: Option<Option<String>>,
+    /// `Some(None)` goes back to the automatic cover.
+    pub cover_image_id: Option<Option<String>>,
+}
+
+/// What adding an image to (or removing it from) a collection did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Membership {
+    /// As asked now (or already was).
+    Done,
+    /// The user has no such image (or, when adding, it is in the trash).
+    ImageNotFound,
+    CollectionNotFound,
 }
 
 /// The outcome of claiming an idempotency key.
@@ -208,6 +251,44 @@ pub trait MetadataStore: Send + Sync + 'static {
     async fn hide_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>>;
     /// Last step of a delete; also releases the image's share of the counters.
     async fn delete_image(&self, user_id: &str, image_id: &str) -> StoreResult<()>;
+
+    /// Creates a collection; refuses with `CollectionNameTaken` when the user
+    /// has one of that name (case-insensitive), by the store's own guarantee.
+    async fn create_collection(&self, collection: &CollectionRecord) -> StoreResult<()>;
+    /// The user's collections, most recently changed first.
+    async fn list_collections(&self, user_id: &str) -> StoreResult<Vec<CollectionRecord>>;
+    async fn get_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+    ) -> StoreResult<Option<CollectionRecord>>;
+    /// Applies the changes at `now`; `None` when the user has no such
+    /// collection, `CollectionNameTaken` when the new name is taken.
+    async fn update_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        changes: &CollectionChanges,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<CollectionRecord>>;
+    /// Deletes a collection; its images stay. `false` when there was none.
+    async fn delete_collection(&self, user_id: &str, collection_id: &str) -> StoreResult<bool>;
+    /// Puts an image (not in the trash) into a collection; harmless to repeat.
+    async fn add_to_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        image_id: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Membership>;
+    /// Takes an image out of a collection; harmless to repeat.
+    async fn remove_from_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        image_id: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Membership>;
 
     async fn usage(&self, user_id: &str, month: &str) -> StoreResult<Usage>;
     /// Adds `count` generations to the month if that keeps it within `quota`.

@@ -21,6 +21,12 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// The form a collection name is compared in: one "Trips" per user, however
+/// it is written (names reach the store trimmed).
+pub fn collection_name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
 /// Most words a search looks for; the rest of a long query is ignored.
 pub const MAX_SEARCH_TERMS: usize = 16;
 

@@ -20,11 +20,12 @@ use rusqlite::{
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 use super::{
-    Admission, Credentials, ExpiredTrash, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord,
-    MetadataStore, NewSession, StoreError, StoreResult, TrashOutcome, Usage, User,
+    Admission, CollectionChanges, CollectionRecord, Credentials, ExpiredTrash, IdempotencyClaim,
+    ImagePage, ImageQuery, ImageRecord, Membership, MetadataStore, NewSession, StoreError,
+    StoreResult, TrashOutcome, Usage, User,
     rules::{
-        ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, PRUNE_BATCH, TrashPosition, from_millis,
-        millis, normalise_email, search_terms,
+        ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, PRUNE_BATCH, TrashPosition,
+        collection_name_key, from_millis, millis, normalise_email, search_terms,
     },
 };
 
@@ -123,14 +124,57 @@ CREATE INDEX favorites_in_gallery ON images(user_id, id)
 CREATE INDEX images_in_trash ON images(user_id, trashed_at, id) WHERE trashed_at IS NOT NULL;
 CREATE INDEX trash_by_age ON images(trashed_at) WHERE trashed_at IS NOT NULL;
 "#,
+    // Collections. `name_key` is the lower-cased name, so the unique index
+    // refuses a second "Trips" however it is written. Times are Unix
+    // milliseconds, which sort as they should. Memberships go with either side.
+    r#"
+CREATE TABLE collections (
+    id             TEXT PRIMARY KEY,
+    user_id        TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name           TEXT NOT NULL,
+    name_key       TEXT NOT NULL,
+    description    TEXT,
+    cover_image_id TEXT,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    UNIQUE (user_id, name_key)
+) WITHOUT ROWID;
+CREATE INDEX collections_by_change ON collections(user_id, updated_at, id);
+CREATE TABLE collection_images (
+    collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    image_id      TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    PRIMARY KEY (collection_id, image_id)
+) WITHOUT ROWID;
+CREATE INDEX collections_of_image ON collection_images(image_id, collection_id);
+"#,
 ];
 
 const READERS: usize = 8;
 
-const IMAGE_COLUMNS: &str = "id, user_id, generation_id, prompt, negative_prompt, model, provider, \
-     width, height, steps, seed, style, created_at, favorite, content_type, bytes, object_key, \
-     thumbnail_key, thumbnail_width, thumbnail_height, placeholder, inference_ms, upstream_id, \
-     trashed_at";
+/// The columns an image is stored in, in `image_from_row`'s order.
+macro_rules! stored_image_columns {
+    () => {
+        "id, user_id, generation_id, prompt, negative_prompt, model, provider, width, height, \
+         steps, seed, style, created_at, favorite, content_type, bytes, object_key, \
+         thumbnail_key, thumbnail_width, thumbnail_height, placeholder, inference_ms, \
+         upstream_id, trashed_at"
+    };
+}
+const STORED_IMAGE_COLUMNS: &str = stored_image_columns!();
+/// What an image is read as: its columns and the collections that hold it.
+const IMAGE_COLUMNS: &str = concat!(
+    stored_image_columns!(),
+    ", (SELECT group_concat(collection_id) FROM collection_images WHERE image_id = images.id)"
+);
+
+/// A collection's columns, its live image count included: counted on read,
+/// it cannot drift from the memberships. Like the owner's usage, an image
+/// counts until its delete completes.
+const COLLECTION_COLUMNS: &str = "id, user_id, name, description, cover_image_id, created_at, \
+     updated_at, \
+     (SELECT COUNT(*) FROM collection_images AS member \
+      JOIN images ON images.id = member.image_id \
+      WHERE member.collection_id = collections.id AND images.trashed_at IS NULL)";
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -197,6 +241,58 @@ impl SqliteStore {
             });
         let result = query(&conn);
         result.map_err(|error| StoreError::Backend(anyhow::Error::new(error).context("sqlite")))
+    }
+
+    /// Adds an image to a collection or takes it out, in one transaction on
+    /// the single writer: both must be the user's, and an image only joins
+    /// while it is in the gallery.
+    async fn change_membership(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        image_id: &str,
+        now: OffsetDateTime,
+        adding: bool,
+    ) -> StoreResult<Membership> {
+        let (user_id, collection_id, image_id) = (
+            user_id.to_owned(),
+            collection_id.to_owned(),
+            image_id.to_owned(),
+        );
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let collection_exists = tx
+                .prepare_cached("SELECT 1 FROM collections WHERE id = ?1 AND user_id = ?2")?
+                .exists(params![collection_id, user_id])?;
+            if !collection_exists {
+                return Ok(Membership::CollectionNotFound);
+            }
+            let image_exists = tx
+                .prepare_cached(if adding {
+                    "SELECT 1 FROM images WHERE id = ?1 AND user_id = ?2 AND hidden = 0
+                     AND trashed_at IS NULL"
+                } else {
+                    "SELECT 1 FROM images WHERE id = ?1 AND user_id = ?2 AND hidden = 0"
+                })?
+                .exists(params![image_id, user_id])?;
+            if !image_exists {
+                return Ok(Membership::ImageNotFound);
+            }
+            let changed = tx
+                .prepare_cached(if adding {
+                    "INSERT INTO collection_images (collection_id, image_id) VALUES (?1, ?2)
+                     ON CONFLICT DO NOTHING"
+                } else {
+                    "DELETE FROM collection_images WHERE collection_id = ?1 AND image_id = ?2"
+                })?
+                .execute(params![collection_id, image_id])?;
+            if changed > 0 {
+                touch_collection(&tx, &collection_id, now)?;
+            }
+            tx.commit()?;
+            Ok(Membership::Done)
+        })
+        .await
     }
 
     async fn write<T, F>(&self, change: F) -> StoreResult<T>
@@ -309,7 +405,34 @@ fn image_from_row(row: &Row<'_>) -> rusqlite::Result<ImageRecord> {
         inference_ms: row.get::<_, Option<i64>>(21)?.map(|ms| ms as u64),
         upstream_id: row.get(22)?,
         trashed_at: row.get::<_, Option<i64>>(23)?.map(from_millis),
+        collection_ids: row
+            .get::<_, Option<String>>(24)?
+            .map(|ids| ids.split(',').map(str::to_owned).collect())
+            .unwrap_or_default(),
     })
+}
+
+fn collection_from_row(row: &Row<'_>) -> rusqlite::Result<CollectionRecord> {
+    Ok(CollectionRecord {
+        id: row.get(0)?,
+        user_id: row.get(1)?,
+        name: row.get(2)?,
+        description: row.get(3)?,
+        cover_image_id: row.get(4)?,
+        created_at: from_millis(row.get(5)?),
+        updated_at: from_millis(row.get(6)?),
+        image_count: row.get::<_, i64>(7)? as u64,
+    })
+}
+
+/// Whether a failed statement broke a uniqueness rule.
+fn is_unique_violation(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(failure, _)
+            if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+    )
 }
 
 /// Turns free text into an FTS5 query that matches every word as a prefix.
@@ -322,15 +445,28 @@ fn fts_query(search: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-/// The `SELECT` of one gallery or trash page (`limit + 1` rows, so the
-/// caller knows whether another page follows), and its arguments.
+/// The `SELECT` of one gallery, collection or trash page (`limit + 1` rows,
+/// so the caller knows whether another page follows), and its arguments.
 fn listing_statement(
     user_id: &str,
     query: &ImageQuery,
     fts: Option<String>,
 ) -> (String, Vec<Value>) {
-    let mut sql = format!("SELECT {IMAGE_COLUMNS} FROM images WHERE user_id = ? AND hidden = 0");
-    let mut args: Vec<Value> = vec![user_id.to_owned().into()];
+    let mut args: Vec<Value> = Vec::with_capacity(5);
+    let mut sql = match &query.collection {
+        // The memberships lead, in image order, so a page reads only the
+        // collection's own rows whatever the size of the gallery.
+        Some(collection) => {
+            args.push(collection.clone().into());
+            format!(
+                "SELECT {IMAGE_COLUMNS} FROM collection_images AS member \
+                 CROSS JOIN images ON images.id = member.image_id \
+                 WHERE member.collection_id = ? AND user_id = ? AND hidden = 0"
+            )
+        }
+        None => format!("SELECT {IMAGE_COLUMNS} FROM images WHERE user_id = ? AND hidden = 0"),
+    };
+    args.push(user_id.to_owned().into());
     if query.trashed {
         sql.push_str(" AND trashed_at IS NOT NULL");
         if let Some(after) = &query.after {
@@ -345,7 +481,11 @@ fn listing_statement(
     } else {
         sql.push_str(" AND trashed_at IS NULL");
         if let Some(after) = &query.after {
-            sql.push_str(" AND id < ?");
+            sql.push_str(if query.collection.is_some() {
+                " AND member.image_id < ?"
+            } else {
+                " AND id < ?"
+            });
             args.push(after.clone().into());
         }
     }
@@ -353,16 +493,44 @@ fn listing_statement(
         sql.push_str(" AND favorite = 1");
     }
     if let Some(fts) = fts {
-        sql.push_str(" AND rowid IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)");
+        sql.push_str(
+            " AND images.rowid IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)",
+        );
         args.push(fts.into());
     }
     sql.push_str(if query.trashed {
         " ORDER BY trashed_at DESC, id DESC LIMIT ?"
+    } else if query.collection.is_some() {
+        " ORDER BY member.image_id DESC LIMIT ?"
     } else {
         " ORDER BY id DESC LIMIT ?"
     });
     args.push((i64::from(query.limit.max(1)) + 1).into());
     (sql, args)
+}
+
+/// One collection of one user, read on the writer inside its transaction.
+fn collection_in(
+    conn: &Connection,
+    user_id: &str,
+    collection_id: &str,
+) -> rusqlite::Result<Option<CollectionRecord>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLLECTION_COLUMNS} FROM collections WHERE id = ?1 AND user_id = ?2"
+    ))?
+    .query_row(params![collection_id, user_id], collection_from_row)
+    .optional()
+}
+
+/// Marks a collection changed at `now` (never back in time).
+fn touch_collection(
+    conn: &Connection,
+    collection_id: &str,
+    now: OffsetDateTime,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE collections SET updated_at = MAX(updated_at, ?2) WHERE id = ?1")?
+        .execute(params![collection_id, millis(now)])?;
+    Ok(())
 }
 
 #[async_trait]
@@ -491,7 +659,7 @@ impl MetadataStore for SqliteStore {
                 let tx = conn.transaction()?;
                 {
                     let mut insert = tx.prepare_cached(&format!(
-                        "INSERT INTO images ({IMAGE_COLUMNS}) VALUES \
+                        "INSERT INTO images ({STORED_IMAGE_COLUMNS}) VALUES \
                      (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
                       ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
                     ))?;
@@ -722,6 +890,133 @@ impl MetadataStore for SqliteStore {
         .await
     }
 
+    async fn create_collection(&self, collection: &CollectionRecord) -> StoreResult<()> {
+        let collection = collection.clone();
+        let inserted = self
+            .write(move |conn| {
+                conn.prepare_cached(
+                    "INSERT INTO collections
+                     (id, user_id, name, name_key, description, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (user_id, name_key) DO NOTHING",
+                )?
+                .execute(params![
+                    collection.id,
+                    collection.user_id,
+                    collection.name,
+                    collection_name_key(&collection.name),
+                    collection.description,
+                    millis(collection.created_at),
+                    millis(collection.updated_at),
+                ])
+            })
+            .await?;
+        if inserted == 0 {
+            return Err(StoreError::CollectionNameTaken);
+        }
+        Ok(())
+    }
+
+    async fn list_collections(&self, user_id: &str) -> StoreResult<Vec<CollectionRecord>> {
+        let user_id = user_id.to_owned();
+        self.read(move |conn| {
+            conn.prepare_cached(&format!(
+                "SELECT {COLLECTION_COLUMNS} FROM collections WHERE user_id = ?1
+                 ORDER BY updated_at DESC, id DESC"
+            ))?
+            .query_map(params![user_id], collection_from_row)?
+            .collect()
+        })
+        .await
+    }
+
+    async fn get_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+    ) -> StoreResult<Option<CollectionRecord>> {
+        self.read(|conn| collection_in(conn, user_id, collection_id))
+            .await
+    }
+
+    async fn update_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        changes: &CollectionChanges,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<CollectionRecord>> {
+        let (user_id, collection_id) = (user_id.to_owned(), collection_id.to_owned());
+        let changes = changes.clone();
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let Some(current) = collection_in(&tx, &user_id, &collection_id)? else {
+                return Ok(Ok(None));
+            };
+            let name = changes.name.unwrap_or(current.name);
+            let description = changes.description.unwrap_or(current.description);
+            let cover = changes.cover_image_id.unwrap_or(current.cover_image_id);
+            let updated = tx
+                .prepare_cached(
+                    "UPDATE collections SET name = ?3, name_key = ?4, description = ?5,
+                         cover_image_id = ?6, updated_at = MAX(updated_at, ?7)
+                         WHERE id = ?1 AND user_id = ?2",
+                )?
+                .execute(params![
+                    collection_id,
+                    user_id,
+                    name,
+                    collection_name_key(&name),
+                    description,
+                    cover,
+                    millis(now),
+                ]);
+            match updated {
+                Err(error) if is_unique_violation(&error) => {
+                    return Ok(Err(StoreError::CollectionNameTaken));
+                }
+                other => other?,
+            };
+            let collection = collection_in(&tx, &user_id, &collection_id)?;
+            tx.commit()?;
+            Ok(Ok(collection))
+        })
+        .await?
+    }
+
+    async fn delete_collection(&self, user_id: &str, collection_id: &str) -> StoreResult<bool> {
+        let (user_id, collection_id) = (user_id.to_owned(), collection_id.to_owned());
+        self.write(move |conn| {
+            Ok(conn
+                .prepare_cached("DELETE FROM collections WHERE id = ?1 AND user_id = ?2")?
+                .execute(params![collection_id, user_id])?
+                > 0)
+        })
+        .await
+    }
+
+    async fn add_to_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        image_id: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Membership> {
+        self.change_membership(user_id, collection_id, image_id, now, true)
+            .await
+    }
+
+    async fn remove_from_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        image_id: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Membership> {
+        self.change_membership(user_id, collection_id, image_id, now, false)
+            .await
+    }
+
     async fn usage(&self, user_id: &str, month: &str) -> StoreResult<Usage> {
         let (user_id, month) = (user_id.to_owned(), month.to_owned());
         self.read(move |conn| {
@@ -939,17 +1234,14 @@ mod tests {
         assert_eq!(fts_query("!!! ---"), None);
     }
 
-    /// A database as the version before the trash wrote it: its images are
-    /// all in the gallery, and can be searched, favourited and trashed.
-    #[tokio::test]
-    async fn a_database_from_before_the_trash_opens_with_every_image_in_the_gallery() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("promptcanvas.db");
+    /// Writes a database as the version with the first `migrations` schema
+    /// changes left it: one user and two images (01JA a favourite).
+    fn previous_layout(path: &Path, migrations: usize) {
         {
-            let conn = Connection::open(&path).unwrap();
+            let conn = Connection::open(path).unwrap();
             conn.execute_batch("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)")
                 .unwrap();
-            for (version, migration) in MIGRATIONS[..2].iter().enumerate() {
+            for (version, migration) in MIGRATIONS[..migrations].iter().enumerate() {
                 conn.execute_batch(migration).unwrap();
                 conn.execute("INSERT INTO schema_migrations VALUES (?1)", [version + 1])
                     .unwrap();
@@ -970,6 +1262,15 @@ mod tests {
             )
             .unwrap();
         }
+    }
+
+    /// A database as the version before the trash wrote it: its images are
+    /// all in the gallery, and can be searched, favourited and trashed.
+    #[tokio::test]
+    async fn a_database_from_before_the_trash_opens_with_every_image_in_the_gallery() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("promptcanvas.db");
+        previous_layout(&path, 2);
         let store = SqliteStore::open(&path).unwrap();
         let ids = |page: ImagePage| {
             page.items
@@ -1016,6 +1317,48 @@ mod tests {
         );
     }
 
+    /// A database as the version before collections wrote it (a trashed image
+    /// included): no image is in a collection, and they can all join one.
+    #[tokio::test]
+    async fn a_database_from_before_collections_opens_with_no_image_in_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("promptcanvas.db");
+        previous_layout(&path, 3);
+        Connection::open(&path)
+            .unwrap()
+            .execute("UPDATE images SET trashed_at = 5 WHERE id = '01JA'", [])
+            .unwrap();
+        let store = SqliteStore::open(&path).unwrap();
+        assert!(store.list_collections("u1").await.unwrap().is_empty());
+        for id in ["01JA", "01JB"] {
+            let image = store.get_image("u1", id).await.unwrap().unwrap();
+            assert!(image.collection_ids.is_empty());
+        }
+        let now = from_millis(1_790_000_000_000);
+        let trips = CollectionRecord {
+            id: "c1".into(),
+            user_id: "u1".into(),
+            name: "Trips".into(),
+            description: None,
+            cover_image_id: None,
+            image_count: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        store.create_collection(&trips).await.unwrap();
+        let joined = store.add_to_collection("u1", "c1", "01JB", now).await;
+        assert_eq!(joined.unwrap(), Membership::Done);
+        let trashed = store.add_to_collection("u1", "c1", "01JA", now).await;
+        assert_eq!(trashed.unwrap(), Membership::ImageNotFound);
+        store.restore_image("u1", "01JA").await.unwrap();
+        let restored = store.add_to_collection("u1", "c1", "01JA", now).await;
+        assert_eq!(restored.unwrap(), Membership::Done);
+        let collection = store.get_collection("u1", "c1").await.unwrap().unwrap();
+        assert_eq!(collection.image_count, 2);
+        let image = store.get_image("u1", "01JB").await.unwrap().unwrap();
+        assert_eq!(image.collection_ids, ["c1"]);
+    }
+
     /// Each listing reads its own partial index, in order, rather than
     /// sorting or stepping over the images of other listings.
     #[tokio::test]
@@ -1058,6 +1401,22 @@ mod tests {
                     ..ImageQuery::default()
                 },
                 "images_in_trash",
+            ),
+            // A collection's page follows its memberships in image order.
+            (
+                ImageQuery {
+                    collection: Some("c1".into()),
+                    ..ImageQuery::default()
+                },
+                "SEARCH member USING PRIMARY KEY (collection_id=?)",
+            ),
+            (
+                ImageQuery {
+                    collection: Some("c1".into()),
+                    after: Some("01JD".into()),
+                    ..ImageQuery::default()
+                },
+                "SEARCH member USING PRIMARY KEY (collection_id=? AND image_id<?)",
             ),
         ];
         for (query, index) in cases {

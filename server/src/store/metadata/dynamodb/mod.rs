@@ -13,6 +13,14 @@
 //! in the users table, written in the same transaction: `USER#id/TRASH#<ms>#<image>`
 //! (a descending `Query` is the user's trash, most recently trashed first) and
 //! `TRASH/<ms>#<image>#<user>` (the sweep queries it for what has expired).
+//!
+//! Collections (`collections.rs`): `USER#id/COLLECTION#<id>` with its live
+//! image count, `USER#id/COLLNAME#<lower-cased name>` (uniqueness), and one
+//! `USER#id/MEMBER#<collection>#<image>` entry per membership (a descending
+//! `Query` is the collection's page); the image item lists its
+//! `collection_ids`, changed in the same transaction as the entry.
+
+mod collections;
 
 use std::{collections::HashMap, str::FromStr, time::Duration};
 
@@ -24,13 +32,17 @@ use aws_sdk_dynamodb::{
     operation::transact_write_items::TransactWriteItemsError,
     types::{
         AttributeValue, Delete, KeysAndAttributes, Put, ReturnValue, TransactWriteItem, Update,
+        builders::UpdateBuilder,
     },
 };
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
+use collections::CollectionCounts;
+
 use super::{
-    Admission, Credentials, ExpiredTrash, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord,
-    MetadataStore, NewSession, StoreError, StoreResult, TrashOutcome, Usage, User,
+    Admission, CollectionChanges, CollectionRecord, Credentials, ExpiredTrash, IdempotencyClaim,
+    ImagePage, ImageQuery, ImageRecord, Membership, MetadataStore, NewSession, StoreError,
+    StoreResult, TrashOutcome, Usage, User,
     rules::{
         ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, MAX_SEARCH_TERMS, TrashPosition, fold,
         from_millis, millis, normalise_email, search_words,
@@ -50,6 +62,8 @@ const BATCH_GET_MAX: i32 = 100;
 const TRASH_ENTRY: &str = "TRASH#";
 /// Partition of the expiry queue: `<position>#<user id>` for every trashed image.
 const TRASH_EXPIRY_PK: &str = "TRASH";
+/// Sort key prefix of a collection membership: `MEMBER#<collection>#<image>`.
+const MEMBER_ENTRY: &str = "MEMBER#";
 /// Transactions cancelled by a concurrent one are retried this often.
 const TRANSACTION_ATTEMPTS: usize = 5;
 
@@ -132,11 +146,8 @@ impl DynamoStore {
                     self.read_gallery(user_id, start.clone(), wanted, filters, values, *filtered)
                         .await?
                 }
-                Listing::Trash {
-                    favorites_only,
-                    terms,
-                } => {
-                    self.read_trash(user_id, start.clone(), wanted, *favorites_only, terms)
+                Listing::Entries(entries) => {
+                    self.read_entries(user_id, entries, start.clone(), wanted)
                         .await?
                 }
             };
@@ -201,24 +212,31 @@ impl DynamoStore {
         })
     }
 
-    /// One read of the trash: a page of the owner's trash entries, newest
-    /// first, and their images in one `BatchGetItem`, filtered as asked.
-    async fn read_trash(
+    /// One read of the trash or a collection: a page of the owner's entries
+    /// under the listing's prefix, last first, and their images in one
+    /// `BatchGetItem`, kept as the listing says. An entry's position is its
+    /// sort key after the prefix.
+    async fn read_entries(
         &self,
         user_id: &str,
+        listing: &EntryListing<'_>,
         start: Option<String>,
         wanted: usize,
-        favorites_only: bool,
-        terms: &[SearchTerm],
     ) -> StoreResult<Batch> {
+        let EntryListing {
+            prefix,
+            favorites_only,
+            terms,
+            ..
+        } = *listing;
         let filtered = favorites_only || !terms.is_empty();
         let mut request = self
             .client
             .query()
             .table_name(&self.users_table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :trash)")
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
             .expression_attribute_values(":pk", s(user_pk(user_id)))
-            .expression_attribute_values(":trash", s(TRASH_ENTRY))
+            .expression_attribute_values(":prefix", s(prefix))
             .scan_index_forward(false)
             .consistent_read(true)
             .limit(if filtered {
@@ -229,7 +247,7 @@ impl DynamoStore {
         if let Some(after) = &start {
             request = request
                 .exclusive_start_key("pk", s(user_pk(user_id)))
-                .exclusive_start_key("sk", s(format!("{TRASH_ENTRY}{after}")));
+                .exclusive_start_key("sk", s(format!("{prefix}{after}")));
         }
         let output = request.send().await.map_err(backend)?;
         let entries = output.items.unwrap_or_default();
@@ -243,10 +261,9 @@ impl DynamoStore {
             let Some(item) = found.remove(id) else {
                 continue;
             };
-            let in_trash = item.contains_key("trashed_at") && !item.contains_key("hidden");
-            if in_trash && matches_filters(&item, favorites_only, terms) {
+            if listing.keeps(&item) {
                 let position = get_s(entry, "sk")?
-                    .strip_prefix(TRASH_ENTRY)
+                    .strip_prefix(prefix)
                     .map(str::to_owned)
                     .ok_or_else(|| malformed("sk"))?;
                 records.push((position, image_from_item(&item)?));
@@ -255,7 +272,7 @@ impl DynamoStore {
         Ok(Batch {
             records,
             stopped_at: last_evaluated(&output.last_evaluated_key, "sk")
-                .and_then(|sk| sk.strip_prefix(TRASH_ENTRY).map(str::to_owned)),
+                .and_then(|sk| sk.strip_prefix(prefix).map(str::to_owned)),
         })
     }
 
@@ -389,10 +406,12 @@ impl DynamoStore {
 
     /// Sets or removes an image's `trashed_at`, on the condition that the
     /// image is as it was read (not hidden, still trashed or not, favourite
-    /// as it was), so the index entries and counters written beside it agree.
+    /// and in the collections as it was), so the index entries and counters
+    /// written beside it agree.
     fn mark_trashed(
         &self,
         record: &ImageRecord,
+        collections_rev: u64,
         trashed_ms: Option<i64>,
     ) -> StoreResult<TransactWriteItem> {
         let mut update = Update::builder()
@@ -427,12 +446,13 @@ impl DynamoStore {
                 if record.favorite { ":true" } else { ":false" },
                 AttributeValue::Bool(record.favorite),
             );
+        let (update, collections) = same_collections(update, collections_rev);
         Ok(TransactWriteItem::builder()
             .update(
                 update
                     .update_expression(change)
                     .condition_expression(format!(
-                        "attribute_exists(image_id) AND attribute_not_exists(#hidden) AND {was} AND {favorite}"
+                        "attribute_exists(image_id) AND attribute_not_exists(#hidden) AND {was} AND {favorite} AND {collections}"
                     ))
                     .build()
                     .map_err(build_error)?,
@@ -443,6 +463,15 @@ impl DynamoStore {
     /// Runs a transaction, retrying when a concurrent transaction on the same
     /// items cancelled it. `Ok(false)` when a condition failed.
     async fn transact(&self, items: Vec<TransactWriteItem>) -> StoreResult<bool> {
+        Ok(self.transact_checked(items).await?.is_ok())
+    }
+
+    /// [`Self::transact`], telling which items' conditions failed (their
+    /// positions in `items`) when the transaction was refused.
+    async fn transact_checked(
+        &self,
+        items: Vec<TransactWriteItem>,
+    ) -> StoreResult<Result<(), Vec<usize>>> {
         for attempt in 0..TRANSACTION_ATTEMPTS {
             let result = self
                 .client
@@ -451,7 +480,7 @@ impl DynamoStore {
                 .send()
                 .await;
             let error = match result {
-                Ok(_) => return Ok(true),
+                Ok(_) => return Ok(Ok(())),
                 Err(error) => error,
             };
             if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
@@ -460,10 +489,16 @@ impl DynamoStore {
                 let codes: Vec<&str> = cancelled
                     .cancellation_reasons()
                     .iter()
-                    .filter_map(|reason| reason.code())
+                    .map(|reason| reason.code().unwrap_or("None"))
                     .collect();
-                if codes.contains(&"ConditionalCheckFailed") {
-                    return Ok(false);
+                let failed: Vec<usize> = codes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, code)| **code == "ConditionalCheckFailed")
+                    .map(|(position, _)| position)
+                    .collect();
+                if !failed.is_empty() {
+                    return Ok(Err(failed));
                 }
                 if codes.contains(&"TransactionConflict") && attempt + 1 < TRANSACTION_ATTEMPTS {
                     tokio::time::sleep(Duration::from_millis(20 << attempt)).await;
@@ -473,6 +508,35 @@ impl DynamoStore {
             return Err(backend(error));
         }
         unreachable!("the last attempt returns")
+    }
+
+    /// The writes that delete a hidden image's record for good: the record,
+    /// its trash entries and its share of the owner's counters. The record's
+    /// delete comes first, so a refused transaction says whether it was there.
+    fn deletion(&self, record: &ImageRecord) -> StoreResult<Vec<TransactWriteItem>> {
+        let (user_id, image_id) = (record.user_id.as_str(), record.id.as_str());
+        let bytes = record.bytes as i64;
+        let mut items = vec![
+            TransactWriteItem::builder()
+                .delete(
+                    Delete::builder()
+                        .table_name(&self.images_table)
+                        .key("user_id", s(user_id))
+                        .key("image_id", s(image_id))
+                        .condition_expression("attribute_exists(image_id)")
+                        .build()
+                        .map_err(build_error)?,
+                )
+                .build(),
+        ];
+        let mut counters = vec![("image_count", -1), ("storage_bytes", -bytes)];
+        if let Some(trashed_at) = record.trashed_at {
+            let position = TrashPosition::of(image_id, trashed_at);
+            items.extend(self.trash_entries(user_id, &position, false)?);
+            counters.extend([("trash_images", -1), ("trash_bytes", -bytes)]);
+        }
+        items.push(self.count_on_profile(user_id, &counters)?);
+        Ok(items)
     }
 }
 
@@ -691,11 +755,24 @@ impl MetadataStore for DynamoStore {
         }
         let filtered = query.favorites_only || !terms.is_empty();
         let limit = query.limit.max(1) as usize;
+        let members;
         let listing = if query.trashed {
-            Listing::Trash {
+            Listing::Entries(EntryListing {
+                prefix: TRASH_ENTRY,
+                trashed: true,
+                member_of: query.collection.as_deref(),
                 favorites_only: query.favorites_only,
                 terms: &terms,
-            }
+            })
+        } else if let Some(collection_id) = &query.collection {
+            members = member_prefix(collection_id);
+            Listing::Entries(EntryListing {
+                prefix: &members,
+                trashed: false,
+                member_of: None,
+                favorites_only: query.favorites_only,
+                terms: &terms,
+            })
         } else {
             filters.push("attribute_not_exists(#trashed_at)".into());
             Listing::Gallery {
@@ -755,9 +832,12 @@ impl MetadataStore for DynamoStore {
         let trashed_ms = millis(now);
         // Read, then write on the condition that nothing changed in between;
         // a concurrent change means reading again.
+        let mut gone_collections = Vec::new();
         for _ in 0..TRANSACTION_ATTEMPTS {
-            let mut record = match self.get_image_item(user_id, image_id).await? {
-                Some(item) if !item.contains_key("hidden") => image_from_item(&item)?,
+            let (mut record, rev) = match self.get_image_item(user_id, image_id).await? {
+                Some(item) if !item.contains_key("hidden") => {
+                    (image_from_item(&item)?, collections_rev(&item)?)
+                }
                 _ => return Ok(TrashOutcome::NotFound),
             };
             if record.trashed_at.is_some() {
@@ -770,15 +850,25 @@ impl MetadataStore for DynamoStore {
                 trashed_ms,
                 image_id: image_id.to_owned(),
             };
-            let mut items = vec![self.mark_trashed(&record, Some(trashed_ms))?];
+            let mut items = vec![self.mark_trashed(&record, rev, Some(trashed_ms))?];
             items.extend(self.trash_entries(user_id, &position, true)?);
             items.push(self.count_on_profile(
                 user_id,
                 &[("trash_images", 1), ("trash_bytes", record.bytes as i64)],
             )?);
-            if self.transact(items).await? {
-                record.trashed_at = Some(from_millis(trashed_ms));
-                return Ok(TrashOutcome::Trashed(Box::new(record)));
+            let counted = self.count_in_collections(
+                user_id,
+                &record.collection_ids,
+                &gone_collections,
+                -1,
+                &mut items,
+            )?;
+            match self.transact_checked(items).await? {
+                Ok(()) => {
+                    record.trashed_at = Some(from_millis(trashed_ms));
+                    return Ok(TrashOutcome::Trashed(Box::new(record)));
+                }
+                Err(failed) => gone_collections.extend(counted.failed(&failed)),
             }
         }
         Err(StoreError::Backend(anyhow!(
@@ -791,16 +881,19 @@ impl MetadataStore for DynamoStore {
         user_id: &str,
         image_id: &str,
     ) -> StoreResult<Option<ImageRecord>> {
+        let mut gone_collections = Vec::new();
         for _ in 0..TRANSACTION_ATTEMPTS {
-            let mut record = match self.get_image_item(user_id, image_id).await? {
-                Some(item) if !item.contains_key("hidden") => image_from_item(&item)?,
+            let (mut record, rev) = match self.get_image_item(user_id, image_id).await? {
+                Some(item) if !item.contains_key("hidden") => {
+                    (image_from_item(&item)?, collections_rev(&item)?)
+                }
                 _ => return Ok(None),
             };
             let Some(trashed_at) = record.trashed_at else {
                 return Ok(Some(record));
             };
             let position = TrashPosition::of(image_id, trashed_at);
-            let mut items = vec![self.mark_trashed(&record, None)?];
+            let mut items = vec![self.mark_trashed(&record, rev, None)?];
             items.extend(self.trash_entries(user_id, &position, false)?);
             items.push(self.count_on_profile(
                 user_id,
@@ -809,9 +902,19 @@ impl MetadataStore for DynamoStore {
                     ("trash_bytes", -(record.bytes as i64)),
                 ],
             )?);
-            if self.transact(items).await? {
-                record.trashed_at = None;
-                return Ok(Some(record));
+            let counted = self.count_in_collections(
+                user_id,
+                &record.collection_ids,
+                &gone_collections,
+                1,
+                &mut items,
+            )?;
+            match self.transact_checked(items).await? {
+                Ok(()) => {
+                    record.trashed_at = None;
+                    return Ok(Some(record));
+                }
+                Err(failed) => gone_collections.extend(counted.failed(&failed)),
             }
         }
         Err(StoreError::Backend(anyhow!(
@@ -874,35 +977,91 @@ impl MetadataStore for DynamoStore {
     }
 
     async fn delete_image(&self, user_id: &str, image_id: &str) -> StoreResult<()> {
-        let Some(item) = self.get_image_item(user_id, image_id).await? else {
-            return Ok(());
-        };
-        // Hidden, the record no longer changes: its trash state is final.
-        let record = image_from_item(&item)?;
-        let bytes = record.bytes as i64;
-        let mut items = vec![
-            TransactWriteItem::builder()
-                .delete(
-                    Delete::builder()
-                        .table_name(&self.images_table)
-                        .key("user_id", s(user_id))
-                        .key("image_id", s(image_id))
-                        .condition_expression("attribute_exists(image_id)")
-                        .build()
-                        .map_err(build_error)?,
-                )
-                .build(),
-        ];
-        let mut counters = vec![("image_count", -1), ("storage_bytes", -bytes)];
-        if let Some(trashed_at) = record.trashed_at {
-            let position = TrashPosition::of(image_id, trashed_at);
-            items.extend(self.trash_entries(user_id, &position, false)?);
-            counters.extend([("trash_images", -1), ("trash_bytes", -bytes)]);
+        let mut gone_collections = Vec::new();
+        for _ in 0..TRANSACTION_ATTEMPTS {
+            let Some(item) = self.get_image_item(user_id, image_id).await? else {
+                return Ok(());
+            };
+            // Hidden, the record no longer changes: its trash state and its
+            // collections are final (a deleted collection may still take
+            // itself off, which only makes its entry here a no-op).
+            let record = image_from_item(&item)?;
+            let mut items = self.deletion(&record)?;
+            items.extend(self.member_entries_removal(&record)?);
+            let counted = if record.trashed_at.is_none() {
+                self.count_in_collections(
+                    user_id,
+                    &record.collection_ids,
+                    &gone_collections,
+                    -1,
+                    &mut items,
+                )?
+            } else {
+                CollectionCounts::default()
+            };
+            match self.transact_checked(items).await? {
+                Ok(()) => return Ok(()),
+                // The record itself is gone: a concurrent delete got there first.
+                Err(failed) if failed.contains(&0) => return Ok(()),
+                Err(failed) => gone_collections.extend(counted.failed(&failed)),
+            }
         }
-        items.push(self.count_on_profile(user_id, &counters)?);
-        // A failed condition means a concurrent delete got there first: done either way.
-        self.transact(items).await?;
-        Ok(())
+        Err(StoreError::Backend(anyhow!(
+            "the image's collections kept changing while it was deleted"
+        )))
+    }
+
+    async fn create_collection(&self, collection: &CollectionRecord) -> StoreResult<()> {
+        self.put_collection(collection).await
+    }
+
+    async fn list_collections(&self, user_id: &str) -> StoreResult<Vec<CollectionRecord>> {
+        self.query_collections(user_id).await
+    }
+
+    async fn get_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+    ) -> StoreResult<Option<CollectionRecord>> {
+        self.read_collection(user_id, collection_id).await
+    }
+
+    async fn update_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        changes: &CollectionChanges,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<CollectionRecord>> {
+        self.change_collection(user_id, collection_id, changes, now)
+            .await
+    }
+
+    async fn delete_collection(&self, user_id: &str, collection_id: &str) -> StoreResult<bool> {
+        self.remove_collection(user_id, collection_id).await
+    }
+
+    async fn add_to_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        image_id: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Membership> {
+        self.change_membership(user_id, collection_id, image_id, now, true)
+            .await
+    }
+
+    async fn remove_from_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        image_id: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Membership> {
+        self.change_membership(user_id, collection_id, image_id, now, false)
+            .await
     }
 
     async fn usage(&self, user_id: &str, month: &str) -> StoreResult<Usage> {
@@ -1146,6 +1305,34 @@ fn session_pk(token_hash: &[u8; 32]) -> String {
     format!("SESSION#{}", hex::encode(token_hash))
 }
 
+fn member_prefix(collection_id: &str) -> String {
+    format!("{MEMBER_ENTRY}{collection_id}#")
+}
+
+fn member_sk(collection_id: &str, image_id: &str) -> String {
+    format!("{MEMBER_ENTRY}{collection_id}#{image_id}")
+}
+
+/// How often an image's collections have changed: writes that must agree
+/// with its collections as read check this did not move.
+fn collections_rev(item: &Item) -> StoreResult<u64> {
+    Ok(opt_n(item, "collections_rev")?.unwrap_or(0))
+}
+
+/// The condition (and its names and values) that an image's collections are
+/// still as read.
+fn same_collections(update: UpdateBuilder, rev: u64) -> (UpdateBuilder, &'static str) {
+    let update = update.expression_attribute_names("#collections_rev", "collections_rev");
+    if rev == 0 {
+        (update, "attribute_not_exists(#collections_rev)")
+    } else {
+        (
+            update.expression_attribute_values(":collections_rev", n(rev)),
+            "#collections_rev = :collections_rev",
+        )
+    }
+}
+
 fn usage_sk(month: &str) -> String {
     format!("USAGE#{month}")
 }
@@ -1324,6 +1511,11 @@ fn image_from_item(item: &Item) -> StoreResult<ImageRecord> {
         inference_ms: opt_n(item, "inference_ms")?,
         upstream_id: opt_s(item, "upstream_id"),
         trashed_at: opt_n(item, "trashed_at")?.map(from_millis),
+        collection_ids: item
+            .get("collection_ids")
+            .and_then(|value| value.as_ss().ok())
+            .cloned()
+            .unwrap_or_default(),
     })
 }
 
@@ -1342,11 +1534,36 @@ enum Listing<'a> {
         values: &'a Item,
         filtered: bool,
     },
-    /// The trash: the owner's trash entries, their images read in a batch.
-    Trash {
-        favorites_only: bool,
-        terms: &'a [SearchTerm],
-    },
+    /// The trash or a collection: the owner's entries, their images read in a batch.
+    Entries(EntryListing<'a>),
+}
+
+/// A listing read from index entries in the users table.
+#[derive(Clone, Copy)]
+struct EntryListing<'a> {
+    /// Sort key prefix of the entries: the trash's, or a collection's.
+    prefix: &'a str,
+    /// The trash lists trashed images; a collection, the others.
+    trashed: bool,
+    /// Only images in this collection (the trash of one collection).
+    member_of: Option<&'a str>,
+    favorites_only: bool,
+    terms: &'a [SearchTerm],
+}
+
+impl EntryListing<'_> {
+    /// Whether an entry's image belongs on the page as it is now.
+    fn keeps(&self, item: &Item) -> bool {
+        let in_collection = self.member_of.is_none_or(|collection_id| {
+            item.get("collection_ids")
+                .and_then(|value| value.as_ss().ok())
+                .is_some_and(|ids| ids.iter().any(|id| id == collection_id))
+        });
+        item.contains_key("trashed_at") == self.trashed
+            && !item.contains_key("hidden")
+            && in_collection
+            && matches_filters(item, self.favorites_only, self.terms)
+    }
 }
 
 /// The sort key attribute a `Query` stopped at, when there is more to read.
