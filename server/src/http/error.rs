@@ -65,6 +65,8 @@ pub enum ApiError {
     FavoriteProtected,
     #[error("you already have a collection with that name")]
     NameTaken,
+    #[error("a cover must be an image of the collection that is not in the trash")]
+    CoverNotInCollection,
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -105,7 +107,8 @@ impl ApiError {
             Self::EmailTaken
             | Self::IdempotencyConflict(_)
             | Self::FavoriteProtected
-            | Self::NameTaken => StatusCode::CONFLICT,
+            | Self::NameTaken
+            | Self::CoverNotInCollection => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } | Self::QuotaExceeded { .. } | Self::StorageFull => {
@@ -132,6 +135,7 @@ impl ApiError {
             Self::IdempotencyConflict(_) => "idempotency_conflict",
             Self::FavoriteProtected => "favorite_protected",
             Self::NameTaken => "name_taken",
+            Self::CoverNotInCollection => "cover_not_in_collection",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RateLimited { .. } => "rate_limited",

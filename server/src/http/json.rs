@@ -22,6 +22,15 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let (parts, bytes) = read_body(request, state).await?;
+        // Every body this API takes is an object; serde would also read a
+        // struct from an array of its fields in order.
+        if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'[') {
+            return Err(ApiError::BadRequest(
+                "The body must be a JSON object".into(),
+            ));
+        }
+        let request = Request::from_parts(parts, Body::from(bytes));
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(match rejection {
@@ -62,19 +71,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let (parts, body) = request.into_parts();
-        // The body limit travels in the extensions.
-        let mut whole = Request::new(body);
-        *whole.extensions_mut() = parts.extensions.clone();
-        let bytes = Bytes::from_request(whole, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge
-                } else {
-                    ApiError::BadRequest("The body could not be read".into())
-                }
-            })?;
+        let (parts, bytes) = read_body(request, state).await?;
         if bytes.is_empty() {
             return Ok(Self(None));
         }
@@ -82,4 +79,25 @@ where
         let ApiJson(value) = ApiJson::<Option<T>>::from_request(request, state).await?;
         Ok(Self(value))
     }
+}
+
+/// The whole body, within the body limit, and the rest of the request.
+async fn read_body<S: Send + Sync>(
+    request: Request,
+    state: &S,
+) -> Result<(axum::http::request::Parts, Bytes), ApiError> {
+    let (parts, body) = request.into_parts();
+    // The body limit travels in the extensions.
+    let mut whole = Request::new(body);
+    *whole.extensions_mut() = parts.extensions.clone();
+    let bytes = Bytes::from_request(whole, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequest("The body could not be read".into())
+            }
+        })?;
+    Ok((parts, bytes))
 }

@@ -113,7 +113,7 @@ async fn a_collection_is_made_filled_covered_renamed_and_deleted() {
         Some(json!({"cover_image_id": a})),
     )
     .await;
-    assert_problem(outside, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request").await;
+    assert_problem(outside, StatusCode::CONFLICT, "cover_not_in_collection").await;
     bulk_ok(
         &app,
         &user,
@@ -223,6 +223,16 @@ async fn names_are_unique_per_person_and_bounded() {
     )
     .await;
     assert_problem(rename, StatusCode::CONFLICT, "name_taken").await;
+    // A struct's fields in an array are not an object.
+    let array = send(
+        &app,
+        &ada,
+        Method::PATCH,
+        &format!("/api/collections/{}", cats["id"].as_str().unwrap()),
+        Some(json!([null, null])),
+    )
+    .await;
+    assert_problem(array, StatusCode::BAD_REQUEST, "invalid_request").await;
     let case_only = patch_ok(
         &app,
         &ada,

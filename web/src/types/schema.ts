@@ -1264,7 +1264,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `name_taken` */
+            /** @description `name_taken`; `cover_not_in_collection`: the cover is not an image of this collection, or is in the trash */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1291,7 +1291,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_request`: bad name or description, or a cover that is not an image of this collection */
+            /** @description `invalid_request`: bad name or description */
             422: {
                 headers: {
                     [name: string]: unknown;

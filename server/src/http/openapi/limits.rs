@@ -47,6 +47,22 @@ pub fn apply(document: &mut Value, limits: &RequestLimits) {
         "ids",
         json!({ "minItems": 1, "maxItems": MAX_IDS }),
     );
+    // The collection actions need the collection.
+    merge(
+        &mut document["components"]["schemas"]["BulkRequest"],
+        json!({
+            "if": {
+                "properties": {
+                    "action": { "enum": ["add_to_collection", "remove_from_collection"] }
+                },
+                "required": ["action"]
+            },
+            "then": {
+                "properties": { "collection_id": { "type": "string" } },
+                "required": ["collection_id"]
+            }
+        }),
+    );
     collections(document);
 }
 

@@ -269,8 +269,8 @@ pub async fn get_collection(
     responses(
         (status = 200, description = "The collection as changed", body = CollectionView),
         (status = 404, description = "`not_found`", body = crate::http::error::Problem),
-        (status = 409, description = "`name_taken`", body = crate::http::error::Problem),
-        (status = 422, description = "`invalid_request`: bad name or description, or a cover that is not an image of this collection", body = crate::http::error::Problem)))]
+        (status = 409, description = "`name_taken`; `cover_not_in_collection`: the cover is not an image of this collection, or is in the trash", body = crate::http::error::Problem),
+        (status = 422, description = "`invalid_request`: bad name or description", body = crate::http::error::Problem)))]
 pub async fn update_collection(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -303,10 +303,8 @@ pub async fn update_collection(
                 image.trashed_at.is_none() && image.collection_ids.contains(&collection.id)
             });
         if !usable {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "cover_image_id",
-                "must be an image of this collection that is not in the trash",
-            )]));
+            // Well-formed, but not what the collection holds now.
+            return Err(ApiError::CoverNotInCollection);
         }
     }
     let collection = if changes == CollectionChanges::default() {
