@@ -26,6 +26,7 @@ export function makeImage(id: string, overrides: Partial<Image> = {}): Image {
     timings: { inference_ms: 12 },
     trashed_at: null,
     purge_at: null,
+    collection_ids: [],
     ...overrides,
   };
 }
