@@ -73,8 +73,8 @@ describe('A collection’s page', () => {
     expect(screen.getByRole('list', { name: 'Images in this collection' })).toBeVisible();
   });
 
-  it('opens an image over the collection, with the collections holding it', async () => {
-    tripsServer();
+  it('opens an image over the collection, with the collections holding it, and makes it the cover', async () => {
+    const server = tripsServer();
     const user = userEvent.setup();
     renderCollection();
     await user.click(await screen.findByRole('link', { name: 'prompt b' }));
@@ -87,14 +87,18 @@ describe('A collection’s page', () => {
       'href',
       '/collections/trips',
     );
-    await user.click(within(dialog).getByRole('button', { name: 'Set as cover' }));
-    await waitFor(() =>
-      expect(within(dialog).getByRole('button', { name: 'The cover' })).toHaveAttribute(
-        'aria-pressed',
-        'true',
-      ),
-    );
+    const cover = within(dialog).getByRole('button', { name: 'Set as cover' });
+    expect(cover).toHaveAttribute('aria-pressed', 'false');
+    await user.click(cover);
+    await waitFor(() => expect(cover).toHaveAttribute('aria-pressed', 'true'));
+    expect(await screen.findByText('Set as the cover of Trips.')).toBeInTheDocument();
+    expect(server.collections[0]!.cover_image_id).toBe('b');
     expect(screen.getByRole('button', { name: 'Use newest image' })).toBeVisible();
+    // Pressed again: back to the newest image.
+    await user.click(cover);
+    await waitFor(() => expect(cover).toHaveAttribute('aria-pressed', 'false'));
+    await waitFor(() => expect(server.collections[0]!.cover_image_id).toBeNull());
+    expect(screen.queryByRole('button', { name: 'Use newest image' })).not.toBeInTheDocument();
     await user.keyboard('{Escape}');
     expect(screen.getByTestId('where')).toHaveTextContent('/collections/trips');
   });

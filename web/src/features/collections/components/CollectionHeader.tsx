@@ -9,6 +9,7 @@ import { Button } from '../../../components/ui/Button';
 import { ConfirmDialog } from '../../../components/ui/ConfirmDialog';
 import { useToast } from '../../../components/ui/toast';
 import { useDeleteCollection, useUpdateCollection } from '../api/collections';
+import { useSetCover } from '../hooks/useSetCover';
 import { CollectionFormDialog } from './CollectionFormDialog';
 
 /** The images stay: said for the collection's count. */
@@ -27,23 +28,13 @@ export function CollectionHeader({ collection }: { collection: Collection }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const update = useUpdateCollection(collection.id);
+  const setCover = useSetCover(collection.id);
   const remove = useDeleteCollection();
   const toast = useToast();
   const navigate = useNavigate();
 
   function coverFromNewest() {
-    update.mutate(
-      { changes: { cover_image_id: null } },
-      {
-        onSuccess: () =>
-          toast.show({ tone: 'success', message: 'The cover is now the newest image.' }),
-        onError: (error) =>
-          toast.show({
-            tone: 'error',
-            message: `Couldn’t change the cover. ${describeError(error)}`,
-          }),
-      },
-    );
+    setCover(null);
   }
 
   function confirmDelete() {

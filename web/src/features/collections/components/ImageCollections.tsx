@@ -8,7 +8,11 @@ import { useCollection, useCollections } from '../api/collections';
 import { useSetCover } from '../hooks/useSetCover';
 import { CollectionPicker } from './CollectionPicker';
 
-/** "Set as cover" in the detail view of an image opened from its collection. */
+/**
+ * "Set as cover" in the detail view of an image opened from its collection:
+ * a toggle (its name stays, aria-pressed says whether this image is the
+ * chosen cover); pressed again, the cover goes back to the newest image.
+ */
 function SetCoverButton({ image, collection }: { image: Image; collection: string }) {
   const shown = useCollection(collection).data;
   const setCover = useSetCover(collection);
@@ -19,10 +23,10 @@ function SetCoverButton({ image, collection }: { image: Image; collection: strin
       variant="secondary"
       size="sm"
       aria-pressed={isCover}
-      onClick={() => !isCover && setCover(image)}
+      onClick={() => setCover(isCover ? null : image)}
       icon={<ImageUp className="size-4" aria-hidden="true" />}
     >
-      {isCover ? 'The cover' : 'Set as cover'}
+      Set as cover
     </Button>
   );
 }
