@@ -171,7 +171,7 @@ export function fakeServer(options: FakeServerOptions = {}) {
       }
       if (method === 'PATCH') {
         const body = req.data as CollectionUpdate;
-        if (body.name !== undefined) {
+        if (body.name != null) {
           const refused = nameProblem(body.name, c.id);
           if (refused) return refused;
           c.name = body.name.trim();

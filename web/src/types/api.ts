@@ -34,30 +34,16 @@ export type GenerationRequest = Omit<Schemas['GenerationRequest'], 'model' | 'st
   model?: string | null;
   style?: string | null;
 };
-export type Generation = Omit<Schemas['GenerationView'], 'images'> & { images: Image[] };
-export type GenerationResponse = Omit<Schemas['GenerationEnvelope'], 'generation'> & {
-  generation: Generation;
-};
+export type Generation = Schemas['GenerationView'];
+export type GenerationResponse = Schemas['GenerationEnvelope'];
 
-/**
- * `collection_ids` is declared here until the API document has collections
- * (see "Collections" below); then this is `Schemas['ImageView']` again.
- */
-export type Image = Schemas['ImageView'] & {
-  /** The collections that hold the image. */
-  collection_ids: string[];
-};
-export type ImagePage = Omit<Schemas['ImagePageView'], 'items'> & { items: Image[] };
+export type Image = Schemas['ImageView'];
+export type ImagePage = Schemas['ImagePageView'];
 export type ImageUpdate = Schemas['ImageUpdate'];
 export type TrashRequest = Schemas['TrashRequest'];
 export type EmptyTrashResult = Schemas['EmptyTrashView'];
-export type BulkAction =
-  Schemas['BulkRequest']['action'] | 'add_to_collection' | 'remove_from_collection';
-export type BulkRequest = Omit<Schemas['BulkRequest'], 'action'> & {
-  action: BulkAction;
-  /** With `add_to_collection` and `remove_from_collection`. */
-  collection_id?: string;
-};
+export type BulkRequest = Schemas['BulkRequest'];
+export type BulkAction = BulkRequest['action'];
 /**
  * Why one image of a bulk action was not done: the server's codes, or the
  * client's own when the request carrying it never got an answer.
@@ -65,48 +51,25 @@ export type BulkRequest = Omit<Schemas['BulkRequest'], 'action'> & {
 export type BulkFailure = Omit<Schemas['BulkFailure'], 'code'> & { code: ErrorCode };
 export type BulkOutcome = Omit<Schemas['BulkOutcome'], 'failed'> & { failed: BulkFailure[] };
 
-// --- Collections ------------------------------------------------------------
-// Written by hand from API.md until web/openapi.json describes them; each
-// then becomes an alias of its schema, as above.
-
 /** The picture a collection shows: its chosen cover, or else its newest image. */
-export interface CollectionCover {
-  image_id: string;
-  thumbnail_url: string;
-  placeholder: string;
-}
-
-export interface Collection {
-  id: string;
-  name: string;
+export type CollectionCover = Schemas['CoverView'];
+/**
+ * The API document lists the nullable fields as optional; the server always
+ * sends them, null when there is nothing (no description, an empty
+ * collection, the newest image as cover).
+ */
+export type Collection = Omit<
+  Schemas['CollectionView'],
+  'description' | 'cover' | 'cover_image_id'
+> & {
   description: string | null;
-  /** Its images that are not in the trash. */
-  image_count: number;
-  /** Null when the collection is empty. */
   cover: CollectionCover | null;
-  /** The cover the person chose, or null for the newest image. */
   cover_image_id: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
+};
 /** GET /api/collections: most recently changed first. */
-export interface CollectionList {
-  items: Collection[];
-}
-
-export interface CollectionCreate {
-  name: string;
-  description?: string | null;
-}
-
-export interface CollectionUpdate {
-  name?: string;
-  /** null or "" clears it. */
-  description?: string | null;
-  /** null goes back to the newest image. */
-  cover_image_id?: string | null;
-}
+export type CollectionList = Omit<Schemas['CollectionList'], 'items'> & { items: Collection[] };
+export type CollectionCreate = Schemas['NewCollectionRequest'];
+export type CollectionUpdate = Schemas['CollectionUpdate'];
 
 export type FieldError = Schemas['FieldError'];
 /** RFC 9457 problem details, as every error response carries. */

@@ -105,7 +105,7 @@ export interface UpdateVariables {
 /** What `changes` make of `collection`, as far as the client can tell before the server answers. */
 function applied(collection: Collection, { changes, coverImage }: UpdateVariables): Collection {
   const next: Collection = { ...collection, updated_at: new Date().toISOString() };
-  if (changes.name !== undefined) next.name = changes.name.trim();
+  if (changes.name != null) next.name = changes.name.trim();
   if (changes.description !== undefined) next.description = changes.description?.trim() || null;
   if (changes.cover_image_id !== undefined) {
     next.cover_image_id = changes.cover_image_id;
