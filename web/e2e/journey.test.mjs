@@ -598,4 +598,218 @@ describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
     await waitForPath('/gallery');
     await page.waitForFunction((y) => window.scrollY === y, y, { timeout: 5000 });
   });
+
+  const trip = { id: '', images: [] };
+  /** The tile links of the grid in order, as image ids. */
+  const gridIds = async () =>
+    (
+      await page
+        .getByTestId('gallery-item')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')))
+    ).map((h) => h.split('?')[0].split('/').pop());
+  const collectionTile = (id) =>
+    page.locator(`a[data-testid="gallery-item"][href="/collections/${trip.id}/${id}"]`);
+  const collectionCount = () => page.getByTestId('collection-count').innerText();
+
+  /** Nothing wider than a 375 px phone, and axe is happy. */
+  async function fitsAPhone(name) {
+    await page.setViewportSize({ width: 375, height: 812 });
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    assert.ok(overflow <= 0, `${name} is ${overflow}px wider than a 375 px phone`);
+    await expectAccessible(`${name} (375 px)`);
+  }
+
+  test('three selected images go into a new collection, made from the picker', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.baseURL}/gallery`);
+    await imagesLoaded('[data-testid="gallery-item"] img', 6);
+    trip.images = (await gridIds()).slice(0, 3);
+    const bar = page.getByRole('toolbar', { name: 'Selected images' });
+    await tileOf(trip.images[0]).hover();
+    await tileOf(trip.images[0]).getByRole('checkbox').click();
+    await tileOf(trip.images[2])
+      .getByRole('checkbox')
+      .click({ modifiers: ['Shift'] });
+    await bar.getByText('3 selected').waitFor();
+
+    await bar.getByRole('button', { name: 'Add to collection' }).click();
+    const picker = page.getByRole('dialog', { name: 'Add 3 images to a collection' });
+    await picker.getByText('No collections yet. Type a name to make one.').waitFor();
+    await expectAccessible('Add to collection picker');
+    await picker.getByLabel('Find a collection, or name a new one').fill('Paper things');
+    await page.keyboard.press('Enter');
+    await picker.waitFor({ state: 'detached' });
+    const toast = notifications()
+      .getByTestId('toast')
+      .filter({ hasText: 'Added 3 images to Paper things.' });
+    await toast.waitFor();
+
+    const collections = await page.evaluate(async () => (await fetch('/api/collections')).json());
+    assert.equal(collections.items.length, 1);
+    assert.equal(collections.items[0].name, 'Paper things');
+    assert.equal(collections.items[0].image_count, 3);
+    trip.id = collections.items[0].id;
+    const held = await page.evaluate(
+      async (id) => (await (await fetch(`/api/images?collection=${id}`)).json()).items,
+      trip.id,
+    );
+    assert.deepEqual(held.map((i) => i.id).sort(), [...trip.images].sort());
+
+    // The image detail names the collection, as a link to it.
+    await page.keyboard.press('Escape');
+    await page.goto(`${server.baseURL}/gallery/${trip.images[1]}`);
+    const detail = page.getByRole('dialog', { name: 'Image details' });
+    await detail
+      .getByRole('list', { name: 'Collections holding this image' })
+      .getByRole('link', { name: 'Paper things' })
+      .waitFor();
+    await page.keyboard.press('Escape');
+    await waitForPath('/gallery');
+  });
+
+  test('the Collections page shows it with its cover and count, and opens it', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Collections' })
+      .click();
+    await waitForPath('/collections');
+    const card = page.getByTestId('collection-card');
+    await imagesLoaded('[data-testid="collection-card"] img', 1);
+    assert.equal(await card.count(), 1);
+    await card.getByText('Paper things').waitFor();
+    await card.getByText('3 images').waitFor();
+    await snap('collections.png');
+    await expectAccessible('Collections');
+    await fitsAPhone('Collections');
+    await snap('collections-mobile.png');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await card.click();
+    await waitForPath(`/collections/${trip.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Paper things' }).waitFor();
+    await imagesLoaded('[data-testid="gallery-item"] img', 3);
+    assert.equal(await collectionCount(), '3 images');
+    assert.deepEqual((await gridIds()).sort(), [...trip.images].sort());
+    await snap('collection.png');
+    await expectAccessible('Collection');
+    await fitsAPhone('Collection');
+    await snap('collection-mobile.png');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  test('two images of the collection are compared side by side', async () => {
+    const bar = page.getByRole('toolbar', { name: 'Selected images' });
+    const [first, second] = await gridIds();
+    await collectionTile(first).focus();
+    await page.keyboard.press('x');
+    // The arrow keys move along the grid; X selects there too.
+    await page.keyboard.press('ArrowRight');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('href')),
+      `/collections/${trip.id}/${second}`,
+    );
+    await page.keyboard.press('x');
+    await bar.getByText('2 selected').waitFor();
+    await bar.getByRole('button', { name: 'Compare' }).click();
+    await waitForPath('/compare');
+    assert.equal(new URL(page.url()).searchParams.get('ids'), `${first},${second}`);
+    await imagesLoaded('[data-testid="compare-figure"] img', 2);
+    // One height for both.
+    const heights = await page
+      .locator('[data-testid="compare-figure"] img')
+      .evaluateAll((imgs) => imgs.map((i) => Math.round(i.getBoundingClientRect().height)));
+    assert.ok(Math.abs(heights[0] - heights[1]) <= 1, `heights differ: ${heights}`);
+    const table = page.getByRole('table', { name: 'Settings of the compared images' });
+    await table.getByRole('rowheader', { name: /^Seed/ }).getByText('Differs').waitFor();
+    await snap('compare.png');
+    await expectAccessible('Compare');
+
+    await fitsAPhone('Compare');
+    assert.equal(await page.getByTestId('compare-figure').count(), 1);
+    await page.getByText('Image 1 of 2').waitFor();
+    await page.keyboard.press('ArrowRight');
+    await page.getByText('Image 2 of 2').waitFor();
+    await snap('compare-mobile.png');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goBack();
+    await waitForPath(`/collections/${trip.id}`);
+  });
+
+  test('in the collection, an image goes to the trash, comes back with Undo, and goes again', async () => {
+    await imagesLoaded('[data-testid="gallery-item"] img', 3);
+    const [gone] = await gridIds();
+    trip.trashed = gone;
+    await collectionTile(gone).focus();
+    await page.keyboard.press('Delete');
+    const toast = notifications().getByTestId('toast').filter({ hasText: 'Moved to the trash.' });
+    await toast.waitFor();
+    await galleryHas(2);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="collection-count"]')?.textContent === '2 images',
+    );
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await galleryHas(3);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="collection-count"]')?.textContent === '3 images',
+    );
+
+    await collectionTile(gone).focus();
+    await page.keyboard.press('Delete');
+    await galleryHas(2);
+    // And one more, from the selection bar: it will be deleted for good when the trash is emptied.
+    const [, last] = await gridIds();
+    trip.deleted = last;
+    const bar = page.getByRole('toolbar', { name: 'Selected images' });
+    await collectionTile(last).focus();
+    await page.keyboard.press('x');
+    await bar.getByRole('button', { name: 'Move to trash' }).click();
+    await galleryHas(1);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="collection-count"]')?.textContent === '1 image',
+    );
+    assert.deepEqual(await listed('?trashed=true'), [trip.trashed, trip.deleted].sort());
+  });
+
+  test('restored from the Trash page, it is back in the collection; emptying the trash counts', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Trash' })
+      .click();
+    await waitForPath('/trash');
+    await imagesLoaded('[data-trash-item] img', 2);
+    await page
+      .locator(`[data-trash-item="${trip.trashed}"]`)
+      .getByRole('button', { name: 'Restore' })
+      .click();
+    await notifications().getByText('Restored to the gallery.').waitFor();
+    await page.getByRole('button', { name: 'Empty trash' }).click();
+    const question = page.getByRole('alertdialog', { name: 'Empty the trash?' });
+    await question.getByRole('button', { name: 'Empty trash' }).click();
+    await notifications().getByText('Deleted 1 image.').waitFor();
+    await page.getByText('Trash is empty').waitFor();
+
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Collections' })
+      .click();
+    await page.getByTestId('collection-card').getByText('2 images').waitFor();
+    await page.getByTestId('collection-card').click();
+    await imagesLoaded('[data-testid="gallery-item"] img', 2);
+    assert.equal(await collectionCount(), '2 images');
+    const stays = trip.images.filter((id) => id !== trip.deleted).sort();
+    assert.deepEqual((await gridIds()).sort(), stays);
+    const status = await page.evaluate(
+      async (id) => (await fetch(`/api/images/${id}`)).status,
+      trip.deleted,
+    );
+    assert.equal(status, 404);
+  });
+
+  test('an unknown collection gets a proper not-found page', async () => {
+    await page.goto(`${server.baseURL}/collections/01NOSUCHCOLLECTION000000000`);
+    await page.getByText('This collection doesn’t exist').waitFor();
+    await expectAccessible('Collection (not found)');
+  });
 });

@@ -9,9 +9,12 @@ const Home = lazy(() => import('./routes/Home'));
 const SignIn = lazy(() => import('../features/auth/routes/SignIn'));
 const SignUp = lazy(() => import('../features/auth/routes/SignUp'));
 const Generate = lazy(() => import('../features/generate/routes/Generate'));
-const Gallery = lazy(() => import('../features/gallery/routes/Gallery'));
+const Gallery = lazy(() => import('./routes/Gallery'));
 const GalleryDetail = lazy(() => import('../features/gallery/routes/GalleryDetail'));
 const Trash = lazy(() => import('./routes/Trash'));
+const Collections = lazy(() => import('../features/collections/routes/Collections'));
+const Collection = lazy(() => import('./routes/Collection'));
+const Compare = lazy(() => import('../features/compare/routes/Compare'));
 const Profile = lazy(() => import('../features/auth/routes/Profile'));
 const NotFound = lazy(() => import('./routes/NotFound'));
 
@@ -32,6 +35,13 @@ export const routes: RouteObject[] = [
         children: [{ path: ':id', element: <GalleryDetail /> }],
       },
       { path: 'trash', element: guard(<Trash />) },
+      { path: 'collections', element: guard(<Collections />) },
+      {
+        path: 'collections/:collectionId',
+        element: guard(<Collection />),
+        children: [{ path: ':id', element: <GalleryDetail /> }],
+      },
+      { path: 'compare', element: guard(<Compare />) },
       { path: 'profile/*', element: guard(<Profile />) },
       { path: '*', element: <NotFound /> },
     ],

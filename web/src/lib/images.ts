@@ -25,7 +25,7 @@ export const PAGE_SIZE = 24;
  * shown, and refetched on return to the tab before the earliest URL expires,
  * so a long-open tab never holds dead links.
  */
-function freshUrls<T>(urlsOf: (data: T) => Iterable<string>) {
+export function freshUrls<T>(urlsOf: (data: T) => Iterable<string>) {
   type Q = { state: { data: T | undefined; dataUpdatedAt: number } };
   const msLeft = (q: Q) =>
     q.state.data === undefined
@@ -56,16 +56,18 @@ export async function listImages(
   if (params.cursor) query.cursor = params.cursor;
   if (params.q) query.q = params.q;
   if (params.favorite) query.favorite = 'true';
+  if (params.collection) query.collection = params.collection;
   const { data } = await http.get<ImagePage>('/images', { params: query });
   return data;
 }
 
-/** The caller's images, newest first, one page per cursor. */
+/** The caller's images (or a collection's), newest first, one page per cursor. */
 export function imageListQueryOptions(params: ImageListParams = {}) {
   const normalized: ImageListParams = {
     q: params.q?.trim() || undefined,
     favorite: params.favorite || undefined,
     limit: params.limit,
+    collection: params.collection || undefined,
   };
   return infiniteQueryOptions({
     queryKey: queryKeys.imageList(normalized),
@@ -145,7 +147,8 @@ export function useImage(id: string | undefined) {
   });
 }
 
-function findInLists(qc: QueryClient, id: string): Image | undefined {
+/** The image as a cached list holds it, if any does. */
+export function findInLists(qc: QueryClient, id: string): Image | undefined {
   for (const [, data] of qc.getQueriesData<InfiniteData<ImagePage>>({
     queryKey: queryKeys.imageLists,
   })) {

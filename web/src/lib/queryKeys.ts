@@ -7,8 +7,12 @@ export const queryKeys = {
   images: ['images'] as const,
   imageLists: ['images', 'list'] as const,
   imageList: (params: ImageListParams) => ['images', 'list', params] as const,
+  imageDetails: ['images', 'detail'] as const,
   image: (id: string) => ['images', 'detail', id] as const,
   /** The trash: apart from the gallery's lists, so gallery-wide list updates leave it alone. */
   trashLists: ['images', 'trash'] as const,
   trashList: (params: { limit?: number }) => ['images', 'trash', params] as const,
+  collections: ['collections'] as const,
+  collectionList: ['collections', 'list'] as const,
+  collection: (id: string) => ['collections', 'detail', id] as const,
 };

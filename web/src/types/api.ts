@@ -51,6 +51,26 @@ export type BulkAction = BulkRequest['action'];
 export type BulkFailure = Omit<Schemas['BulkFailure'], 'code'> & { code: ErrorCode };
 export type BulkOutcome = Omit<Schemas['BulkOutcome'], 'failed'> & { failed: BulkFailure[] };
 
+/** The picture a collection shows: its chosen cover, or else its newest image. */
+export type CollectionCover = Schemas['CoverView'];
+/**
+ * The API document lists the nullable fields as optional; the server always
+ * sends them, null when there is nothing (no description, an empty
+ * collection, the newest image as cover).
+ */
+export type Collection = Omit<
+  Schemas['CollectionView'],
+  'description' | 'cover' | 'cover_image_id'
+> & {
+  description: string | null;
+  cover: CollectionCover | null;
+  cover_image_id: string | null;
+};
+/** GET /api/collections: most recently changed first. */
+export type CollectionList = Omit<Schemas['CollectionList'], 'items'> & { items: Collection[] };
+export type CollectionCreate = Schemas['NewCollectionRequest'];
+export type CollectionUpdate = Schemas['CollectionUpdate'];
+
 export type FieldError = Schemas['FieldError'];
 /** RFC 9457 problem details, as every error response carries. */
 export type Problem = Schemas['Problem'];
@@ -77,6 +97,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'local_auth_disabled'
   | 'favorite_protected'
+  | 'name_taken'
+  | 'cover_not_in_collection'
   | (string & {});
 
 /** Query parameters of GET /api/images (besides the cursor). */
@@ -84,4 +106,6 @@ export interface ImageListParams {
   q?: string;
   favorite?: boolean;
   limit?: number;
+  /** Only this collection's images. */
+  collection?: string;
 }

@@ -1,4 +1,4 @@
-import { Images, Menu, Sparkles, Trash2, UserRound, X, LogOut } from 'lucide-react';
+import { Folders, Images, Menu, Sparkles, Trash2, UserRound, X, LogOut } from 'lucide-react';
 import { useState } from 'react';
 import { Link, NavLink, useLocation } from 'react-router';
 import { useAuth } from '../../features/auth/AuthContext';
@@ -10,6 +10,7 @@ import { cn } from '../../utils/cn';
 const NAV = [
   { to: '/generate', label: 'Generate', Icon: Sparkles },
   { to: '/gallery', label: 'Gallery', Icon: Images },
+  { to: '/collections', label: 'Collections', Icon: Folders },
   { to: '/trash', label: 'Trash', Icon: Trash2 },
 ];
 
@@ -38,9 +39,10 @@ export function Header() {
         <Logo />
         <nav aria-label="Main" className="ml-4 hidden items-center gap-1 sm:flex">
           {NAV.map(({ to, label, Icon }) => (
-            <NavLink key={to} to={to} className={navClass}>
+            <NavLink key={to} to={to} className={navClass} title={label}>
               <Icon className="size-4" aria-hidden="true" />
-              {label}
+              {/* Icons alone while the bar is narrow; the name is still read. */}
+              <span className="sr-only md:not-sr-only">{label}</span>
             </NavLink>
           ))}
         </nav>

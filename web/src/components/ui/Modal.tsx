@@ -6,10 +6,14 @@ const FOCUSABLE =
   'a[href], area[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), ' +
   'textarea:not([disabled]), iframe, [tabindex]:not([tabindex="-1"]), [contenteditable="true"]';
 
+/** The open dialogs, innermost last: only that one answers Esc and Tab. */
+const openPanels: HTMLElement[] = [];
+
 /**
  * Accessible modal dialog: Esc closes, Tab cycles inside, focus returns to
  * where it was on close (or to what `returnFocusTo` names then), the page
- * behind does not scroll.
+ * behind does not scroll. A dialog opened from another one (a picker over
+ * the image detail) takes the keys until it closes.
  */
 export function Modal({
   onClose,
@@ -41,12 +45,14 @@ export function Modal({
   useEffect(() => {
     const previouslyFocused = document.activeElement as HTMLElement | null;
     const node = panel.current;
+    if (node) openPanels.push(node);
     const first = node?.querySelector<HTMLElement>('[data-autofocus]') ?? node;
     first?.focus();
     const { overflow } = document.body.style;
     document.body.style.overflow = 'hidden';
 
     function onKeyDown(event: KeyboardEvent) {
+      if (openPanels[openPanels.length - 1] !== node) return;
       if (event.key === 'Escape') {
         event.stopPropagation();
         onCloseRef.current();
@@ -79,6 +85,7 @@ export function Modal({
     document.addEventListener('keydown', onKeyDown, true);
     return () => {
       document.removeEventListener('keydown', onKeyDown, true);
+      if (node) openPanels.splice(openPanels.indexOf(node), 1);
       document.body.style.overflow = overflow;
       const target = returnFocusRef.current?.();
       // Without scrolling: the page stays where the person left it.

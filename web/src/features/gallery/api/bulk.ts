@@ -10,63 +10,20 @@ import {
   type QueryClient,
   type QueryKey,
 } from '@tanstack/react-query';
-import { http } from '../../../lib/client';
-import { toApiError } from '../../../lib/errors';
+import { failedOf, idsOf, runBulk } from '../../../lib/bulk';
 import { imageQueryOptions, setFavorite } from '../../../lib/images';
-import { queryKeys } from '../../../lib/queryKeys';
-import type { BulkAction, BulkOutcome, BulkRequest, Image } from '../../../types/api';
 import {
   backInGallery,
   mapPages,
+  markTrashed,
   putIn,
   refreshAfterChange,
+  refreshCollections,
   settleLists,
   trashedLaterThan,
-} from './listCache';
-
-/** The most ids one request may carry. */
-export const BULK_MAX_IDS = 100;
-
-export async function bulkImages(request: BulkRequest): Promise<BulkOutcome> {
-  const { data } = await http.post<BulkOutcome>('/images/bulk', request);
-  return data;
-}
-
-/**
- * `action` on every id, in requests of at most 100. A failed request fails
- * the whole action only when nothing has been done yet; after that, the ids
- * it carried and those still to go are reported as failed, with its reason.
- */
-export async function runBulk(
-  action: BulkAction,
-  ids: string[],
-  includeFavorites = false,
-): Promise<BulkOutcome> {
-  const outcome: BulkOutcome = { succeeded: [], failed: [] };
-  for (let from = 0; from < ids.length; from += BULK_MAX_IDS) {
-    const request: BulkRequest = { action, ids: ids.slice(from, from + BULK_MAX_IDS) };
-    if (action === 'trash') request.include_favorites = includeFavorites;
-    try {
-      const answer = await bulkImages(request);
-      outcome.succeeded.push(...answer.succeeded);
-      outcome.failed.push(...answer.failed);
-    } catch (error) {
-      if (from === 0) throw error;
-      const { code } = toApiError(error);
-      outcome.failed.push(...ids.slice(from).map((id) => ({ id, code })));
-      break;
-    }
-  }
-  return outcome;
-}
-
-const idsOf = (images: Image[]) => images.map((i) => i.id);
-
-/** The images of `images` that `outcome` says failed. */
-export function failedOf(images: Image[], outcome: BulkOutcome): Image[] {
-  const failed = new Set(outcome.failed.map((f) => f.id));
-  return images.filter((i) => failed.has(i.id));
-}
+} from '../../../lib/listCache';
+import { queryKeys } from '../../../lib/queryKeys';
+import type { Image } from '../../../types/api';
 
 /** Leaves out of every list under `key` the images with these ids. */
 function takeOutAll(qc: QueryClient, key: QueryKey, ids: string[]) {
@@ -107,13 +64,15 @@ export function useBulkTrash() {
   const qc = useQueryClient();
   const putBack = (images: Image[]) => {
     for (const image of images) backInGallery(qc, image);
+    markTrashed(qc, idsOf(images), null);
   };
   return useMutation({
     mutationFn: ({ images, includeFavorites }: BulkTrashVariables) =>
-      runBulk('trash', idsOf(images), includeFavorites),
+      runBulk('trash', idsOf(images), { includeFavorites }),
     onMutate: async ({ images }) => {
       await settleLists(qc);
       takeOutAll(qc, queryKeys.imageLists, idsOf(images));
+      markTrashed(qc, idsOf(images), new Date().toISOString());
     },
     onError: (_error, { images }) => putBack(images),
     onSuccess: (outcome, { images }) => {
@@ -123,7 +82,10 @@ export function useBulkTrash() {
         void qc.invalidateQueries({ queryKey: imageQueryOptions(id).queryKey, exact: true });
       }
     },
-    onSettled: () => refreshAfterChange(qc),
+    onSettled: () => {
+      refreshAfterChange(qc);
+      refreshCollections(qc);
+    },
   });
 }
 
@@ -137,6 +99,7 @@ export function useBulkRestore() {
     takeOutAll(qc, queryKeys.imageLists, idsOf(images));
     for (const image of images) {
       if (image.trashed_at) putIn(qc, queryKeys.trashLists, image, trashedLaterThan);
+      markTrashed(qc, [image.id], image.trashed_at ?? new Date().toISOString());
     }
   };
   return useMutation({
@@ -147,6 +110,7 @@ export function useBulkRestore() {
       for (const image of images) {
         backInGallery(qc, { ...image, trashed_at: null, purge_at: null });
       }
+      markTrashed(qc, idsOf(images), null);
     },
     onError: (_error, images) => putBack(images),
     onSuccess: (outcome, images) => {
@@ -155,7 +119,10 @@ export function useBulkRestore() {
         void qc.invalidateQueries({ queryKey: imageQueryOptions(id).queryKey, exact: true });
       }
     },
-    onSettled: () => refreshAfterChange(qc),
+    onSettled: () => {
+      refreshAfterChange(qc);
+      refreshCollections(qc);
+    },
   });
 }
 
@@ -178,6 +145,9 @@ export function useBulkDeleteForever() {
         qc.removeQueries({ queryKey: imageQueryOptions(id).queryKey, exact: true });
       }
     },
-    onSettled: () => refreshAfterChange(qc),
+    onSettled: () => {
+      refreshAfterChange(qc);
+      refreshCollections(qc);
+    },
   });
 }

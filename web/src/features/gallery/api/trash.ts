@@ -13,17 +13,19 @@ import { http } from '../../../lib/client';
 import { freshListUrls, imageQueryOptions, PAGE_SIZE } from '../../../lib/images';
 import { queryKeys } from '../../../lib/queryKeys';
 import type { EmptyTrashResult, Image, ImagePage, TrashRequest } from '../../../types/api';
-import { deleteImage } from './images';
 import {
   backInGallery,
   keepRecord,
   mapPages,
+  markTrashed,
   putIn,
   refreshAfterChange,
+  refreshCollections,
   settleLists,
   takeOut,
   trashedLaterThan,
-} from './listCache';
+} from '../../../lib/listCache';
+import { deleteImage } from './images';
 
 type Pages = InfiniteData<ImagePage, string | null>;
 
@@ -86,10 +88,17 @@ export function useTrashImage() {
     onMutate: async ({ image }) => {
       await settleLists(qc);
       takeOut(qc, queryKeys.imageLists, image.id);
+      markTrashed(qc, [image.id], new Date().toISOString());
     },
-    onError: (_error, { image }) => backInGallery(qc, image),
+    onError: (_error, { image }) => {
+      backInGallery(qc, image);
+      markTrashed(qc, [image.id], null);
+    },
     onSuccess: (trashed) => keepRecord(qc, trashed),
-    onSettled: () => refreshAfterChange(qc),
+    onSettled: () => {
+      refreshAfterChange(qc);
+      refreshCollections(qc);
+    },
   });
 }
 
@@ -102,10 +111,12 @@ export function useRestoreImage() {
       await settleLists(qc);
       takeOut(qc, queryKeys.trashLists, image.id);
       backInGallery(qc, { ...image, trashed_at: null, purge_at: null });
+      markTrashed(qc, [image.id], null);
     },
     onError: (_error, image) => {
       takeOut(qc, queryKeys.imageLists, image.id);
       if (image.trashed_at) putIn(qc, queryKeys.trashLists, image, trashedLaterThan);
+      markTrashed(qc, [image.id], image.trashed_at ?? new Date().toISOString());
     },
     onSuccess: (restored) => {
       keepRecord(qc, restored);
@@ -113,7 +124,10 @@ export function useRestoreImage() {
         items.map((i) => (i.id === restored.id ? restored : i)),
       );
     },
-    onSettled: () => refreshAfterChange(qc),
+    onSettled: () => {
+      refreshAfterChange(qc);
+      refreshCollections(qc);
+    },
   });
 }
 
@@ -130,7 +144,10 @@ export function useDeleteForever() {
     onSuccess: (_void, image) => {
       qc.removeQueries({ queryKey: imageQueryOptions(image.id).queryKey, exact: true });
     },
-    onSettled: () => refreshAfterChange(qc),
+    onSettled: () => {
+      refreshAfterChange(qc);
+      refreshCollections(qc);
+    },
   });
 }
 
@@ -154,6 +171,7 @@ export function useEmptyTrash() {
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: queryKeys.trashLists });
       void qc.invalidateQueries({ queryKey: queryKeys.me });
+      refreshCollections(qc);
     },
   });
 }

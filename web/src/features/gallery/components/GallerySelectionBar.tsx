@@ -1,7 +1,11 @@
-import { Heart, HeartOff, Trash2 } from 'lucide-react';
+import { Columns2, Heart, HeartOff, Trash2 } from 'lucide-react';
+import type { ReactNode } from 'react';
+import { useNavigate } from 'react-router';
+import type { Image } from '../../../types/api';
 import { Button } from '../../../components/ui/Button';
 import { ConfirmDialog } from '../../../components/ui/ConfirmDialog';
 import type { GalleryBulk, FavouritesQuestion } from '../hooks/useGalleryBulk';
+import { COMPARE_MAX, COMPARE_MIN, compareHref } from './compareLink';
 import { SelectionBar } from './SelectionBar';
 
 /** "2 of the 5 are favourites. Move them to the trash too?" and its kin. */
@@ -17,16 +21,23 @@ function favouritesQuestion({ images, favourites }: FavouritesQuestion) {
     : `All ${total} are favourites. Move them to the trash anyway?`;
 }
 
-/** The gallery's selection bar: Favourite (or Unfavourite), Move to trash, Clear. */
+/**
+ * The gallery's selection bar: Favourite (or Unfavourite), Move to trash,
+ * Compare (for 2–4 images), what other features add (`extra`), Clear.
+ */
 export function GallerySelectionBar({
-  count,
+  selected,
   bulk,
   onClear,
+  extra,
 }: {
-  count: number;
+  selected: Image[];
   bulk: GalleryBulk;
   onClear: () => void;
+  extra?: ReactNode;
 }) {
+  const count = selected.length;
+  const navigate = useNavigate();
   const { question } = bulk;
   const some = question && question.favourites < question.images.length;
   return (
@@ -56,6 +67,18 @@ export function GallerySelectionBar({
           >
             Move to trash
           </Button>
+          {extra}
+          {count >= COMPARE_MIN && count <= COMPARE_MAX && (
+            // A button, not a link: the toolbar's arrow keys move between its buttons.
+            <Button
+              variant="secondary"
+              size="sm"
+              onClick={() => navigate(compareHref(selected))}
+              icon={<Columns2 className="size-4" aria-hidden="true" />}
+            >
+              Compare
+            </Button>
+          )}
         </SelectionBar>
       )}
       {question && (

@@ -5,9 +5,11 @@ import type { Image } from '../../../types/api';
 import { FavoriteButton } from '../../../components/image/FavoriteButton';
 import { ImageFallback } from '../../../components/image/SignedImage';
 import { useSignedImage } from '../../../hooks/useSignedImage';
+import { useToggleFavorite } from '../../../lib/images';
 import { cn } from '../../../utils/cn';
 import { shorten } from '../../../utils/format';
-import { onMac } from '../hooks/keys';
+import { isTextField, onMac } from '../hooks/keys';
+import { useGalleryView } from '../hooks/useGalleryView';
 import { SelectCheckbox } from './SelectCheckbox';
 import { neighbourTileLink } from './tiles';
 
@@ -18,6 +20,13 @@ function isDeleteKey(event: KeyboardEvent): boolean {
   return event.key === 'Delete' || (onMac && event.key === 'Backspace');
 }
 
+/** F, on its own, not held down and not typed into a text field. */
+function isFavouriteKey(event: KeyboardEvent): boolean {
+  if (event.repeat || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey)
+    return false;
+  return event.key.toLowerCase() === 'f' && !isTextField(event.target);
+}
+
 /** A click of the mouse (or a tap), not Enter on the focused link. */
 const pointerClick = (event: MouseEvent) => event.detail > 0 && event.button === 0;
 
@@ -25,7 +34,7 @@ const pointerClick = (event: MouseEvent) => event.detail > 0 && event.button ===
  * One gallery tile. Width, height and a placeholder colour keep the grid from
  * jumping. `refetch` reloads the page the tile came from when its signed URL
  * has expired. Delete on a focused tile moves it to the trash, and focus
- * steps on to the next tile.
+ * steps on to the next tile; F favourites it (or takes the heart back).
  *
  * Its checkbox selects it; while anything is selected (`selecting`) a click
  * on the picture toggles it too, with shift for a range, instead of opening
@@ -50,11 +59,18 @@ export function ImageCard({
   onToggle?: (range: boolean) => void;
 }) {
   const { search } = useLocation();
+  const { basePath } = useGalleryView();
   const signed = useSignedImage(refetch);
+  const favourite = useToggleFavorite(image.id);
   return (
     <div
       data-select-id={image.id}
       onKeyDown={(event) => {
+        if (isFavouriteKey(event)) {
+          event.preventDefault();
+          favourite.mutate(!image.favorite);
+          return;
+        }
         if (!isDeleteKey(event)) return;
         event.preventDefault();
         if (onDeleteKey) return onDeleteKey();
@@ -75,7 +91,7 @@ export function ImageCard({
         />
       ) : (
         <Link
-          to={{ pathname: `/gallery/${image.id}`, search }}
+          to={{ pathname: `${basePath}/${image.id}`, search }}
           // The detail opens over the grid: the grid keeps its scroll position.
           preventScrollReset
           onClick={(event) => {

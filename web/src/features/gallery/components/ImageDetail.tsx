@@ -77,6 +77,7 @@ export function ImageDetail({
   navigation,
   styleLabel,
   modelLabel,
+  extras,
 }: {
   image: Image;
   titleId: string;
@@ -90,6 +91,8 @@ export function ImageDetail({
   navigation?: DetailNavigation;
   styleLabel?: string;
   modelLabel?: string;
+  /** What other features show about the image (the collections holding it). */
+  extras?: ReactNode;
 }) {
   const { copied, copy } = useCopyToClipboard();
 
@@ -184,6 +187,8 @@ export function ImageDetail({
           <Setting label="Created">{formatDateTime(image.created_at)}</Setting>
           <Setting label="Render time">{formatMs(image.timings?.inference_ms)}</Setting>
         </dl>
+
+        {extras}
 
         <div className="flex flex-wrap gap-2">
           <FavoriteButton image={image} />

@@ -6,10 +6,13 @@ import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
 import { Skeleton } from '../../../components/ui/Skeleton';
 import { useGalleryBulk } from '../hooks/useGalleryBulk';
+import { useGallerySlots, useGalleryView } from '../hooks/useGalleryView';
+import { useGridKeys } from '../hooks/useGridKeys';
 import { useMultiselect, useSelectionKeys } from '../hooks/useMultiselect';
 import { useTrashActions } from '../hooks/useTrashActions';
 import { GallerySelectionBar } from './GallerySelectionBar';
 import { ImageCard } from './ImageCard';
+import { focusAfterLeaving } from './tiles';
 
 export const gridClasses = 'grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4 lg:grid-cols-4';
 
@@ -27,7 +30,8 @@ export function GallerySkeleton({ count = 8 }: { count?: number }) {
  * Thumbnail grid with infinite scroll and a "Load more" fallback, and a
  * selection of its images with a bar of what to do with them. The selection
  * belongs to one view of the gallery: `scope` names it (the search and the
- * filters), so changing them starts afresh.
+ * filters), so changing them starts afresh. The arrow keys move between its
+ * tiles as they are laid out.
  */
 export function ImageGallery({
   query,
@@ -51,11 +55,18 @@ export function ImageGallery({
   const bulk = useGalleryBulk(selection);
   const root = useRef<HTMLDivElement>(null);
   useSelectionKeys(root, selection);
+  const onGridKeyDown = useGridKeys();
+  const { collection } = useGalleryView();
+  const { SelectionActions } = useGallerySlots();
   const selecting = selection.count > 0;
 
   return (
     <div ref={root}>
-      <ul className={gridClasses} aria-label="Your images">
+      <ul
+        className={gridClasses}
+        aria-label={collection ? 'Images in this collection' : 'Your images'}
+        onKeyDown={onGridKeyDown}
+      >
         {items.map((image) => (
           <li key={image.id}>
             <ImageCard
@@ -83,7 +94,22 @@ export function ImageGallery({
           </Button>
         )}
       </div>
-      <GallerySelectionBar count={selection.count} bulk={bulk} onClear={selection.clear} />
+      <GallerySelectionBar
+        selected={selection.selected}
+        bulk={bulk}
+        onClear={selection.clear}
+        extra={
+          SelectionActions && (
+            <SelectionActions
+              selected={selection.selected}
+              selectOnly={selection.selectOnly}
+              clear={selection.clear}
+              focusAfterLeaving={focusAfterLeaving}
+              collection={collection}
+            />
+          )
+        }
+      />
     </div>
   );
 }

@@ -97,7 +97,10 @@ export function SelectionBar({
         >
           Clear
         </Button>
-        <div className="grid w-full grid-cols-2 gap-2 sm:ml-auto sm:flex sm:w-auto">{children}</div>
+        {/* On a phone, two to a row: a long name ("Remove from collection") wraps in its button. */}
+        <div className="grid w-full grid-cols-2 gap-2 max-sm:[&>button]:h-auto max-sm:[&>button]:min-h-8 max-sm:[&>button]:py-1.5 max-sm:[&>button]:leading-tight max-sm:[&>button]:whitespace-normal sm:ml-auto sm:flex sm:w-auto sm:flex-wrap sm:justify-end">
+          {children}
+        </div>
       </div>
     </div>
   );

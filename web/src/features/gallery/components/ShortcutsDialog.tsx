@@ -12,9 +12,18 @@ const Key = ({ children }: { children: ReactNode }) => (
 /** Each shortcut: its keys (alternatives separated), and what it does. */
 const SHORTCUTS: Array<{ keys: ReactNode; does: string }> = [
   {
+    keys: (
+      <>
+        <Key>←</Key> <Key>→</Key> <Key>↑</Key> <Key>↓</Key>
+      </>
+    ),
+    does: 'Move between images in the grid',
+  },
+  {
     keys: <Key>Enter</Key>,
     does: 'Open the focused image',
   },
+  { keys: <Key>F</Key>, does: 'Favourite or unfavourite the focused image' },
   {
     keys: (
       <>

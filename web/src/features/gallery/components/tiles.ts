@@ -5,9 +5,8 @@
 
 /** The link of the tile showing image `id`, if it is in the page. */
 export function tileLink(id: string): HTMLElement | null {
-  const href = `/gallery/${CSS.escape(id)}`;
   return document.querySelector<HTMLElement>(
-    `[data-testid="gallery-item"]:is([href="${href}"], [href^="${href}?"])`,
+    `[data-select-id="${CSS.escape(id)}"] [data-testid="gallery-item"]`,
   );
 }
 
@@ -41,4 +40,17 @@ export function tileAfterLeaving(ids: ReadonlySet<string>): HTMLElement | null {
   const after = tiles.slice(Math.max(first, 0)).find(stays);
   const before = tiles.slice(0, Math.max(first, 0)).reverse().find(stays);
   return after ?? before ?? document.getElementById('main');
+}
+
+/**
+ * Before the tiles of `ids` leave the grid: when focus is on one of them (or
+ * on the selection bar, or nowhere), it steps on to the tile after them.
+ */
+export function focusAfterLeaving(ids: ReadonlySet<string>): void {
+  const active = document.activeElement;
+  const onThem =
+    focusIsLost() ||
+    Boolean(active?.closest('[role="toolbar"]')) ||
+    ids.has(active?.closest<HTMLElement>('[data-select-id]')?.dataset.selectId ?? '');
+  if (onThem) tileAfterLeaving(ids)?.focus({ preventScroll: true });
 }

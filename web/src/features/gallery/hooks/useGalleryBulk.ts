@@ -2,9 +2,10 @@ import { useRef, useState } from 'react';
 import { describeError } from '../../../lib/errors';
 import type { Image } from '../../../types/api';
 import { useToast } from '../../../components/ui/toast';
-import { failedOf, useBulkFavorite, useBulkRestore, useBulkTrash } from '../api/bulk';
-import { images, partly } from '../components/bulkText';
-import { focusIsLost, tileAfterLeaving, tileLink } from '../components/tiles';
+import { failedOf } from '../../../lib/bulk';
+import { useBulkFavorite, useBulkRestore, useBulkTrash } from '../api/bulk';
+import { images, partly } from '../../../lib/bulkText';
+import { focusAfterLeaving, focusIsLost, tileAfterLeaving, tileLink } from '../components/tiles';
 import type { Multiselect } from './useMultiselect';
 
 /** Asked before favourites go to the trash with the rest. */
@@ -81,12 +82,7 @@ export function useGalleryBulk(selection: Multiselect<Image>) {
   function trash(chosen: Image[], includeFavorites: boolean) {
     if (chosen.length === 0) return;
     const ids = new Set(chosen.map((i) => i.id));
-    const active = document.activeElement;
-    const focusWasOnThem =
-      focusIsLost() ||
-      Boolean(active?.closest('[role="toolbar"]')) ||
-      ids.has(active?.closest<HTMLElement>('[data-select-id]')?.dataset.selectId ?? '');
-    if (focusWasOnThem) tileAfterLeaving(ids)?.focus({ preventScroll: true });
+    focusAfterLeaving(ids);
     selection.clear();
     trashMany({ images: chosen, includeFavorites }).then(
       (outcome) => {

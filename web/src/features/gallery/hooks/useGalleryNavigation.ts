@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useGallery } from '../api/images';
+import { useGalleryView } from './useGalleryView';
 
 function typingIn(target: EventTarget | null): boolean {
   return (
@@ -20,7 +21,12 @@ export function useGalleryNavigation(id: string | undefined) {
   const [params] = useSearchParams();
   const { search } = useLocation();
   const navigate = useNavigate();
-  const list = useGallery({ q: params.get('q') ?? '', favorite: params.get('favorites') === '1' });
+  const { basePath, collection } = useGalleryView();
+  const list = useGallery({
+    q: params.get('q') ?? '',
+    favorite: params.get('favorites') === '1',
+    collection,
+  });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const index = id ? items.findIndex((i) => i.id === id) : -1;
   const hasPrev = index > 0;
@@ -37,7 +43,7 @@ export function useGalleryNavigation(id: string | undefined) {
 
   function show(target: string) {
     navigate(
-      { pathname: `/gallery/${target}`, search },
+      { pathname: `${basePath}/${target}`, search },
       { replace: true, preventScrollReset: true },
     );
   }

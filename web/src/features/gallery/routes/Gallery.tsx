@@ -1,5 +1,5 @@
 import { Heart, ImagePlus, Keyboard, Search, SearchX, Sparkles, X } from 'lucide-react';
-import { useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { Link, Outlet } from 'react-router';
 import { describeError } from '../../../lib/errors';
 import { useGallery } from '../api/images';
@@ -8,6 +8,7 @@ import { GallerySkeleton, ImageGallery } from '../components/ImageGallery';
 import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { TrashActionsProvider } from '../components/TrashActionsProvider';
 import { useShortcutsKey } from '../hooks/useShortcutsKey';
+import { GALLERY, GalleryViewContext, type GalleryView } from '../hooks/useGalleryView';
 import { PageHeader } from '../../../components/layout/PageHeader';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
@@ -17,40 +18,72 @@ import { EmptyState } from '../../../components/ui/EmptyState';
 import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
 import { cn } from '../../../utils/cn';
 
-export default function GalleryPage() {
+interface GalleryPageProps {
+  /** Which images, and where they open: the whole gallery unless told otherwise. */
+  view?: GalleryView;
+  /** The page's heading and actions, instead of the gallery's. */
+  header?: ReactNode;
+  /** What an unfiltered, empty view says, instead of the gallery's. */
+  empty?: ReactNode;
+  /** The document title. */
+  title?: string;
+}
+
+/**
+ * /gallery — every image, newest first, with search, the favourites filter,
+ * selection and the detail overlay. A collection's page is the same page with
+ * its own `view`, `header` and `empty` state.
+ */
+export default function GalleryPage({ view: given = GALLERY, ...props }: GalleryPageProps) {
+  // One value per view, not per render: everything below reads it.
+  const { basePath, collection } = given;
+  const view = useMemo(() => ({ basePath, collection }), [basePath, collection]);
   // Around the detail too (the Outlet), whose Move to trash closes it first.
   return (
-    <TrashActionsProvider>
-      <Gallery />
-    </TrashActionsProvider>
+    <GalleryViewContext.Provider value={view}>
+      <TrashActionsProvider>
+        <Gallery view={view} {...props} />
+      </TrashActionsProvider>
+    </GalleryViewContext.Provider>
   );
 }
 
-function Gallery() {
-  useDocumentTitle('Gallery');
+function Gallery({
+  view,
+  header,
+  empty,
+  title = 'Gallery',
+}: GalleryPageProps & { view: GalleryView }) {
+  useDocumentTitle(title);
   const filters = useGalleryFilters();
-  const gallery = useGallery({ q: filters.query, favorite: filters.favorite });
+  const gallery = useGallery({
+    q: filters.query,
+    favorite: filters.favorite,
+    collection: view.collection,
+  });
   const items = gallery.data?.pages.flatMap((p) => p.items) ?? [];
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   useShortcutsKey(() => setShortcutsOpen(true));
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
-      <PageHeader
-        title="Gallery"
-        description="Everything you have generated, newest first."
-        actions={
-          <Link to="/generate" className={buttonClasses('primary', 'md')}>
-            <Sparkles className="size-4" aria-hidden="true" />
-            New image
-          </Link>
-        }
-      />
+      {header ?? (
+        <PageHeader
+          title="Gallery"
+          description="Everything you have generated, newest first."
+          actions={
+            <Link to="/generate" className={buttonClasses('primary', 'md')}>
+              <Sparkles className="size-4" aria-hidden="true" />
+              New image
+            </Link>
+          }
+        />
+      )}
 
       <div className="mt-6 flex flex-col gap-3 sm:flex-row sm:items-center">
         <div className="relative flex-1">
           <label htmlFor="gallery-search" className="sr-only">
-            Search your images by prompt
+            {view.collection ? 'Search this collection by prompt' : 'Search your images by prompt'}
           </label>
           <Search
             className="pointer-events-none absolute left-3.5 top-1/2 size-4 -translate-y-1/2 text-zinc-400"
@@ -131,28 +164,32 @@ function Gallery() {
               }
             >
               {filters.favorite && !filters.query
-                ? 'You have no favourites yet. Tap the heart on an image to keep it here.'
-                : `Nothing in your gallery matches “${filters.query}”${filters.favorite ? ' among your favourites' : ''}.`}
+                ? view.collection
+                  ? 'None of the images in this collection is a favourite.'
+                  : 'You have no favourites yet. Tap the heart on an image to keep it here.'
+                : `Nothing in ${view.collection ? 'this collection' : 'your gallery'} matches “${filters.query}”${filters.favorite ? ' among your favourites' : ''}.`}
             </EmptyState>
           ) : (
-            <EmptyState
-              icon={<ImagePlus className="size-7" aria-hidden="true" />}
-              title="Your gallery is empty"
-              action={
-                <Link to="/generate" className={buttonClasses('primary', 'md')}>
-                  <Sparkles className="size-4" aria-hidden="true" />
-                  Generate your first image
-                </Link>
-              }
-            >
-              Every image you generate is saved here with its prompt and settings.
-            </EmptyState>
+            (empty ?? (
+              <EmptyState
+                icon={<ImagePlus className="size-7" aria-hidden="true" />}
+                title="Your gallery is empty"
+                action={
+                  <Link to="/generate" className={buttonClasses('primary', 'md')}>
+                    <Sparkles className="size-4" aria-hidden="true" />
+                    Generate your first image
+                  </Link>
+                }
+              >
+                Every image you generate is saved here with its prompt and settings.
+              </EmptyState>
+            ))
           )
         ) : (
           <ImageGallery
             query={gallery}
             // A new search or filter starts a new selection.
-            scope={JSON.stringify([filters.query, filters.favorite])}
+            scope={JSON.stringify([view.collection, filters.query, filters.favorite])}
           />
         )}
       </div>

@@ -9,6 +9,7 @@ import { ImageDetail } from '../components/ImageDetail';
 import { neighbourTileLink, tileLink } from '../components/tiles';
 import { useTrashActions } from '../hooks/useTrashActions';
 import { useGalleryNavigation } from '../hooks/useGalleryNavigation';
+import { useGallerySlots, useGalleryView } from '../hooks/useGalleryView';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
 import { EmptyState } from '../../../components/ui/EmptyState';
@@ -16,7 +17,7 @@ import { Modal } from '../../../components/ui/Modal';
 import { Skeleton } from '../../../components/ui/Skeleton';
 import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
 
-/** /gallery/:id — a deep-linkable overlay above the gallery grid. */
+/** /gallery/:id (or /collections/:collectionId/:id) — a deep-linkable overlay above the grid. */
 export default function GalleryDetailPage() {
   useDocumentTitle('Image');
   const { id } = useParams();
@@ -26,6 +27,8 @@ export default function GalleryDetailPage() {
   const image = useImage(id);
   const config = useConfig();
   const navigation = useGalleryNavigation(id);
+  const { basePath, collection } = useGalleryView();
+  const { DetailExtras } = useGallerySlots();
   const { moveToTrash, restore } = useTrashActions();
   /** Set when the image shown goes to the trash: its tile leaves the grid too. */
   const focusOnClose = useRef<HTMLElement | null>(null);
@@ -33,7 +36,7 @@ export default function GalleryDetailPage() {
   // Back to the grid, where it was under the overlay; the detail leaves no
   // history entry behind, so Back does not open it again.
   const close = () =>
-    navigate({ pathname: '/gallery', search }, { replace: true, preventScrollReset: true });
+    navigate({ pathname: basePath, search }, { replace: true, preventScrollReset: true });
   const notFound = image.error instanceof ApiError && image.error.status === 404;
 
   const styleLabel = config.data?.generation.styles.find((s) => s.id === image.data?.style)?.label;
@@ -62,6 +65,7 @@ export default function GalleryDetailPage() {
           navigation={navigation}
           styleLabel={styleLabel}
           modelLabel={modelLabel}
+          extras={DetailExtras && <DetailExtras image={image.data} collection={collection} />}
         />
       ) : (
         <div className="p-6">

@@ -1,5 +1,7 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useSyncExternalStore } from 'react';
+import { ApiError } from '../../../lib/errors';
+import { imageQueryOptions } from '../../../lib/images';
 import type { GenerationRequest, Image } from '../../../types/api';
 import { groupRuns, useRecentImages } from '../api/runHistory';
 import { runStore, type Run, type Slot } from '../api/runs';
@@ -30,15 +32,39 @@ function pastRequest(images: Image[]): GenerationRequest {
 }
 
 /**
+ * The images of this session's runs that have since left the gallery: their
+ * records (kept current by the trash, its Undo, and deletion) say they are in
+ * the trash, or the server no longer knows them. Space-separated ids, so an
+ * unchanged answer is the same value.
+ */
+function useGoneSessionImages(runs: Run[]): string {
+  const ids = runs.flatMap((r) => r.slots.flatMap((s) => (s.image ? [s.image.id] : [])));
+  return useQueries({
+    queries: ids.map((id) => imageQueryOptions(id)),
+    combine: (results) =>
+      results
+        .flatMap((result, i) =>
+          result.data?.trashed_at ||
+          (result.error instanceof ApiError && result.error.status === 404)
+            ? [ids[i]]
+            : [],
+        )
+        .join(' '),
+  });
+}
+
+/**
  * The Generate page's feed, newest first: the runs of this session (which
  * outlive the page: they are kept in a store beside the query client), then
- * earlier runs rebuilt from the newest images in the gallery.
+ * earlier runs rebuilt from the newest images in the gallery. Images moved to
+ * the trash leave it at once, wherever that happened, and come back with Undo.
  */
 export function useRunFeed() {
   const qc = useQueryClient();
   const store = runStore(qc);
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const recent = useRecentImages();
+  const gone = useGoneSessionImages(state.runs);
 
   const feed = useMemo(() => {
     const sessionKeys = new Set(state.runs.map((r) => r.key));
@@ -60,14 +86,13 @@ export function useRunFeed() {
           image,
         })),
       }));
-    const live: FeedRun[] = state.runs.map((run) => ({
-      key: run.key,
-      request: run.request,
-      slots: run.slots,
-      live: run,
-    }));
+    const goneIds = new Set(gone.split(' '));
+    const live: FeedRun[] = state.runs.flatMap((run) => {
+      const slots = run.slots.filter((s) => !(s.image && goneIds.has(s.image.id)));
+      return slots.length > 0 ? [{ key: run.key, request: run.request, slots, live: run }] : [];
+    });
     return [...live, ...past];
-  }, [state.runs, recent.data]);
+  }, [state.runs, recent.data, gone]);
 
   return {
     feed,

@@ -1,13 +1,14 @@
 /**
- * The gallery's cached lists kept in step with what the person just did:
- * taking images out of lists, putting them back where their order says, and
- * the refetches that follow. Shared by the trash and the bulk actions, so an
- * optimistic change and its rollback work the same way everywhere.
+ * The cached image lists (the gallery's, a collection's, the trash) kept in
+ * step with what the person just did: taking images out of lists, putting
+ * them back where their order says, and the refetches that follow. Shared by
+ * the trash, the bulk actions and collections, so an optimistic change and
+ * its rollback work the same way everywhere.
  */
 import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
-import { imageQueryOptions } from '../../../lib/images';
-import { queryKeys } from '../../../lib/queryKeys';
-import type { Image, ImageListParams, ImagePage } from '../../../types/api';
+import { imageQueryOptions } from './images';
+import { queryKeys } from './queryKeys';
+import type { Image, ImageListParams, ImagePage } from '../types/api';
 
 type Pages = InfiniteData<ImagePage, string | null>;
 
@@ -66,14 +67,19 @@ export function putIn(
   }
 }
 
+/** The collections holding `image` (an older server sends none). */
+export const collectionIdsOf = (image: Pick<Image, 'collection_ids'>): string[] =>
+  image.collection_ids ?? [];
+
 /**
- * A gallery list that certainly holds `image`. A search is left to its
- * refetch: only the server knows what its words match.
+ * A gallery list (or a collection's) that certainly holds `image`. A search
+ * is left to its refetch: only the server knows what its words match.
  */
 export function galleryListHolds(image: Image) {
   return (queryKey: QueryKey) => {
     const params = (queryKey[2] ?? {}) as ImageListParams;
     if (params.q) return false;
+    if (params.collection && !collectionIdsOf(image).includes(params.collection)) return false;
     return !params.favorite || image.favorite;
   };
 }
@@ -97,4 +103,25 @@ export function refreshAfterChange(qc: QueryClient) {
 
 export function keepRecord(qc: QueryClient, image: Image) {
   qc.setQueryData(imageQueryOptions(image.id).queryKey, image);
+}
+
+/**
+ * Marks the cached records of `ids` as in the trash (a time) or out of it
+ * (null) at once, so whatever shows them by record (the Generate page's runs)
+ * follows before the server's answer.
+ */
+export function markTrashed(qc: QueryClient, ids: Iterable<string>, at: string | null) {
+  for (const id of ids) {
+    const { queryKey } = imageQueryOptions(id);
+    const cached = qc.getQueryData(queryKey);
+    if (cached) qc.setQueryData(queryKey, { ...cached, trashed_at: at });
+  }
+}
+
+/**
+ * Collections count and show only images outside the trash: moving images in
+ * or out of it, or deleting them, changes their counts and covers.
+ */
+export function refreshCollections(qc: QueryClient) {
+  void qc.invalidateQueries({ queryKey: queryKeys.collections });
 }

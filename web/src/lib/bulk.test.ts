@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mockApi, problem } from '../../../test/utils';
-import type { BulkRequest } from '../../../types/api';
-import { couldNotBe } from '../components/bulkText';
+import { mockApi, problem } from '../test/utils';
+import type { BulkRequest } from '../types/api';
+import { couldNotBe } from './bulkText';
 import { runBulk } from './bulk';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `id${i}`);
@@ -12,7 +12,7 @@ describe('runBulk', () => {
       data: { succeeded: (req.data as BulkRequest).ids, failed: [] },
     }));
     await runBulk('favorite', ['a', 'b']);
-    await runBulk('trash', ids(100), true);
+    await runBulk('trash', ids(100), { includeFavorites: true });
     expect(api.requests.map((r) => [r.method, r.url, r.data])).toEqual([
       ['POST', '/images/bulk', { action: 'favorite', ids: ['a', 'b'] }],
       ['POST', '/images/bulk', { action: 'trash', ids: ids(100), include_favorites: true }],

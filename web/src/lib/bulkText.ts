@@ -1,5 +1,5 @@
 /** The words a bulk action reports with: how many it did, and why the rest could not be. */
-import type { BulkFailure } from '../../../types/api';
+import type { BulkFailure } from '../types/api';
 
 export const images = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
 

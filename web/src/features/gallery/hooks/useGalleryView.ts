@@ -1,0 +1,58 @@
+import { createContext, useContext, type ComponentType } from 'react';
+import type { Image } from '../../../types/api';
+
+/**
+ * Which images a gallery page shows and where they open: the whole gallery
+ * at /gallery, or one collection's images at /collections/:id. The grid, its
+ * detail overlay and previous/next all read it.
+ */
+export interface GalleryView {
+  /** The page's path: an image opens at `${basePath}/${id}`. */
+  basePath: string;
+  /** Only this collection's images. */
+  collection?: string;
+}
+
+export const GALLERY: GalleryView = { basePath: '/gallery' };
+
+export const GalleryViewContext = createContext<GalleryView>(GALLERY);
+
+export function useGalleryView(): GalleryView {
+  return useContext(GalleryViewContext);
+}
+
+/** What the selection bar's extra actions are given. */
+export interface SelectionActionsProps {
+  /** The selected images, in grid order. */
+  selected: Image[];
+  /** Selects exactly these (say, the ones an action could not do). */
+  selectOnly: (ids: string[]) => void;
+  clear: () => void;
+  /** Moves focus on from tiles about to leave the grid (to the next tile that stays). */
+  focusAfterLeaving: (ids: ReadonlySet<string>) => void;
+  /** The collection the page shows, if any. */
+  collection?: string;
+}
+
+/** What the detail view's extra part is given. */
+export interface DetailExtrasProps {
+  image: Image;
+  /** The collection the detail was opened from, if any. */
+  collection?: string;
+}
+
+/**
+ * Places where other features add to the gallery without it knowing them
+ * (the app fills them in: collections add "Add to collection" to the bar and
+ * the collections an image is in to its detail).
+ */
+export interface GallerySlots {
+  SelectionActions?: ComponentType<SelectionActionsProps>;
+  DetailExtras?: ComponentType<DetailExtrasProps>;
+}
+
+export const GallerySlotsContext = createContext<GallerySlots>({});
+
+export function useGallerySlots(): GallerySlots {
+  return useContext(GallerySlotsContext);
+}

@@ -1,0 +1,200 @@
+/**
+ * A small in-memory PromptCanvas server for component tests: images (with
+ * the trash, favourites, search and collections), bulk actions and
+ * collections, answering as API.md says. `answer` may take over any request
+ * first (to fail one, or hold it).
+ */
+import type { BulkRequest, Collection, CollectionUpdate, Image } from '../types/api';
+import { makeImage } from './fixtures';
+import { makeConfig, mockApi, problem, type MockResponse, type RecordedRequest } from './utils';
+
+export interface FakeServerOptions {
+  images?: Image[];
+  collections?: Collection[];
+  /** Takes over any request it answers (undefined: the fake server answers). */
+  answer?: (req: RecordedRequest) => MockResponse | undefined | Promise<MockResponse | undefined>;
+}
+
+export function makeCollection(id: string, overrides: Partial<Collection> = {}): Collection {
+  return {
+    id,
+    name: `Collection ${id}`,
+    description: null,
+    image_count: 0,
+    cover: null,
+    cover_image_id: null,
+    created_at: '2026-11-20T08:00:00Z',
+    updated_at: '2026-11-20T08:00:00Z',
+    ...overrides,
+  };
+}
+
+/** Five images, e (newest) to a. */
+export const fiveImages = () =>
+  ['e', 'd', 'c', 'b', 'a'].map((id, n) =>
+    makeImage(id, { created_at: `2026-11-26T08:0${5 - n}:00Z` }),
+  );
+
+let clock = 0;
+const now = () => new Date(Date.UTC(2026, 11, 1, 9, 0, clock++)).toISOString();
+
+export function fakeServer(options: FakeServerOptions = {}) {
+  const images: Image[] = options.images ?? fiveImages();
+  const collections: Collection[] = options.collections ?? [];
+
+  const visible = () => images.filter((i) => !i.trashed_at);
+  const inCollection = (c: Collection) => visible().filter((i) => i.collection_ids.includes(c.id));
+
+  /** A collection as the server shows it: count and cover worked out from its images. */
+  function view(c: Collection): Collection {
+    const members = inCollection(c);
+    const chosen = members.find((i) => i.id === c.cover_image_id);
+    const coverImage = chosen ?? members[0];
+    return {
+      ...c,
+      image_count: members.length,
+      cover: coverImage
+        ? {
+            image_id: coverImage.id,
+            thumbnail_url: coverImage.thumbnail_url,
+            placeholder: coverImage.placeholder,
+          }
+        : null,
+    };
+  }
+
+  const touch = (c: Collection) => {
+    c.updated_at = now();
+  };
+  const byRecent = () =>
+    [...collections].sort((a, b) => (a.updated_at < b.updated_at ? 1 : -1)).map(view);
+
+  function nameProblem(name: unknown, except?: string): MockResponse | undefined {
+    const trimmed = typeof name === 'string' ? name.trim() : '';
+    if (!trimmed || trimmed.length > 80) {
+      return problem(422, 'invalid_request', 'The name must be 1 to 80 characters.', {
+        errors: [{ field: 'name', message: 'Use 1 to 80 characters.' }],
+      });
+    }
+    if (collections.some((c) => c.id !== except && c.name.toLowerCase() === trimmed.toLowerCase()))
+      return problem(409, 'name_taken', 'You already have a collection with that name.');
+    return undefined;
+  }
+
+  function serve(req: RecordedRequest): MockResponse {
+    const { method, url } = req;
+    if (url === '/config') return { data: makeConfig() };
+    if (url === '/images' && method === 'GET') {
+      let list = req.params.trashed === 'true' ? images.filter((i) => i.trashed_at) : visible();
+      if (req.params.collection) {
+        const c = collections.find((x) => x.id === req.params.collection);
+        if (!c) return problem(404, 'not_found', 'No such collection.');
+        list = list.filter((i) => i.collection_ids.includes(c.id));
+      }
+      if (req.params.favorite === 'true') list = list.filter((i) => i.favorite);
+      if (req.params.q) list = list.filter((i) => i.prompt.includes(req.params.q!));
+      return { data: { items: list, next_cursor: null } };
+    }
+    const moveMatch = /^\/images\/([^/]+)\/(trash|restore)$/.exec(url);
+    if (moveMatch && method === 'POST') {
+      const image = images.find((i) => i.id === decodeURIComponent(moveMatch[1]!));
+      if (!image) return problem(404, 'not_found', 'No such image.');
+      const includeFavorites = (req.data as { include_favorites?: boolean } | undefined)
+        ?.include_favorites;
+      if (moveMatch[2] === 'trash' && image.favorite && !includeFavorites)
+        return problem(409, 'favorite_protected', 'This image is a favourite.');
+      image.trashed_at = moveMatch[2] === 'trash' ? now() : null;
+      return { data: { ...image } };
+    }
+    const imageMatch = /^\/images\/([^/]+)$/.exec(url);
+    if (imageMatch && imageMatch[1] !== 'bulk') {
+      const image = images.find((i) => i.id === decodeURIComponent(imageMatch[1]!));
+      if (!image) return problem(404, 'not_found', 'No such image.');
+      if (method === 'PATCH') Object.assign(image, req.data as object);
+      return { data: { ...image } };
+    }
+    if (url === '/images/bulk') {
+      const body = req.data as BulkRequest;
+      const c = body.collection_id
+        ? collections.find((x) => x.id === body.collection_id)
+        : undefined;
+      const membership =
+        body.action === 'add_to_collection' || body.action === 'remove_from_collection';
+      if (membership && !body.collection_id)
+        return problem(422, 'invalid_request', 'collection_id is required.');
+      if (membership && !c) return problem(404, 'not_found', 'No such collection.');
+      const succeeded: string[] = [];
+      const failed: Array<{ id: string; code: string }> = [];
+      for (const id of body.ids) {
+        const image = images.find((i) => i.id === id);
+        if (!image || (membership && image.trashed_at)) {
+          failed.push({ id, code: 'not_found' });
+          continue;
+        }
+        if (body.action === 'favorite') image.favorite = true;
+        if (body.action === 'unfavorite') image.favorite = false;
+        if (body.action === 'trash') image.trashed_at = now();
+        if (body.action === 'restore') image.trashed_at = null;
+        if (body.action === 'add_to_collection' && !image.collection_ids.includes(c!.id))
+          image.collection_ids = [...image.collection_ids, c!.id];
+        if (body.action === 'remove_from_collection')
+          image.collection_ids = image.collection_ids.filter((x) => x !== c!.id);
+        succeeded.push(id);
+      }
+      if (c && succeeded.length > 0) touch(c);
+      return { data: { succeeded, failed } };
+    }
+    if (url === '/collections' && method === 'GET') return { data: { items: byRecent() } };
+    if (url === '/collections' && method === 'POST') {
+      const body = req.data as { name: string; description?: string | null };
+      const refused = nameProblem(body.name);
+      if (refused) return refused;
+      const c = makeCollection(`c${collections.length + 1}-${clock}`, {
+        name: body.name.trim(),
+        description: body.description?.trim() || null,
+        created_at: now(),
+        updated_at: now(),
+      });
+      collections.push(c);
+      return { status: 201, data: view(c) };
+    }
+    const collectionMatch = /^\/collections\/([^/]+)$/.exec(url);
+    if (collectionMatch) {
+      const at = collections.findIndex((x) => x.id === decodeURIComponent(collectionMatch[1]!));
+      const c = collections[at];
+      if (!c) return problem(404, 'not_found', 'No such collection.');
+      if (method === 'DELETE') {
+        collections.splice(at, 1);
+        for (const image of images)
+          image.collection_ids = image.collection_ids.filter((x) => x !== c.id);
+        return { status: 204 };
+      }
+      if (method === 'PATCH') {
+        const body = req.data as CollectionUpdate;
+        if (body.name != null) {
+          const refused = nameProblem(body.name, c.id);
+          if (refused) return refused;
+          c.name = body.name.trim();
+        }
+        if (body.description !== undefined) c.description = body.description?.trim() || null;
+        if (body.cover_image_id !== undefined) {
+          if (body.cover_image_id && !inCollection(c).some((i) => i.id === body.cover_image_id))
+            return problem(
+              409,
+              'cover_not_in_collection',
+              'A cover must be an image of the collection that is not in the trash.',
+            );
+          c.cover_image_id = body.cover_image_id;
+        }
+        touch(c);
+      }
+      return { data: view(c) };
+    }
+    return problem(404, 'not_found', `No route for ${method} ${url}.`);
+  }
+
+  const api = mockApi(async (req) => (await options.answer?.(req)) ?? serve(req));
+  const bulk = () =>
+    api.requests.filter((r) => r.url === '/images/bulk').map((r) => r.data as BulkRequest);
+  return { api, images, collections, bulk, view };
+}
