@@ -90,6 +90,8 @@ pub async fn collections_are_named_once_per_user_renamed_and_deleted(store: Stor
         store.get_collection(&bob.id, &trips.id).await.unwrap(),
         None
     );
+    assert!(store.owns_collection(&ada.id, &trips.id).await.unwrap());
+    assert!(!store.owns_collection(&bob.id, &trips.id).await.unwrap());
 
     // Renaming onto another collection's name is refused and changes nothing.
     let onto_cats = CollectionChanges {
@@ -155,6 +157,7 @@ pub async fn collections_are_named_once_per_user_renamed_and_deleted(store: Stor
     assert!(store.delete_collection(&ada.id, &cats.id).await.unwrap());
     assert!(!store.delete_collection(&ada.id, &cats.id).await.unwrap());
     assert_eq!(store.get_collection(&ada.id, &cats.id).await.unwrap(), None);
+    assert!(!store.owns_collection(&ada.id, &cats.id).await.unwrap());
     created(&store, &ada, "Cats", 10).await;
 }
 

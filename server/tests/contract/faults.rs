@@ -249,6 +249,9 @@ impl MetadataStore for FaultyMetadata {
     ) -> StoreResult<Option<CollectionRecord>> {
         self.inner.get_collection(user_id, collection_id).await
     }
+    async fn owns_collection(&self, user_id: &str, collection_id: &str) -> StoreResult<bool> {
+        self.inner.owns_collection(user_id, collection_id).await
+    }
     async fn update_collection(
         &self,
         user_id: &str,

@@ -107,11 +107,10 @@ pub async fn bulk_action(
     };
     if let Action::AddToCollection(collection_id) | Action::RemoveFromCollection(collection_id) =
         &action
-        && state
+        && !state
             .metadata
-            .get_collection(&user.id, collection_id)
+            .owns_collection(&user.id, collection_id)
             .await?
-            .is_none()
     {
         return Err(ApiError::NotFound);
     }

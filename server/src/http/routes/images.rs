@@ -262,11 +262,7 @@ pub async fn list_images(
     }
     let search = params.q.filter(|q| !q.trim().is_empty());
     if let Some(collection) = &params.collection
-        && state
-            .metadata
-            .get_collection(&user.id, collection)
-            .await?
-            .is_none()
+        && !state.metadata.owns_collection(&user.id, collection).await?
     {
         return Err(ApiError::NotFound);
     }

@@ -262,6 +262,9 @@ pub trait MetadataStore: Send + Sync + 'static {
         user_id: &str,
         collection_id: &str,
     ) -> StoreResult<Option<CollectionRecord>>;
+    /// Whether the user has this collection: a cheaper read than
+    /// `get_collection`, which also counts its images.
+    async fn owns_collection(&self, user_id: &str, collection_id: &str) -> StoreResult<bool>;
     /// Applies the changes at `now`; `None` when the user has no such
     /// collection, `CollectionNameTaken` when the new name is taken.
     async fn update_collection(

@@ -939,6 +939,14 @@ impl MetadataStore for SqliteStore {
             .await
     }
 
+    async fn owns_collection(&self, user_id: &str, collection_id: &str) -> StoreResult<bool> {
+        self.read(|conn| {
+            conn.prepare_cached("SELECT 1 FROM collections WHERE id = ?1 AND user_id = ?2")?
+                .exists(params![collection_id, user_id])
+        })
+        .await
+    }
+
     async fn update_collection(
         &self,
         user_id: &str,

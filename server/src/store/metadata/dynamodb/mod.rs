@@ -1027,6 +1027,13 @@ impl MetadataStore for DynamoStore {
         self.read_collection(user_id, collection_id).await
     }
 
+    async fn owns_collection(&self, user_id: &str, collection_id: &str) -> StoreResult<bool> {
+        Ok(self
+            .read_collection(user_id, collection_id)
+            .await?
+            .is_some())
+    }
+
     async fn update_collection(
         &self,
         user_id: &str,
