@@ -261,11 +261,6 @@ pub async fn list_images(
         ));
     }
     let search = params.q.filter(|q| !q.trim().is_empty());
-    if let Some(collection) = &params.collection
-        && !state.metadata.owns_collection(&user.id, collection).await?
-    {
-        return Err(ApiError::NotFound);
-    }
     let page = state
         .metadata
         .list_images(
@@ -276,10 +271,19 @@ pub async fn list_images(
                 search,
                 favorites_only,
                 trashed,
-                collection: params.collection,
+                collection: params.collection.clone(),
             },
         )
         .await?;
+    // Only the owner's images can be members of a collection, so a page with
+    // images proves the collection is the caller's; only an empty page needs
+    // asking whether the collection is theirs at all.
+    if let Some(collection) = &params.collection
+        && page.items.is_empty()
+        && !state.metadata.owns_collection(&user.id, collection).await?
+    {
+        return Err(ApiError::NotFound);
+    }
     let views = ImageViews::of(&state).await?;
     Ok(Json(ImagePageView {
         items: page
