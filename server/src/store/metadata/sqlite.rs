@@ -147,6 +147,31 @@ CREATE TABLE collection_images (
 ) WITHOUT ROWID;
 CREATE INDEX collections_of_image ON collection_images(image_id, collection_id);
 "#,
+    // The collections that hold an image, kept on the image row by triggers,
+    // so a page reads them with the image instead of a subquery per image
+    // (in collection-id order, as the memberships' index lists them). And a
+    // membership names its image's row, so a collection page goes from each
+    // membership straight to the image.
+    r#"
+ALTER TABLE collection_images ADD COLUMN image_rowid INTEGER;
+UPDATE collection_images SET image_rowid = (
+    SELECT rowid FROM images WHERE images.id = collection_images.image_id
+);
+ALTER TABLE images ADD COLUMN collection_ids TEXT;
+UPDATE images SET collection_ids = (
+    SELECT group_concat(collection_id) FROM collection_images WHERE image_id = images.id
+) WHERE id IN (SELECT image_id FROM collection_images);
+CREATE TRIGGER collection_ids_after_join AFTER INSERT ON collection_images BEGIN
+    UPDATE images SET collection_ids = (
+        SELECT group_concat(collection_id) FROM collection_images WHERE image_id = new.image_id
+    ) WHERE id = new.image_id;
+END;
+CREATE TRIGGER collection_ids_after_leave AFTER DELETE ON collection_images BEGIN
+    UPDATE images SET collection_ids = (
+        SELECT group_concat(collection_id) FROM collection_images WHERE image_id = old.image_id
+    ) WHERE id = old.image_id;
+END;
+"#,
 ];
 
 const READERS: usize = 8;
@@ -161,11 +186,9 @@ macro_rules! stored_image_columns {
     };
 }
 const STORED_IMAGE_COLUMNS: &str = stored_image_columns!();
-/// What an image is read as: its columns and the collections that hold it.
-const IMAGE_COLUMNS: &str = concat!(
-    stored_image_columns!(),
-    ", (SELECT group_concat(collection_id) FROM collection_images WHERE image_id = images.id)"
-);
+/// What an image is read as: its columns and the collections that hold it,
+/// which the memberships' triggers keep.
+const IMAGE_COLUMNS: &str = concat!(stored_image_columns!(), ", collection_ids");
 
 /// A collection's columns, its live image count included: counted on read,
 /// it cannot drift from the memberships. Like the owner's usage, an image
@@ -173,7 +196,7 @@ const IMAGE_COLUMNS: &str = concat!(
 const COLLECTION_COLUMNS: &str = "id, user_id, name, description, cover_image_id, created_at, \
      updated_at, \
      (SELECT COUNT(*) FROM collection_images AS member \
-      JOIN images ON images.id = member.image_id \
+      JOIN images ON images.rowid = member.image_rowid \
       WHERE member.collection_id = collections.id AND images.trashed_at IS NULL)";
 
 #[derive(Clone)]
@@ -280,7 +303,8 @@ impl SqliteStore {
             }
             let changed = tx
                 .prepare_cached(if adding {
-                    "INSERT INTO collection_images (collection_id, image_id) VALUES (?1, ?2)
+                    "INSERT INTO collection_images (collection_id, image_id, image_rowid)
+                     SELECT ?1, id, rowid FROM images WHERE id = ?2
                      ON CONFLICT DO NOTHING"
                 } else {
                     "DELETE FROM collection_images WHERE collection_id = ?1 AND image_id = ?2"
@@ -460,7 +484,7 @@ fn listing_statement(
             args.push(collection.clone().into());
             format!(
                 "SELECT {IMAGE_COLUMNS} FROM collection_images AS member \
-                 CROSS JOIN images ON images.id = member.image_id \
+                 CROSS JOIN images ON images.rowid = member.image_rowid \
                  WHERE member.collection_id = ? AND user_id = ? AND hidden = 0"
             )
         }
@@ -1365,6 +1389,76 @@ mod tests {
         assert_eq!(collection.image_count, 2);
         let image = store.get_image("u1", "01JB").await.unwrap().unwrap();
         assert_eq!(image.collection_ids, ["c1"]);
+    }
+
+    /// A database as the version that first had collections wrote it: each
+    /// collection keeps its pages and count, each image the collections that
+    /// held it, and the kept list follows
+    /// every later join, leave and collection delete.
+    #[tokio::test]
+    async fn a_database_from_before_kept_collection_lists_keeps_its_memberships() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("promptcanvas.db");
+        previous_layout(&path, 4);
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "INSERT INTO collections (id, user_id, name, name_key, created_at, updated_at)
+                 VALUES ('c1', 'u1', 'Trips', 'trips', 1, 1), ('c2', 'u1', 'Sea', 'sea', 1, 1);
+                 INSERT INTO collection_images (collection_id, image_id)
+                 VALUES ('c2', '01JA'), ('c1', '01JA'), ('c2', '01JB');",
+            )
+            .unwrap();
+        let store = SqliteStore::open(&path).unwrap();
+        let collections_of = |id: &'static str| {
+            let store = store.clone();
+            async move {
+                let image = store.get_image("u1", id).await.unwrap().unwrap();
+                let listed = store
+                    .list_images(
+                        "u1",
+                        &ImageQuery {
+                            limit: 10,
+                            ..ImageQuery::default()
+                        },
+                    )
+                    .await
+                    .unwrap()
+                    .items
+                    .into_iter()
+                    .find(|listed| listed.id == id)
+                    .unwrap();
+                assert_eq!(image.collection_ids, listed.collection_ids);
+                image.collection_ids
+            }
+        };
+        assert_eq!(collections_of("01JA").await, ["c1", "c2"]);
+        assert_eq!(collections_of("01JB").await, ["c2"]);
+        let sea = ImageQuery {
+            limit: 10,
+            collection: Some("c2".into()),
+            ..ImageQuery::default()
+        };
+        let page = store.list_images("u1", &sea).await.unwrap().items;
+        let ids: Vec<_> = page.iter().map(|image| image.id.as_str()).collect();
+        assert_eq!(ids, ["01JB", "01JA"]);
+        let sea_count = store.get_collection("u1", "c2").await.unwrap().unwrap();
+        assert_eq!(sea_count.image_count, 2);
+
+        let now = from_millis(1_790_000_000_000);
+        store
+            .add_to_collection("u1", "c1", "01JB", now)
+            .await
+            .unwrap();
+        assert_eq!(collections_of("01JB").await, ["c1", "c2"]);
+        store
+            .remove_from_collection("u1", "c2", "01JB", now)
+            .await
+            .unwrap();
+        assert_eq!(collections_of("01JB").await, ["c1"]);
+        assert!(store.delete_collection("u1", "c1").await.unwrap());
+        assert_eq!(collections_of("01JA").await, ["c2"]);
+        assert!(collections_of("01JB").await.is_empty());
     }
 
     /// Each listing reads its own partial index, in order, rather than
