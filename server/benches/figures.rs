@@ -34,28 +34,79 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const PROMPT: &str = "sunset over the ocean with mountains, oil painting";
 
+type Row = (&'static str, f64, &'static str);
+
+/// Whether `BENCH_ONLY` (a comma list; unset means every section) names `section`.
+fn wanted(section: &str) -> bool {
+    std::env::var("BENCH_ONLY").map_or(true, |only| {
+        only.split(',').any(|name| name.trim() == section)
+    })
+}
+
 fn main() -> anyhow::Result<()> {
-    let mut rows = Vec::new();
-    rows.push((
-        "offline engine, 1024×1024 JPEG (ms, median, 1 core)",
-        engine_ms(),
-        "≤ 60",
-    ));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
+    let mut rows: Vec<Row> = Vec::new();
+    if wanted("engine") {
+        rows.push((
+            "offline engine, 1024×1024 JPEG (ms, median, 1 core)",
+            engine_ms(),
+            "≤ 60",
+        ));
+    }
+    if wanted("pipeline") {
+        rows.extend(runtime.block_on(pipeline_rows())?);
+    }
+    if wanted("gallery") {
+        rows.extend(runtime.block_on(gallery_rows())?);
+    }
+    if wanted("mixed") {
+        rows.extend(runtime.block_on(mixed_rows())?);
+    }
+    if wanted("dynamodb") {
+        rows.extend(runtime.block_on(dynamodb_rows())?);
+    }
+    if wanted("clerk") {
+        rows.extend(runtime.block_on(clerk_rows())?);
+    }
+    if wanted("startup")
+        && let Some(ms) = startup_ms()?
+    {
+        rows.push((
+            "process start to first answer (ms, median of 10)",
+            ms,
+            "tens of ms",
+        ));
+    }
+    println!("\n| figure | measured | target |\n|---|---:|---:|");
+    for (name, value, target) in rows {
+        println!("| {name} | {value:.2} | {target} |");
+    }
+    Ok(())
+}
+
+/// The image pipeline, fed a JPEG and a Together answer.
+async fn pipeline_rows() -> anyhow::Result<Vec<Row>> {
+    let mut rows: Vec<Row> = Vec::new();
     rows.push((
         "pipeline per 1024×1024 JPEG: validate + thumbnail + placeholder + store + record (ms, median)",
-        runtime.block_on(pipeline_ms(Input::Jpeg))?,
+        pipeline_ms(Input::Jpeg).await?,
         "≤ 5",
     ));
     rows.push((
         "server overhead per Together image: answer JSON + base64 decode + the pipeline above (ms, median)",
-        runtime.block_on(pipeline_ms(Input::TogetherAnswer))?,
+        pipeline_ms(Input::TogetherAnswer).await?,
         "≤ 10",
     ));
-    let local = runtime.block_on(gallery_load(SignIn::Local))?;
+    Ok(rows)
+}
+
+/// The gallery, trash and collection pages under `wrk`, local sign-in.
+async fn gallery_rows() -> anyhow::Result<Vec<Row>> {
+    let mut rows: Vec<Row> = Vec::new();
+    let local = gallery_load(SignIn::Local).await?;
     rows.push((
         "gallery page, 24 of 1,000 images (250 of them in the trash), signed in (requests/s)",
         local.gallery.0,
@@ -88,9 +139,15 @@ fn main() -> anyhow::Result<()> {
         ));
         rows.push(("collection page p99 latency (ms)", p99, "≤ 5"));
     }
+    Ok(rows)
+}
+
+/// The release binary under a mixed read and generation load.
+async fn mixed_rows() -> anyhow::Result<Vec<Row>> {
+    let mut rows: Vec<Row> = Vec::new();
     let binary = release_binary();
     if binary.exists() {
-        let load = runtime.block_on(mixed_load::run(&binary))?;
+        let load = mixed_load::run(&binary).await?;
         rows.extend([
             (
                 "mixed load, 1,000 requests/s for 30 s: answered (requests/s)",
@@ -125,7 +182,13 @@ fn main() -> anyhow::Result<()> {
     } else {
         eprintln!("skipping mixed load: build {} first", binary.display());
     }
-    let dynamodb = runtime.block_on(dynamodb_gallery::gallery_on_dynamodb())?;
+    Ok(rows)
+}
+
+/// The gallery page on DynamoDB + S3 (moto), and our share of it.
+async fn dynamodb_rows() -> anyhow::Result<Vec<Row>> {
+    let mut rows: Vec<Row> = Vec::new();
+    let dynamodb = dynamodb_gallery::gallery_on_dynamodb().await?;
     rows.push((
         "gallery page on DynamoDB + S3 (moto), 24 of 1,000 images (requests/s)",
         dynamodb.requests_per_sec,
@@ -151,12 +214,18 @@ fn main() -> anyhow::Result<()> {
         dynamodb.page_ms - dynamodb.store_ms,
         "≤ 1",
     ));
+    Ok(rows)
+}
+
+/// Clerk token verification alone and the gallery page behind it.
+async fn clerk_rows() -> anyhow::Result<Vec<Row>> {
+    let mut rows: Vec<Row> = Vec::new();
     rows.push((
         "Clerk session token verification, cached key (µs, median)",
-        runtime.block_on(clerk_bench::verify_us())?,
+        clerk_bench::verify_us().await?,
         "≤ 50",
     ));
-    let clerk = runtime.block_on(gallery_load(SignIn::Clerk))?;
+    let clerk = gallery_load(SignIn::Clerk).await?;
     rows.push((
         "gallery page as above, Clerk sign-in: token verified per request (requests/s)",
         clerk.gallery.0,
@@ -167,18 +236,7 @@ fn main() -> anyhow::Result<()> {
         clerk.gallery.1,
         "≤ 5",
     ));
-    if let Some(ms) = startup_ms()? {
-        rows.push((
-            "process start to first answer (ms, median of 10)",
-            ms,
-            "tens of ms",
-        ));
-    }
-    println!("\n| figure | measured | target |\n|---|---:|---:|");
-    for (name, value, target) in rows {
-        println!("| {name} | {value:.2} | {target} |");
-    }
-    Ok(())
+    Ok(rows)
 }
 
 fn median(mut samples: Vec<f64>) -> f64 {
@@ -431,17 +489,14 @@ async fn gallery_load(sign_in: SignIn) -> anyhow::Result<GalleryFigures> {
         None => format!("Cookie: pc_session={token}"),
         Some(clerk) => format!("Authorization: Bearer {}", clerk.token()),
     };
-    let gallery = measure_page(&base, &cookie)?;
-    let (trash, collection) = match sign_in {
-        SignIn::Local => (
-            Some(measure_page(&format!("{base}&trashed=true"), &cookie)?),
-            Some(measure_page(
-                &format!("{base}&collection={}", collection.id),
-                &cookie,
-            )?),
-        ),
-        SignIn::Clerk => (None, None),
-    };
+    let mut urls = vec![base.clone()];
+    if let SignIn::Local = sign_in {
+        urls.push(format!("{base}&trashed=true"));
+        urls.push(format!("{base}&collection={}", collection.id));
+    }
+    let mut figures = measure_pages(&urls, &cookie)?.into_iter();
+    let gallery = figures.next().expect("the gallery was measured");
+    let (trash, collection) = (figures.next(), figures.next());
     server.abort();
     Ok(GalleryFigures {
         gallery,
@@ -450,10 +505,28 @@ async fn gallery_load(sign_in: SignIn) -> anyhow::Result<GalleryFigures> {
     })
 }
 
-/// Warms up, then measures one URL for 10 s: requests per second and p99 (ms).
-fn measure_page(url: &str, cookie: &str) -> anyhow::Result<(f64, f64)> {
-    run_wrk(url, cookie, 2)?;
-    let output = run_wrk(url, cookie, 10)?;
+/// Warms each URL up, then measures them for 10 s each in two 5 s halves,
+/// in the order A B C C B A, so a drift of the machine over the run (caches,
+/// clock speed, another process) weighs on every URL alike and the ratios
+/// between them stay fair. Gives requests per second (the mean of the two
+/// halves) and p99 in ms (the worse half) per URL.
+fn measure_pages(urls: &[String], cookie: &str) -> anyhow::Result<Vec<(f64, f64)>> {
+    for url in urls {
+        run_wrk(url, cookie, 2)?;
+    }
+    let mut figures = vec![(0.0, 0.0_f64); urls.len()];
+    let there_and_back = (0..urls.len()).chain((0..urls.len()).rev());
+    for index in there_and_back {
+        let (rps, p99) = measure_once(&urls[index], cookie, 5)?;
+        figures[index].0 += rps / 2.0;
+        figures[index].1 = figures[index].1.max(p99);
+    }
+    Ok(figures)
+}
+
+/// One `wrk` run: requests per second and p99 (ms); any error answer fails it.
+fn measure_once(url: &str, cookie: &str, seconds: u32) -> anyhow::Result<(f64, f64)> {
+    let output = run_wrk(url, cookie, seconds)?;
     let rps = wrk_figure(&output, "Requests/sec:").unwrap_or(0.0);
     let p99 = output
         .lines()
