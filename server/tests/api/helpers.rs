@@ -182,3 +182,12 @@ pub async fn assert_problem(response: Response, status: StatusCode, code: &str) 
 pub fn small(prompt: &str) -> Value {
     json!({"prompt": prompt, "width": 256, "height": 256})
 }
+
+/// Starts a test that makes several limited requests early in a minute, so
+/// the limiter's minute does not roll over in the middle of it.
+pub async fn early_in_a_minute() {
+    let second = time::OffsetDateTime::now_utc().second();
+    if second >= 50 {
+        tokio::time::sleep(std::time::Duration::from_secs(u64::from(61 - second))).await;
+    }
+}

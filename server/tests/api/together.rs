@@ -1,11 +1,12 @@
 use std::time::Duration;
 
+use promptcanvas::generation::pipeline::largest_expected_bytes;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
     fake_together::{API_KEY, Answer, FakeTogether},
-    helpers::{TestApp, User, assert_problem, small},
+    helpers::{TestApp, User, assert_problem, early_in_a_minute, small},
 };
 
 /// A failed generation leaves no image, no file and no usage behind.
@@ -233,6 +234,54 @@ async fn requests_outside_the_models_limits_never_reach_together() {
     )
     .await;
     assert!(fake.received().is_empty());
+}
+
+#[tokio::test]
+async fn a_request_the_storage_left_cannot_hold_never_reaches_together() {
+    // Arrange: room for one 512×512 image less a byte.
+    let fake = FakeTogether::start().await;
+    let room = largest_expected_bytes(512, 512, 1) - 1;
+    let app = fake
+        .app_with(|config| {
+            config.storage_quota_bytes = room;
+            config.generations_per_minute = 2;
+        })
+        .await;
+    let user = app.signed_in_user().await;
+    fake.script([Answer::Base64, Answer::Inline(b"not a picture")]);
+    early_in_a_minute().await;
+
+    // Act
+    let too_big = app
+        .generate(&user, json!({"prompt": "x", "width": 512, "height": 512}))
+        .await;
+    let too_many = app
+        .generate(
+            &user,
+            json!({"prompt": "x", "width": 256, "height": 256, "n": 4}),
+        )
+        .await;
+    let small_one = json!({"prompt": "x", "width": 256, "height": 256});
+    let fits = app.generate(&user, small_one.clone()).await;
+    let unusable = app.generate(&user, small_one.clone()).await;
+    let over_the_minute = app.generate(&user, small_one).await;
+
+    // Assert: the refused requests never reached Together and left the
+    // minute's two requests to the ones that did, the failed call included.
+    let detail = problem_text(too_big, StatusCode::TOO_MANY_REQUESTS, "quota_exceeded").await;
+    assert!(detail.contains("delete images"), "{detail}");
+    problem_text(too_many, StatusCode::TOO_MANY_REQUESTS, "quota_exceeded").await;
+    assert_eq!(fits.status(), StatusCode::CREATED);
+    problem_text(unusable, StatusCode::BAD_GATEWAY, "upstream_error").await;
+    problem_text(
+        over_the_minute,
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+    )
+    .await;
+    assert_eq!(fake.received().len(), 2);
+    let me = app.get_json(&user, "/api/me").await;
+    assert_eq!(me["usage"]["generations_this_month"], 1, "{me}");
 }
 
 #[tokio::test]
