@@ -8,12 +8,26 @@ concurrent conditional writes (the storage quota, idempotency claims), so the
 stand-in must serialise DynamoDB requests as the real service does. S3 and the
 rest of moto stay concurrent.
 
+Two more things of the real service that moto leaves out:
+- `ClientRequestToken` on TransactWriteItems: a repeat of a transaction that
+  succeeded, with the same token and parameters, within ten minutes, answers
+  success again without applying anything; the same token with other
+  parameters answers `IdempotentParameterMismatchException`.
+- Lost answers, on request: `POST /_faults/dynamodb` with
+  `{"lose_answers": n}` applies the next n TransactWriteItems requests and
+  then answers each with a 500 `InternalServerError`, as DynamoDB may when
+  the outcome is unknown. The AWS tests take turns on this server, so one
+  test's fault never meets another's requests.
+
 Same arguments as moto_server: -H host -p port.
 """
 
 import argparse
+import io
+import json
 import os
 import threading
+import time
 
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -23,15 +37,86 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import run_simple
 
 
-def one_dynamodb_request_at_a_time(app):
+TRANSACT = "DynamoDB_20120810.TransactWriteItems"
+TOKEN_WINDOW_SECS = 600
+
+
+def json_answer(start_response, status, body):
+    payload = json.dumps(body).encode()
+    start_response(
+        status,
+        [
+            ("Content-Type", "application/x-amz-json-1.0"),
+            ("Content-Length", str(len(payload))),
+        ],
+    )
+    return [payload]
+
+
+def like_dynamodb(app):
     lock = threading.Lock()
+    succeeded = {}  # token -> (parameters, when)
+    faults = {"lose_answers": 0}
 
     def serialised(environ, start_response):
-        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+        if environ.get("PATH_INFO") == "/_faults/dynamodb":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            with lock:
+                faults.update(json.loads(environ["wsgi.input"].read(length) or b"{}"))
+            return json_answer(start_response, "200 OK", faults)
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if not target.startswith("DynamoDB_"):
             return app(environ, start_response)
         with lock:
-            # Build the whole answer inside the lock: the write happens there.
-            return list(app(environ, start_response))
+            if target != TRANSACT:
+                # Build the whole answer inside the lock: the write happens there.
+                return list(app(environ, start_response))
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length)
+            environ["wsgi.input"] = io.BytesIO(body)
+            request = json.loads(body or b"{}")
+            token = request.pop("ClientRequestToken", None)
+            now = time.monotonic()
+            earlier = succeeded.get(token)
+            if earlier and now - earlier[1] < TOKEN_WINDOW_SECS:
+                if earlier[0] != request:
+                    return json_answer(
+                        start_response,
+                        "400 Bad Request",
+                        {
+                            "__type": "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException",
+                            "message": "The request uses the same client token as a previous, but non-identical request.",
+                        },
+                    )
+                answer = lambda: json_answer(start_response, "200 OK", {})
+            else:
+                captured = {}
+
+                def capture(status, headers, exc_info=None):
+                    captured["status"], captured["headers"] = status, headers
+                    return lambda data: None
+
+                body = list(app(environ, capture))
+                if token is not None and captured["status"].startswith("200"):
+                    for old in [k for k, (_, at) in succeeded.items() if now - at >= TOKEN_WINDOW_SECS]:
+                        del succeeded[old]
+                    succeeded[token] = (request, now)
+
+                def answer():
+                    start_response(captured["status"], captured["headers"])
+                    return body
+
+            if faults["lose_answers"] > 0:
+                faults["lose_answers"] -= 1
+                return json_answer(
+                    start_response,
+                    "500 Internal Server Error",
+                    {
+                        "__type": "com.amazon.coral.service#InternalServerError",
+                        "message": "Internal server error",
+                    },
+                )
+            return answer()
 
     return serialised
 
@@ -47,7 +132,7 @@ def main():
     run_simple(
         args.host,
         args.port,
-        one_dynamodb_request_at_a_time(app),
+        like_dynamodb(app),
         threaded=True,
         request_handler=MotoRequestHandler,
     )

@@ -19,7 +19,7 @@ use crate::{
     },
     http::error::{ApiError, ApiResult, FieldError},
     store::media::{ImageKeys, MediaStore},
-    store::metadata::{Admission, ImageRecord, MetadataStore, User},
+    store::metadata::{Admission, ImageRecord, MetadataStore, StoreError, User},
     telemetry::metrics::Metrics,
 };
 
@@ -261,12 +261,7 @@ impl Generator<'_> {
         );
 
         self.store_objects(&records, &processed).await?;
-        if let Err(error) = self.metadata.insert_images(&records).await {
-            // Without a record the files are unreachable: remove them now rather than
-            // leaving them for the sweeper.
-            self.delete_objects(&records).await;
-            return Err(error.into());
-        }
+        self.record(user, &records).await?;
 
         let links = self
             .media
@@ -316,6 +311,37 @@ impl Generator<'_> {
             return Err(error.into());
         }
         Ok(())
+    }
+
+    /// Records the images whose objects are stored. When the store refuses,
+    /// the files are unreachable and are removed at once. When the answer was
+    /// lost, a read tells whether the records were written (all or none
+    /// were): written, the generation stands; not found or unreadable, the
+    /// files stay for the sweeper, which keeps whatever a record names, in
+    /// case the write lands late.
+    async fn record(&self, user: &User, records: &[ImageRecord]) -> ApiResult<()> {
+        let error = match self.metadata.insert_images(records).await {
+            Ok(()) => return Ok(()),
+            Err(error) => error,
+        };
+        if !matches!(error, StoreError::OutcomeUnknown(_)) {
+            self.delete_objects(records).await;
+            return Err(error.into());
+        }
+        let Some(first) = records.first() else {
+            return Err(error.into());
+        };
+        match self.metadata.image_record_exists(&user.id, &first.id).await {
+            Ok(true) => {
+                tracing::warn!(%error, "recording images: the answer was lost, the records are there");
+                Ok(())
+            }
+            Ok(false) => Err(error.into()),
+            Err(check) => {
+                tracing::error!(error = %check, "could not tell whether lost records were written");
+                Err(error.into())
+            }
+        }
     }
 
     /// Best effort: what fails here is left for the sweeper.

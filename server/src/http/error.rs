@@ -233,7 +233,8 @@ impl From<crate::store::metadata::StoreError> for ApiError {
             crate::store::metadata::StoreError::EmailTaken => Self::EmailTaken,
             crate::store::metadata::StoreError::CollectionNameTaken => Self::NameTaken,
             crate::store::metadata::StoreError::StorageQuotaExceeded => Self::StorageFull,
-            crate::store::metadata::StoreError::Backend(cause) => Self::Internal(cause),
+            crate::store::metadata::StoreError::Backend(cause)
+            | crate::store::metadata::StoreError::OutcomeUnknown(cause) => Self::Internal(cause),
         }
     }
 }

@@ -220,6 +220,44 @@ pub async fn files_orphaned_by_a_failed_record_are_swept_after_the_grace_period(
     image::load_from_memory(&download.bytes().await.unwrap()).expect("the kept image still loads");
 }
 
+/// When the answer to recording a generation's images is lost, the records
+/// decide: written, the generation stands with its files; not written, the
+/// files stay for the sweeper, since a late write could still name them.
+pub async fn a_lost_answer_to_recording_images_never_loses_a_recorded_image(backend: Backend) {
+    let metadata = FaultyMetadata::new(backend.metadata.clone());
+    let app = App::spawn(backend.media.clone(), metadata.clone()).await;
+    let person = app.person().await;
+
+    metadata.inserts_applied_unanswered.fail_call(1, false);
+    let applied = app.generate(&person, small("applied", 1), None).await;
+    metadata.inserts_unapplied_unanswered.fail_call(1, false);
+    let unapplied = app.generate(&person, small("unapplied", 1), None).await;
+
+    assert_eq!(applied.status(), StatusCode::CREATED);
+    assert!(unapplied.status().is_server_error());
+    let kept = app.gallery_ids(&person).await;
+    assert_eq!(kept.len(), 1);
+    assert_eq!(app.files_of(&person).await.len(), 2 + 2);
+    let download = person
+        .client
+        .get(app.url(&format!("/api/images/{}/download", kept[0])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    let me = app.me(&person).await;
+    assert_eq!(me["usage"]["generations_this_month"], 1, "{me}");
+
+    let media = &app.state.media;
+    let prefix = format!("users/{}", person.id);
+    let later = OffsetDateTime::now_utc() + Duration::from_secs(3601);
+    let report = sweep_orphans(media, metadata.as_ref(), &prefix, 3600, later)
+        .await
+        .unwrap();
+    assert_eq!(report.removed.len(), 2);
+    assert_eq!(app.files_of(&person).await.len(), 2);
+}
+
 pub async fn a_delete_that_fails_half_way_can_be_run_again(backend: Backend) {
     let objects = FaultyObjects::new(backend.media.objects());
     let metadata = FaultyMetadata::new(backend.metadata.clone());

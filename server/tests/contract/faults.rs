@@ -138,6 +138,10 @@ impl ObjectStore for FaultyObjects {
 pub struct FaultyMetadata {
     inner: Arc<dyn MetadataStore>,
     pub inserts: Trigger,
+    /// Image records written, then answered as if the answer were lost.
+    pub inserts_applied_unanswered: Trigger,
+    /// Image records not written, answered as if the answer were lost.
+    pub inserts_unapplied_unanswered: Trigger,
     pub deletes: Trigger,
     /// Giving back a quota reservation or an idempotency key.
     pub releases: Trigger,
@@ -148,6 +152,8 @@ impl FaultyMetadata {
         Arc::new(Self {
             inner,
             inserts: Trigger::default(),
+            inserts_applied_unanswered: Trigger::default(),
+            inserts_unapplied_unanswered: Trigger::default(),
             deletes: Trigger::default(),
             releases: Trigger::default(),
         })
@@ -186,7 +192,15 @@ impl MetadataStore for FaultyMetadata {
         if self.inserts.fires() {
             return Err(store_failure());
         }
-        self.inner.insert_images(images).await
+        let lost = || StoreError::OutcomeUnknown(anyhow::anyhow!("injected lost answer"));
+        if self.inserts_unapplied_unanswered.fires() {
+            return Err(lost());
+        }
+        self.inner.insert_images(images).await?;
+        if self.inserts_applied_unanswered.fires() {
+            return Err(lost());
+        }
+        Ok(())
     }
     async fn list_images(&self, user_id: &str, query: &ImageQuery) -> StoreResult<ImagePage> {
         self.inner.list_images(user_id, query).await

@@ -84,6 +84,7 @@ contract!(journeys, app_cases, backend => backend, [
     a_failed_object_write_leaves_no_record_and_no_files,
     a_failed_clean_up_never_hides_why_a_generation_failed,
     files_orphaned_by_a_failed_record_are_swept_after_the_grace_period,
+    a_lost_answer_to_recording_images_never_loses_a_recorded_image,
     a_delete_that_fails_half_way_can_be_run_again,
     bulk_actions_trash_restore_and_delete_with_files_on_every_store,
 ]);

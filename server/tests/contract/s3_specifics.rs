@@ -1,5 +1,6 @@
 //! What only the AWS backends have: what `init-aws` creates, how S3 objects
-//! are stored and linked, and the real binary running on S3 + DynamoDB.
+//! are stored and linked, how a lost DynamoDB answer is survived, and the
+//! real binary running on S3 + DynamoDB.
 
 use std::{
     net::TcpListener,
@@ -11,11 +12,11 @@ use std::{
 use aws_sdk_dynamodb::types::{AttributeValue, BillingMode, KeyType, TimeToLiveStatus};
 use bytes::Bytes;
 use object_store::{ObjectStore, path::Path as ObjectPath};
-use promptcanvas::{store::aws, store::aws::init as init_aws};
+use promptcanvas::{store::aws, store::aws::init as init_aws, store::metadata::StoreError};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::{backends, moto};
+use crate::{backends, metadata_cases, moto};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn init_aws_creates_keyed_tables_with_ttl_and_is_idempotent() {
@@ -480,4 +481,60 @@ async fn a_missing_object_is_missing_even_when_s3_says_access_denied() {
         stale.is_err(),
         "other refusals, such as expired credentials, stay errors"
     );
+}
+
+/// Has the moto launcher apply the next `count` transactions and answer each
+/// with DynamoDB's 500, as when an answer is lost.
+async fn lose_transaction_answers(count: u32) {
+    let answer = Client::new()
+        .post(format!("{}/_faults/dynamodb", moto::moto().endpoint))
+        .json(&json!({"lose_answers": count}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn images_whose_recording_answer_was_lost_are_recorded_once() {
+    // Arrange
+    let backend = backends::aws().await;
+    let store = backend.metadata.clone();
+    let user = metadata_cases::signed_up(&store).await;
+    let generation = |bytes: u64| {
+        let mut ids = ulid::Generator::new();
+        (0..2)
+            .map(|_| {
+                let id = ids.generate().unwrap().to_string();
+                metadata_cases::image(&user.id, &id, "a lost answer", bytes)
+            })
+            .collect::<Vec<_>>()
+    };
+    let (first, second) = (generation(100), generation(1000));
+
+    // Act: the SDK sends the transaction again after the lost answer.
+    lose_transaction_answers(1).await;
+    let retried = store.insert_images(&first).await;
+    // Every answer lost: the SDK gives up without knowing.
+    lose_transaction_answers(10).await;
+    let unknown = store.insert_images(&second).await;
+    lose_transaction_answers(0).await;
+
+    // Assert: the repeat found its own writes and succeeded, counted once.
+    retried.expect("the repeat of an applied transaction succeeds");
+    assert!(
+        matches!(unknown, Err(StoreError::OutcomeUnknown(_))),
+        "{unknown:?}"
+    );
+    for image in first.iter().chain(&second) {
+        assert!(
+            store
+                .image_record_exists(&user.id, &image.id)
+                .await
+                .unwrap()
+        );
+    }
+    let usage = store.usage(&user.id, "2026-12").await.unwrap();
+    assert_eq!(usage.images, 4);
+    assert_eq!(usage.storage_bytes, 2 * 100 + 2 * 1000);
 }

@@ -24,6 +24,10 @@ pub enum StoreError {
     StorageQuotaExceeded,
     #[error("a collection already has that name")]
     CollectionNameTaken,
+    /// The write was sent but its answer was lost: it may or may not have
+    /// been applied, so nothing it names may be cleaned up on its account.
+    #[error("the outcome of a write is unknown: {0:#}")]
+    OutcomeUnknown(anyhow::Error),
     #[error(transparent)]
     Backend(#[from] anyhow::Error),
 }

@@ -28,6 +28,7 @@ use anyhow::anyhow;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::{
     Client,
+    config::http::HttpResponse,
     error::{DisplayErrorContext, SdkError},
     operation::transact_write_items::TransactWriteItemsError,
     types::{
@@ -472,11 +473,27 @@ impl DynamoStore {
         &self,
         items: Vec<TransactWriteItem>,
     ) -> StoreResult<Result<(), Vec<usize>>> {
+        self.transact_once(items, None).await
+    }
+
+    /// [`Self::transact_checked`] with a `ClientRequestToken` made from
+    /// `token`: when an answer is lost and the SDK sends the transaction
+    /// again, DynamoDB answers the repeat with the first one's success
+    /// instead of failing its conditions against its own writes. An answer
+    /// that never comes is [`StoreError::OutcomeUnknown`].
+    async fn transact_once(
+        &self,
+        items: Vec<TransactWriteItem>,
+        token: Option<&str>,
+    ) -> StoreResult<Result<(), Vec<usize>>> {
         for attempt in 0..TRANSACTION_ATTEMPTS {
+            // A refused attempt wrote nothing; the next one is a new request.
+            let token = token.map(|token| format!("{token}.{attempt}"));
             let result = self
                 .client
                 .transact_write_items()
                 .set_transact_items(Some(items.clone()))
+                .set_client_request_token(token.clone())
                 .send()
                 .await;
             let error = match result {
@@ -504,6 +521,12 @@ impl DynamoStore {
                     tokio::time::sleep(Duration::from_millis(20 << attempt)).await;
                     continue;
                 }
+            }
+            if token.is_some() && outcome_unknown(&error) {
+                return Err(StoreError::OutcomeUnknown(anyhow!(
+                    "dynamodb: {}",
+                    DisplayErrorContext(&error)
+                )));
             }
             return Err(backend(error));
         }
@@ -703,7 +726,8 @@ impl MetadataStore for DynamoStore {
                 )
                 .build(),
         );
-        if self.transact(items).await? {
+        // The images' ids are new, so the first one names this transaction.
+        if self.transact_once(items, Some(&first.id)).await?.is_ok() {
             return Ok(());
         }
         // A condition failed: tell the quota apart from a missing owner or a taken id.
@@ -1386,6 +1410,24 @@ fn get_time(item: &Item, name: &str) -> StoreResult<OffsetDateTime> {
 
 fn malformed(name: &str) -> StoreError {
     StoreError::Backend(anyhow!("stored item has a missing or malformed `{name}`"))
+}
+
+/// Whether a transaction that failed this way may still have been applied:
+/// it was sent but its answer never came, was DynamoDB's own failure (5xx),
+/// or says the same token's first sending is still being applied.
+fn outcome_unknown(error: &SdkError<TransactWriteItemsError, HttpResponse>) -> bool {
+    match error {
+        SdkError::ConstructionFailure(_) => false,
+        SdkError::DispatchFailure(failure) => !failure.is_user(),
+        SdkError::ServiceError(service) => {
+            service.raw().status().is_server_error()
+                || matches!(
+                    service.err(),
+                    TransactWriteItemsError::TransactionInProgressException(_)
+                )
+        }
+        _ => true,
+    }
 }
 
 fn backend<E, R>(error: SdkError<E, R>) -> StoreError
