@@ -473,7 +473,7 @@ impl DynamoStore {
         &self,
         items: Vec<TransactWriteItem>,
     ) -> StoreResult<Result<(), Vec<usize>>> {
-        self.transact_once(items, None).await
+        self.transact_with_token(items, None).await
     }
 
     /// [`Self::transact_checked`] with a `ClientRequestToken` made from
@@ -481,7 +481,7 @@ impl DynamoStore {
     /// again, DynamoDB answers the repeat with the first one's success
     /// instead of failing its conditions against its own writes. An answer
     /// that never comes is [`StoreError::OutcomeUnknown`].
-    async fn transact_once(
+    async fn transact_with_token(
         &self,
         items: Vec<TransactWriteItem>,
         token: Option<&str>,
@@ -727,7 +727,11 @@ impl MetadataStore for DynamoStore {
                 .build(),
         );
         // The images' ids are new, so the first one names this transaction.
-        if self.transact_once(items, Some(&first.id)).await?.is_ok() {
+        if self
+            .transact_with_token(items, Some(&first.id))
+            .await?
+            .is_ok()
+        {
             return Ok(());
         }
         // A condition failed: tell the quota apart from a missing owner or a taken id.
