@@ -23,36 +23,7 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
         let (parts, bytes) = read_body(request, state).await?;
-        // Every body this API takes is an object; serde would also read a
-        // struct from an array of its fields in order.
-        if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'[') {
-            return Err(ApiError::BadRequest(
-                "The body must be a JSON object".into(),
-            ));
-        }
-        let request = Request::from_parts(parts, Body::from(bytes));
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(match rejection {
-                JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
-                rejection if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    ApiError::PayloadTooLarge
-                }
-                // serde's message names the field and the problem, nothing internal.
-                JsonRejection::JsonDataError(error) => ApiError::BadRequest(
-                    error
-                        .body_text()
-                        .trim_start_matches(
-                            "Failed to deserialize the JSON body into the target type: ",
-                        )
-                        .to_owned(),
-                ),
-                JsonRejection::JsonSyntaxError(_) => {
-                    ApiError::BadRequest("The body is not valid JSON".into())
-                }
-                _ => ApiError::BadRequest("The body could not be read".into()),
-            }),
-        }
+        parse_json(parts, bytes, state).await.map(Self)
     }
 }
 
@@ -75,9 +46,49 @@ where
         if bytes.is_empty() {
             return Ok(Self(None));
         }
-        let request = Request::from_parts(parts, Body::from(bytes));
-        let ApiJson(value) = ApiJson::<Option<T>>::from_request(request, state).await?;
-        Ok(Self(value))
+        parse_json(parts, bytes, state).await.map(Self)
+    }
+}
+
+/// A body already read, as `T`: what [`ApiJson`] and [`OptionalJson`] share.
+async fn parse_json<S, T>(
+    parts: axum::http::request::Parts,
+    bytes: Bytes,
+    state: &S,
+) -> Result<T, ApiError>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    // Every body this API takes is an object; serde would also read a
+    // struct from an array of its fields in order.
+    if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(ApiError::BadRequest(
+            "The body must be a JSON object".into(),
+        ));
+    }
+    let request = Request::from_parts(parts, Body::from(bytes));
+    match Json::<T>::from_request(request, state).await {
+        Ok(Json(value)) => Ok(value),
+        Err(rejection) => Err(match rejection {
+            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
+            rejection if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::PayloadTooLarge
+            }
+            // serde's message names the field and the problem, nothing internal.
+            JsonRejection::JsonDataError(error) => ApiError::BadRequest(
+                error
+                    .body_text()
+                    .trim_start_matches(
+                        "Failed to deserialize the JSON body into the target type: ",
+                    )
+                    .to_owned(),
+            ),
+            JsonRejection::JsonSyntaxError(_) => {
+                ApiError::BadRequest("The body is not valid JSON".into())
+            }
+            _ => ApiError::BadRequest("The body could not be read".into()),
+        }),
     }
 }
 
