@@ -9,7 +9,7 @@ use axum::{
 };
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
-use time::{Duration, OffsetDateTime, format_description::well_known::Rfc3339};
+use time::{Duration, OffsetDateTime};
 use utoipa::ToSchema;
 
 use crate::{
@@ -18,7 +18,10 @@ use crate::{
     generation::usage,
     http::error::{ApiError, ApiResult, FieldError},
     http::security::{ClientIp, arrived_over_https},
-    http::{json::ApiJson, routes::no_content},
+    http::{
+        json::ApiJson,
+        routes::{images::rfc3339, no_content},
+    },
     store::metadata::{NewSession, User},
 };
 
@@ -47,7 +50,7 @@ impl From<&User> for UserView {
             id: user.id.clone(),
             email: user.email.clone(),
             display_name: user.display_name.clone(),
-            created_at: user.created_at.format(&Rfc3339).unwrap_or_default(),
+            created_at: rfc3339(user.created_at),
         }
     }
 }

@@ -19,7 +19,10 @@ use crate::{
     gallery::collections::{cover, with_covers},
     http::error::{ApiError, ApiResult, FieldError},
     http::json::ApiJson,
-    http::routes::{images::ImageViews, no_content},
+    http::routes::{
+        images::{ImageViews, rfc3339},
+        no_content,
+    },
     store::metadata::{
         CollectionChanges, CollectionRecord, ImageRecord,
         rules::{from_millis, millis},
@@ -113,11 +116,6 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(deserializer).map(Some)
-}
-
-fn rfc3339(at: OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 fn view(

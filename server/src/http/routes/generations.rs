@@ -12,7 +12,6 @@ use axum::{
     routing::post,
 };
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
 use utoipa::ToSchema;
 
 use crate::{
@@ -26,7 +25,7 @@ use crate::{
     http::error::{ApiError, ApiResult},
     http::{
         json::ApiJson,
-        routes::images::{self, ImageView},
+        routes::images::{self, ImageView, rfc3339},
     },
 };
 
@@ -114,7 +113,7 @@ fn envelope(generation: Generation, started: Instant) -> GenerationEnvelope {
     GenerationEnvelope {
         generation: GenerationView {
             id: generation.id,
-            created_at: generation.created_at.format(&Rfc3339).unwrap_or_default(),
+            created_at: rfc3339(generation.created_at),
             prompt: plan.prompt,
             negative_prompt: plan.negative_prompt,
             model: plan.model.id,

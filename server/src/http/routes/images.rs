@@ -121,7 +121,8 @@ impl ImageViews {
     }
 }
 
-fn rfc3339(at: OffsetDateTime) -> String {
+/// A time as the API writes it (RFC 3339, UTC).
+pub(crate) fn rfc3339(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_default()
 }
 
