@@ -261,10 +261,9 @@ async fn a_request_the_storage_left_cannot_hold_never_reaches_together() {
             json!({"prompt": "x", "width": 256, "height": 256, "n": 4}),
         )
         .await;
-    let small_one = json!({"prompt": "x", "width": 256, "height": 256});
-    let fits = app.generate(&user, small_one.clone()).await;
-    let unusable = app.generate(&user, small_one.clone()).await;
-    let over_the_minute = app.generate(&user, small_one).await;
+    let fits = app.generate(&user, small("x")).await;
+    let unusable = app.generate(&user, small("x")).await;
+    let over_the_minute = app.generate(&user, small("x")).await;
 
     // Assert: the refused requests never reached Together and left the
     // minute's two requests to the ones that did, the failed call included.

@@ -1393,8 +1393,8 @@ mod tests {
 
     /// A database as the version that first had collections wrote it: each
     /// collection keeps its pages and count, each image the collections that
-    /// held it, and the kept list follows
-    /// every later join, leave and collection delete.
+    /// held it, and the kept list follows every later join, leave and
+    /// collection delete.
     #[tokio::test]
     async fn a_database_from_before_kept_collection_lists_keeps_its_memberships() {
         let dir = tempfile::tempdir().unwrap();
