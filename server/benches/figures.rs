@@ -62,6 +62,9 @@ fn main() -> anyhow::Result<()> {
     if wanted("gallery") {
         rows.extend(runtime.block_on(gallery_rows())?);
     }
+    if wanted("search") {
+        rows.extend(runtime.block_on(search_rows())?);
+    }
     if wanted("mixed") {
         rows.extend(runtime.block_on(mixed_rows())?);
     }
@@ -140,6 +143,137 @@ async fn gallery_rows() -> anyhow::Result<Vec<Row>> {
         rows.push(("collection page p99 latency (ms)", p99, "≤ 5"));
     }
     Ok(rows)
+}
+
+/// Words the search bench's prompts are made of, six to a prompt.
+const SEARCH_VOCABULARY: [&str; 48] = [
+    "golden",
+    "harbour",
+    "misty",
+    "forest",
+    "lighthouse",
+    "sunset",
+    "ocean",
+    "mountain",
+    "portrait",
+    "robot",
+    "castle",
+    "river",
+    "neon",
+    "city",
+    "street",
+    "winter",
+    "desert",
+    "garden",
+    "dragon",
+    "ancient",
+    "temple",
+    "storm",
+    "quiet",
+    "village",
+    "bridge",
+    "night",
+    "market",
+    "painting",
+    "sketch",
+    "watercolour",
+    "cinematic",
+    "morning",
+    "orchard",
+    "canyon",
+    "glacier",
+    "meadow",
+    "lantern",
+    "harvest",
+    "festival",
+    "island",
+    "volcano",
+    "library",
+    "station",
+    "airship",
+    "cathedral",
+    "reef",
+    "tundra",
+    "bazaar",
+];
+
+/// A search among 20 users × 5,000 images while another of those users
+/// pages their gallery: both under `wrk` at once, so the figures show what
+/// a search costs the searcher and what it costs everyone else.
+async fn search_rows() -> anyhow::Result<Vec<Row>> {
+    let data = tempfile::tempdir()?;
+    let mut config = Config::for_data_dir(data.path());
+    config.log_filter = "error".into();
+    config.requests_per_second = u32::MAX;
+    config.request_burst = u32::MAX;
+    let app = Application::build(config).await?;
+    let state = app.state().clone();
+    let processed = bench_image()?;
+    let mut users = Vec::new();
+    let mut word = 0x2545_f491_u64;
+    for number in 0..20 {
+        let user = User {
+            id: ulid::Ulid::new().to_string(),
+            email: format!("searcher{number}@example.com"),
+            display_name: None,
+            created_at: OffsetDateTime::now_utc(),
+        };
+        state.metadata.create_user(&user, Some("unused")).await?;
+        for _ in 0..50 {
+            let mut batch = records(&user, &vec![processed.clone(); 100]);
+            for record in &mut batch {
+                record.prompt = (0..6)
+                    .map(|_| {
+                        // xorshift: the same prompts in every run.
+                        word ^= word << 13;
+                        word ^= word >> 7;
+                        word ^= word << 17;
+                        SEARCH_VOCABULARY[(word % 48) as usize]
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+            }
+            state.metadata.insert_images(&batch).await?;
+        }
+        users.push(user);
+    }
+    let searcher = format!(
+        "Cookie: pc_session={}",
+        new_session(state.metadata.as_ref(), &users[0]).await?
+    );
+    let browser = format!(
+        "Cookie: pc_session={}",
+        new_session(state.metadata.as_ref(), &users[1]).await?
+    );
+    let base = format!("http://127.0.0.1:{}/api/images?limit=24", app.port());
+    let server = tokio::spawn(app.run_until(std::future::pending()));
+    let search_url = format!("{base}&q=golden%20har");
+    run_wrk(&search_url, &searcher, 2)?;
+    run_wrk(&base, &browser, 2)?;
+    let (search, gallery) = std::thread::scope(|scope| {
+        let search = scope.spawn(|| measure_once(&search_url, &searcher, 10));
+        let gallery = scope.spawn(|| measure_once(&base, &browser, 10));
+        (search.join(), gallery.join())
+    });
+    server.abort();
+    let ((search_rps, search_p99), (gallery_rps, gallery_p99)) = (
+        search.map_err(|_| anyhow::anyhow!("the search load panicked"))??,
+        gallery.map_err(|_| anyhow::anyhow!("the gallery load panicked"))??,
+    );
+    Ok(vec![
+        (
+            "search \"golden har\" in one of 20 galleries of 5,000 images (requests/s)",
+            search_rps,
+            "—",
+        ),
+        ("  search p99 latency (ms)", search_p99, "≤ 20"),
+        (
+            "another user's gallery page during those searches (requests/s)",
+            gallery_rps,
+            "—",
+        ),
+        ("  that gallery page's p99 latency (ms)", gallery_p99, "≤ 5"),
+    ])
 }
 
 /// The release binary under a mixed read and generation load.
@@ -344,7 +478,19 @@ async fn seed_gallery(
     user: &User,
     count: usize,
 ) -> anyhow::Result<Vec<String>> {
-    let processed = imaging::process(
+    let processed = bench_image()?;
+    let mut ids = Vec::with_capacity(count);
+    for _ in 0..count / 25 {
+        let batch = records(user, &vec![processed.clone(); 25]);
+        ids.extend(batch.iter().map(|record| record.id.clone()));
+        metadata.insert_images(&batch).await?;
+    }
+    Ok(ids)
+}
+
+/// The 512×512 image every seeded record stands for.
+fn bench_image() -> anyhow::Result<imaging::ProcessedImage> {
+    Ok(imaging::process(
         Bytes::from(render_jpeg(&RenderRequest {
             prompt: PROMPT,
             seed: 1,
@@ -353,14 +499,7 @@ async fn seed_gallery(
             steps: 1,
         })),
         1 << 24,
-    )?;
-    let mut ids = Vec::with_capacity(count);
-    for _ in 0..count / 25 {
-        let batch = records(user, &vec![processed.clone(); 25]);
-        ids.extend(batch.iter().map(|record| record.id.clone()));
-        metadata.insert_images(&batch).await?;
-    }
-    Ok(ids)
+    )?)
 }
 
 /// A two-hour session for `user`; returns the token its cookie carries.

@@ -49,6 +49,7 @@ contract!(metadata, metadata_cases, backend => backend.metadata.clone(), [
     users_never_see_each_others_images,
     search_matches_word_prefixes_and_pages_through_sparse_matches,
     search_folds_case_and_accents_both_ways,
+    a_search_ignores_single_letters_and_words_past_the_eighth,
     favourites_filter_and_survive_reads,
     deleting_hides_first_then_removes_the_record_and_its_counts,
     images_of_an_unknown_user_are_refused,

@@ -348,6 +348,31 @@ pub async fn search_matches_word_prefixes_and_pages_through_sparse_matches(store
     );
 }
 
+pub async fn a_search_ignores_single_letters_and_words_past_the_eighth(store: Store) {
+    let user = signed_up(&store).await;
+    let ids = record_images(&store, &user, 2, |i| match i {
+        0 => "a red lighthouse by the sea".to_owned(),
+        _ => "a blue boat".to_owned(),
+    })
+    .await;
+    let search = |text: &str| ImageQuery {
+        limit: 10,
+        search: Some(text.into()),
+        ..Default::default()
+    };
+    let lighthouse = vec![ids[0].clone()];
+    // "x" begins no word of either prompt; a single letter is no search term.
+    assert_eq!(
+        all_pages(&store, &user, search("x light")).await.0,
+        lighthouse
+    );
+    // Eight terms that match, then a ninth that would not.
+    let nine = "red lighthouse by the sea red light by nowhere";
+    assert_eq!(all_pages(&store, &user, search(nine)).await.0, lighthouse);
+    // Nothing left to search for: nothing matches, as with punctuation.
+    assert!(all_pages(&store, &user, search("a b")).await.0.is_empty());
+}
+
 pub async fn search_folds_case_and_accents_both_ways(store: Store) {
     let user = signed_up(&store).await;
     let ids = record_images(&store, &user, 3, |i| match i {

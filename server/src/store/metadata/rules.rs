@@ -28,7 +28,11 @@ pub fn collection_name_key(name: &str) -> String {
 }
 
 /// Most words a search looks for; the rest of a long query is ignored.
-pub const MAX_SEARCH_TERMS: usize = 16;
+pub const MAX_SEARCH_TERMS: usize = 8;
+
+/// Fewest characters a searched word needs. A single letter begins too many
+/// words to narrow a search, so shorter words are ignored.
+pub const MIN_SEARCH_TERM_CHARS: usize = 2;
 
 /// The words of a text as search compares them: lower-case, accents folded
 /// (`Café` and `cafe` are the same word), split at anything that is not a
@@ -39,9 +43,19 @@ pub fn search_words(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|word| !word.is_empty())
 }
 
-/// What a search looks for: each term must begin a word of the prompt.
+/// What a search looks for: each term must begin a word of the prompt. Words
+/// shorter than [`MIN_SEARCH_TERM_CHARS`] and those after the first
+/// [`MAX_SEARCH_TERMS`] are ignored.
 pub fn search_terms(text: &str) -> Vec<String> {
-    search_words(text).take(MAX_SEARCH_TERMS).collect()
+    search_words(text)
+        .filter(|word| is_search_term(word))
+        .take(MAX_SEARCH_TERMS)
+        .collect()
+}
+
+/// Whether a folded word is long enough to search for.
+pub fn is_search_term(folded: &str) -> bool {
+    folded.chars().count() >= MIN_SEARCH_TERM_CHARS
 }
 
 /// Lower-case with diacritics removed, as SQLite's FTS tokenizer
@@ -144,5 +158,13 @@ mod tests {
         );
         assert!(search_terms("!!! ---").is_empty());
         assert_eq!(search_terms(&"word ".repeat(40)).len(), MAX_SEARCH_TERMS);
+    }
+
+    #[test]
+    fn a_search_ignores_single_letters_and_words_past_the_eighth() {
+        assert_eq!(search_terms("a red x-wing 3 go"), ["red", "wing", "go"]);
+        assert!(search_terms("a b c").is_empty());
+        let nine = "one two three four five six seven eight nine";
+        assert_eq!(search_terms(nine).last().map(String::as_str), Some("eight"));
     }
 }

@@ -1,8 +1,9 @@
 //! The embedded metadata backend: one SQLite file in the data directory.
 //!
 //! WAL mode lets readers run beside the single writer, so the store keeps one
-//! write connection and a few read connections. All calls run on the blocking
-//! pool; each statement is short, so no request waits long for a connection.
+//! write connection and a few read connections. Writes and searches run on
+//! the blocking pool; the short indexed reads that make up most requests run
+//! in place (see `SqliteStore::read`).
 
 use std::{
     path::Path,
@@ -25,13 +26,30 @@ use super::{
     StoreResult, TrashOutcome, Usage, User,
     rules::{
         ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, PRUNE_BATCH, TrashPosition,
-        collection_name_key, from_millis, millis, normalise_email, search_terms,
+        collection_name_key, from_millis, millis, normalise_email, search_terms, search_words,
     },
 };
 
+/// One schema change: SQL, or code where the change needs our own rules
+/// (how search folds words).
+enum Migration {
+    Sql(&'static str),
+    Code(fn(&Connection) -> rusqlite::Result<()>),
+}
+
+impl Migration {
+    fn apply(&self, conn: &Connection) -> rusqlite::Result<()> {
+        match self {
+            Migration::Sql(sql) => conn.execute_batch(sql),
+            Migration::Code(change) => change(conn),
+        }
+    }
+}
+
 /// Schema changes, applied in order, each exactly once.
-const MIGRATIONS: &[&str] = &[
-    r#"
+const MIGRATIONS: &[Migration] = &[
+    Migration::Sql(
+        r#"
 CREATE TABLE users (
     id            TEXT PRIMARY KEY,
     email         TEXT NOT NULL,
@@ -108,13 +126,17 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (user_id, key)
 ) WITHOUT ROWID;
 "#,
-    r#"
+    ),
+    Migration::Sql(
+        r#"
 CREATE INDEX rate_limits_by_expiry ON rate_limits(expires_at);
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys(claimed_at);
 "#,
+    ),
     // The trash: `trashed_at` in Unix milliseconds. The gallery indexes only
     // hold what the gallery shows, so trashed images cost its pages nothing.
-    r#"
+    Migration::Sql(
+        r#"
 ALTER TABLE images ADD COLUMN trashed_at INTEGER;
 DROP INDEX images_by_owner;
 DROP INDEX images_favorites_by_owner;
@@ -124,10 +146,12 @@ CREATE INDEX favorites_in_gallery ON images(user_id, id)
 CREATE INDEX images_in_trash ON images(user_id, trashed_at, id) WHERE trashed_at IS NOT NULL;
 CREATE INDEX trash_by_age ON images(trashed_at) WHERE trashed_at IS NOT NULL;
 "#,
+    ),
     // Collections. `name_key` is the lower-cased name, so the unique index
     // refuses a second "Trips" however it is written. Times are Unix
     // milliseconds, which sort as they should. Memberships go with either side.
-    r#"
+    Migration::Sql(
+        r#"
 CREATE TABLE collections (
     id             TEXT PRIMARY KEY,
     user_id        TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -147,12 +171,14 @@ CREATE TABLE collection_images (
 ) WITHOUT ROWID;
 CREATE INDEX collections_of_image ON collection_images(image_id, collection_id);
 "#,
+    ),
     // The collections that hold an image, kept on the image row by triggers,
     // so a page reads them with the image instead of a subquery per image
     // (in collection-id order, as the memberships' index lists them). And a
     // membership names its image's row, so a collection page goes from each
     // membership straight to the image.
-    r#"
+    Migration::Sql(
+        r#"
 ALTER TABLE collection_images ADD COLUMN image_rowid INTEGER;
 UPDATE collection_images SET image_rowid = (
     SELECT rowid FROM images WHERE images.id = collection_images.image_id
@@ -172,9 +198,67 @@ CREATE TRIGGER collection_ids_after_leave AFTER DELETE ON collection_images BEGI
     ) WHERE id = old.image_id;
 END;
 "#,
+    ),
+    Migration::Code(search_by_owner),
 ];
 
+/// Migration 6: the search index holds every word behind its owner's key
+/// (see [`owner_words`]), so a search reads its owner's words and no one
+/// else's. It replaces an index of bare prompts, where a search found every
+/// user's matches before keeping its owner's.
+fn search_by_owner(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "DROP TRIGGER images_fts_insert;
+         DROP TRIGGER images_fts_delete;
+         DROP TABLE images_fts;
+         CREATE VIRTUAL TABLE images_search USING fts5(
+             words, content='', contentless_delete=1,
+             tokenize='unicode61 remove_diacritics 2'
+         );
+         CREATE TRIGGER images_search_after_delete AFTER DELETE ON images BEGIN
+             DELETE FROM images_search WHERE rowid = old.rowid;
+         END;",
+    )?;
+    let mut index = conn.prepare(INDEX_WORDS)?;
+    let mut images = conn.prepare("SELECT rowid, user_id, prompt FROM images")?;
+    let mut rows = images.query([])?;
+    while let Some(row) = rows.next()? {
+        let words = owner_words(&row.get::<_, String>(1)?, &row.get::<_, String>(2)?);
+        index.execute(params![row.get::<_, i64>(0)?, words])?;
+    }
+    Ok(())
+}
+
+/// Adds an image's words to the search index.
+const INDEX_WORDS: &str = "INSERT INTO images_search (rowid, words) VALUES (?1, ?2)";
+
+/// A fixed-width key for a user in the search index: the first 12 hex
+/// digits of the SHA-256 of the id. Being fixed-width, a key and the word
+/// after it cannot be read another way. Two users sharing a key would only
+/// share index entries: every search still keeps its owner's rows alone.
+fn owner_key(user_id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(user_id.as_bytes());
+    digest[..6]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// A prompt's words as the search index holds them: folded, each behind the
+/// owner's key (`3fa9c1d07e22lighthouse`).
+fn owner_words(user_id: &str, prompt: &str) -> String {
+    let key = owner_key(user_id);
+    search_words(prompt)
+        .map(|word| format!("{key}{word}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 const READERS: usize = 8;
+/// Connections for searches, whose cost grows with the owner's gallery:
+/// one per core of the machines we run on.
+const SEARCHERS: usize = 2;
 
 /// The columns an image is stored in, in `image_from_row`'s order.
 macro_rules! stored_image_columns {
@@ -210,6 +294,10 @@ struct Connections {
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    searchers: Vec<Mutex<Connection>>,
+    /// One permit per searcher: searches beyond them wait here, holding no
+    /// thread.
+    search_permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl SqliteStore {
@@ -219,21 +307,25 @@ impl SqliteStore {
             .with_context(|| format!("opening database {}", path.display()))?;
         configure(&writer)?;
         migrate(&mut writer)?;
-        let readers = (0..READERS)
-            .map(|_| {
-                let reader = Connection::open_with_flags(
-                    path,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
-                configure(&reader)?;
-                Ok(Mutex::new(reader))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let read_only = |count: usize| {
+            (0..count)
+                .map(|_| {
+                    let reader = Connection::open_with_flags(
+                        path,
+                        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )?;
+                    configure(&reader)?;
+                    Ok(Mutex::new(reader))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()
+        };
         Ok(Self {
             inner: Arc::new(Connections {
                 writer: Mutex::new(writer),
-                readers,
+                readers: read_only(READERS)?,
                 next_reader: AtomicUsize::new(0),
+                searchers: read_only(SEARCHERS)?,
+                search_permits: Arc::new(tokio::sync::Semaphore::new(SEARCHERS)),
             }),
             storage_quota: None,
         })
@@ -264,6 +356,48 @@ impl SqliteStore {
             });
         let result = query(&conn);
         result.map_err(|error| StoreError::Backend(anyhow::Error::new(error).context("sqlite")))
+    }
+
+    /// Runs a search: on the blocking pool, on connections of its own. A
+    /// search's cost grows with the owner's gallery, so however many run or
+    /// wait, they hold no async worker and no connection the short reads use.
+    async fn search<T, F>(&self, query: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let permit = self
+            .inner
+            .search_permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|closed| StoreError::Backend(anyhow::Error::new(closed)))?;
+        let inner = self.inner.clone();
+        run_blocking(move || {
+            let _permit = permit;
+            let searchers = &inner.searchers;
+            let conn = searchers
+                .iter()
+                .find_map(|searcher| searcher.try_lock().ok())
+                .unwrap_or_else(|| {
+                    searchers[0]
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                });
+            query(&conn)
+        })
+        .await
+    }
+
+    /// Holds every search connection, as long-running searches would.
+    #[cfg(test)]
+    fn occupy_searchers(&self) -> Vec<std::sync::MutexGuard<'_, Connection>> {
+        self.inner
+            .searchers
+            .iter()
+            .map(|searcher| searcher.lock().unwrap())
+            .collect()
     }
 
     /// Adds an image to a collection or takes it out, in one transaction on
@@ -368,7 +502,8 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
         row.get(0)
     })?;
     for (version, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
-        tx.execute_batch(migration)
+        migration
+            .apply(&tx)
             .with_context(|| format!("applying migration {}", version + 1))?;
         tx.execute(
             "INSERT INTO schema_migrations (version) VALUES (?1)",
@@ -459,12 +594,14 @@ fn is_unique_violation(error: &rusqlite::Error) -> bool {
     )
 }
 
-/// Turns free text into an FTS5 query that matches every word as a prefix.
-/// Each word is quoted, so operators and SQL-looking input are plain text.
-fn fts_query(search: &str) -> Option<String> {
+/// Turns free text into an FTS5 query that matches every word as a prefix
+/// of one of the owner's words. Each word is quoted, so operators and
+/// SQL-looking input are plain text.
+fn fts_query(user_id: &str, search: &str) -> Option<String> {
+    let key = owner_key(user_id);
     let words: Vec<String> = search_terms(search)
         .into_iter()
-        .map(|word| format!("\"{word}\"*"))
+        .map(|word| format!("\"{key}{word}\"*"))
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
@@ -518,7 +655,7 @@ fn listing_statement(
     }
     if let Some(fts) = fts {
         sql.push_str(
-            " AND images.rowid IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)",
+            " AND images.rowid IN (SELECT rowid FROM images_search WHERE images_search MATCH ?)",
         );
         args.push(fts.into());
     }
@@ -691,8 +828,9 @@ impl MetadataStore for SqliteStore {
                         "UPDATE users SET images = images + 1, storage_bytes = storage_bytes + ?2
                      WHERE id = ?1 AND storage_bytes + ?2 <= ?3",
                     )?;
+                    let mut index = tx.prepare_cached(INDEX_WORDS)?;
                     for image in &images {
-                        insert.execute(params![
+                        let rowid = insert.insert(params![
                             image.id,
                             image.user_id,
                             image.generation_id,
@@ -718,6 +856,8 @@ impl MetadataStore for SqliteStore {
                             image.upstream_id,
                             image.trashed_at.map(millis),
                         ])?;
+                        index
+                            .execute(params![rowid, owner_words(&image.user_id, &image.prompt)])?;
                         if count.execute(params![image.user_id, image.bytes as i64, quota])? == 0 {
                             // Dropping the transaction rolls back the images before this one.
                             return Ok(false);
@@ -738,7 +878,7 @@ impl MetadataStore for SqliteStore {
     async fn list_images(&self, user_id: &str, query: &ImageQuery) -> StoreResult<ImagePage> {
         let search = match query.search.as_deref().map(str::trim) {
             Some("") | None => None,
-            Some(text) => match fts_query(text) {
+            Some(text) => match fts_query(user_id, text) {
                 Some(fts) => Some(fts),
                 // Nothing searchable (only punctuation): nothing can match.
                 None => {
@@ -750,15 +890,18 @@ impl MetadataStore for SqliteStore {
             },
         };
         let limit = query.limit.max(1);
+        let searching = search.is_some();
         let (sql, args) = listing_statement(user_id, query, search);
-
-        let mut items = self
-            .read(move |conn| {
-                conn.prepare_cached(&sql)?
-                    .query_map(params_from_iter(args), image_from_row)?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .await?;
+        let page = move |conn: &Connection| {
+            conn.prepare_cached(&sql)?
+                .query_map(params_from_iter(args), image_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        };
+        let mut items = if searching {
+            self.search(page).await?
+        } else {
+            self.read(page).await?
+        };
         let next_after = if items.len() > limit as usize {
             items.truncate(limit as usize);
             items.last().map(|image| match image.trashed_at {
@@ -1254,16 +1397,123 @@ mod tests {
     use super::*;
 
     #[test]
-    fn search_text_becomes_quoted_prefix_terms() {
+    fn search_text_becomes_quoted_prefix_terms_behind_the_owners_key() {
+        let key = owner_key("u1");
+        assert_eq!(key.len(), 12);
         assert_eq!(
-            fts_query("Light house!").as_deref(),
-            Some("\"light\"* \"house\"*")
+            fts_query("u1", "Light house!"),
+            Some(format!("\"{key}light\"* \"{key}house\"*"))
         );
         assert_eq!(
-            fts_query("x' OR 1=1; --").as_deref(),
-            Some("\"x\"* \"or\"* \"1\"* \"1\"*")
+            fts_query("u1", "x' OR 1=1; --"),
+            Some(format!("\"{key}or\"*"))
         );
-        assert_eq!(fts_query("!!! ---"), None);
+        assert_eq!(fts_query("u1", "!!! ---"), None);
+        assert_eq!(
+            owner_words("u1", "Old LIGHTHOUSE, café"),
+            format!("{key}old {key}lighthouse {key}cafe")
+        );
+    }
+
+    /// How many entries of the search index a search for `text` by
+    /// `user_id` reads.
+    fn index_matches(path: &Path, user_id: &str, text: &str) -> i64 {
+        Connection::open(path)
+            .unwrap()
+            .query_row(
+                "SELECT COUNT(*) FROM images_search WHERE images_search MATCH ?1",
+                [fts_query(user_id, text).unwrap()],
+                |row| row.get(0),
+            )
+            .unwrap()
+    }
+
+    /// A database as the version before searches were scoped to their owner
+    /// wrote it: its prompts move to the owner-keyed index, each user's
+    /// search reads only their own entries, and the index follows later
+    /// inserts and deletes.
+    #[tokio::test]
+    async fn a_database_from_before_owner_scoped_search_is_searched_per_owner() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("promptcanvas.db");
+        previous_layout(&path, 5);
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "INSERT INTO users (id, email, email_key, created_at)
+                 VALUES ('u2', 'bo@example.com', 'bo@example.com', '2026-11-01T08:00:00Z');
+                 INSERT INTO images (id, user_id, generation_id, prompt, model, provider, width,
+                     height, steps, seed, style, created_at, content_type, bytes, object_key,
+                     thumbnail_key, thumbnail_width, thumbnail_height, placeholder)
+                 VALUES ('01JC', 'u2', 'g3', 'a lighthouse too', 'm', 'offline', 512, 512, 4, 3,
+                     'none', '2026-11-03T08:00:00Z', 'image/png', 100, 'users/u2/01JC.png',
+                     'users/u2/01JC.thumb.jpg', 256, 256, '#000000');",
+            )
+            .unwrap();
+        let store = SqliteStore::open(&path).unwrap();
+        let search = |user: &'static str, text: &'static str| {
+            let store = store.clone();
+            async move {
+                let query = ImageQuery {
+                    limit: 10,
+                    search: Some(text.into()),
+                    ..ImageQuery::default()
+                };
+                let page = store.list_images(user, &query).await.unwrap();
+                page.items
+                    .into_iter()
+                    .map(|image| image.id)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(search("u1", "LIGHT").await, ["01JA"]);
+        assert_eq!(search("u2", "light").await, ["01JC"]);
+        assert_eq!(index_matches(&path, "u1", "light"), 1);
+        assert_eq!(index_matches(&path, "u1", "old"), 2);
+
+        store.delete_image("u1", "01JA").await.unwrap();
+        assert!(search("u1", "light").await.is_empty());
+        assert_eq!(index_matches(&path, "u1", "light"), 0);
+        assert_eq!(index_matches(&path, "u2", "light"), 1);
+    }
+
+    /// Searches waiting for their connections hold no async worker: with one
+    /// worker and every search connection busy, a gallery page still answers.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn waiting_searches_leave_the_gallery_answering() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("promptcanvas.db");
+        previous_layout(&path, 5);
+        let store = SqliteStore::open(&path).unwrap();
+        let query = |search: Option<&str>| ImageQuery {
+            limit: 10,
+            search: search.map(str::to_owned),
+            ..ImageQuery::default()
+        };
+        let busy = store.occupy_searchers();
+        let searches: Vec<_> = (0..4)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move { store.list_images("u1", &query(Some("harbour"))).await })
+            })
+            .collect();
+        tokio::task::yield_now().await;
+        let gallery = {
+            let store = store.clone();
+            tokio::spawn(async move { store.list_images("u1", &query(None)).await })
+        };
+        let page = tokio::time::timeout(std::time::Duration::from_secs(10), gallery)
+            .await
+            .expect("the gallery answers while searches wait")
+            .unwrap()
+            .unwrap();
+        assert_eq!(page.items.len(), 2);
+        drop(busy);
+        for search in searches {
+            let found = search.await.unwrap().unwrap();
+            assert_eq!(found.items.len(), 1);
+            assert_eq!(found.items[0].id, "01JB");
+        }
     }
 
     /// Writes a database as the version with the first `migrations` schema
@@ -1274,7 +1524,7 @@ mod tests {
             conn.execute_batch("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)")
                 .unwrap();
             for (version, migration) in MIGRATIONS[..migrations].iter().enumerate() {
-                conn.execute_batch(migration).unwrap();
+                migration.apply(&conn).unwrap();
                 conn.execute("INSERT INTO schema_migrations VALUES (?1)", [version + 1])
                     .unwrap();
             }

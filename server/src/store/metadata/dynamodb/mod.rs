@@ -46,7 +46,7 @@ use super::{
     StoreResult, TrashOutcome, Usage, User,
     rules::{
         ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, MAX_SEARCH_TERMS, TrashPosition, fold,
-        from_millis, millis, normalise_email, search_words,
+        from_millis, is_search_term, millis, normalise_email, search_words,
     },
 };
 
@@ -1477,7 +1477,7 @@ fn search_terms(text: &str) -> Vec<SearchTerm> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter_map(|word| {
             let folded = fold(word);
-            (!folded.is_empty()).then(|| SearchTerm {
+            is_search_term(&folded).then(|| SearchTerm {
                 folded,
                 as_typed: word.to_lowercase(),
             })
