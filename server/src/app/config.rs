@@ -201,6 +201,13 @@ pub struct Config {
     #[arg(long, env = "CDN_BASE_URL")]
     pub cdn_base_url: Option<String>,
 
+    /// Secret (at least 32 characters) that signs CDN image URLs: each gets
+    /// `exp` and `sig` query parameters, which the CDN's viewer-request
+    /// function (`infra/cdn/signed-images.js`) checks, so a URL stops working
+    /// when it expires, as presigned S3 URLs do. Unset: plain URLs.
+    #[arg(long, env = "CDN_SIGNING_SECRET", hide_env_values = true, value_parser = parse_secret)]
+    pub cdn_signing_secret: Option<SecretString>,
+
     /// How old an image file without a record must be before `promptcanvas sweep`
     /// removes it, in seconds (newer ones may belong to a generation in progress).
     #[arg(long, env = "ORPHAN_GRACE_SECS", default_value_t = 3600)]
@@ -312,6 +319,7 @@ impl Config {
             dynamodb_table_images: None,
             aws_region: None,
             cdn_base_url: None,
+            cdn_signing_secret: None,
             orphan_grace_secs: 3600,
             trash_retention_days: 30,
             log_filter: "warn".into(),

@@ -6,11 +6,12 @@
 use std::sync::Arc;
 
 use anyhow::Context;
+use secrecy::ExposeSecret;
 
 use crate::{
     app::config::Config,
     store::aws,
-    store::media::{MediaStore, UrlSigner},
+    store::media::{Cdn, MediaStore, UrlSigner},
     store::metadata::{MetadataStore, SqliteStore, dynamodb},
 };
 
@@ -32,7 +33,16 @@ pub async fn open(
             MediaStore::s3(
                 Arc::new(objects),
                 presigner,
-                config.cdn_base_url.as_deref(),
+                config.cdn_base_url.as_deref().map(|base| {
+                    let secret = config.cdn_signing_secret.as_ref();
+                    if secret.is_none() {
+                        tracing::warn!(
+                            "CDN_BASE_URL is set without CDN_SIGNING_SECRET: image URLs are \
+                             unsigned and never expire"
+                        );
+                    }
+                    Cdn::new(base, secret.map(|secret| secret.expose_secret().as_bytes()))
+                }),
                 signer,
             )
         }

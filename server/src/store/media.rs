@@ -62,7 +62,48 @@ enum Links {
     /// Presigned GET URLs straight to the bucket.
     Presigned(S3Presigner),
     /// `CDN_BASE_URL/key` (e.g. CloudFront with origin access to the bucket).
-    Cdn(String),
+    Cdn(Cdn),
+}
+
+/// A CDN in front of the bucket, and how its URLs are signed.
+#[derive(Clone)]
+pub struct Cdn {
+    base: String,
+    /// The path part of `base` (`""` or `/images`), which the CDN sees in
+    /// front of every key.
+    base_path: String,
+    /// Unset: plain URLs that never expire.
+    signing: Option<HmacSha256>,
+}
+
+impl Cdn {
+    /// URLs under `base`; with a `secret`, each carries `exp` and `sig`, which
+    /// the CDN's viewer-request function (`infra/cdn/signed-images.js`)
+    /// checks before it serves the file.
+    pub fn new(base: &str, secret: Option<&[u8]>) -> Self {
+        let base = base.trim_end_matches('/').to_owned();
+        let base_path = base[crate::store::aws::origin_of(&base).len()..].to_owned();
+        Self {
+            base,
+            base_path,
+            signing: secret.map(|secret| {
+                HmacSha256::new_from_slice(secret).expect("HMAC accepts keys of any length")
+            }),
+        }
+    }
+
+    /// The URL of `key`, valid until `expires` (Unix seconds) when signed.
+    /// The signature is the first 128 bits of HMAC-SHA256 over
+    /// `<URL path>\n<expires>`, in hex.
+    fn url(&self, key: &str, expires: i64) -> String {
+        let Some(keyed) = &self.signing else {
+            return format!("{}/{key}", self.base);
+        };
+        let mut mac = keyed.clone();
+        mac.update(format!("{}/{key}\n{expires}", self.base_path).as_bytes());
+        let signature = hex::encode(&mac.finalize().into_bytes()[..16]);
+        format!("{}/{key}?exp={expires}&sig={signature}", self.base)
+    }
 }
 
 impl MediaStore {
@@ -80,15 +121,15 @@ impl MediaStore {
     }
 
     /// Objects in an S3 bucket; browsers get presigned URLs, or CDN URLs when
-    /// `cdn_base_url` is set. `signer` still signs gallery cursors.
+    /// a `cdn` is given. `signer` still signs gallery cursors.
     pub fn s3(
         objects: Arc<dyn ObjectStore>,
         presigner: S3Presigner,
-        cdn_base_url: Option<&str>,
+        cdn: Option<Cdn>,
         signer: UrlSigner,
     ) -> Self {
-        let links = match cdn_base_url {
-            Some(base) => Links::Cdn(base.trim_end_matches('/').to_owned()),
+        let links = match cdn {
+            Some(cdn) => Links::Cdn(cdn),
             None => Links::Presigned(presigner),
         };
         Self {
@@ -115,7 +156,7 @@ impl MediaStore {
         match &self.links {
             Links::Local => None,
             Links::Presigned(presigner) => Some(presigner.origin()),
-            Links::Cdn(base) => Some(crate::store::aws::origin_of(base)),
+            Links::Cdn(cdn) => Some(crate::store::aws::origin_of(&cdn.base)),
         }
     }
 
@@ -159,7 +200,7 @@ impl MediaStore {
                 base: public_base_url.trim_end_matches('/').to_owned(),
             },
             Links::Presigned(presigner) => LinkKind::Presigned(presigner.session().await?),
-            Links::Cdn(base) => LinkKind::Cdn(base.clone()),
+            Links::Cdn(cdn) => LinkKind::Cdn(cdn.clone()),
         };
         Ok(MediaLinks {
             kind,
@@ -214,7 +255,7 @@ pub struct MediaLinks {
 enum LinkKind {
     Local { signer: UrlSigner, base: String },
     Presigned(PresignSession),
-    Cdn(String),
+    Cdn(Cdn),
 }
 
 impl MediaLinks {
@@ -237,7 +278,10 @@ impl MediaLinks {
                     session.url(thumbnail, self.now_unix, expires)?,
                 )
             }
-            LinkKind::Cdn(base) => (format!("{base}/{original}"), format!("{base}/{thumbnail}")),
+            LinkKind::Cdn(cdn) => {
+                let expires = expiry(self.now_unix, self.ttl);
+                (cdn.url(original, expires), cdn.url(thumbnail, expires))
+            }
         })
     }
 }
@@ -344,6 +388,109 @@ mod tests {
 
     fn signer() -> UrlSigner {
         UrlSigner::new(vec![7; 32], Duration::from_secs(3600))
+    }
+
+    /// Runs the CDN's viewer-request function (`infra/cdn/signed-images.js`)
+    /// under Node, as CloudFront would with `secret` deployed and its clock at
+    /// `now_unix`: the status each URL gets, and the query string it forwards.
+    fn cdn_function(secret: &str, now_unix: i64, urls: &[&str]) -> Vec<(u16, serde_json::Value)> {
+        use std::io::Write;
+        let infra = Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/cdn");
+        let mut node = std::process::Command::new("node")
+            .arg(infra.join("run_function.mjs"))
+            .arg(infra.join("signed-images.js"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("node runs the CDN function");
+        let input = serde_json::json!({"secret": secret, "now_unix": now_unix, "urls": urls});
+        node.stdin
+            .take()
+            .unwrap()
+            .write_all(input.to_string().as_bytes())
+            .unwrap();
+        let output = node.wait_with_output().unwrap();
+        assert!(output.status.success(), "the CDN function failed");
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let outcome: serde_json::Value = serde_json::from_str(line).unwrap();
+                (
+                    outcome["status"].as_u64().unwrap() as u16,
+                    outcome["querystring"].clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// CDN URLs the server signs open their file at the CDN until they
+    /// expire, and one cached copy serves every URL of a file; a URL for
+    /// another file, with a changed signature or expiry, without a signature,
+    /// or signed with another secret is refused.
+    #[test]
+    fn signed_cdn_urls_open_their_file_until_they_expire_and_nothing_else_does() {
+        let secret = "the-cdn-signing-secret-0123456789abcdef";
+        let now = 1_790_000_000;
+        let links = MediaLinks {
+            kind: LinkKind::Cdn(Cdn::new(
+                "https://cdn.example.com/images/",
+                Some(secret.as_bytes()),
+            )),
+            now_unix: now,
+            ttl: 3600,
+        };
+        let (original, thumbnail) = links
+            .urls("users/u1/01JA.png", "users/u1/01JA.thumb.jpg")
+            .unwrap();
+        assert!(original.starts_with("https://cdn.example.com/images/users/u1/01JA.png?exp="));
+        let expires: i64 = original.split("exp=").nth(1).unwrap()[..10]
+            .parse()
+            .unwrap();
+        assert_eq!(expires, expiry(now, 3600));
+        let signature = original.split("sig=").nth(1).unwrap();
+        let tampered = format!(
+            "{}{}",
+            &original[..original.len() - 1],
+            if signature.ends_with('0') { '1' } else { '0' }
+        );
+        let another_file = original.replace("01JA.png", "01JB.png");
+        let later = original.replace(&expires.to_string(), &(expires + 3600).to_string());
+        let unsigned = original.split('?').next().unwrap().to_owned();
+        let urls = [
+            original.as_str(),
+            &thumbnail,
+            &another_file,
+            &tampered,
+            &later,
+            &unsigned,
+        ];
+        let outcomes = cdn_function(secret, now, &urls);
+        let statuses: Vec<u16> = outcomes.iter().map(|(status, _)| *status).collect();
+        assert_eq!(statuses, [200, 200, 403, 403, 403, 403]);
+        assert_eq!(
+            outcomes[0].1,
+            serde_json::json!({}),
+            "one cache key per file"
+        );
+
+        let expired = cdn_function(secret, expires, &[&original]);
+        assert_eq!(expired[0].0, 403);
+        let other_secret = cdn_function("another-secret-0123456789abcdefghijkl", now, &[&original]);
+        assert_eq!(other_secret[0].0, 403);
+    }
+
+    #[test]
+    fn cdn_urls_without_a_secret_are_plain() {
+        let links = MediaLinks {
+            kind: LinkKind::Cdn(Cdn::new("https://cdn.example.com", None)),
+            now_unix: 1_790_000_000,
+            ttl: 3600,
+        };
+        let (original, _) = links
+            .urls("users/u1/01JA.png", "users/u1/01JA.thumb.jpg")
+            .unwrap();
+        assert_eq!(original, "https://cdn.example.com/users/u1/01JA.png");
     }
 
     #[test]
