@@ -52,6 +52,8 @@ pub enum Answer {
         code: &'static str,
         headers: Vec<(&'static str, &'static str)>,
     },
+    /// Answers as `Base64` after this long.
+    Slow(Duration),
     /// Never answers.
     Hang,
     /// Starts a JSON answer, then drops the connection.
@@ -213,8 +215,11 @@ async fn generations(
         Json(json!({"id": request_id, "model": body["model"], "object": "list", "data": data}))
             .into_response()
     };
+    if let Answer::Slow(delay) = answer {
+        tokio::time::sleep(delay).await;
+    }
     match answer {
-        Answer::Base64 => success(json!([{
+        Answer::Base64 | Answer::Slow(_) => success(json!([{
             "index": 0, "b64_json": b64(&jpeg(width, height)), "timings": {"inference": 0.61}
         }])),
         Answer::Url => {

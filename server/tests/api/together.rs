@@ -705,3 +705,45 @@ fn the_help_text_documents_together_settings_without_showing_the_key() {
     assert!(!help.contains(API_KEY));
     assert!(!String::from_utf8_lossy(&top.stdout).contains(API_KEY));
 }
+
+#[tokio::test]
+async fn a_generation_whose_client_gives_up_still_completes_and_replays() {
+    // Arrange: Together takes longer than the client waits.
+    let fake = FakeTogether::start().await;
+    fake.script([Answer::Slow(Duration::from_millis(1500))]);
+    let app = fake.app().await;
+    let user = app.signed_in_user().await;
+    let request = |timeout: Duration| {
+        user.client
+            .post(app.url("/api/generations"))
+            .header("idempotency-key", "walked-away")
+            .timeout(timeout)
+            .json(&small("a patient lighthouse"))
+            .send()
+    };
+
+    // Act: the client gives up while Together is drawing.
+    let gave_up = request(Duration::from_millis(300)).await;
+    assert!(gave_up.is_err_and(|error| error.is_timeout()));
+    let mut ids = Vec::new();
+    for _ in 0..100 {
+        ids = app.all_image_ids(&user, "limit=10").await;
+        if !ids.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let retried = request(Duration::from_secs(30)).await.unwrap();
+
+    // Assert: the generation finished and was counted once; the retry gets
+    // its result instead of a conflict with a request nobody is serving.
+    assert_eq!(ids.len(), 1, "the generation completed without its client");
+    assert_eq!(retried.status(), StatusCode::CREATED);
+    assert_eq!(retried.headers()["idempotent-replayed"], "true");
+    let replayed: Value = retried.json().await.unwrap();
+    assert_eq!(replayed["generation"]["images"][0]["id"], ids[0].as_str());
+    assert_eq!(fake.received().len(), 1);
+    let me = app.get_json(&user, "/api/me").await;
+    assert_eq!(me["usage"]["generations_this_month"], 1, "{me}");
+    assert_eq!(me["usage"]["images"], 1, "{me}");
+}

@@ -9,6 +9,7 @@ use crate::{
     app::state::AppState,
     auth::CurrentUser,
     gallery::bulk::{self, Action, Failure, MAX_IDS},
+    http::completion::to_completion,
     http::error::{ApiError, ApiResult, FieldError},
     http::json::ApiJson,
 };
@@ -114,13 +115,16 @@ pub async fn bulk_action(
     {
         return Err(ApiError::NotFound);
     }
-    let outcomes = bulk::apply(
-        state.metadata.as_ref(),
-        &state.media,
-        &user.id,
-        &action,
-        &ids,
-    )
+    let outcomes = to_completion(async move {
+        bulk::apply(
+            state.metadata.as_ref(),
+            &state.media,
+            &user.id,
+            &action,
+            &ids,
+        )
+        .await
+    })
     .await?;
     let mut answer = BulkOutcome {
         succeeded: Vec::new(),

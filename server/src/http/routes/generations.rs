@@ -22,6 +22,7 @@ use crate::{
         idempotency::{self, Outcome},
         pipeline::{self, Generation},
     },
+    http::completion::to_completion,
     http::error::{ApiError, ApiResult},
     http::{
         json::ApiJson,
@@ -86,25 +87,34 @@ pub async fn create_generation(
     ApiJson(request): ApiJson<GenerationRequest>,
 ) -> ApiResult<Response> {
     let started = Instant::now();
-    let generator = state.generator();
-    let plan = generator.plan(&request)?;
-    let run_group = pipeline::run_group_from(&headers)?;
-    let work = async {
-        let generation = generator.run(&user, plan, run_group).await?;
-        serde_json::to_string(&envelope(generation, started))
-            .map_err(|error| ApiError::Internal(error.into()))
-    };
-    let Some(key) = idempotency::key_from(&headers)? else {
-        return Ok(created(Outcome::Fresh(work.await?)));
-    };
-    let hash = idempotency::request_hash(&request)?;
-    let outcome =
-        match idempotency::run_once(state.metadata.as_ref(), &user.id, key, &hash, work).await? {
-            Outcome::Replayed(body) => {
-                Outcome::Replayed(images::as_they_are_now(&state, &user.id, &body).await?)
-            }
-            fresh => fresh,
+    let plan = state.generator().plan(&request)?;
+    let run_group = pipeline::run_group_from(&headers)?.map(str::to_owned);
+    let key = idempotency::key_from(&headers)?.map(str::to_owned);
+    // From the quota reservation on, the generation runs to its end even if
+    // the client goes away, so nothing it reserved or claimed is stranded.
+    let outcome = to_completion(async move {
+        let generator = state.generator();
+        let work = async {
+            let generation = generator.run(&user, plan, run_group.as_deref()).await?;
+            serde_json::to_string(&envelope(generation, started))
+                .map_err(|error| ApiError::Internal(error.into()))
         };
+        let Some(key) = key else {
+            return Ok(Outcome::Fresh(work.await?));
+        };
+        let hash = idempotency::request_hash(&request)?;
+        Ok(
+            match idempotency::run_once(state.metadata.as_ref(), &user.id, &key, &hash, work)
+                .await?
+            {
+                Outcome::Replayed(body) => {
+                    Outcome::Replayed(images::as_they_are_now(&state, &user.id, &body).await?)
+                }
+                fresh => fresh,
+            },
+        )
+    })
+    .await?;
     Ok(created(outcome))
 }
 

@@ -20,6 +20,7 @@ use crate::{
     generation::pipeline::StoredImage,
     http::error::{ApiError, ApiResult},
     http::{
+        completion::to_completion,
         json::{ApiJson, OptionalJson},
         routes::no_content,
     },
@@ -364,7 +365,10 @@ pub async fn delete_image(
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    gallery::delete::delete_image(state.metadata.as_ref(), &state.media, &user.id, &id).await?;
+    to_completion(async move {
+        gallery::delete::delete_image(state.metadata.as_ref(), &state.media, &user.id, &id).await
+    })
+    .await?;
     Ok(no_content())
 }
 
@@ -435,8 +439,10 @@ pub async fn empty_trash(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> ApiResult<Json<EmptyTrashView>> {
-    let deleted =
-        gallery::trash::empty_trash(state.metadata.as_ref(), &state.media, &user.id).await?;
+    let deleted = to_completion(async move {
+        gallery::trash::empty_trash(state.metadata.as_ref(), &state.media, &user.id).await
+    })
+    .await?;
     Ok(Json(EmptyTrashView { deleted }))
 }
 
