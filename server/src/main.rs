@@ -71,6 +71,12 @@ fn main() -> anyhow::Result<()> {
                 report.examined,
                 report.removed.len()
             );
+            if report.finished_deletes > 0 {
+                println!(
+                    "finished {} deletes a crash or a timeout had stopped half-way",
+                    report.finished_deletes
+                );
+            }
             Ok(())
         }),
         None => serve(Config::parse_from_env()),

@@ -116,12 +116,14 @@ pub async fn handle_invocation(
                 examined = report.examined,
                 removed = report.removed.len(),
                 expired = report.expired,
+                finished_deletes = report.finished_deletes,
                 "sweep finished"
             );
             Ok(serde_json::json!({
                 "examined": report.examined,
                 "removed": report.removed.len(),
                 "expired": report.expired,
+                "finished_deletes": report.finished_deletes,
             }))
         }
     }

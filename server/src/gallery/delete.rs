@@ -1,13 +1,22 @@
 //! Deleting an image: hide the record, remove its files, then the record.
 //!
 //! Every step can be re-run, so a crash or a failed file removal leaves an
-//! image that is hidden from the gallery and finishes deleting on the next try.
+//! image that is hidden from the gallery and finishes deleting on the next
+//! try, or when `sweep` finishes every delete left half-way.
+
+use futures::{StreamExt, TryStreamExt, stream};
 
 use crate::{
     http::error::{ApiError, ApiResult},
     store::media::MediaStore,
     store::metadata::MetadataStore,
 };
+
+/// Images deleted at once: their file removals overlap, the store's writes
+/// stay few.
+const CONCURRENT_DELETES: usize = 8;
+/// Unfinished deletes read per round.
+const BATCH: u32 = 100;
 
 /// Deletes one of `user_id`'s images, files included; `NotFound` when the
 /// user has no such image.
@@ -25,4 +34,50 @@ pub async fn delete_image(
     media.delete(&record.thumbnail_key).await?;
     metadata.delete_image(user_id, image_id).await?;
     Ok(())
+}
+
+/// Deletes `(user, image)` pairs for good, a few at a time; an image that is
+/// already gone is not counted. Returns how many were deleted.
+pub(crate) async fn delete_all(
+    metadata: &dyn MetadataStore,
+    media: &MediaStore,
+    images: Vec<(String, String)>,
+) -> ApiResult<usize> {
+    let deleted: Vec<bool> = stream::iter(images)
+        .map(|(user_id, image_id)| async move {
+            match delete_image(metadata, media, &user_id, &image_id).await {
+                Ok(()) => Ok(true),
+                Err(ApiError::NotFound) => Ok(false),
+                Err(error) => Err(error),
+            }
+        })
+        .buffer_unordered(CONCURRENT_DELETES)
+        .try_collect()
+        .await?;
+    Ok(deleted.into_iter().filter(|done| *done).count())
+}
+
+/// Finishes, across users, every delete that began and did not finish (a
+/// crash or a timeout stopped it between steps); returns how many.
+pub async fn finish_unfinished(
+    metadata: &dyn MetadataStore,
+    media: &MediaStore,
+) -> ApiResult<usize> {
+    let mut total = 0;
+    loop {
+        let unfinished = metadata.unfinished_deletes(BATCH).await?;
+        if unfinished.is_empty() {
+            return Ok(total);
+        }
+        let images = unfinished
+            .into_iter()
+            .map(|entry| (entry.user_id, entry.image_id))
+            .collect();
+        let finished = delete_all(metadata, media, images).await?;
+        if finished == 0 {
+            tracing::warn!("the list of unfinished deletes names images that are already gone");
+            return Ok(total);
+        }
+        total += finished;
+    }
 }

@@ -13,6 +13,8 @@ pub struct SweepReport {
     pub removed: Vec<String>,
     /// Trashed images deleted for good because their retention ran out.
     pub expired: usize,
+    /// Deletes that a crash or a timeout had stopped half-way, finished.
+    pub finished_deletes: usize,
 }
 
 /// Where every image file lives.
@@ -49,10 +51,13 @@ pub async fn sweep_orphans(
 }
 
 /// The whole sweep, as `promptcanvas sweep` and the scheduled Lambda event run
-/// it: the trash past its retention, then every user's files, with the
-/// configured grace period.
+/// it: deletes left half-way, the trash past its retention, then every
+/// user's files, with the configured grace period.
 pub async fn sweep_everything(state: &AppState) -> anyhow::Result<SweepReport> {
     let now = OffsetDateTime::now_utc();
+    let finished_deletes = super::delete::finish_unfinished(state.metadata.as_ref(), &state.media)
+        .await
+        .map_err(|error| anyhow::anyhow!("finishing unfinished deletes: {error}"))?;
     let expired = super::trash::delete_expired(
         state.metadata.as_ref(),
         &state.media,
@@ -69,7 +74,11 @@ pub async fn sweep_everything(state: &AppState) -> anyhow::Result<SweepReport> {
         now,
     )
     .await?;
-    Ok(SweepReport { expired, ..report })
+    Ok(SweepReport {
+        expired,
+        finished_deletes,
+        ..report
+    })
 }
 
 /// `users/{user}/{image}.{ext}` or `.thumb.jpg` → `(user, image)`.

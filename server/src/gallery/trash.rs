@@ -2,43 +2,18 @@
 //! has stayed longer than the retention period. Both delete through
 //! `gallery::delete`, so files and records go exactly as a single delete does.
 
-use futures::{StreamExt, TryStreamExt, stream};
 use time::OffsetDateTime;
 
 use crate::{
-    http::error::{ApiError, ApiResult},
+    http::error::ApiResult,
     store::media::MediaStore,
     store::metadata::{ImageQuery, MetadataStore},
 };
 
-use super::delete::delete_image;
+use super::delete::delete_all;
 
-/// Images deleted at once: their file removals overlap, the store's writes
-/// stay few.
-const CONCURRENT_DELETES: usize = 8;
 /// Trashed images read per round.
 const BATCH: u32 = 100;
-
-/// Deletes `(user, image)` pairs for good, a few at a time; an image that is
-/// already gone is not counted. Returns how many were deleted.
-async fn delete_all(
-    metadata: &dyn MetadataStore,
-    media: &MediaStore,
-    images: Vec<(String, String)>,
-) -> ApiResult<usize> {
-    let deleted: Vec<bool> = stream::iter(images)
-        .map(|(user_id, image_id)| async move {
-            match delete_image(metadata, media, &user_id, &image_id).await {
-                Ok(()) => Ok(true),
-                Err(ApiError::NotFound) => Ok(false),
-                Err(error) => Err(error),
-            }
-        })
-        .buffer_unordered(CONCURRENT_DELETES)
-        .try_collect()
-        .await?;
-    Ok(deleted.into_iter().filter(|done| *done).count())
-}
 
 /// Deletes every image in `user_id`'s trash for good; returns how many.
 pub async fn empty_trash(

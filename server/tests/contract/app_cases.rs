@@ -4,7 +4,10 @@
 use std::time::Duration;
 
 use futures::future::join_all;
-use promptcanvas::{gallery::sweep::sweep_orphans, store::metadata::MetadataStore};
+use promptcanvas::{
+    gallery::sweep::{sweep_everything, sweep_orphans},
+    store::metadata::MetadataStore,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -301,6 +304,55 @@ pub async fn a_delete_that_fails_half_way_can_be_run_again(backend: Backend) {
     assert_eq!(me["usage"]["storage_bytes"], 0);
     let again = person.client.delete(&path).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
+}
+
+/// A delete the process never finished (killed after hiding the image, or
+/// after its first file) is finished by the sweep: record, files and counts.
+pub async fn a_delete_stopped_half_way_is_finished_by_the_sweep(backend: Backend) {
+    let app = App::spawn(backend.media.clone(), backend.metadata.clone()).await;
+    let person = app.person().await;
+    let response = app.generate(&person, small("three boats", 3), None).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let ids = app.gallery_ids(&person).await;
+    let metadata = app.state.metadata.clone();
+
+    // Stopped after hiding; stopped after removing the original.
+    metadata
+        .hide_image(&person.id, &ids[0])
+        .await
+        .unwrap()
+        .unwrap();
+    let second = metadata
+        .hide_image(&person.id, &ids[1])
+        .await
+        .unwrap()
+        .unwrap();
+    app.state.media.delete(&second.object_key).await.unwrap();
+    assert_eq!(app.gallery_ids(&person).await, vec![ids[2].clone()]);
+    assert_eq!(app.me(&person).await["usage"]["images"], 3);
+
+    let report = sweep_everything(&app.state).await.unwrap();
+
+    assert!(report.finished_deletes >= 2, "{report:?}");
+    for id in &ids[..2] {
+        assert!(!metadata.image_record_exists(&person.id, id).await.unwrap());
+    }
+    assert_eq!(
+        app.files_of(&person).await.len(),
+        2,
+        "the kept image's two files"
+    );
+    let me = app.me(&person).await;
+    assert_eq!(me["usage"]["images"], 1, "{me}");
+    assert_eq!(app.gallery_ids(&person).await, vec![ids[2].clone()]);
+    assert!(
+        !metadata
+            .unfinished_deletes(1000)
+            .await
+            .unwrap()
+            .iter()
+            .any(|entry| entry.user_id == person.id)
+    );
 }
 
 pub async fn bulk_actions_trash_restore_and_delete_with_files_on_every_store(backend: Backend) {

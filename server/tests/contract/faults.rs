@@ -16,8 +16,8 @@ use object_store::{
     PutMultipartOptions, PutOptions, PutPayload, PutResult, path::Path,
 };
 use promptcanvas::store::metadata::{
-    Admission, CollectionChanges, CollectionRecord, Credentials, ExpiredTrash, IdempotencyClaim,
-    ImagePage, ImageQuery, ImageRecord, Membership, MetadataStore, NewSession, StoreError,
+    Admission, CollectionChanges, CollectionRecord, Credentials, IdempotencyClaim, ImagePage,
+    ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore, NewSession, StoreError,
     StoreResult, TrashOutcome, Usage, User,
 };
 use time::OffsetDateTime;
@@ -238,11 +238,14 @@ impl MetadataStore for FaultyMetadata {
         &self,
         trashed_before: OffsetDateTime,
         limit: u32,
-    ) -> StoreResult<Vec<ExpiredTrash>> {
+    ) -> StoreResult<Vec<ImageRef>> {
         self.inner.expired_trash(trashed_before, limit).await
     }
     async fn hide_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
         self.inner.hide_image(user_id, image_id).await
+    }
+    async fn unfinished_deletes(&self, limit: u32) -> StoreResult<Vec<ImageRef>> {
+        self.inner.unfinished_deletes(limit).await
     }
     async fn delete_image(&self, user_id: &str, image_id: &str) -> StoreResult<()> {
         if self.deletes.fires() {

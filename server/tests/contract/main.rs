@@ -50,6 +50,7 @@ contract!(metadata, metadata_cases, backend => backend.metadata.clone(), [
     search_matches_word_prefixes_and_pages_through_sparse_matches,
     search_folds_case_and_accents_both_ways,
     a_search_ignores_single_letters_and_words_past_the_eighth,
+    a_delete_stopped_half_way_is_listed_for_the_sweep_until_it_finishes,
     favourites_filter_and_survive_reads,
     deleting_hides_first_then_removes_the_record_and_its_counts,
     images_of_an_unknown_user_are_refused,
@@ -87,5 +88,6 @@ contract!(journeys, app_cases, backend => backend, [
     files_orphaned_by_a_failed_record_are_swept_after_the_grace_period,
     a_lost_answer_to_recording_images_never_loses_a_recorded_image,
     a_delete_that_fails_half_way_can_be_run_again,
+    a_delete_stopped_half_way_is_finished_by_the_sweep,
     bulk_actions_trash_restore_and_delete_with_files_on_every_store,
 ]);

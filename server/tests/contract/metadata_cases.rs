@@ -3,7 +3,7 @@
 use std::{collections::HashSet, sync::Arc};
 
 use promptcanvas::store::metadata::{
-    Admission, ExpiredTrash, IdempotencyClaim, ImageQuery, ImageRecord, MetadataStore, NewSession,
+    Admission, IdempotencyClaim, ImageQuery, ImageRecord, ImageRef, MetadataStore, NewSession,
     StoreError, TrashOutcome, User,
 };
 use time::{Duration, OffsetDateTime};
@@ -346,6 +346,47 @@ pub async fn search_matches_word_prefixes_and_pages_through_sparse_matches(store
             .0
             .is_empty()
     );
+}
+
+pub async fn a_delete_stopped_half_way_is_listed_for_the_sweep_until_it_finishes(store: Store) {
+    let (ada, bo) = (signed_up(&store).await, signed_up(&store).await);
+    let adas = record_images(&store, &ada, 2, |i| format!("ada {i}")).await;
+    let bos = record_images(&store, &bo, 1, |i| format!("bo {i}")).await;
+    let ours = |entries: Vec<ImageRef>| -> Vec<(String, String)> {
+        let mut ours: Vec<_> = entries
+            .into_iter()
+            .filter(|entry| entry.user_id == ada.id || entry.user_id == bo.id)
+            .map(|entry| (entry.user_id, entry.image_id))
+            .collect();
+        ours.sort();
+        ours
+    };
+    assert!(ours(store.unfinished_deletes(1000).await.unwrap()).is_empty());
+
+    for (user, image) in [(&ada, &adas[0]), (&bo, &bos[0]), (&ada, &adas[0])] {
+        let hidden = store.hide_image(&user.id, image).await.unwrap();
+        assert_eq!(hidden.map(|record| record.id).as_ref(), Some(image));
+    }
+    assert!(
+        store
+            .hide_image(&ada.id, "01NOSUCHIMAGE")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let mut both = vec![
+        (ada.id.clone(), adas[0].clone()),
+        (bo.id.clone(), bos[0].clone()),
+    ];
+    both.sort();
+    assert_eq!(ours(store.unfinished_deletes(1000).await.unwrap()), both);
+
+    store.delete_image(&ada.id, &adas[0]).await.unwrap();
+    assert_eq!(
+        ours(store.unfinished_deletes(1000).await.unwrap()),
+        vec![(bo.id.clone(), bos[0].clone())]
+    );
+    assert!(store.get_image(&ada.id, &adas[1]).await.unwrap().is_some());
 }
 
 pub async fn a_search_ignores_single_letters_and_words_past_the_eighth(store: Store) {
@@ -1015,7 +1056,7 @@ pub async fn expired_trash_is_found_across_users_and_deleting_clears_it(store: S
     trash(&store, &second, &b[0], trash_clock(day)).await;
     trash(&store, &first, &a[1], trash_clock(40 * day)).await;
 
-    let mine = |entries: Vec<ExpiredTrash>| -> Vec<String> {
+    let mine = |entries: Vec<ImageRef>| -> Vec<String> {
         entries
             .into_iter()
             .filter(|entry| [&first.id, &second.id].contains(&&entry.user_id))

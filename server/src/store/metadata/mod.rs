@@ -131,9 +131,10 @@ pub enum TrashOutcome {
     NotFound,
 }
 
-/// One trashed image whose retention has run out.
+/// One image of one user, as the sweep finds its work: a trashed image whose
+/// retention has run out, or one whose delete never finished.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExpiredTrash {
+pub struct ImageRef {
     pub user_id: String,
     pub image_id: String,
 }
@@ -248,13 +249,18 @@ pub trait MetadataStore: Send + Sync + 'static {
         &self,
         trashed_before: OffsetDateTime,
         limit: u32,
-    ) -> StoreResult<Vec<ExpiredTrash>>;
+    ) -> StoreResult<Vec<ImageRef>>;
     /// First step of a delete: the image disappears from every read but its
     /// record stays until its objects are gone. Returns the record (hidden or
     /// already hiding) so a failed delete can be re-run.
     async fn hide_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>>;
     /// Last step of a delete; also releases the image's share of the counters.
     async fn delete_image(&self, user_id: &str, image_id: &str) -> StoreResult<()>;
+    /// Up to `limit` images, of every user, whose delete began (they are
+    /// hidden) and has not finished: what a crash or a timeout stopped
+    /// half-way, or a delete in progress. The sweep finishes them; every step
+    /// of a delete can be re-run, so finishing one in progress is harmless.
+    async fn unfinished_deletes(&self, limit: u32) -> StoreResult<Vec<ImageRef>>;
 
     /// Creates a collection; refuses with `CollectionNameTaken` when the user
     /// has one of that name (case-insensitive), by the store's own guarantee.

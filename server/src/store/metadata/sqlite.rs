@@ -21,8 +21,8 @@ use rusqlite::{
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 use super::{
-    Admission, CollectionChanges, CollectionRecord, Credentials, ExpiredTrash, IdempotencyClaim,
-    ImagePage, ImageQuery, ImageRecord, Membership, MetadataStore, NewSession, StoreError,
+    Admission, CollectionChanges, CollectionRecord, Credentials, IdempotencyClaim, ImagePage,
+    ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore, NewSession, StoreError,
     StoreResult, TrashOutcome, Usage, User,
     rules::{
         ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, PRUNE_BATCH, TrashPosition,
@@ -200,6 +200,8 @@ END;
 "#,
     ),
     Migration::Code(search_by_owner),
+    // The images whose delete has begun, for the sweep to finish.
+    Migration::Sql("CREATE INDEX images_being_deleted ON images(user_id, id) WHERE hidden = 1;"),
 ];
 
 /// Migration 6: the search index holds every word behind its owner's key
@@ -257,8 +259,11 @@ fn owner_words(user_id: &str, prompt: &str) -> String {
 
 const READERS: usize = 8;
 /// Connections for searches, whose cost grows with the owner's gallery:
-/// one per core of the machines we run on.
-const SEARCHERS: usize = 2;
+/// half the cores (at least one), so searches alone cannot take every core
+/// from the short reads.
+fn searchers() -> usize {
+    std::thread::available_parallelism().map_or(1, |cores| (cores.get() / 2).max(1))
+}
 
 /// The columns an image is stored in, in `image_from_row`'s order.
 macro_rules! stored_image_columns {
@@ -319,13 +324,14 @@ impl SqliteStore {
                 })
                 .collect::<anyhow::Result<Vec<_>>>()
         };
+        let searchers = searchers();
         Ok(Self {
             inner: Arc::new(Connections {
                 writer: Mutex::new(writer),
                 readers: read_only(READERS)?,
                 next_reader: AtomicUsize::new(0),
-                searchers: read_only(SEARCHERS)?,
-                search_permits: Arc::new(tokio::sync::Semaphore::new(SEARCHERS)),
+                searchers: read_only(searchers)?,
+                search_permits: Arc::new(tokio::sync::Semaphore::new(searchers)),
             }),
             storage_quota: None,
         })
@@ -614,10 +620,10 @@ fn listing_statement(
     fts: Option<String>,
 ) -> (String, Vec<Value>) {
     let mut args: Vec<Value> = Vec::with_capacity(5);
-    let mut sql = match &query.collection {
+    let mut sql = match (&query.collection, &fts) {
         // The memberships lead, in image order, so a page reads only the
         // collection's own rows whatever the size of the gallery.
-        Some(collection) => {
+        (Some(collection), _) => {
             args.push(collection.clone().into());
             format!(
                 "SELECT {IMAGE_COLUMNS} FROM collection_images AS member \
@@ -625,7 +631,20 @@ fn listing_statement(
                  WHERE member.collection_id = ? AND user_id = ? AND hidden = 0"
             )
         }
-        None => format!("SELECT {IMAGE_COLUMNS} FROM images WHERE user_id = ? AND hidden = 0"),
+        // The owner's matches lead: a search reads the images it found,
+        // not the gallery's index until enough of them turn up.
+        (None, Some(fts)) => {
+            args.push(fts.clone().into());
+            format!(
+                "SELECT {IMAGE_COLUMNS} FROM \
+                 (SELECT rowid FROM images_search WHERE images_search MATCH ?) AS found \
+                 CROSS JOIN images ON images.rowid = found.rowid \
+                 WHERE user_id = ? AND hidden = 0"
+            )
+        }
+        (None, None) => {
+            format!("SELECT {IMAGE_COLUMNS} FROM images WHERE user_id = ? AND hidden = 0")
+        }
     };
     args.push(user_id.to_owned().into());
     if query.trashed {
@@ -653,7 +672,7 @@ fn listing_statement(
     if query.favorites_only {
         sql.push_str(" AND favorite = 1");
     }
-    if let Some(fts) = fts {
+    if let (Some(fts), Some(_)) = (fts, &query.collection) {
         sql.push_str(
             " AND images.rowid IN (SELECT rowid FROM images_search WHERE images_search MATCH ?)",
         );
@@ -1004,14 +1023,14 @@ impl MetadataStore for SqliteStore {
         &self,
         trashed_before: OffsetDateTime,
         limit: u32,
-    ) -> StoreResult<Vec<ExpiredTrash>> {
+    ) -> StoreResult<Vec<ImageRef>> {
         self.read(move |conn| {
             conn.prepare_cached(
                 "SELECT user_id, id FROM images WHERE trashed_at IS NOT NULL AND trashed_at < ?1
                  ORDER BY trashed_at LIMIT ?2",
             )?
             .query_map(params![millis(trashed_before), limit], |row| {
-                Ok(ExpiredTrash {
+                Ok(ImageRef {
                     user_id: row.get(0)?,
                     image_id: row.get(1)?,
                 })
@@ -1030,6 +1049,20 @@ impl MetadataStore for SqliteStore {
             ))?
             .query_row(params![image_id, user_id], image_from_row)
             .optional()
+        })
+        .await
+    }
+
+    async fn unfinished_deletes(&self, limit: u32) -> StoreResult<Vec<ImageRef>> {
+        self.read(move |conn| {
+            conn.prepare_cached("SELECT user_id, id FROM images WHERE hidden = 1 LIMIT ?1")?
+                .query_map([limit], |row| {
+                    Ok(ImageRef {
+                        user_id: row.get(0)?,
+                        image_id: row.get(1)?,
+                    })
+                })?
+                .collect()
         })
         .await
     }

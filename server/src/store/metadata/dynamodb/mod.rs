@@ -41,8 +41,8 @@ use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 use collections::CollectionCounts;
 
 use super::{
-    Admission, CollectionChanges, CollectionRecord, Credentials, ExpiredTrash, IdempotencyClaim,
-    ImagePage, ImageQuery, ImageRecord, Membership, MetadataStore, NewSession, StoreError,
+    Admission, CollectionChanges, CollectionRecord, Credentials, IdempotencyClaim, ImagePage,
+    ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore, NewSession, StoreError,
     StoreResult, TrashOutcome, Usage, User,
     rules::{
         ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, MAX_SEARCH_TERMS, TrashPosition, fold,
@@ -63,6 +63,9 @@ const BATCH_GET_MAX: i32 = 100;
 const TRASH_ENTRY: &str = "TRASH#";
 /// Partition of the expiry queue: `<position>#<user id>` for every trashed image.
 const TRASH_EXPIRY_PK: &str = "TRASH";
+/// The partition (in the users table) listing every image whose delete has
+/// begun and not finished, as `<user>#<image>`: the sweep's work list.
+const DELETING_PK: &str = "DELETING";
 /// Sort key prefix of a collection membership: `MEMBER#<collection>#<image>`.
 const MEMBER_ENTRY: &str = "MEMBER#";
 /// Transactions cancelled by a concurrent one are retried this often.
@@ -559,6 +562,19 @@ impl DynamoStore {
             counters.extend([("trash_images", -1), ("trash_bytes", -bytes)]);
         }
         items.push(self.count_on_profile(user_id, &counters)?);
+        let entry = deleting_entry(user_id, image_id);
+        items.push(
+            TransactWriteItem::builder()
+                .delete(
+                    Delete::builder()
+                        .table_name(&self.users_table)
+                        .key("pk", entry["pk"].clone())
+                        .key("sk", entry["sk"].clone())
+                        .build()
+                        .map_err(build_error)?,
+                )
+                .build(),
+        );
         Ok(items)
     }
 }
@@ -954,7 +970,7 @@ impl MetadataStore for DynamoStore {
         &self,
         trashed_before: OffsetDateTime,
         limit: u32,
-    ) -> StoreResult<Vec<ExpiredTrash>> {
+    ) -> StoreResult<Vec<ImageRef>> {
         let output = self
             .client
             .query()
@@ -972,7 +988,7 @@ impl MetadataStore for DynamoStore {
             .unwrap_or_default()
             .iter()
             .map(|entry| {
-                Ok(ExpiredTrash {
+                Ok(ImageRef {
                     user_id: get_s(entry, "user_id")?,
                     image_id: get_s(entry, "image_id")?,
                 })
@@ -981,27 +997,63 @@ impl MetadataStore for DynamoStore {
     }
 
     async fn hide_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.images_table)
-            .key("user_id", s(user_id))
-            .key("image_id", s(image_id))
-            .update_expression("SET #hidden = :hidden")
-            .expression_attribute_names("#hidden", "hidden")
-            .condition_expression("attribute_exists(image_id)")
-            .expression_attribute_values(":hidden", AttributeValue::Bool(true))
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await;
-        match result {
-            Ok(output) => output
-                .attributes
-                .map(|item| image_from_item(&item))
-                .transpose(),
-            Err(error) if condition_failed(&error) => Ok(None),
-            Err(error) => Err(backend(error)),
+        // Hidden and listed for the sweep together, so a delete stopped
+        // after this step is always finished by someone.
+        let hide = TransactWriteItem::builder()
+            .update(
+                Update::builder()
+                    .table_name(&self.images_table)
+                    .key("user_id", s(user_id))
+                    .key("image_id", s(image_id))
+                    .update_expression("SET #hidden = :hidden")
+                    .expression_attribute_names("#hidden", "hidden")
+                    .expression_attribute_values(":hidden", AttributeValue::Bool(true))
+                    .condition_expression("attribute_exists(image_id)")
+                    .build()
+                    .map_err(build_error)?,
+            )
+            .build();
+        let listed = TransactWriteItem::builder()
+            .put(
+                Put::builder()
+                    .table_name(&self.users_table)
+                    .set_item(Some(deleting_entry(user_id, image_id)))
+                    .build()
+                    .map_err(build_error)?,
+            )
+            .build();
+        if !self.transact(vec![hide, listed]).await? {
+            return Ok(None);
         }
+        self.get_image_item(user_id, image_id)
+            .await?
+            .map(|item| image_from_item(&item))
+            .transpose()
+    }
+
+    async fn unfinished_deletes(&self, limit: u32) -> StoreResult<Vec<ImageRef>> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.users_table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(DELETING_PK))
+            .consistent_read(true)
+            .limit(limit.clamp(1, i32::MAX as u32) as i32)
+            .send()
+            .await
+            .map_err(backend)?;
+        output
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(|entry| {
+                Ok(ImageRef {
+                    user_id: get_s(entry, "user_id")?,
+                    image_id: get_s(entry, "image_id")?,
+                })
+            })
+            .collect()
     }
 
     async fn delete_image(&self, user_id: &str, image_id: &str) -> StoreResult<()> {
@@ -1463,6 +1515,16 @@ fn user_from_profile(user_id: &str, profile: &Item) -> StoreResult<User> {
         display_name: opt_s(profile, "display_name"),
         created_at: get_time(profile, "created_at")?,
     })
+}
+
+/// The entry that lists an image whose delete has begun for the sweep.
+fn deleting_entry(user_id: &str, image_id: &str) -> Item {
+    Item::from([
+        ("pk".into(), s(DELETING_PK)),
+        ("sk".into(), s(format!("{user_id}#{image_id}"))),
+        ("user_id".into(), s(user_id)),
+        ("image_id".into(), s(image_id)),
+    ])
 }
 
 /// One word of a search: folded as prompts are stored now, and lower-cased
