@@ -123,7 +123,6 @@ pub async fn handle_invocation(
                 "examined": report.examined,
                 "removed": report.removed.len(),
                 "expired": report.expired,
-                "finished_deletes": report.finished_deletes,
             }))
         }
     }
