@@ -1,5 +1,6 @@
 //! Removes image files that no record names: what a crash between storing an
-//! image's files and recording it (or a failed clean-up) leaves behind.
+//! image's files and recording it (or a failed clean-up) leaves behind, and
+//! the half-written files of a write a crash cut short.
 //! Files younger than the grace period are left alone, since they may belong
 //! to a generation that is still being recorded.
 
@@ -46,6 +47,15 @@ pub async fn sweep_orphans(
             tracing::info!(key = %key, "removed an orphaned image file");
             report.removed.push(key);
         }
+    }
+    // A write the process was killed in the middle of: never a whole file,
+    // so no record can need it.
+    let cutoff = std::time::UNIX_EPOCH + std::time::Duration::from_secs(cutoff.max(0) as u64);
+    for key in media.unfinished_writes(prefix, cutoff).await? {
+        report.examined += 1;
+        media.delete_unfinished_write(&key).await?;
+        tracing::info!(key = %key, "removed a file whose write was never finished");
+        report.removed.push(key);
     }
     Ok(report)
 }

@@ -6,7 +6,11 @@
 //! local files through our HMAC-signed `/api/media` URLs, S3 objects through
 //! presigned S3 URLs (the bucket stays private), or through a CDN in front of it.
 
-use std::{path::Path, sync::Arc, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::{Duration, SystemTime},
+};
 
 use anyhow::Context;
 use bytes::Bytes;
@@ -52,6 +56,8 @@ pub struct MediaStore {
     /// Content-Type and Cache-Control (local files are served by `/api/media`,
     /// which sets them itself), and a missing key may answer 403 (see [`Self::get`]).
     in_bucket: bool,
+    /// The images folder, for local files.
+    local_root: Option<PathBuf>,
 }
 
 /// How browsers reach the files.
@@ -117,6 +123,7 @@ impl MediaStore {
             signer,
             links: Links::Local,
             in_bucket: false,
+            local_root: Some(root.to_owned()),
         })
     }
 
@@ -137,6 +144,7 @@ impl MediaStore {
             signer,
             links,
             in_bucket: true,
+            local_root: None,
         }
     }
 
@@ -190,6 +198,62 @@ impl MediaStore {
             .try_collect()
             .await
             .with_context(|| format!("listing objects under {prefix}"))
+    }
+
+    /// Files a killed write left in the local folder under `prefix`, last
+    /// changed before `cutoff`, as keys (`users/u/i.png#3`). The local store
+    /// writes each file as `<key>#<digits>` and renames it when the write
+    /// completes; its listing hides such names, so [`Self::list`] never
+    /// shows them. A bucket has none: a put there lands whole or not at all.
+    pub async fn unfinished_writes(
+        &self,
+        prefix: &str,
+        cutoff: SystemTime,
+    ) -> anyhow::Result<Vec<String>> {
+        let Some(root) = self.local_root.clone() else {
+            return Ok(Vec::new());
+        };
+        let prefix = prefix.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let mut found = Vec::new();
+            let mut folders = vec![root.join(&prefix)];
+            while let Some(folder) = folders.pop() {
+                let entries = match std::fs::read_dir(&folder) {
+                    Ok(entries) => entries,
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(error) => {
+                        return Err(error).with_context(|| format!("reading {}", folder.display()));
+                    }
+                };
+                for entry in entries {
+                    let entry = entry?;
+                    let metadata = entry.metadata()?;
+                    if metadata.is_dir() {
+                        folders.push(entry.path());
+                    } else if is_staged_write(&entry.file_name().to_string_lossy())
+                        && metadata.modified()? < cutoff
+                        && let Ok(relative) = entry.path().strip_prefix(&root)
+                    {
+                        found.push(relative.to_string_lossy().replace('\\', "/"));
+                    }
+                }
+            }
+            Ok(found)
+        })
+        .await?
+    }
+
+    /// Removes a file [`Self::unfinished_writes`] found.
+    pub async fn delete_unfinished_write(&self, key: &str) -> anyhow::Result<()> {
+        let Some(root) = &self.local_root else {
+            return Ok(());
+        };
+        match tokio::fs::remove_file(root.join(key)).await {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                Err(error).with_context(|| format!("removing {key}"))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Link-making for one answer: credentials (for presigning) are fetched once.
@@ -371,6 +435,14 @@ impl SignedMedia {
     }
 }
 
+/// Whether a file name is the local store's name for a write in progress:
+/// `<name>#<digits>`.
+fn is_staged_write(name: &str) -> bool {
+    name.rsplit_once('#').is_some_and(|(stem, suffix)| {
+        !stem.is_empty() && !suffix.is_empty() && suffix.bytes().all(|byte| byte.is_ascii_digit())
+    })
+}
+
 /// `users/u/i.thumb.jpg` and `users/u/i.png` both belong to `users/u/i`.
 fn key_stem(key: &str) -> &str {
     if let Some(stem) = key.strip_suffix(".thumb.jpg") {
@@ -478,6 +550,15 @@ mod tests {
         assert_eq!(expired[0].0, 403);
         let other_secret = cdn_function("another-secret-0123456789abcdefghijkl", now, &[&original]);
         assert_eq!(other_secret[0].0, 403);
+    }
+
+    #[test]
+    fn only_the_local_stores_names_for_writes_under_way_count_as_staged() {
+        assert!(is_staged_write("01JA.png#3"));
+        assert!(!is_staged_write("01JA.png"));
+        assert!(!is_staged_write("01JA.png#"));
+        assert!(!is_staged_write("01JA.png#a1"));
+        assert!(!is_staged_write("#3"));
     }
 
     #[test]

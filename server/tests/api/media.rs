@@ -52,3 +52,54 @@ async fn a_tampered_or_expired_image_url_is_forbidden() {
     let response = reqwest::get(app.url(&expired)).await.unwrap();
     assert_problem(response, StatusCode::FORBIDDEN, "forbidden").await;
 }
+
+/// A file the process was killed while writing (the local store writes
+/// `<key>#<digits>` and renames it when done) is swept once it is older than
+/// the grace period, although the store's own listing never shows it.
+#[tokio::test]
+async fn a_file_whose_write_was_cut_short_is_swept() {
+    // Arrange: one image kept, one write cut short two hours ago, one under way.
+    let app = TestApp::spawn().await;
+    let user = app.signed_in_user().await;
+    let kept = app.generated_ids(&user, "a kept harbour", 1).await[0].clone();
+    let images = app.state.config.data_dir.join("images").join("users");
+    let folder = std::fs::read_dir(&images)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|folder| folder.join(format!("{kept}.thumb.jpg")).exists())
+        .expect("the kept image's folder");
+    let cut_short = folder.join(format!("{}.jpg#7", ulid::Ulid::new()));
+    std::fs::write(&cut_short, b"the first half of a jpeg").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&cut_short)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
+        .unwrap();
+    let under_way = folder.join(format!("{}.jpg#8", ulid::Ulid::new()));
+    std::fs::write(&under_way, b"being written").unwrap();
+
+    // Act
+    let report = promptcanvas::gallery::sweep::sweep_orphans(
+        &app.state.media,
+        app.state.metadata.as_ref(),
+        "users",
+        3600,
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
+
+    // Assert
+    assert!(!cut_short.exists(), "{report:?}");
+    assert!(under_way.exists(), "a young write may still finish");
+    assert_eq!(report.removed.len(), 1, "{report:?}");
+    assert!(report.removed[0].ends_with(".jpg#7"), "{report:?}");
+    let download = user
+        .client
+        .get(app.url(&format!("/api/images/{kept}/download")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+}

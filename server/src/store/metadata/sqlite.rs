@@ -577,6 +577,14 @@ fn image_from_row(row: &Row<'_>) -> rusqlite::Result<ImageRecord> {
     })
 }
 
+/// `(user_id, id)` of an image, as the sweep's work lists read it.
+fn image_ref_from_row(row: &Row<'_>) -> rusqlite::Result<ImageRef> {
+    Ok(ImageRef {
+        user_id: row.get(0)?,
+        image_id: row.get(1)?,
+    })
+}
+
 fn collection_from_row(row: &Row<'_>) -> rusqlite::Result<CollectionRecord> {
     Ok(CollectionRecord {
         id: row.get(0)?,
@@ -1029,12 +1037,7 @@ impl MetadataStore for SqliteStore {
                 "SELECT user_id, id FROM images WHERE trashed_at IS NOT NULL AND trashed_at < ?1
                  ORDER BY trashed_at LIMIT ?2",
             )?
-            .query_map(params![millis(trashed_before), limit], |row| {
-                Ok(ImageRef {
-                    user_id: row.get(0)?,
-                    image_id: row.get(1)?,
-                })
-            })?
+            .query_map(params![millis(trashed_before), limit], image_ref_from_row)?
             .collect()
         })
         .await
@@ -1056,12 +1059,7 @@ impl MetadataStore for SqliteStore {
     async fn unfinished_deletes(&self, limit: u32) -> StoreResult<Vec<ImageRef>> {
         self.read(move |conn| {
             conn.prepare_cached("SELECT user_id, id FROM images WHERE hidden = 1 LIMIT ?1")?
-                .query_map([limit], |row| {
-                    Ok(ImageRef {
-                        user_id: row.get(0)?,
-                        image_id: row.get(1)?,
-                    })
-                })?
+                .query_map([limit], image_ref_from_row)?
                 .collect()
         })
         .await

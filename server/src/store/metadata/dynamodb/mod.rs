@@ -983,17 +983,7 @@ impl MetadataStore for DynamoStore {
             .send()
             .await
             .map_err(backend)?;
-        output
-            .items
-            .unwrap_or_default()
-            .iter()
-            .map(|entry| {
-                Ok(ImageRef {
-                    user_id: get_s(entry, "user_id")?,
-                    image_id: get_s(entry, "image_id")?,
-                })
-            })
-            .collect()
+        image_refs(output.items)
     }
 
     async fn hide_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
@@ -1043,17 +1033,7 @@ impl MetadataStore for DynamoStore {
             .send()
             .await
             .map_err(backend)?;
-        output
-            .items
-            .unwrap_or_default()
-            .iter()
-            .map(|entry| {
-                Ok(ImageRef {
-                    user_id: get_s(entry, "user_id")?,
-                    image_id: get_s(entry, "image_id")?,
-                })
-            })
-            .collect()
+        image_refs(output.items)
     }
 
     async fn delete_image(&self, user_id: &str, image_id: &str) -> StoreResult<()> {
@@ -1515,6 +1495,20 @@ fn user_from_profile(user_id: &str, profile: &Item) -> StoreResult<User> {
         display_name: opt_s(profile, "display_name"),
         created_at: get_time(profile, "created_at")?,
     })
+}
+
+/// The images a sweep work list (trash expiry, unfinished deletes) names.
+fn image_refs(entries: Option<Vec<Item>>) -> StoreResult<Vec<ImageRef>> {
+    entries
+        .unwrap_or_default()
+        .iter()
+        .map(|entry| {
+            Ok(ImageRef {
+                user_id: get_s(entry, "user_id")?,
+                image_id: get_s(entry, "image_id")?,
+            })
+        })
+        .collect()
 }
 
 /// The entry that lists an image whose delete has begun for the sweep.
