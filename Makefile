@@ -7,15 +7,18 @@ CARGO  ?= cargo
 NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 
 # Every release build goes through cargo-zigbuild for one target: zig links it
-# against glibc 2.34 (Amazon Linux 2023's), so one dependency build serves the
-# tests, `make run`, the browser journey, the bench and the Lambda package
-# (tools/check_feature_sets.py keeps the binary's features equal to the tests').
+# against glibc 2.34 (Amazon Linux 2023's), so one dependency build serves
+# `make run`, the browser journey, the bench and the Lambda package
+# (tools/check_feature_sets.py keeps the binary's features equal to the
+# bench's and tests'). The tests use the `test-release` profile: release
+# optimisation without link-time optimisation (see Cargo.toml).
 TRIPLE     := x86_64-unknown-linux-gnu
 ZIG_TARGET := $(TRIPLE).2.34
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 BIN        := $(TARGET_DIR)/$(TRIPLE)/release/promptcanvas
 ZIGBUILD    = PATH="$(abspath $(VENV))/bin:$$PATH" CARGO="$(CARGO)" cargo-zigbuild
 RELEASE    := --release --locked --target $(ZIG_TARGET)
+TESTS      := --profile test-release --locked --target $(ZIG_TARGET)
 
 # Marks where each step of `make test` starts, so a CI log shows each phase's time.
 PHASE = @echo "== $@ $$(date -u +%T)"
@@ -69,7 +72,7 @@ lint: build-tools zig
 # The AWS contract suites start moto_server from .venv (on a free loopback port) themselves.
 rust-test: build-tools venv
 	$(PHASE)
-	$(ZIGBUILD) test $(RELEASE) --workspace
+	$(ZIGBUILD) test $(TESTS) --workspace
 
 # The web app's API types are generated from this file; it must match the
 # server's document for the built-in configuration (hence the empty environment).

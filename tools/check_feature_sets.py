@@ -5,7 +5,7 @@ features than the test build's.
 Cargo unifies features per build: when `cargo test` turns on a feature of a
 crate the binary also uses (through a dev-dependency), building the binary on
 its own compiles that crate and everything above it again. The Makefile builds
-the tests, the binary and the Lambda package from one dependency build, so the
+the bench, the binary and the Lambda package from one dependency build, so the
 binary must ask for the same features. This prints what to add to
 server/Cargo.toml when they differ.
 """
