@@ -9,7 +9,7 @@ use futures::{StreamExt, TryStreamExt, stream};
 use crate::{
     http::error::{ApiError, ApiResult},
     store::media::MediaStore,
-    store::metadata::MetadataStore,
+    store::metadata::{ImageRef, MetadataStore, StoreResult},
 };
 
 /// Images deleted at once: their file removals overlap, the store's writes
@@ -63,21 +63,44 @@ pub async fn finish_unfinished(
     metadata: &dyn MetadataStore,
     media: &MediaStore,
 ) -> ApiResult<usize> {
+    delete_listed(
+        metadata,
+        media,
+        || metadata.unfinished_deletes(BATCH),
+        "the list of unfinished deletes names images that are already gone",
+    )
+    .await
+}
+
+/// Deletes, a batch at a time, what a sweep work list names (`next_batch`
+/// reads the list as it is now) until it is empty; returns how many. A batch
+/// naming only images already gone ends it with `stale` in the log, since
+/// such a list would never empty.
+pub(crate) async fn delete_listed<F, Batch>(
+    metadata: &dyn MetadataStore,
+    media: &MediaStore,
+    mut next_batch: F,
+    stale: &str,
+) -> ApiResult<usize>
+where
+    F: FnMut() -> Batch,
+    Batch: Future<Output = StoreResult<Vec<ImageRef>>>,
+{
     let mut total = 0;
     loop {
-        let unfinished = metadata.unfinished_deletes(BATCH).await?;
-        if unfinished.is_empty() {
+        let listed = next_batch().await?;
+        if listed.is_empty() {
             return Ok(total);
         }
-        let images = unfinished
+        let images = listed
             .into_iter()
             .map(|entry| (entry.user_id, entry.image_id))
             .collect();
-        let finished = delete_all(metadata, media, images).await?;
-        if finished == 0 {
-            tracing::warn!("the list of unfinished deletes names images that are already gone");
+        let deleted = delete_all(metadata, media, images).await?;
+        if deleted == 0 {
+            tracing::warn!("{stale}");
             return Ok(total);
         }
-        total += finished;
+        total += deleted;
     }
 }

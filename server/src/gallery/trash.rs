@@ -10,7 +10,7 @@ use crate::{
     store::metadata::{ImageQuery, MetadataStore},
 };
 
-use super::delete::delete_all;
+use super::delete::{delete_all, delete_listed};
 
 /// Trashed images read per round.
 const BATCH: u32 = 100;
@@ -58,21 +58,11 @@ pub async fn delete_expired(
     retention: time::Duration,
     now: OffsetDateTime,
 ) -> ApiResult<usize> {
-    let mut total = 0;
-    loop {
-        let expired = metadata.expired_trash(now - retention, BATCH).await?;
-        if expired.is_empty() {
-            return Ok(total);
-        }
-        let images = expired
-            .into_iter()
-            .map(|entry| (entry.user_id, entry.image_id))
-            .collect();
-        let deleted = delete_all(metadata, media, images).await?;
-        if deleted == 0 {
-            tracing::warn!("expired trash entries name images that are already gone");
-            return Ok(total);
-        }
-        total += deleted;
-    }
+    delete_listed(
+        metadata,
+        media,
+        || metadata.expired_trash(now - retention, BATCH),
+        "expired trash entries name images that are already gone",
+    )
+    .await
 }
