@@ -77,6 +77,12 @@ fn main() -> anyhow::Result<()> {
                     report.finished_deletes
                 );
             }
+            if report.released_reservations > 0 {
+                println!(
+                    "gave back {} generations a crash had left reserved",
+                    report.released_reservations
+                );
+            }
             Ok(())
         }),
         None => serve(Config::parse_from_env()),

@@ -208,8 +208,9 @@ pub struct Config {
     #[arg(long, env = "CDN_SIGNING_SECRET", hide_env_values = true, value_parser = parse_secret)]
     pub cdn_signing_secret: Option<SecretString>,
 
-    /// How old an image file without a record must be before `promptcanvas sweep`
-    /// removes it, in seconds (newer ones may belong to a generation in progress).
+    /// How old an image file without a record, or a monthly reservation for
+    /// images never made, must be before `promptcanvas sweep` removes it or
+    /// gives it back, in seconds (newer ones may belong to a generation in progress).
     #[arg(long, env = "ORPHAN_GRACE_SECS", default_value_t = 3600)]
     pub orphan_grace_secs: u64,
 

@@ -117,6 +117,7 @@ pub async fn handle_invocation(
                 removed = report.removed.len(),
                 expired = report.expired,
                 finished_deletes = report.finished_deletes,
+                released_reservations = report.released_reservations,
                 "sweep finished"
             );
             Ok(serde_json::json!({

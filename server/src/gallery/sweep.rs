@@ -1,12 +1,19 @@
 //! Removes image files that no record names: what a crash between storing an
 //! image's files and recording it (or a failed clean-up) leaves behind, and
-//! the half-written files of a write a crash cut short.
-//! Files younger than the grace period are left alone, since they may belong
-//! to a generation that is still being recorded.
+//! the half-written files of a write a crash cut short; and gives back the
+//! monthly generations a crash left reserved for images never made.
+//! Files and reservations younger than the grace period are left alone, since
+//! they may belong to a generation that is still running.
+
+use std::time::{Duration, SystemTime};
 
 use time::OffsetDateTime;
 
-use crate::{app::AppState, store::media::MediaStore, store::metadata::MetadataStore};
+use crate::{
+    app::AppState,
+    store::media::MediaStore,
+    store::metadata::{MetadataStore, StoreResult},
+};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SweepReport {
@@ -16,6 +23,41 @@ pub struct SweepReport {
     pub expired: usize,
     /// Deletes that a crash or a timeout had stopped half-way, finished.
     pub finished_deletes: usize,
+    /// Generations reserved for images a crash stopped, given back.
+    pub released_reservations: usize,
+}
+
+/// Reservations given back per store read.
+const RESERVATION_BATCH: u32 = 100;
+
+/// Gives back every reservation made more than `grace_secs` ago that its
+/// generation neither recorded nor gave back (the process running it died);
+/// returns how many generations went back to their months.
+pub async fn give_back_reservations(
+    metadata: &dyn MetadataStore,
+    grace_secs: u64,
+    now: OffsetDateTime,
+) -> StoreResult<usize> {
+    let before = now - time::Duration::seconds(grace_secs.min(i64::MAX as u64) as i64);
+    let mut generations = 0;
+    loop {
+        let stale = metadata
+            .stale_reservations(before, RESERVATION_BATCH)
+            .await?;
+        for reservation in &stale {
+            metadata.release_generations(reservation).await?;
+            tracing::info!(
+                user_id = %reservation.user_id,
+                month = %reservation.month,
+                generations = reservation.count,
+                "gave back generations a crash had left reserved"
+            );
+            generations += reservation.count as usize;
+        }
+        if stale.len() < RESERVATION_BATCH as usize {
+            return Ok(generations);
+        }
+    }
 }
 
 /// Where every image file lives.
@@ -31,11 +73,14 @@ pub async fn sweep_orphans(
     grace_secs: u64,
     now: OffsetDateTime,
 ) -> anyhow::Result<SweepReport> {
-    let cutoff = now.unix_timestamp() - grace_secs as i64;
+    // To the nanosecond: with no grace, a file written a moment ago counts.
+    let cutoff = SystemTime::from(now)
+        .checked_sub(Duration::from_secs(grace_secs))
+        .unwrap_or(SystemTime::UNIX_EPOCH);
     let mut report = SweepReport::default();
     for object in media.list(prefix).await? {
         report.examined += 1;
-        if object.last_modified.timestamp() > cutoff {
+        if SystemTime::from(object.last_modified) > cutoff {
             continue;
         }
         let key = object.location.to_string();
@@ -50,7 +95,6 @@ pub async fn sweep_orphans(
     }
     // A write the process was killed in the middle of: never a whole file,
     // so no record can need it.
-    let cutoff = std::time::UNIX_EPOCH + std::time::Duration::from_secs(cutoff.max(0) as u64);
     for key in media.unfinished_writes(prefix, cutoff).await? {
         report.examined += 1;
         media.delete_unfinished_write(&key).await?;
@@ -76,6 +120,10 @@ pub async fn sweep_everything(state: &AppState) -> anyhow::Result<SweepReport> {
     )
     .await
     .map_err(|error| anyhow::anyhow!("deleting expired trash: {error}"))?;
+    let released_reservations =
+        give_back_reservations(state.metadata.as_ref(), state.config.orphan_grace_secs, now)
+            .await
+            .map_err(|error| anyhow::anyhow!("giving back reservations: {error}"))?;
     let report = sweep_orphans(
         &state.media,
         state.metadata.as_ref(),
@@ -87,6 +135,7 @@ pub async fn sweep_everything(state: &AppState) -> anyhow::Result<SweepReport> {
     Ok(SweepReport {
         expired,
         finished_deletes,
+        released_reservations,
         ..report
     })
 }

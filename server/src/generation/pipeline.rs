@@ -19,7 +19,7 @@ use crate::{
     },
     http::error::{ApiError, ApiResult, FieldError},
     store::media::{ImageKeys, MediaStore},
-    store::metadata::{Admission, ImageRecord, MetadataStore, StoreError, User},
+    store::metadata::{Admission, ImageRecord, MetadataStore, Reservation, StoreError, User},
     telemetry::metrics::Metrics,
 };
 
@@ -137,14 +137,17 @@ impl Generator<'_> {
         // refusal still counts against the minute.
         self.check_rate_limit(user, &plan, run_group).await?;
         let count = plan.seeds.len() as u32;
+        // The generation's id names its reservation, which recording its
+        // images removes: a reservation left behind by a crash is the sweep's.
+        let reservation = Reservation {
+            id: ulid::Ulid::new().to_string(),
+            user_id: user.id.clone(),
+            month,
+            count,
+        };
         if !self
             .metadata
-            .reserve_generations(
-                &user.id,
-                &month,
-                count,
-                self.limits.monthly_generation_quota,
-            )
+            .reserve_generations(&reservation, self.limits.monthly_generation_quota)
             .await?
         {
             return Err(ApiError::QuotaExceeded {
@@ -156,7 +159,7 @@ impl Generator<'_> {
         } else {
             tracing::info!(model = %plan.model.id, images = count, "generating");
         }
-        let result = self.run_reserved(user, plan).await;
+        let result = self.run_reserved(user, plan, &reservation.id).await;
         let provider = self.provider.name();
         match &result {
             Ok(generation) => {
@@ -169,12 +172,9 @@ impl Generator<'_> {
             }
             Err(error) => {
                 self.metrics.record_generation(provider, error.code(), &[]);
-                // The answer is the failure itself; a failed give-back is only logged.
-                if let Err(release_error) = self
-                    .metadata
-                    .release_generations(&user.id, &month, count)
-                    .await
-                {
+                // The answer is the failure itself; a failed give-back is only
+                // logged (the sweep gives the reservation back later).
+                if let Err(release_error) = self.metadata.release_generations(&reservation).await {
                     tracing::error!(error = %release_error, images = count, "could not give back a failed generation's quota");
                 }
             }
@@ -216,7 +216,12 @@ impl Generator<'_> {
         }
     }
 
-    async fn run_reserved(&self, user: &User, plan: GenerationPlan) -> ApiResult<Generation> {
+    async fn run_reserved(
+        &self,
+        user: &User,
+        plan: GenerationPlan,
+        generation_id: &str,
+    ) -> ApiResult<Generation> {
         let job = ProviderJob {
             model: plan.model.id.clone(),
             prompt: plan.provider_prompt(),
@@ -248,12 +253,11 @@ impl Generator<'_> {
         }))
         .await?;
 
-        let generation_id = ulid::Ulid::new().to_string();
         let created_at = OffsetDateTime::now_utc();
         let records = image_records(
             user,
             &plan,
-            &generation_id,
+            generation_id,
             created_at,
             &delivered,
             &processed,
@@ -282,7 +286,7 @@ impl Generator<'_> {
             })
             .collect::<ApiResult<_>>()?;
         Ok(Generation {
-            id: generation_id,
+            id: generation_id.to_owned(),
             created_at,
             plan,
             provider: self.provider.name(),

@@ -191,3 +191,72 @@ pub async fn early_in_a_minute() {
         tokio::time::sleep(std::time::Duration::from_secs(u64::from(61 - second))).await;
     }
 }
+
+/// The release binary itself, serving a data folder on a free port: for
+/// what only a real process shows (its logs, a crash).
+pub struct ServedBinary {
+    child: std::process::Child,
+    base: String,
+}
+
+impl ServedBinary {
+    /// Starts `promptcanvas serve` on `data` with `settings` added to the
+    /// defaults, and waits until it accepts connections.
+    pub fn start(
+        data: &std::path::Path,
+        settings: &[(&str, &str)],
+        stdout: std::process::Stdio,
+    ) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = binary(data)
+            .arg("serve")
+            .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+            .envs(settings.iter().copied())
+            .stdout(stdout)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("binary runs");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "server did not start");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Kills the process at once (SIGKILL: no clean-up runs), waits for it,
+    /// and returns its piped stdout, if any.
+    pub fn kill(&mut self) -> Option<std::process::ChildStdout> {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        self.child.stdout.take()
+    }
+}
+
+impl Drop for ServedBinary {
+    fn drop(&mut self) {
+        // Harmless after `kill`; stops the process when a test fails early.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The release binary, set to keep its data in `data`, ready for a subcommand.
+pub fn binary(data: &std::path::Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_promptcanvas"));
+    command
+        .env("DATA_DIR", data)
+        .env("WEB_DIST_DIR", data.join("no-web-build"));
+    command
+}

@@ -4,6 +4,7 @@ mod accounts;
 mod bulk;
 mod clerk;
 mod collections;
+mod crash;
 mod fake_clerk;
 mod fake_together;
 mod gallery;

@@ -62,12 +62,7 @@ async fn a_file_whose_write_was_cut_short_is_swept() {
     let app = TestApp::spawn().await;
     let user = app.signed_in_user().await;
     let kept = app.generated_ids(&user, "a kept harbour", 1).await[0].clone();
-    let images = app.state.config.data_dir.join("images").join("users");
-    let folder = std::fs::read_dir(&images)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .find(|folder| folder.join(format!("{kept}.thumb.jpg")).exists())
-        .expect("the kept image's folder");
+    let folder = folder_of(&app, &kept);
     let cut_short = folder.join(format!("{}.jpg#7", ulid::Ulid::new()));
     std::fs::write(&cut_short, b"the first half of a jpeg").unwrap();
     std::fs::File::options()
@@ -102,4 +97,53 @@ async fn a_file_whose_write_was_cut_short_is_swept() {
         .await
         .unwrap();
     assert_eq!(download.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn with_no_grace_a_file_written_a_moment_ago_is_swept() {
+    // Arrange: an orphan and a cut-short write, both from 50 ms before the
+    // sweep, within the same second.
+    let app = TestApp::spawn().await;
+    let user = app.signed_in_user().await;
+    let kept = app.generated_ids(&user, "a kept harbour", 1).await[0].clone();
+    let folder = folder_of(&app, &kept);
+    let written = time::OffsetDateTime::from_unix_timestamp(1_900_000_000).unwrap()
+        + time::Duration::milliseconds(900);
+    let orphan = folder.join(format!("{}.jpg", ulid::Ulid::new()));
+    let cut_short = folder.join(format!("{}.jpg#3", ulid::Ulid::new()));
+    for file in [&orphan, &cut_short] {
+        std::fs::write(file, b"left by a crash").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(file)
+            .unwrap()
+            .set_modified(written.into())
+            .unwrap();
+    }
+
+    // Act
+    let report = promptcanvas::gallery::sweep::sweep_orphans(
+        &app.state.media,
+        app.state.metadata.as_ref(),
+        "users",
+        0,
+        written + time::Duration::milliseconds(50),
+    )
+    .await
+    .unwrap();
+
+    // Assert
+    assert!(!orphan.exists(), "{report:?}");
+    assert!(!cut_short.exists(), "{report:?}");
+    assert!(folder.join(format!("{kept}.thumb.jpg")).exists());
+}
+
+/// The local folder that holds `image_id`'s files.
+fn folder_of(app: &TestApp, image_id: &str) -> std::path::PathBuf {
+    let images = app.state.config.data_dir.join("images").join("users");
+    std::fs::read_dir(&images)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|folder| folder.join(format!("{image_id}.thumb.jpg")).exists())
+        .expect("the image's folder")
 }

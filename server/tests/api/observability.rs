@@ -2,14 +2,13 @@
 
 use std::{
     io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
+    process::Stdio,
 };
 
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, assert_problem, small};
+use crate::helpers::{ServedBinary, TestApp, assert_problem, small};
 
 const METRICS_TOKEN: &str = "metrics-token-0123456789abcdef0123456789";
 
@@ -213,36 +212,22 @@ async fn a_separate_metrics_listener_needs_no_token() {
 
 /// The release binary, started with JSON logs on stdout and a free port.
 struct LoggingServer {
-    child: Child,
-    base: String,
+    server: ServedBinary,
 }
 
 impl LoggingServer {
     fn start(data: &std::path::Path, log_prompts: bool) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_promptcanvas"))
-            .arg("serve")
-            .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-            .env("DATA_DIR", data)
-            .env("WEB_DIST_DIR", data.join("no-web-build"))
-            .env("LOG_FORMAT", "json")
-            .env("RUST_LOG", "info")
-            .env("LOG_PROMPTS", log_prompts.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("binary runs");
-        let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "server did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Self { child, base }
+        let log_prompts = log_prompts.to_string();
+        let server = ServedBinary::start(
+            data,
+            &[
+                ("LOG_FORMAT", "json"),
+                ("RUST_LOG", "info"),
+                ("LOG_PROMPTS", &log_prompts),
+            ],
+            Stdio::piped(),
+        );
+        Self { server }
     }
 
     /// Signs up, generates once and returns the generation's request id.
@@ -252,14 +237,14 @@ impl LoggingServer {
             .build()
             .unwrap();
         let signup = client
-            .post(format!("{}/api/auth/signup", self.base))
+            .post(self.server.url("/api/auth/signup"))
             .json(&serde_json::json!({"email": "logs@example.com", "password": "correct horse battery"}))
             .send()
             .await
             .unwrap();
         assert_eq!(signup.status(), StatusCode::CREATED);
         let response = client
-            .post(format!("{}/api/generations", self.base))
+            .post(self.server.url("/api/generations"))
             .json(&small(prompt))
             .send()
             .await
@@ -273,9 +258,7 @@ impl LoggingServer {
 
     /// Stops the server and returns its log lines, each parsed as JSON.
     fn stop(mut self) -> Vec<Value> {
-        self.child.kill().unwrap();
-        let stdout = self.child.stdout.take().unwrap();
-        self.child.wait().unwrap();
+        let stdout = self.server.kill().unwrap();
         BufReader::new(stdout)
             .lines()
             .map(|line| {

@@ -17,8 +17,8 @@ use object_store::{
 };
 use promptcanvas::store::metadata::{
     Admission, CollectionChanges, CollectionRecord, Credentials, IdempotencyClaim, ImagePage,
-    ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore, NewSession, StoreError,
-    StoreResult, TrashOutcome, Usage, User,
+    ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore, NewSession, Reservation,
+    StoreError, StoreResult, TrashOutcome, Usage, User,
 };
 use time::OffsetDateTime;
 
@@ -310,20 +310,23 @@ impl MetadataStore for FaultyMetadata {
     }
     async fn reserve_generations(
         &self,
-        user_id: &str,
-        month: &str,
-        count: u32,
+        reservation: &Reservation,
         quota: u32,
     ) -> StoreResult<bool> {
-        self.inner
-            .reserve_generations(user_id, month, count, quota)
-            .await
+        self.inner.reserve_generations(reservation, quota).await
     }
-    async fn release_generations(&self, user_id: &str, month: &str, count: u32) -> StoreResult<()> {
+    async fn release_generations(&self, reservation: &Reservation) -> StoreResult<()> {
         if self.releases.fires() {
             return Err(store_failure());
         }
-        self.inner.release_generations(user_id, month, count).await
+        self.inner.release_generations(reservation).await
+    }
+    async fn stale_reservations(
+        &self,
+        before: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<Reservation>> {
+        self.inner.stale_reservations(before, limit).await
     }
     async fn hit_rate_limit(
         &self,

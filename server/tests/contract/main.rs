@@ -55,6 +55,7 @@ contract!(metadata, metadata_cases, backend => backend.metadata.clone(), [
     deleting_hides_first_then_removes_the_record_and_its_counts,
     images_of_an_unknown_user_are_refused,
     the_monthly_quota_is_reserved_atomically,
+    a_reservation_stays_until_its_generation_is_recorded_or_given_back,
     a_fixed_window_admits_up_to_its_limit,
     an_idempotency_key_moves_from_claimed_to_replayed,
     an_idempotency_key_is_kept_a_week_then_free_again,

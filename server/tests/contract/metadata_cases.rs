@@ -4,7 +4,7 @@ use std::{collections::HashSet, sync::Arc};
 
 use promptcanvas::store::metadata::{
     Admission, IdempotencyClaim, ImageQuery, ImageRecord, ImageRef, MetadataStore, NewSession,
-    StoreError, TrashOutcome, User,
+    Reservation, StoreError, TrashOutcome, User,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -563,68 +563,46 @@ pub async fn images_of_an_unknown_user_are_refused(store: Store) {
     );
 }
 
+/// A reservation of `count` generations of `month` for `user_id`, under a new id.
+pub fn reservation(user_id: &str, month: &str, count: u32) -> Reservation {
+    Reservation {
+        id: new_id(),
+        user_id: user_id.to_owned(),
+        month: month.to_owned(),
+        count,
+    }
+}
+
+async fn generations_in(store: &Store, user_id: &str, month: &str) -> u64 {
+    store
+        .usage(user_id, month)
+        .await
+        .unwrap()
+        .generations_this_month
+}
+
 pub async fn the_monthly_quota_is_reserved_atomically(store: Store) {
     let user = signed_up(&store).await;
+    let november = |count| reservation(&user.id, "2026-11", count);
+    assert!(store.reserve_generations(&november(3), 5).await.unwrap());
+    assert!(!store.reserve_generations(&november(3), 5).await.unwrap());
+    let last_two = november(2);
+    assert!(store.reserve_generations(&last_two, 5).await.unwrap());
+    assert!(!store.reserve_generations(&november(1), 5).await.unwrap());
     assert!(
         store
-            .reserve_generations(&user.id, "2026-11", 3, 5)
+            .reserve_generations(&reservation(&user.id, "2026-12", 1), 5)
             .await
             .unwrap()
     );
-    assert!(
-        !store
-            .reserve_generations(&user.id, "2026-11", 3, 5)
-            .await
-            .unwrap()
-    );
-    assert!(
-        store
-            .reserve_generations(&user.id, "2026-11", 2, 5)
-            .await
-            .unwrap()
-    );
-    assert!(
-        !store
-            .reserve_generations(&user.id, "2026-11", 1, 5)
-            .await
-            .unwrap()
-    );
-    assert!(
-        store
-            .reserve_generations(&user.id, "2026-12", 1, 5)
-            .await
-            .unwrap()
-    );
-    assert_eq!(
-        store
-            .usage(&user.id, "2026-11")
-            .await
-            .unwrap()
-            .generations_this_month,
-        5
-    );
-    store
-        .release_generations(&user.id, "2026-11", 2)
-        .await
-        .unwrap();
-    assert_eq!(
-        store
-            .usage(&user.id, "2026-11")
-            .await
-            .unwrap()
-            .generations_this_month,
-        3
-    );
+    assert_eq!(generations_in(&store, &user.id, "2026-11").await, 5);
+    store.release_generations(&last_two).await.unwrap();
+    assert_eq!(generations_in(&store, &user.id, "2026-11").await, 3);
 
     let racer = signed_up(&store).await;
     let attempts = (0..10).map(|_| {
-        let (store, id) = (store.clone(), racer.id.clone());
-        tokio::spawn(async move {
-            store
-                .reserve_generations(&id, "2026-11", 1, 4)
-                .await
-                .unwrap()
-        })
+        let (store, mine) = (store.clone(), reservation(&racer.id, "2026-11", 1));
+        tokio::spawn(async move { store.reserve_generations(&mine, 4).await.unwrap() })
     });
     let granted = futures::future::join_all(attempts)
         .await
@@ -632,14 +610,59 @@ pub async fn the_monthly_quota_is_reserved_atomically(store: Store) {
         .filter(|granted| *granted.as_ref().unwrap())
         .count();
     assert_eq!(granted, 4);
+    assert_eq!(generations_in(&store, &racer.id, "2026-11").await, 4);
+}
+
+/// What a crash leaves: reservations neither recorded nor given back are
+/// listed once they are old enough, and giving one back counts it once,
+/// whatever happened to it first.
+pub async fn a_reservation_stays_until_its_generation_is_recorded_or_given_back(store: Store) {
+    let user = signed_up(&store).await;
+    let month = "2031-05";
+    let recorded = reservation(&user.id, month, 2);
+    let crashed = reservation(&user.id, month, 3);
+    let failed = reservation(&user.id, month, 1);
+    for held in [&recorded, &crashed, &failed] {
+        assert!(store.reserve_generations(held, 100).await.unwrap());
+    }
+    let images: Vec<ImageRecord> = (0..2)
+        .map(|_| ImageRecord {
+            generation_id: recorded.id.clone(),
+            ..image(&user.id, &new_id(), "kept", 10)
+        })
+        .collect();
+    store.insert_images(&images).await.unwrap();
+    store.release_generations(&failed).await.unwrap();
+    let ours = |all: Vec<Reservation>| -> Vec<Reservation> {
+        all.into_iter()
+            .filter(|held| held.user_id == user.id)
+            .collect()
+    };
+    let later = OffsetDateTime::now_utc() + Duration::seconds(1);
+
     assert_eq!(
-        store
-            .usage(&racer.id, "2026-11")
-            .await
-            .unwrap()
-            .generations_this_month,
-        4
+        ours(store.stale_reservations(later, 1000).await.unwrap()),
+        vec![crashed.clone()]
     );
+    assert!(
+        ours(
+            store
+                .stale_reservations(OffsetDateTime::now_utc() - Duration::hours(1), 1000)
+                .await
+                .unwrap()
+        )
+        .is_empty(),
+        "a reservation younger than the cutoff may still be running"
+    );
+    assert_eq!(generations_in(&store, &user.id, month).await, 5);
+
+    store.release_generations(&crashed).await.unwrap();
+    store.release_generations(&crashed).await.unwrap();
+    store.release_generations(&recorded).await.unwrap();
+    store.release_generations(&failed).await.unwrap();
+
+    assert_eq!(generations_in(&store, &user.id, month).await, 2);
+    assert!(ours(store.stale_reservations(later, 1000).await.unwrap()).is_empty());
 }
 
 pub async fn a_fixed_window_admits_up_to_its_limit(store: Store) {

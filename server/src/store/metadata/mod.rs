@@ -139,6 +139,19 @@ pub struct ImageRef {
     pub image_id: String,
 }
 
+/// Generations counted against a month before their images exist. A
+/// reservation lives until the generation is recorded (the same write removes
+/// it) or given back; one that outlives both was cut short by a crash, and
+/// the sweep gives it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reservation {
+    /// The generation's id, a ULID: reservations sort by when they were made.
+    pub id: String,
+    pub user_id: String,
+    pub month: String,
+    pub count: u32,
+}
+
 /// A named group of one user's images. An image can be in many.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CollectionRecord {
@@ -304,16 +317,23 @@ pub trait MetadataStore: Send + Sync + 'static {
     ) -> StoreResult<Membership>;
 
     async fn usage(&self, user_id: &str, month: &str) -> StoreResult<Usage>;
-    /// Adds `count` generations to the month if that keeps it within `quota`.
-    async fn reserve_generations(
+    /// Adds the reservation's generations to its month if that keeps it
+    /// within `quota`, and keeps the reservation until `insert_images` records
+    /// the generation (images whose `generation_id` is the reservation's id)
+    /// or it is given back.
+    async fn reserve_generations(&self, reservation: &Reservation, quota: u32)
+    -> StoreResult<bool>;
+    /// Gives back a reservation whose generation failed. Harmless to repeat,
+    /// and a no-op once the generation is recorded, so a failure whose
+    /// outcome was unknown can always call it.
+    async fn release_generations(&self, reservation: &Reservation) -> StoreResult<()>;
+    /// Up to `limit` reservations, of every user, made before `before` and
+    /// neither recorded nor given back.
+    async fn stale_reservations(
         &self,
-        user_id: &str,
-        month: &str,
-        count: u32,
-        quota: u32,
-    ) -> StoreResult<bool>;
-    /// Gives back a reservation whose generation failed.
-    async fn release_generations(&self, user_id: &str, month: &str, count: u32) -> StoreResult<()>;
+        before: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<Reservation>>;
 
     /// Counts one event in the fixed window `[window_start, window_start + window_secs)`.
     async fn hit_rate_limit(

@@ -114,6 +114,12 @@ pub fn from_millis(ms: i64) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
+/// The smallest ULID made at `at`: every id made earlier sorts before it.
+pub fn first_id_at(at: OffsetDateTime) -> String {
+    let ms = millis(at).max(0) as u64;
+    ulid::Ulid::from_parts(ms, 0).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

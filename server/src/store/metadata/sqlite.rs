@@ -22,11 +22,12 @@ use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 use super::{
     Admission, CollectionChanges, CollectionRecord, Credentials, IdempotencyClaim, ImagePage,
-    ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore, NewSession, StoreError,
-    StoreResult, TrashOutcome, Usage, User,
+    ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore, NewSession, Reservation,
+    StoreError, StoreResult, TrashOutcome, Usage, User,
     rules::{
         ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, PRUNE_BATCH, TrashPosition,
-        collection_name_key, from_millis, millis, normalise_email, search_terms, search_words,
+        collection_name_key, first_id_at, from_millis, millis, normalise_email, search_terms,
+        search_words,
     },
 };
 
@@ -202,6 +203,16 @@ END;
     Migration::Code(search_by_owner),
     // The images whose delete has begun, for the sweep to finish.
     Migration::Sql("CREATE INDEX images_being_deleted ON images(user_id, id) WHERE hidden = 1;"),
+    // Generations counted against a month whose images are not recorded yet;
+    // what a crash leaves here, the sweep gives back.
+    Migration::Sql(
+        "CREATE TABLE generation_reservations (
+            id      TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            month   TEXT NOT NULL,
+            count   INTEGER NOT NULL
+        ) WITHOUT ROWID;",
+    ),
 ];
 
 /// Migration 6: the search index holds every word behind its owner's key
@@ -890,6 +901,11 @@ impl MetadataStore for SqliteStore {
                             return Ok(false);
                         }
                     }
+                    if let Some(first) = images.first() {
+                        // Recorded, the generation's reservation has served.
+                        tx.prepare_cached("DELETE FROM generation_reservations WHERE id = ?1")?
+                            .execute(params![first.generation_id])?;
+                    }
                 }
                 tx.commit()?;
                 Ok(true)
@@ -1252,34 +1268,84 @@ impl MetadataStore for SqliteStore {
 
     async fn reserve_generations(
         &self,
-        user_id: &str,
-        month: &str,
-        count: u32,
+        reservation: &Reservation,
         quota: u32,
     ) -> StoreResult<bool> {
-        let (user_id, month) = (user_id.to_owned(), month.to_owned());
+        let reservation = reservation.clone();
         self.write(move |conn| {
-            let changed = conn.execute(
+            let tx = conn.transaction()?;
+            let changed = tx.execute(
                 "INSERT INTO monthly_usage (user_id, month, generations)
                  SELECT ?1, ?2, ?3 WHERE ?3 <= ?4
                  ON CONFLICT (user_id, month) DO UPDATE SET generations = generations + ?3
                  WHERE generations + ?3 <= ?4",
-                params![user_id, month, count, quota],
+                params![
+                    reservation.user_id,
+                    reservation.month,
+                    reservation.count,
+                    quota
+                ],
             )?;
-            Ok(changed == 1)
+            if changed == 0 {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO generation_reservations (id, user_id, month, count)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    reservation.id,
+                    reservation.user_id,
+                    reservation.month,
+                    reservation.count
+                ],
+            )?;
+            tx.commit()?;
+            Ok(true)
         })
         .await
     }
 
-    async fn release_generations(&self, user_id: &str, month: &str, count: u32) -> StoreResult<()> {
-        let (user_id, month) = (user_id.to_owned(), month.to_owned());
+    async fn release_generations(&self, reservation: &Reservation) -> StoreResult<()> {
+        let reservation = reservation.clone();
         self.write(move |conn| {
-            conn.execute(
-                "UPDATE monthly_usage SET generations = MAX(generations - ?3, 0)
-                 WHERE user_id = ?1 AND month = ?2",
-                params![user_id, month, count],
+            let tx = conn.transaction()?;
+            let held = tx.execute(
+                "DELETE FROM generation_reservations WHERE id = ?1 AND user_id = ?2",
+                params![reservation.id, reservation.user_id],
             )?;
+            if held == 1 {
+                tx.execute(
+                    "UPDATE monthly_usage SET generations = MAX(generations - ?3, 0)
+                     WHERE user_id = ?1 AND month = ?2",
+                    params![reservation.user_id, reservation.month, reservation.count],
+                )?;
+            }
+            tx.commit()?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn stale_reservations(
+        &self,
+        before: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<Reservation>> {
+        let before = first_id_at(before);
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT id, user_id, month, count FROM generation_reservations
+                 WHERE id < ?1 ORDER BY id LIMIT ?2",
+            )?;
+            let rows = statement.query_map(params![before, limit], |row| {
+                Ok(Reservation {
+                    id: row.get(0)?,
+                    user_id: row.get(1)?,
+                    month: row.get(2)?,
+                    count: row.get(3)?,
+                })
+            })?;
+            rows.collect()
         })
         .await
     }

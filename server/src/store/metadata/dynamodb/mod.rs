@@ -14,6 +14,10 @@
 //! (a descending `Query` is the user's trash, most recently trashed first) and
 //! `TRASH/<ms>#<image>#<user>` (the sweep queries it for what has expired).
 //!
+//! The sweep's work lists, in the users table: `DELETING/<user>#<image>` for
+//! every delete begun and not finished, and `RESERVED/<generation id>` for
+//! every generation counted against its month and not recorded yet.
+//!
 //! Collections (`collections.rs`): `USER#id/COLLECTION#<id>` with its live
 //! image count, `USER#id/COLLNAME#<lower-cased name>` (uniqueness), and one
 //! `USER#id/MEMBER#<collection>#<image>` entry per membership (a descending
@@ -42,11 +46,11 @@ use collections::CollectionCounts;
 
 use super::{
     Admission, CollectionChanges, CollectionRecord, Credentials, IdempotencyClaim, ImagePage,
-    ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore, NewSession, StoreError,
-    StoreResult, TrashOutcome, Usage, User,
+    ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore, NewSession, Reservation,
+    StoreError, StoreResult, TrashOutcome, Usage, User,
     rules::{
-        ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, MAX_SEARCH_TERMS, TrashPosition, fold,
-        from_millis, is_search_term, millis, normalise_email, search_words,
+        ABANDONED_CLAIM_SECS, IDEMPOTENCY_RETENTION_SECS, MAX_SEARCH_TERMS, TrashPosition,
+        first_id_at, fold, from_millis, is_search_term, millis, normalise_email, search_words,
     },
 };
 
@@ -66,6 +70,10 @@ const TRASH_EXPIRY_PK: &str = "TRASH";
 /// The partition (in the users table) listing every image whose delete has
 /// begun and not finished, as `<user>#<image>`: the sweep's work list.
 const DELETING_PK: &str = "DELETING";
+/// The partition (in the users table) holding every reservation of monthly
+/// generations not recorded or given back, by generation id (a ULID, so
+/// oldest first): what a crash leaves here, the sweep gives back.
+const RESERVED_PK: &str = "RESERVED";
 /// Sort key prefix of a collection membership: `MEMBER#<collection>#<image>`.
 const MEMBER_ENTRY: &str = "MEMBER#";
 /// Transactions cancelled by a concurrent one are retried this often.
@@ -563,19 +571,25 @@ impl DynamoStore {
         }
         items.push(self.count_on_profile(user_id, &counters)?);
         let entry = deleting_entry(user_id, image_id);
-        items.push(
-            TransactWriteItem::builder()
-                .delete(
-                    Delete::builder()
-                        .table_name(&self.users_table)
-                        .key("pk", entry["pk"].clone())
-                        .key("sk", entry["sk"].clone())
-                        .build()
-                        .map_err(build_error)?,
-                )
-                .build(),
-        );
+        items.push(self.remove_entry(&entry, None)?);
         Ok(items)
+    }
+
+    /// Deletes a users-table entry (its `pk` and `sk` taken from `entry`)
+    /// within a transaction, on `condition` if one is given.
+    fn remove_entry(
+        &self,
+        entry: &Item,
+        condition: Option<&str>,
+    ) -> StoreResult<TransactWriteItem> {
+        let delete = Delete::builder()
+            .table_name(&self.users_table)
+            .key("pk", entry["pk"].clone())
+            .key("sk", entry["sk"].clone())
+            .set_condition_expression(condition.map(str::to_owned))
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
     }
 }
 
@@ -697,7 +711,7 @@ impl MetadataStore for DynamoStore {
                 "one generation's images belong to one user"
             )));
         }
-        let mut items = Vec::with_capacity(images.len() + 1);
+        let mut items = Vec::with_capacity(images.len() + 2);
         for image in images {
             items.push(
                 TransactWriteItem::builder()
@@ -742,6 +756,14 @@ impl MetadataStore for DynamoStore {
                 )
                 .build(),
         );
+        // Recorded, the generation's reservation has served.
+        items.push(self.remove_entry(
+            &Item::from([
+                ("pk".into(), s(RESERVED_PK)),
+                ("sk".into(), s(&first.generation_id)),
+            ]),
+            None,
+        )?);
         // The images' ids are new, so the first one names this transaction.
         if self
             .transact_with_token(items, Some(&first.id))
@@ -1154,54 +1176,101 @@ impl MetadataStore for DynamoStore {
 
     async fn reserve_generations(
         &self,
-        user_id: &str,
-        month: &str,
-        count: u32,
+        reservation: &Reservation,
         quota: u32,
     ) -> StoreResult<bool> {
+        let count = reservation.count;
         if count > quota {
             return Ok(false);
         }
-        let result = self
-            .client
-            .update_item()
+        let counted = Update::builder()
             .table_name(&self.users_table)
-            .key("pk", s(user_pk(user_id)))
-            .key("sk", s(usage_sk(month)))
+            .key("pk", s(user_pk(&reservation.user_id)))
+            .key("sk", s(usage_sk(&reservation.month)))
             .update_expression("ADD #generations :count")
             .condition_expression("attribute_not_exists(#generations) OR #generations <= :room")
             .expression_attribute_names("#generations", "generations")
             .expression_attribute_values(":count", n(count))
             .expression_attribute_values(":room", n(quota - count))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(error) if condition_failed(&error) => Ok(false),
-            Err(error) => Err(backend(error)),
-        }
+            .build()
+            .map_err(build_error)?;
+        let held = Put::builder()
+            .table_name(&self.users_table)
+            .set_item(Some(reservation_entry(reservation)))
+            .build()
+            .map_err(build_error)?;
+        let items = vec![
+            TransactWriteItem::builder().update(counted).build(),
+            TransactWriteItem::builder().put(held).build(),
+        ];
+        // The id is new, so it names the transaction: a repeat after a lost
+        // answer cannot count the generations twice.
+        Ok(self
+            .transact_with_token(items, Some(&reservation.id))
+            .await?
+            .is_ok())
     }
 
-    async fn release_generations(&self, user_id: &str, month: &str, count: u32) -> StoreResult<()> {
-        let result = self
-            .client
-            .update_item()
+    async fn release_generations(&self, reservation: &Reservation) -> StoreResult<()> {
+        let entry = reservation_entry(reservation);
+        let given_back = Update::builder()
             .table_name(&self.users_table)
-            .key("pk", s(user_pk(user_id)))
-            .key("sk", s(usage_sk(month)))
+            .key("pk", s(user_pk(&reservation.user_id)))
+            .key("sk", s(usage_sk(&reservation.month)))
             .update_expression("ADD #generations :minus")
             .condition_expression("#generations >= :count")
             .expression_attribute_names("#generations", "generations")
-            .expression_attribute_values(":minus", n(-i64::from(count)))
-            .expression_attribute_values(":count", n(count))
-            .send()
-            .await;
-        match result {
-            // Fewer than `count` left (or no item): nothing to give back below zero.
-            Ok(_) => Ok(()),
-            Err(error) if condition_failed(&error) => Ok(()),
-            Err(error) => Err(backend(error)),
+            .expression_attribute_values(":minus", n(-i64::from(reservation.count)))
+            .expression_attribute_values(":count", n(reservation.count))
+            .build()
+            .map_err(build_error)?;
+        let items = vec![
+            self.remove_entry(&entry, Some("attribute_exists(pk)"))?,
+            TransactWriteItem::builder().update(given_back).build(),
+        ];
+        match self.transact_checked(items).await? {
+            // Gone: recorded, or given back already.
+            Ok(()) => Ok(()),
+            Err(failed) if failed.contains(&0) => Ok(()),
+            // Fewer than `count` left to give back: the reservation goes alone.
+            Err(_) => {
+                self.transact(vec![self.remove_entry(&entry, None)?])
+                    .await?;
+                Ok(())
+            }
         }
+    }
+
+    async fn stale_reservations(
+        &self,
+        before: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<Reservation>> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.users_table)
+            .key_condition_expression("pk = :pk AND sk < :before")
+            .expression_attribute_values(":pk", s(RESERVED_PK))
+            .expression_attribute_values(":before", s(first_id_at(before)))
+            .consistent_read(true)
+            .limit(limit.clamp(1, i32::MAX as u32) as i32)
+            .send()
+            .await
+            .map_err(backend)?;
+        output
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(|entry| {
+                Ok(Reservation {
+                    id: get_s(entry, "sk")?,
+                    user_id: get_s(entry, "user_id")?,
+                    month: get_s(entry, "month")?,
+                    count: get_n(entry, "count")?,
+                })
+            })
+            .collect()
     }
 
     async fn hit_rate_limit(
@@ -1518,6 +1587,17 @@ fn deleting_entry(user_id: &str, image_id: &str) -> Item {
         ("sk".into(), s(format!("{user_id}#{image_id}"))),
         ("user_id".into(), s(user_id)),
         ("image_id".into(), s(image_id)),
+    ])
+}
+
+/// The entry that keeps a reservation until its generation is recorded.
+fn reservation_entry(reservation: &Reservation) -> Item {
+    Item::from([
+        ("pk".into(), s(RESERVED_PK)),
+        ("sk".into(), s(&reservation.id)),
+        ("user_id".into(), s(&reservation.user_id)),
+        ("month".into(), s(&reservation.month)),
+        ("count".into(), n(reservation.count)),
     ])
 }
 
