@@ -639,6 +639,7 @@ fn listing_statement(
     fts: Option<String>,
 ) -> (String, Vec<Value>) {
     let mut args: Vec<Value> = Vec::with_capacity(5);
+    let matches_lead = query.collection.is_none() && fts.is_some();
     let mut sql = match (&query.collection, &fts) {
         // The memberships lead, in image order, so a page reads only the
         // collection's own rows whatever the size of the gallery.
@@ -651,15 +652,15 @@ fn listing_statement(
             )
         }
         // The owner's matches lead: a search reads the images it found,
-        // not the gallery's index until enough of them turn up.
+        // not the gallery's index until enough of them turn up. Only their
+        // sort keys are sorted; the page's rows are read after (see below).
         (None, Some(fts)) => {
             args.push(fts.clone().into());
-            format!(
-                "SELECT {IMAGE_COLUMNS} FROM \
-                 (SELECT rowid FROM images_search WHERE images_search MATCH ?) AS found \
-                 CROSS JOIN images ON images.rowid = found.rowid \
-                 WHERE user_id = ? AND hidden = 0"
-            )
+            "SELECT images.rowid AS hit, id AS hit_id, trashed_at AS hit_trashed FROM \
+             (SELECT rowid FROM images_search WHERE images_search MATCH ?) AS found \
+             CROSS JOIN images ON images.rowid = found.rowid \
+             WHERE user_id = ? AND hidden = 0"
+                .to_owned()
         }
         (None, None) => {
             format!("SELECT {IMAGE_COLUMNS} FROM images WHERE user_id = ? AND hidden = 0")
@@ -705,6 +706,19 @@ fn listing_statement(
         " ORDER BY id DESC LIMIT ?"
     });
     args.push((i64::from(query.limit.max(1)) + 1).into());
+    if matches_lead {
+        // Whole rows only for the page: sorting every match's whole row cost
+        // more than the search itself.
+        let order = if query.trashed {
+            "page.hit_trashed DESC, page.hit_id DESC"
+        } else {
+            "page.hit_id DESC"
+        };
+        sql = format!(
+            "SELECT {IMAGE_COLUMNS} FROM ({sql}) AS page \
+             CROSS JOIN images ON images.rowid = page.hit ORDER BY {order}"
+        );
+    }
     (sql, args)
 }
 
