@@ -17,7 +17,7 @@ use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::types::AttributeValue;
 use promptcanvas::{
     app::config::Config,
-    app::state::AppState,
+    app::state::{AppState, Services},
     auth::local::token_hash,
     generation::OfflineProvider,
     http::limiter::IpLimiter,
@@ -115,7 +115,7 @@ pub async fn gallery_on_dynamodb() -> anyhow::Result<Figures> {
     let data = tempfile::tempdir()?;
     let mut config = Config::for_data_dir(data.path());
     config.log_filter = "error".into();
-    let state = AppState {
+    let state = AppState::new(Services {
         ip_limiter: IpLimiter::new(u32::MAX, u32::MAX),
         config: Arc::new(config),
         metadata,
@@ -127,7 +127,7 @@ pub async fn gallery_on_dynamodb() -> anyhow::Result<Figures> {
             std::time::Duration::from_secs(2),
         ),
         metrics: Arc::new(promptcanvas::telemetry::metrics::Metrics::new(false)),
-    };
+    });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/api/images?limit=24", listener.local_addr()?);
     let router = promptcanvas::router(state)?;

@@ -22,7 +22,7 @@ use crate::{
 };
 
 pub use config::Config;
-pub use state::AppState;
+pub use state::{AppState, Services};
 
 /// A built application: listening, not yet serving.
 pub struct Application {
@@ -109,7 +109,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let (media, metadata) = backends::open(&config, signer).await?;
     let provider = build_provider(&config)?;
     let clerk = auth::clerk::ClerkAuth::from_config(&config)?.map(Arc::new);
-    Ok(AppState {
+    Ok(AppState::new(Services {
         clerk,
         passwords: auth::local::PasswordGate::new(
             config.password_hashing_concurrency,
@@ -121,7 +121,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         metadata,
         media,
         provider,
-    })
+    }))
 }
 
 /// The API document for this configuration (its models and prompt limit),

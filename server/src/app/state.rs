@@ -14,8 +14,13 @@ use crate::{
     telemetry::metrics::Metrics,
 };
 
+/// Cloned for every request (each extractor takes its own copy), so it is
+/// one reference count, not one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+/// What the application is made of: its settings, stores, provider and gates.
+pub struct Services {
     pub config: Arc<Config>,
     pub metadata: Arc<dyn MetadataStore>,
     pub media: MediaStore,
@@ -30,6 +35,20 @@ pub struct AppState {
 }
 
 impl AppState {
+    pub fn new(services: Services) -> Self {
+        Self(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+impl Services {
     /// The generation workflow over this application's stores and provider.
     pub fn generator(&self) -> Generator<'_> {
         let config = &self.config;

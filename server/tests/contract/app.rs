@@ -4,8 +4,11 @@
 use std::{net::SocketAddr, sync::Arc};
 
 use promptcanvas::{
-    app::config::Config, app::state::AppState, generation::OfflineProvider,
-    store::media::MediaStore, store::metadata::MetadataStore,
+    app::config::Config,
+    app::state::{AppState, Services},
+    generation::OfflineProvider,
+    store::media::MediaStore,
+    store::metadata::MetadataStore,
 };
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -28,7 +31,7 @@ impl App {
         let mut config = Config::for_data_dir(dir.path());
         config.web_dist_dir = dir.path().join("no-web-build");
         config.requests_per_second = 0;
-        let state = AppState {
+        let state = AppState::new(Services {
             config: Arc::new(config),
             metadata,
             media,
@@ -40,7 +43,7 @@ impl App {
                 std::time::Duration::from_secs(2),
             ),
             metrics: Arc::new(promptcanvas::telemetry::metrics::Metrics::new(false)),
-        };
+        });
         let router = promptcanvas::router(state.clone()).expect("router");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
