@@ -64,13 +64,10 @@ async fn a_file_whose_write_was_cut_short_is_swept() {
     let kept = app.generated_ids(&user, "a kept harbour", 1).await[0].clone();
     let folder = folder_of(&app, &kept);
     let cut_short = folder.join(format!("{}.jpg#7", ulid::Ulid::new()));
-    std::fs::write(&cut_short, b"the first half of a jpeg").unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&cut_short)
-        .unwrap()
-        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
-        .unwrap();
+    plant(
+        &cut_short,
+        std::time::SystemTime::now() - std::time::Duration::from_secs(7200),
+    );
     let under_way = folder.join(format!("{}.jpg#8", ulid::Ulid::new()));
     std::fs::write(&under_way, b"being written").unwrap();
 
@@ -112,13 +109,7 @@ async fn with_no_grace_a_file_written_a_moment_ago_is_swept() {
     let orphan = folder.join(format!("{}.jpg", ulid::Ulid::new()));
     let cut_short = folder.join(format!("{}.jpg#3", ulid::Ulid::new()));
     for file in [&orphan, &cut_short] {
-        std::fs::write(file, b"left by a crash").unwrap();
-        std::fs::File::options()
-            .write(true)
-            .open(file)
-            .unwrap()
-            .set_modified(written.into())
-            .unwrap();
+        plant(file, written.into());
     }
 
     // Act
@@ -146,4 +137,15 @@ fn folder_of(app: &TestApp, image_id: &str) -> std::path::PathBuf {
         .map(|entry| entry.unwrap().path())
         .find(|folder| folder.join(format!("{image_id}.thumb.jpg")).exists())
         .expect("the image's folder")
+}
+
+/// Leaves a file as a crash would, last written at `modified`.
+fn plant(path: &std::path::Path, modified: std::time::SystemTime) {
+    std::fs::write(path, b"left by a crash").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
 }
