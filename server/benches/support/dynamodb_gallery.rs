@@ -5,7 +5,6 @@
 //! our server adds per page on top of the store.
 
 use std::{
-    net::SocketAddr,
     path::PathBuf,
     process::{Child, Command, Stdio},
     sync::Arc,
@@ -16,13 +15,12 @@ use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::types::AttributeValue;
 use promptcanvas::{
+    Application,
     app::config::Config,
-    app::state::{AppState, Services},
     auth::local::token_hash,
-    generation::OfflineProvider,
-    http::limiter::IpLimiter,
     store::aws,
     store::aws::init::{self as init_aws, AwsResources},
+    store::backends::Backends,
     store::media::{MediaStore, UrlSigner},
     store::metadata::{DynamoStore, MetadataStore},
 };
@@ -115,29 +113,15 @@ pub async fn gallery_on_dynamodb() -> anyhow::Result<Figures> {
     let data = tempfile::tempdir()?;
     let mut config = Config::for_data_dir(data.path());
     config.log_filter = "error".into();
-    let state = AppState::new(Services {
-        ip_limiter: IpLimiter::new(u32::MAX, u32::MAX),
-        config: Arc::new(config),
-        metadata,
-        media,
-        provider: Arc::new(OfflineProvider::new()),
-        clerk: None,
-        passwords: promptcanvas::auth::local::PasswordGate::new(
-            0,
-            std::time::Duration::from_secs(2),
-        ),
-        metrics: Arc::new(promptcanvas::telemetry::metrics::Metrics::new(false)),
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/api/images?limit=24", listener.local_addr()?);
-    let router = promptcanvas::router(state)?;
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-    });
+    config.requests_per_second = u32::MAX;
+    config.request_burst = u32::MAX;
+    let backends = Backends {
+        media: Some(media),
+        metadata: Some(metadata),
+    };
+    let app = Application::build_with(config, backends).await?;
+    let url = format!("http://127.0.0.1:{}/api/images?limit=24", app.port());
+    let server = tokio::spawn(app.run_until(std::future::pending()));
 
     let cookie = format!("Cookie: pc_session={token}");
     run_wrk(&url, &cookie, 2)?;

@@ -1,6 +1,7 @@
 //! Starting the product: `Application::build` turns settings into bound
 //! listeners, the application state and the router. The binary, the Lambda
-//! entry and the tests all start the server through it.
+//! entry, the tests and the benches all start the server through it
+//! (`build_with` when they bring a store of their own).
 
 pub mod config;
 pub mod lambda;
@@ -17,7 +18,10 @@ use crate::{
     auth,
     generation::{ImageProvider, OfflineProvider, TogetherProvider, TogetherSettings, together},
     http::{limiter, router},
-    store::{backends, media::UrlSigner},
+    store::{
+        backends::{self, Backends},
+        media::UrlSigner,
+    },
     telemetry::metrics,
 };
 
@@ -35,7 +39,12 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let state = build_state(config).await?;
+        Self::build_with(config, Backends::default()).await
+    }
+
+    /// As `build`, over the stores in `backends` where it holds one.
+    pub async fn build_with(config: Config, backends: Backends) -> anyhow::Result<Self> {
+        let state = build_state_with(config, backends).await?;
         let listener = TcpListener::bind(state.config.bind_addr)
             .await
             .with_context(|| format!("binding {}", state.config.bind_addr))?;
@@ -99,6 +108,10 @@ impl Application {
 
 /// Opens the stores and the provider the settings ask for.
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    build_state_with(config, Backends::default()).await
+}
+
+async fn build_state_with(config: Config, backends: Backends) -> anyhow::Result<AppState> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
     let signing_key = match &config.media_signing_key {
@@ -106,7 +119,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         None => load_or_create_signing_key(&config.data_dir.join("signing.key"))?,
     };
     let signer = UrlSigner::new(signing_key, Duration::from_secs(config.media_url_ttl_secs));
-    let (media, metadata) = backends::open(&config, signer).await?;
+    let (media, metadata) = backends::open(&config, signer, backends).await?;
     let provider = build_provider(&config)?;
     let clerk = auth::clerk::ClerkAuth::from_config(&config)?.map(Arc::new);
     Ok(AppState::new(Services {

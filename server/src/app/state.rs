@@ -35,7 +35,7 @@ pub struct Services {
 }
 
 impl AppState {
-    pub fn new(services: Services) -> Self {
+    pub(crate) fn new(services: Services) -> Self {
         Self(Arc::new(services))
     }
 }

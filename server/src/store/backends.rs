@@ -15,16 +15,43 @@ use crate::{
     store::metadata::{MetadataStore, SqliteStore, dynamodb},
 };
 
-/// Opens the media and metadata stores the settings ask for.
+/// Stores the caller made itself, used instead of the ones the settings name:
+/// the tests and benches run the whole application over a store they seeded
+/// or pointed at a stand-in server.
+#[derive(Default)]
+pub struct Backends {
+    pub media: Option<MediaStore>,
+    pub metadata: Option<Arc<dyn MetadataStore>>,
+}
+
+/// Opens the media and metadata stores the settings ask for, except those
+/// `chosen` already holds.
 pub async fn open(
     config: &Config,
     signer: UrlSigner,
+    chosen: Backends,
 ) -> anyhow::Result<(MediaStore, Arc<dyn MetadataStore>)> {
-    let sdk = match config.uses_aws() {
+    let sdk = match config.uses_aws() && (chosen.media.is_none() || chosen.metadata.is_none()) {
         true => Some(aws::load_sdk_config(config.aws_region.as_deref()).await),
         false => None,
     };
-    let media = match (&config.s3_bucket_name, &sdk) {
+    let media = match chosen.media {
+        Some(media) => media,
+        None => open_media(config, signer, sdk.as_ref())?,
+    };
+    let metadata = match chosen.metadata {
+        Some(metadata) => metadata,
+        None => open_metadata(config, sdk.as_ref())?,
+    };
+    Ok((media, metadata))
+}
+
+fn open_media(
+    config: &Config,
+    signer: UrlSigner,
+    sdk: Option<&aws_config::SdkConfig>,
+) -> anyhow::Result<MediaStore> {
+    Ok(match (&config.s3_bucket_name, sdk) {
         (Some(bucket), Some(sdk)) => {
             let endpoint = aws::s3_endpoint_override();
             let objects = aws::s3_object_store(sdk, bucket, endpoint.as_deref())?;
@@ -47,26 +74,35 @@ pub async fn open(
             )
         }
         _ => MediaStore::local(&config.data_dir.join("images"), signer)?,
-    };
-    let metadata: Arc<dyn MetadataStore> = match (
-        &config.dynamodb_table_users,
-        &config.dynamodb_table_images,
-        &sdk,
-    ) {
-        (Some(users), Some(images), Some(sdk)) => {
-            tracing::info!(users = %users, images = %images, "keeping metadata in DynamoDB");
-            Arc::new(
-                dynamodb::from_sdk_config(sdk, users, images)?
+    })
+}
+
+fn open_metadata(
+    config: &Config,
+    sdk: Option<&aws_config::SdkConfig>,
+) -> anyhow::Result<Arc<dyn MetadataStore>> {
+    Ok(
+        match (
+            &config.dynamodb_table_users,
+            &config.dynamodb_table_images,
+            sdk,
+        ) {
+            (Some(users), Some(images), Some(sdk)) => {
+                tracing::info!(users = %users, images = %images, "keeping metadata in DynamoDB");
+                Arc::new(
+                    dynamodb::from_sdk_config(sdk, users, images)?
+                        .with_storage_quota(config.storage_quota()),
+                )
+            }
+            (None, None, _) => Arc::new(
+                SqliteStore::open(&config.data_dir.join("promptcanvas.db"))?
                     .with_storage_quota(config.storage_quota()),
-            )
-        }
-        (None, None, _) => Arc::new(
-            SqliteStore::open(&config.data_dir.join("promptcanvas.db"))?
-                .with_storage_quota(config.storage_quota()),
-        ),
-        _ => anyhow::bail!("set both DYNAMODB_TABLE_USERS and DYNAMODB_TABLE_IMAGES, or neither"),
-    };
-    Ok((media, metadata))
+            ),
+            _ => {
+                anyhow::bail!("set both DYNAMODB_TABLE_USERS and DYNAMODB_TABLE_IMAGES, or neither")
+            }
+        },
+    )
 }
 
 /// The resources `init-aws` creates for these settings.

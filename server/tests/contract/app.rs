@@ -1,14 +1,11 @@
 //! The real router over a chosen pair of stores, on a free port, with a
 //! browser-like client: the product's journeys run unchanged on every backend.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::sync::Arc;
 
 use promptcanvas::{
-    app::config::Config,
-    app::state::{AppState, Services},
-    generation::OfflineProvider,
-    store::media::MediaStore,
-    store::metadata::MetadataStore,
+    Application, app::config::Config, app::state::AppState, store::backends::Backends,
+    store::media::MediaStore, store::metadata::MetadataStore,
 };
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -31,31 +28,16 @@ impl App {
         let mut config = Config::for_data_dir(dir.path());
         config.web_dist_dir = dir.path().join("no-web-build");
         config.requests_per_second = 0;
-        let state = AppState::new(Services {
-            config: Arc::new(config),
-            metadata,
-            media,
-            provider: Arc::new(OfflineProvider::new()),
-            ip_limiter: None,
-            clerk: None,
-            passwords: promptcanvas::auth::local::PasswordGate::new(
-                0,
-                std::time::Duration::from_secs(2),
-            ),
-            metrics: Arc::new(promptcanvas::telemetry::metrics::Metrics::new(false)),
-        });
-        let router = promptcanvas::router(state.clone()).expect("router");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let backends = Backends {
+            media: Some(media),
+            metadata: Some(metadata),
+        };
+        let app = Application::build_with(config, backends)
             .await
-            .expect("bind");
-        let address = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-        });
+            .expect("app builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
+        tokio::spawn(app.run_until(std::future::pending()));
         Self {
             address,
             state,
