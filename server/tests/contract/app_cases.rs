@@ -6,7 +6,7 @@ use std::time::Duration;
 use futures::future::join_all;
 use promptcanvas::{
     gallery::sweep::{sweep_everything, sweep_orphans},
-    store::metadata::MetadataStore,
+    store::metadata::Gallery,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};

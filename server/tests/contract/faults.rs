@@ -16,9 +16,10 @@ use object_store::{
     PutMultipartOptions, PutOptions, PutPayload, PutResult, path::Path,
 };
 use promptcanvas::store::metadata::{
-    Admission, CollectionChanges, CollectionRecord, Credentials, IdempotencyClaim, ImagePage,
-    ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore, NewSession, Reservation,
-    StoreError, StoreResult, TrashOutcome, Usage, User,
+    Accounts, Admission, CollectionChanges, CollectionRecord, Collections, Credentials, Gallery,
+    Guards, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, ImageRef, Membership,
+    MetadataStore, NewSession, Quotas, Reservation, Sessions, StoreError, StoreResult,
+    TrashOutcome, Usage, User,
 };
 use time::OffsetDateTime;
 
@@ -165,19 +166,26 @@ fn store_failure() -> StoreError {
 }
 
 #[async_trait]
-impl MetadataStore for FaultyMetadata {
+impl Accounts for FaultyMetadata {
     async fn create_user(&self, user: &User, password_hash: Option<&str>) -> StoreResult<()> {
         self.inner.create_user(user, password_hash).await
     }
+
     async fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>> {
         self.inner.credentials_by_email(email).await
     }
+
     async fn user_by_id(&self, user_id: &str) -> StoreResult<Option<User>> {
         self.inner.user_by_id(user_id).await
     }
+}
+
+#[async_trait]
+impl Sessions for FaultyMetadata {
     async fn create_session(&self, session: &NewSession) -> StoreResult<()> {
         self.inner.create_session(session).await
     }
+
     async fn session_user(
         &self,
         token_hash: &[u8; 32],
@@ -185,9 +193,14 @@ impl MetadataStore for FaultyMetadata {
     ) -> StoreResult<Option<User>> {
         self.inner.session_user(token_hash, now).await
     }
+
     async fn delete_session(&self, token_hash: &[u8; 32]) -> StoreResult<()> {
         self.inner.delete_session(token_hash).await
     }
+}
+
+#[async_trait]
+impl Gallery for FaultyMetadata {
     async fn insert_images(&self, images: &[ImageRecord]) -> StoreResult<()> {
         if self.inserts.fires() {
             return Err(store_failure());
@@ -202,12 +215,15 @@ impl MetadataStore for FaultyMetadata {
         }
         Ok(())
     }
+
     async fn list_images(&self, user_id: &str, query: &ImageQuery) -> StoreResult<ImagePage> {
         self.inner.list_images(user_id, query).await
     }
+
     async fn get_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
         self.inner.get_image(user_id, image_id).await
     }
+
     async fn set_favorite(
         &self,
         user_id: &str,
@@ -216,6 +232,7 @@ impl MetadataStore for FaultyMetadata {
     ) -> StoreResult<Option<ImageRecord>> {
         self.inner.set_favorite(user_id, image_id, favorite).await
     }
+
     async fn trash_image(
         &self,
         user_id: &str,
@@ -227,6 +244,7 @@ impl MetadataStore for FaultyMetadata {
             .trash_image(user_id, image_id, include_favorites, now)
             .await
     }
+
     async fn restore_image(
         &self,
         user_id: &str,
@@ -234,6 +252,7 @@ impl MetadataStore for FaultyMetadata {
     ) -> StoreResult<Option<ImageRecord>> {
         self.inner.restore_image(user_id, image_id).await
     }
+
     async fn expired_trash(
         &self,
         trashed_before: OffsetDateTime,
@@ -241,24 +260,37 @@ impl MetadataStore for FaultyMetadata {
     ) -> StoreResult<Vec<ImageRef>> {
         self.inner.expired_trash(trashed_before, limit).await
     }
+
     async fn hide_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
         self.inner.hide_image(user_id, image_id).await
     }
-    async fn unfinished_deletes(&self, limit: u32) -> StoreResult<Vec<ImageRef>> {
-        self.inner.unfinished_deletes(limit).await
-    }
+
     async fn delete_image(&self, user_id: &str, image_id: &str) -> StoreResult<()> {
         if self.deletes.fires() {
             return Err(store_failure());
         }
         self.inner.delete_image(user_id, image_id).await
     }
+
+    async fn unfinished_deletes(&self, limit: u32) -> StoreResult<Vec<ImageRef>> {
+        self.inner.unfinished_deletes(limit).await
+    }
+
+    async fn image_record_exists(&self, user_id: &str, image_id: &str) -> StoreResult<bool> {
+        self.inner.image_record_exists(user_id, image_id).await
+    }
+}
+
+#[async_trait]
+impl Collections for FaultyMetadata {
     async fn create_collection(&self, collection: &CollectionRecord) -> StoreResult<()> {
         self.inner.create_collection(collection).await
     }
+
     async fn list_collections(&self, user_id: &str) -> StoreResult<Vec<CollectionRecord>> {
         self.inner.list_collections(user_id).await
     }
+
     async fn get_collection(
         &self,
         user_id: &str,
@@ -266,9 +298,11 @@ impl MetadataStore for FaultyMetadata {
     ) -> StoreResult<Option<CollectionRecord>> {
         self.inner.get_collection(user_id, collection_id).await
     }
+
     async fn owns_collection(&self, user_id: &str, collection_id: &str) -> StoreResult<bool> {
         self.inner.owns_collection(user_id, collection_id).await
     }
+
     async fn update_collection(
         &self,
         user_id: &str,
@@ -280,9 +314,11 @@ impl MetadataStore for FaultyMetadata {
             .update_collection(user_id, collection_id, changes, now)
             .await
     }
+
     async fn delete_collection(&self, user_id: &str, collection_id: &str) -> StoreResult<bool> {
         self.inner.delete_collection(user_id, collection_id).await
     }
+
     async fn add_to_collection(
         &self,
         user_id: &str,
@@ -294,6 +330,7 @@ impl MetadataStore for FaultyMetadata {
             .add_to_collection(user_id, collection_id, image_id, now)
             .await
     }
+
     async fn remove_from_collection(
         &self,
         user_id: &str,
@@ -305,9 +342,14 @@ impl MetadataStore for FaultyMetadata {
             .remove_from_collection(user_id, collection_id, image_id, now)
             .await
     }
+}
+
+#[async_trait]
+impl Quotas for FaultyMetadata {
     async fn usage(&self, user_id: &str, month: &str) -> StoreResult<Usage> {
         self.inner.usage(user_id, month).await
     }
+
     async fn reserve_generations(
         &self,
         reservation: &Reservation,
@@ -315,12 +357,14 @@ impl MetadataStore for FaultyMetadata {
     ) -> StoreResult<bool> {
         self.inner.reserve_generations(reservation, quota).await
     }
+
     async fn release_generations(&self, reservation: &Reservation) -> StoreResult<()> {
         if self.releases.fires() {
             return Err(store_failure());
         }
         self.inner.release_generations(reservation).await
     }
+
     async fn stale_reservations(
         &self,
         before: OffsetDateTime,
@@ -328,6 +372,10 @@ impl MetadataStore for FaultyMetadata {
     ) -> StoreResult<Vec<Reservation>> {
         self.inner.stale_reservations(before, limit).await
     }
+}
+
+#[async_trait]
+impl Guards for FaultyMetadata {
     async fn hit_rate_limit(
         &self,
         key: &str,
@@ -340,6 +388,7 @@ impl MetadataStore for FaultyMetadata {
             .hit_rate_limit(key, window_start, window_secs, limit, now)
             .await
     }
+
     async fn claim_idempotency_key(
         &self,
         user_id: &str,
@@ -351,6 +400,7 @@ impl MetadataStore for FaultyMetadata {
             .claim_idempotency_key(user_id, key, request_hash, now)
             .await
     }
+
     async fn complete_idempotency_key(
         &self,
         user_id: &str,
@@ -361,13 +411,11 @@ impl MetadataStore for FaultyMetadata {
             .complete_idempotency_key(user_id, key, response)
             .await
     }
+
     async fn release_idempotency_key(&self, user_id: &str, key: &str) -> StoreResult<()> {
         if self.releases.fires() {
             return Err(store_failure());
         }
         self.inner.release_idempotency_key(user_id, key).await
-    }
-    async fn image_record_exists(&self, user_id: &str, image_id: &str) -> StoreResult<bool> {
-        self.inner.image_record_exists(user_id, image_id).await
     }
 }

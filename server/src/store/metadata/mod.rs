@@ -1,10 +1,14 @@
 //! Metadata: users, sessions, generations, images, collections, idempotency
 //! records, usage.
 //!
-//! The store is a trait because it has two real backends: SQLite (embedded
-//! default) and DynamoDB (serverless production). Every method is one logical
-//! operation with the store's own atomicity guarantee, so handlers never
-//! check-then-write.
+//! The store is a set of traits because it has two real backends: SQLite
+//! (embedded default) and DynamoDB (serverless production). Each trait is one
+//! concern (`Accounts`, `Sessions`, `Gallery`, `Collections`, `Quotas`,
+//! `Guards`), each backend implements it in a file of the same name, and
+//! `MetadataStore` is all of them, as the application holds the store. Every
+//! method is one logical operation with the store's own atomicity guarantee,
+//! so handlers never check-then-write; the rules both backends apply live
+//! once, in `rules`.
 
 pub mod dynamodb;
 pub mod rules;
@@ -211,35 +215,53 @@ pub enum Admission {
     },
 }
 
+/// Who can sign in: users and, for local accounts, their password hashes.
 #[async_trait]
-pub trait MetadataStore: Send + Sync + 'static {
+pub trait Accounts: Send + Sync {
     /// Creates a user; the email is unique (case-insensitive) by the store's own guarantee.
     async fn create_user(&self, user: &User, password_hash: Option<&str>) -> StoreResult<()>;
-    async fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>>;
-    async fn user_by_id(&self, user_id: &str) -> StoreResult<Option<User>>;
 
+    async fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>>;
+
+    async fn user_by_id(&self, user_id: &str) -> StoreResult<Option<User>>;
+}
+
+/// Local sign-in sessions, kept only as the hash of their token.
+#[async_trait]
+pub trait Sessions: Send + Sync {
     async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
+
     /// The user a live (unexpired) session belongs to.
     async fn session_user(
         &self,
         token_hash: &[u8; 32],
         now: OffsetDateTime,
     ) -> StoreResult<Option<User>>;
-    async fn delete_session(&self, token_hash: &[u8; 32]) -> StoreResult<()>;
 
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> StoreResult<()>;
+}
+
+/// Every user's images: recording, reading, favourites, the trash and
+/// deletes.
+#[async_trait]
+pub trait Gallery: Send + Sync {
     /// Records every image of one generation at once, all or nothing, and
     /// updates the owner's image and storage counters. Refuses with
     /// `StorageQuotaExceeded`, recording nothing, when the owner's stored bytes
     /// would pass the store's storage quota.
     async fn insert_images(&self, images: &[ImageRecord]) -> StoreResult<()>;
+
     async fn list_images(&self, user_id: &str, query: &ImageQuery) -> StoreResult<ImagePage>;
+
     async fn get_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>>;
+
     async fn set_favorite(
         &self,
         user_id: &str,
         image_id: &str,
         favorite: bool,
     ) -> StoreResult<Option<ImageRecord>>;
+
     /// Moves an image to the trash at `now`, unless it is a favourite and
     /// `include_favorites` is false. Trashing a trashed image changes nothing.
     async fn trash_image(
@@ -249,6 +271,7 @@ pub trait MetadataStore: Send + Sync + 'static {
         include_favorites: bool,
         now: OffsetDateTime,
     ) -> StoreResult<TrashOutcome>;
+
     /// Takes an image out of the trash; restoring one that is not trashed
     /// changes nothing. `None` when the user has no such image.
     async fn restore_image(
@@ -256,6 +279,7 @@ pub trait MetadataStore: Send + Sync + 'static {
         user_id: &str,
         image_id: &str,
     ) -> StoreResult<Option<ImageRecord>>;
+
     /// Up to `limit` images, of every user, trashed before `trashed_before`,
     /// longest-trashed first.
     async fn expired_trash(
@@ -263,31 +287,46 @@ pub trait MetadataStore: Send + Sync + 'static {
         trashed_before: OffsetDateTime,
         limit: u32,
     ) -> StoreResult<Vec<ImageRef>>;
+
     /// First step of a delete: the image disappears from every read but its
     /// record stays until its objects are gone. Returns the record (hidden or
     /// already hiding) so a failed delete can be re-run.
     async fn hide_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>>;
+
     /// Last step of a delete; also releases the image's share of the counters.
     async fn delete_image(&self, user_id: &str, image_id: &str) -> StoreResult<()>;
+
     /// Up to `limit` images, of every user, whose delete began (they are
     /// hidden) and has not finished: what a crash or a timeout stopped
     /// half-way, or a delete in progress. The sweep finishes them; every step
     /// of a delete can be re-run, so finishing one in progress is harmless.
     async fn unfinished_deletes(&self, limit: u32) -> StoreResult<Vec<ImageRef>>;
 
+    /// Whether any record (hidden ones included) still names this image: the
+    /// orphan sweep keeps an image's objects exactly while this holds.
+    async fn image_record_exists(&self, user_id: &str, image_id: &str) -> StoreResult<bool>;
+}
+
+/// Named groups of one user's images.
+#[async_trait]
+pub trait Collections: Send + Sync {
     /// Creates a collection; refuses with `CollectionNameTaken` when the user
     /// has one of that name (case-insensitive), by the store's own guarantee.
     async fn create_collection(&self, collection: &CollectionRecord) -> StoreResult<()>;
+
     /// The user's collections, most recently changed first.
     async fn list_collections(&self, user_id: &str) -> StoreResult<Vec<CollectionRecord>>;
+
     async fn get_collection(
         &self,
         user_id: &str,
         collection_id: &str,
     ) -> StoreResult<Option<CollectionRecord>>;
+
     /// Whether the user has this collection: a cheaper read than
     /// `get_collection`, which also counts its images.
     async fn owns_collection(&self, user_id: &str, collection_id: &str) -> StoreResult<bool>;
+
     /// Applies the changes at `now`; `None` when the user has no such
     /// collection, `CollectionNameTaken` when the new name is taken.
     async fn update_collection(
@@ -297,8 +336,10 @@ pub trait MetadataStore: Send + Sync + 'static {
         changes: &CollectionChanges,
         now: OffsetDateTime,
     ) -> StoreResult<Option<CollectionRecord>>;
+
     /// Deletes a collection; its images stay. `false` when there was none.
     async fn delete_collection(&self, user_id: &str, collection_id: &str) -> StoreResult<bool>;
+
     /// Puts an image (not in the trash) into a collection; harmless to repeat.
     async fn add_to_collection(
         &self,
@@ -307,6 +348,7 @@ pub trait MetadataStore: Send + Sync + 'static {
         image_id: &str,
         now: OffsetDateTime,
     ) -> StoreResult<Membership>;
+
     /// Takes an image out of a collection; harmless to repeat.
     async fn remove_from_collection(
         &self,
@@ -315,18 +357,26 @@ pub trait MetadataStore: Send + Sync + 'static {
         image_id: &str,
         now: OffsetDateTime,
     ) -> StoreResult<Membership>;
+}
 
+/// What a user has used: stored images and bytes, and generations per
+/// month, reserved before they run.
+#[async_trait]
+pub trait Quotas: Send + Sync {
     async fn usage(&self, user_id: &str, month: &str) -> StoreResult<Usage>;
+
     /// Adds the reservation's generations to its month if that keeps it
     /// within `quota`, and keeps the reservation until `insert_images` records
     /// the generation (images whose `generation_id` is the reservation's id)
     /// or it is given back.
     async fn reserve_generations(&self, reservation: &Reservation, quota: u32)
     -> StoreResult<bool>;
+
     /// Gives back a reservation whose generation failed. Harmless to repeat,
     /// and a no-op once the generation is recorded, so a failure whose
     /// outcome was unknown can always call it.
     async fn release_generations(&self, reservation: &Reservation) -> StoreResult<()>;
+
     /// Up to `limit` reservations, of every user, made before `before` and
     /// neither recorded nor given back.
     async fn stale_reservations(
@@ -334,7 +384,12 @@ pub trait MetadataStore: Send + Sync + 'static {
         before: OffsetDateTime,
         limit: u32,
     ) -> StoreResult<Vec<Reservation>>;
+}
 
+/// The counters and records that protect the service: fixed-window rate
+/// limits and idempotency keys.
+#[async_trait]
+pub trait Guards: Send + Sync {
     /// Counts one event in the fixed window `[window_start, window_start + window_secs)`.
     async fn hit_rate_limit(
         &self,
@@ -352,15 +407,25 @@ pub trait MetadataStore: Send + Sync + 'static {
         request_hash: &str,
         now: OffsetDateTime,
     ) -> StoreResult<IdempotencyClaim>;
+
     async fn complete_idempotency_key(
         &self,
         user_id: &str,
         key: &str,
         response: &str,
     ) -> StoreResult<()>;
-    async fn release_idempotency_key(&self, user_id: &str, key: &str) -> StoreResult<()>;
 
-    /// Whether any record (hidden ones included) still names this image: the
-    /// orphan sweep keeps an image's objects exactly while this holds.
-    async fn image_record_exists(&self, user_id: &str, image_id: &str) -> StoreResult<bool>;
+    async fn release_idempotency_key(&self, user_id: &str, key: &str) -> StoreResult<()>;
+}
+
+/// The whole metadata store, as the application holds it: each backend
+/// implements every part.
+pub trait MetadataStore:
+    Accounts + Sessions + Gallery + Collections + Quotas + Guards + 'static
+{
+}
+
+impl<T> MetadataStore for T where
+    T: Accounts + Sessions + Gallery + Collections + Quotas + Guards + 'static
+{
 }

@@ -20,11 +20,14 @@ use futures::{StreamExt, TryStreamExt, stream};
 use time::OffsetDateTime;
 
 use super::{
-    CollectionChanges, CollectionRecord, DynamoStore, Item, Membership, StoreError, StoreResult,
-    TRANSACTION_ATTEMPTS, backend, build_error, collections_rev, get_n, get_s, image_from_item,
-    member_prefix, member_sk, n, opt_s, s, same_collections, user_pk,
+    DynamoStore, Item, MEMBER_ENTRY, TRANSACTION_ATTEMPTS, backend, build_error, collections_rev,
+    get_n, get_s, image_from_item, member_prefix, n, opt_s, s, same_collections, user_pk,
 };
-use crate::store::metadata::rules::{collection_name_key, from_millis, millis};
+use crate::store::metadata::{
+    CollectionChanges, CollectionRecord, Collections, Membership, StoreError, StoreResult,
+    rules::{collection_name_key, from_millis, millis},
+};
+use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, Put, TransactWriteItem, Update, builders::TransactWriteItemBuilder,
 };
@@ -531,6 +534,73 @@ impl DynamoStore {
             .map_err(build_error)?;
         let entry = self.member_entry(user_id, collection_id, image_id, false)?;
         self.transact(vec![entry, write(|item| item.update(leave))])
+            .await
+    }
+}
+
+fn member_sk(collection_id: &str, image_id: &str) -> String {
+    format!("{MEMBER_ENTRY}{collection_id}#{image_id}")
+}
+
+#[async_trait]
+impl Collections for DynamoStore {
+    async fn create_collection(&self, collection: &CollectionRecord) -> StoreResult<()> {
+        self.put_collection(collection).await
+    }
+
+    async fn list_collections(&self, user_id: &str) -> StoreResult<Vec<CollectionRecord>> {
+        self.query_collections(user_id).await
+    }
+
+    async fn get_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+    ) -> StoreResult<Option<CollectionRecord>> {
+        self.read_collection(user_id, collection_id).await
+    }
+
+    async fn owns_collection(&self, user_id: &str, collection_id: &str) -> StoreResult<bool> {
+        Ok(self
+            .read_collection(user_id, collection_id)
+            .await?
+            .is_some())
+    }
+
+    async fn update_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        changes: &CollectionChanges,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<CollectionRecord>> {
+        self.change_collection(user_id, collection_id, changes, now)
+            .await
+    }
+
+    async fn delete_collection(&self, user_id: &str, collection_id: &str) -> StoreResult<bool> {
+        self.remove_collection(user_id, collection_id).await
+    }
+
+    async fn add_to_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        image_id: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Membership> {
+        self.change_membership(user_id, collection_id, image_id, now, true)
+            .await
+    }
+
+    async fn remove_from_collection(
+        &self,
+        user_id: &str,
+        collection_id: &str,
+        image_id: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Membership> {
+        self.change_membership(user_id, collection_id, image_id, now, false)
             .await
     }
 }

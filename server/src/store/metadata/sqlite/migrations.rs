@@ -1,0 +1,238 @@
+//! The SQLite schema and its history: each change is applied once, in
+//! order, at start-up, so a database from any earlier version opens.
+
+use anyhow::Context;
+use rusqlite::{Connection, params};
+
+use super::gallery::{INDEX_WORDS, owner_words};
+
+/// One schema change: SQL, or code where the change needs our own rules
+/// (how search folds words).
+pub(super) enum Migration {
+    Sql(&'static str),
+    Code(fn(&Connection) -> rusqlite::Result<()>),
+}
+
+impl Migration {
+    pub(super) fn apply(&self, conn: &Connection) -> rusqlite::Result<()> {
+        match self {
+            Migration::Sql(sql) => conn.execute_batch(sql),
+            Migration::Code(change) => change(conn),
+        }
+    }
+}
+
+/// Schema changes, applied in order, each exactly once.
+pub(super) const MIGRATIONS: &[Migration] = &[
+    Migration::Sql(
+        r#"
+CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    email         TEXT NOT NULL,
+    email_key     TEXT NOT NULL UNIQUE,
+    display_name  TEXT,
+    password_hash TEXT,
+    created_at    TEXT NOT NULL,
+    images        INTEGER NOT NULL DEFAULT 0,
+    storage_bytes INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE sessions (
+    token_hash BLOB PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+CREATE TABLE images (
+    rowid            INTEGER PRIMARY KEY,
+    id               TEXT NOT NULL UNIQUE,
+    user_id          TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    generation_id    TEXT NOT NULL,
+    prompt           TEXT NOT NULL,
+    negative_prompt  TEXT,
+    model            TEXT NOT NULL,
+    provider         TEXT NOT NULL,
+    width            INTEGER NOT NULL,
+    height           INTEGER NOT NULL,
+    steps            INTEGER NOT NULL,
+    seed             INTEGER NOT NULL,
+    style            TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    favorite         INTEGER NOT NULL DEFAULT 0,
+    content_type     TEXT NOT NULL,
+    bytes            INTEGER NOT NULL,
+    object_key       TEXT NOT NULL,
+    thumbnail_key    TEXT NOT NULL,
+    thumbnail_width  INTEGER NOT NULL,
+    thumbnail_height INTEGER NOT NULL,
+    placeholder      TEXT NOT NULL,
+    inference_ms     INTEGER,
+    upstream_id      TEXT,
+    hidden           INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX images_by_owner ON images(user_id, hidden, id);
+CREATE INDEX images_favorites_by_owner ON images(user_id, hidden, favorite, id);
+CREATE VIRTUAL TABLE images_fts USING fts5(
+    prompt, content='images', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER images_fts_insert AFTER INSERT ON images BEGIN
+    INSERT INTO images_fts(rowid, prompt) VALUES (new.rowid, new.prompt);
+END;
+CREATE TRIGGER images_fts_delete AFTER DELETE ON images BEGIN
+    INSERT INTO images_fts(images_fts, rowid, prompt) VALUES ('delete', old.rowid, old.prompt);
+END;
+CREATE TABLE monthly_usage (
+    user_id     TEXT NOT NULL,
+    month       TEXT NOT NULL,
+    generations INTEGER NOT NULL,
+    PRIMARY KEY (user_id, month)
+) WITHOUT ROWID;
+CREATE TABLE rate_limits (
+    key          TEXT NOT NULL,
+    window_start INTEGER NOT NULL,
+    hits         INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL,
+    PRIMARY KEY (key, window_start)
+) WITHOUT ROWID;
+CREATE TABLE idempotency_keys (
+    user_id      TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    response     TEXT,
+    claimed_at   INTEGER NOT NULL,
+    PRIMARY KEY (user_id, key)
+) WITHOUT ROWID;
+"#,
+    ),
+    Migration::Sql(
+        r#"
+CREATE INDEX rate_limits_by_expiry ON rate_limits(expires_at);
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys(claimed_at);
+"#,
+    ),
+    // The trash: `trashed_at` in Unix milliseconds. The gallery indexes only
+    // hold what the gallery shows, so trashed images cost its pages nothing.
+    Migration::Sql(
+        r#"
+ALTER TABLE images ADD COLUMN trashed_at INTEGER;
+DROP INDEX images_by_owner;
+DROP INDEX images_favorites_by_owner;
+CREATE INDEX images_in_gallery ON images(user_id, id) WHERE hidden = 0 AND trashed_at IS NULL;
+CREATE INDEX favorites_in_gallery ON images(user_id, id)
+    WHERE hidden = 0 AND trashed_at IS NULL AND favorite = 1;
+CREATE INDEX images_in_trash ON images(user_id, trashed_at, id) WHERE trashed_at IS NOT NULL;
+CREATE INDEX trash_by_age ON images(trashed_at) WHERE trashed_at IS NOT NULL;
+"#,
+    ),
+    // Collections. `name_key` is the lower-cased name, so the unique index
+    // refuses a second "Trips" however it is written. Times are Unix
+    // milliseconds, which sort as they should. Memberships go with either side.
+    Migration::Sql(
+        r#"
+CREATE TABLE collections (
+    id             TEXT PRIMARY KEY,
+    user_id        TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name           TEXT NOT NULL,
+    name_key       TEXT NOT NULL,
+    description    TEXT,
+    cover_image_id TEXT,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    UNIQUE (user_id, name_key)
+) WITHOUT ROWID;
+CREATE INDEX collections_by_change ON collections(user_id, updated_at, id);
+CREATE TABLE collection_images (
+    collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    image_id      TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    PRIMARY KEY (collection_id, image_id)
+) WITHOUT ROWID;
+CREATE INDEX collections_of_image ON collection_images(image_id, collection_id);
+"#,
+    ),
+    // The collections that hold an image, kept on the image row by triggers,
+    // so a page reads them with the image instead of a subquery per image
+    // (in collection-id order, as the memberships' index lists them). And a
+    // membership names its image's row, so a collection page goes from each
+    // membership straight to the image.
+    Migration::Sql(
+        r#"
+ALTER TABLE collection_images ADD COLUMN image_rowid INTEGER;
+UPDATE collection_images SET image_rowid = (
+    SELECT rowid FROM images WHERE images.id = collection_images.image_id
+);
+ALTER TABLE images ADD COLUMN collection_ids TEXT;
+UPDATE images SET collection_ids = (
+    SELECT group_concat(collection_id) FROM collection_images WHERE image_id = images.id
+) WHERE id IN (SELECT image_id FROM collection_images);
+CREATE TRIGGER collection_ids_after_join AFTER INSERT ON collection_images BEGIN
+    UPDATE images SET collection_ids = (
+        SELECT group_concat(collection_id) FROM collection_images WHERE image_id = new.image_id
+    ) WHERE id = new.image_id;
+END;
+CREATE TRIGGER collection_ids_after_leave AFTER DELETE ON collection_images BEGIN
+    UPDATE images SET collection_ids = (
+        SELECT group_concat(collection_id) FROM collection_images WHERE image_id = old.image_id
+    ) WHERE id = old.image_id;
+END;
+"#,
+    ),
+    Migration::Code(search_by_owner),
+    // The images whose delete has begun, for the sweep to finish.
+    Migration::Sql("CREATE INDEX images_being_deleted ON images(user_id, id) WHERE hidden = 1;"),
+    // Generations counted against a month whose images are not recorded yet;
+    // what a crash leaves here, the sweep gives back.
+    Migration::Sql(
+        "CREATE TABLE generation_reservations (
+            id      TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            month   TEXT NOT NULL,
+            count   INTEGER NOT NULL
+        ) WITHOUT ROWID;",
+    ),
+];
+
+/// Migration 6: the search index holds every word behind its owner's key
+/// (see [`owner_words`]), so a search reads its owner's words and no one
+/// else's. It replaces an index of bare prompts, where a search found every
+/// user's matches before keeping its owner's.
+fn search_by_owner(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "DROP TRIGGER images_fts_insert;
+         DROP TRIGGER images_fts_delete;
+         DROP TABLE images_fts;
+         CREATE VIRTUAL TABLE images_search USING fts5(
+             words, content='', contentless_delete=1,
+             tokenize='unicode61 remove_diacritics 2'
+         );
+         CREATE TRIGGER images_search_after_delete AFTER DELETE ON images BEGIN
+             DELETE FROM images_search WHERE rowid = old.rowid;
+         END;",
+    )?;
+    let mut index = conn.prepare(INDEX_WORDS)?;
+    let mut images = conn.prepare("SELECT rowid, user_id, prompt FROM images")?;
+    let mut rows = images.query([])?;
+    while let Some(row) = rows.next()? {
+        let words = owner_words(&row.get::<_, String>(1)?, &row.get::<_, String>(2)?);
+        index.execute(params![row.get::<_, i64>(0)?, words])?;
+    }
+    Ok(())
+}
+
+pub(super) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    let tx = conn.transaction()?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")?;
+    let applied: usize = tx.query_row("SELECT COUNT(*) FROM schema_migrations", [], |row| {
+        row.get(0)
+    })?;
+    for (version, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
+        migration
+            .apply(&tx)
+            .with_context(|| format!("applying migration {}", version + 1))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version) VALUES (?1)",
+            [version + 1],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
