@@ -203,9 +203,9 @@ const SEARCH_VOCABULARY: [&str; 48] = [
 async fn search_rows() -> anyhow::Result<Vec<Row>> {
     let data = tempfile::tempdir()?;
     let mut config = Config::for_data_dir(data.path());
-    config.log_filter = "error".into();
-    config.requests_per_second = u32::MAX;
-    config.request_burst = u32::MAX;
+    config.telemetry.log_filter = "error".into();
+    config.limits.requests_per_second = u32::MAX;
+    config.limits.request_burst = u32::MAX;
     let app = Application::build(config).await?;
     let state = app.state().clone();
     let processed = bench_image()?;
@@ -585,11 +585,11 @@ async fn gallery_load(sign_in: SignIn) -> anyhow::Result<GalleryFigures> {
     if let Some(clerk) = &clerk {
         clerk.configure(&mut config);
     }
-    config.log_filter = "error".into();
+    config.telemetry.log_filter = "error".into();
     // One load generator is one client IP: keep the per-IP limiter running but
     // out of the way, so its cost is measured and it refuses nothing.
-    config.requests_per_second = u32::MAX;
-    config.request_burst = u32::MAX;
+    config.limits.requests_per_second = u32::MAX;
+    config.limits.request_burst = u32::MAX;
     let app = Application::build(config).await?;
     let state = app.state().clone();
     let user = match &clerk {
@@ -844,10 +844,10 @@ mod clerk_bench {
         }
 
         pub fn configure(&self, config: &mut Config) {
-            config.clerk_publishable_key =
+            config.clerk.clerk_publishable_key =
                 Some(format!("pk_test_{}", STANDARD.encode(format!("{HOST}$"))));
-            config.clerk_jwks_url = Some(self.jwks_url.clone());
-            config.clerk_authorized_parties = vec![ORIGIN.into()];
+            config.clerk.clerk_jwks_url = Some(self.jwks_url.clone());
+            config.clerk.clerk_authorized_parties = vec![ORIGIN.into()];
         }
 
         /// A session token with Clerk's header and claims, valid for the bench's run.

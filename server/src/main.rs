@@ -98,7 +98,9 @@ fn serve(config: Config) -> anyhow::Result<()> {
             let app = Application::build(config).await?;
             tracing::info!(
                 "listening on http://{}",
-                app.state().config.bind_addr.ip().to_string() + ":" + &app.port().to_string()
+                app.state().config.server.bind_addr.ip().to_string()
+                    + ":"
+                    + &app.port().to_string()
             );
             app.run_until(shutdown_signal()).await
         })
@@ -127,9 +129,10 @@ fn run_once(
 }
 
 fn init_logging(config: &Config) {
-    let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        EnvFilter::try_new(&config.telemetry.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    match config.log_format {
+    match config.telemetry.log_format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
     }

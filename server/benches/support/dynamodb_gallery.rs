@@ -112,9 +112,9 @@ pub async fn gallery_on_dynamodb() -> anyhow::Result<Figures> {
 
     let data = tempfile::tempdir()?;
     let mut config = Config::for_data_dir(data.path());
-    config.log_filter = "error".into();
-    config.requests_per_second = u32::MAX;
-    config.request_burst = u32::MAX;
+    config.telemetry.log_filter = "error".into();
+    config.limits.requests_per_second = u32::MAX;
+    config.limits.request_burst = u32::MAX;
     let backends = Backends {
         media: Some(media),
         metadata: Some(metadata),

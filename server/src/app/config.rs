@@ -9,11 +9,38 @@ use std::{net::SocketAddr, path::PathBuf};
 use clap::Args;
 use secrecy::SecretString;
 
-use crate::generation::providers::together::DEFAULT_BASE_URL;
-
-/// Settings shared by every way of running the server.
+/// Settings shared by every way of running the server, in groups that
+/// `--help` shows under their own headings.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
+    #[command(flatten, next_help_heading = "Server")]
+    pub server: ServerOptions,
+
+    #[command(flatten, next_help_heading = "Image URLs")]
+    pub media: MediaOptions,
+
+    #[command(flatten, next_help_heading = "Limits and quotas")]
+    pub limits: LimitOptions,
+
+    #[command(flatten, next_help_heading = "Together AI")]
+    pub together: TogetherOptions,
+
+    #[command(flatten, next_help_heading = "Clerk sign-in")]
+    pub clerk: ClerkOptions,
+
+    #[command(flatten, next_help_heading = "AWS storage")]
+    pub aws: AwsOptions,
+
+    #[command(flatten, next_help_heading = "Maintenance")]
+    pub maintenance: MaintenanceOptions,
+
+    #[command(flatten, next_help_heading = "Logs and metrics")]
+    pub telemetry: TelemetryOptions,
+}
+
+/// Where the server listens, what it serves and who may call it.
+#[derive(Debug, Clone, Args)]
+pub struct ServerOptions {
     /// Address and port the HTTP server listens on.
     #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
     pub bind_addr: SocketAddr,
@@ -31,6 +58,37 @@ pub struct Config {
     #[arg(long, env = "WEB_DIST_DIR", default_value = "web/dist")]
     pub web_dist_dir: PathBuf,
 
+    /// Whether this server serves the web app at all; the Lambda entry turns
+    /// it off, since the CDN serves the app's files there.
+    #[arg(skip = true)]
+    pub serve_web_app: bool,
+
+    /// Browser origins (scheme://host[:port]) of a front end served elsewhere that may
+    /// call the API with credentials, comma-separated. Same-origin needs nothing.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
+
+    /// How many reverse proxies in front of the server append to X-Forwarded-For.
+    /// 0 (the default) ignores the header and uses the connection's address.
+    #[arg(long, env = "TRUSTED_PROXY_HOPS", default_value_t = 0)]
+    pub trusted_proxy_hops: usize,
+
+    /// A shared secret the CDN in front of the API adds as `X-Origin-Secret`
+    /// to every request (at least 32 characters). When set, `/api` requests
+    /// without it are refused with 403, before anything else reads them, so
+    /// the API's own endpoint cannot be called directly (and its callers
+    /// cannot choose their `X-Forwarded-For`). Unset: no such check.
+    #[arg(long, env = "ORIGIN_SECRET", hide_env_values = true, value_parser = parse_secret)]
+    pub origin_secret: Option<SecretString>,
+
+    /// How long a sign-in lasts, in days.
+    #[arg(long, env = "SESSION_TTL_DAYS", default_value_t = 30)]
+    pub session_ttl_days: u64,
+}
+
+/// How image URLs are made: signed by the server, presigned by S3 or served by a CDN.
+#[derive(Debug, Clone, Args)]
+pub struct MediaOptions {
     /// Key for signing media URLs and gallery cursors (at least 32 characters).
     /// Default: a random key generated once and kept in DATA_DIR/signing.key.
     #[arg(long, env = "MEDIA_SIGNING_KEY", hide_env_values = true, value_parser = parse_secret)]
@@ -40,10 +98,22 @@ pub struct Config {
     #[arg(long, env = "MEDIA_URL_TTL_SECS", default_value_t = 3600)]
     pub media_url_ttl_secs: u64,
 
-    /// How long a sign-in lasts, in days.
-    #[arg(long, env = "SESSION_TTL_DAYS", default_value_t = 30)]
-    pub session_ttl_days: u64,
+    /// Base URL of a CDN (e.g. CloudFront) in front of the S3 bucket. When set,
+    /// image URLs are CDN_BASE_URL/<key> instead of presigned S3 URLs.
+    #[arg(long, env = "CDN_BASE_URL")]
+    pub cdn_base_url: Option<String>,
 
+    /// Secret (at least 32 characters) that signs CDN image URLs: each gets
+    /// `exp` and `sig` query parameters, which the CDN's viewer-request
+    /// function (`infra/cdn/signed-images.js`) checks, so a URL stops working
+    /// when it expires, as presigned S3 URLs do. Unset: plain URLs.
+    #[arg(long, env = "CDN_SIGNING_SECRET", hide_env_values = true, value_parser = parse_secret)]
+    pub cdn_signing_secret: Option<SecretString>,
+}
+
+/// What one user or one client address may do, and how big a request may be.
+#[derive(Debug, Clone, Args)]
+pub struct LimitOptions {
     /// Longest accepted prompt, in characters.
     #[arg(long, env = "PROMPT_MAX_CHARS", default_value_t = 2000)]
     pub prompt_max_chars: usize,
@@ -61,12 +131,25 @@ pub struct Config {
     #[arg(long, env = "STORAGE_QUOTA_BYTES", default_value_t = 1 << 30)]
     pub storage_quota_bytes: u64,
 
+    /// Largest image (width × height) accepted from a provider before decoding.
+    #[arg(long, env = "MAX_IMAGE_PIXELS", default_value_t = 4096 * 4096)]
+    pub max_image_pixels: u64,
+
     /// Sign-in and sign-up attempts per minute, counted per client address and
     /// per (email, client address). A window lasts one minute, so nobody is
     /// locked out for longer, and attempts from elsewhere never count against
     /// the owner's own address.
     #[arg(long, env = "RATE_LIMIT_AUTH_PER_MINUTE", default_value_t = 10)]
     pub auth_attempts_per_minute: u32,
+
+    /// Sign-in and sign-up attempts per hour for one email address from all
+    /// addresses together: a loose limit on guessing spread over many addresses.
+    #[arg(
+        long,
+        env = "RATE_LIMIT_AUTH_PER_EMAIL_PER_HOUR",
+        default_value_t = 100
+    )]
+    pub auth_attempts_per_email_per_hour: u32,
 
     /// Password hashes (sign-up, sign-in) that run at once; 0 = one per core.
     /// Each takes 19 MiB, so this bounds their memory under a flood.
@@ -78,15 +161,6 @@ pub struct Config {
     #[arg(long, env = "PASSWORD_HASHING_WAIT_MS", default_value_t = 2000)]
     pub password_hashing_wait_ms: u64,
 
-    /// Sign-in and sign-up attempts per hour for one email address from all
-    /// addresses together: a loose limit on guessing spread over many addresses.
-    #[arg(
-        long,
-        env = "RATE_LIMIT_AUTH_PER_EMAIL_PER_HOUR",
-        default_value_t = 100
-    )]
-    pub auth_attempts_per_email_per_hour: u32,
-
     /// Requests per second one client IP may make to the API, on average (0 = no limit).
     /// Kept in memory per instance: a cheap first line against floods.
     #[arg(long, env = "RATE_LIMIT_REQUESTS_PER_SECOND", default_value_t = 50)]
@@ -96,21 +170,11 @@ pub struct Config {
     /// (a gallery page loads dozens of thumbnails together).
     #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = 200)]
     pub request_burst: u32,
+}
 
-    /// Browser origins (scheme://host[:port]) of a front end served elsewhere that may
-    /// call the API with credentials, comma-separated. Same-origin needs nothing.
-    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
-    pub cors_allowed_origins: Vec<String>,
-
-    /// How many reverse proxies in front of the server append to X-Forwarded-For.
-    /// 0 (the default) ignores the header and uses the connection's address.
-    #[arg(long, env = "TRUSTED_PROXY_HOPS", default_value_t = 0)]
-    pub trusted_proxy_hops: usize,
-
-    /// Largest image (width × height) accepted from a provider before decoding.
-    #[arg(long, env = "MAX_IMAGE_PIXELS", default_value_t = 4096 * 4096)]
-    pub max_image_pixels: u64,
-
+/// Together AI, when its key is set; the offline engine otherwise.
+#[derive(Debug, Clone, Args)]
+pub struct TogetherOptions {
     /// Together AI API key. When set, Together generates the images (its first
     /// model is the default); without it the offline preview engine is used.
     #[arg(long, env = "TOGETHER_AI_API_KEY", hide_env_values = true, value_parser = parse_api_key)]
@@ -118,7 +182,11 @@ pub struct Config {
 
     /// Where Together's API lives; any OpenAI-compatible images endpoint works.
     /// `/v1/images/generations` is appended.
-    #[arg(long, env = "TOGETHER_API_BASE_URL", default_value = DEFAULT_BASE_URL)]
+    #[arg(
+        long,
+        env = "TOGETHER_API_BASE_URL",
+        default_value = "https://api.together.xyz"
+    )]
     pub together_base_url: String,
 
     /// Optional JSON file listing the Together models offered (the first is the default):
@@ -143,7 +211,11 @@ pub struct Config {
     /// Largest image accepted from Together, in bytes (inline or downloaded).
     #[arg(long, env = "TOGETHER_MAX_IMAGE_BYTES", default_value_t = 20 * 1024 * 1024)]
     pub together_max_image_bytes: usize,
+}
 
+/// Clerk sign-in, when its publishable key is set; local accounts otherwise.
+#[derive(Debug, Clone, Args)]
+pub struct ClerkOptions {
     /// Clerk publishable key (`pk_test_…` / `pk_live_…`). Setting it turns on Clerk
     /// sign-in: local sign-up and sign-in are disabled, API calls carry Clerk session tokens.
     #[arg(long, env = "CLERK_PUBLISHABLE_KEY")]
@@ -170,12 +242,17 @@ pub struct Config {
     pub clerk_jwks_url: Option<String>,
 
     /// Clerk's Backend API, used with CLERK_SECRET_KEY.
-    #[arg(long, env = "CLERK_API_URL", default_value = crate::auth::clerk::DEFAULT_API_URL)]
+    #[arg(long, env = "CLERK_API_URL", default_value = "https://api.clerk.com")]
     pub clerk_api_url: String,
 
     /// Least time between two signing-key fetches caused by unknown key ids, in seconds.
     #[arg(long, env = "CLERK_JWKS_COOLDOWN_SECS", default_value_t = 10)]
     pub clerk_jwks_cooldown_secs: u64,
+}
+
+/// S3 for images and DynamoDB for records, each when named; local files and SQLite otherwise.
+#[derive(Debug, Clone, Args)]
+pub struct AwsOptions {
     /// S3 bucket for image files. When set, images are stored there instead of
     /// DATA_DIR/images (credentials from the standard AWS chain; a local
     /// S3-compatible server through AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL).
@@ -195,19 +272,11 @@ pub struct Config {
     /// AWS region of the bucket and tables. Default: the AWS configuration's region.
     #[arg(long, env = "AWS_REGION")]
     pub aws_region: Option<String>,
+}
 
-    /// Base URL of a CDN (e.g. CloudFront) in front of the S3 bucket. When set,
-    /// image URLs are CDN_BASE_URL/<key> instead of presigned S3 URLs.
-    #[arg(long, env = "CDN_BASE_URL")]
-    pub cdn_base_url: Option<String>,
-
-    /// Secret (at least 32 characters) that signs CDN image URLs: each gets
-    /// `exp` and `sig` query parameters, which the CDN's viewer-request
-    /// function (`infra/cdn/signed-images.js`) checks, so a URL stops working
-    /// when it expires, as presigned S3 URLs do. Unset: plain URLs.
-    #[arg(long, env = "CDN_SIGNING_SECRET", hide_env_values = true, value_parser = parse_secret)]
-    pub cdn_signing_secret: Option<SecretString>,
-
+/// What `promptcanvas sweep` keeps and for how long.
+#[derive(Debug, Clone, Args)]
+pub struct MaintenanceOptions {
     /// How old an image file without a record, or a monthly reservation for
     /// images never made, must be before `promptcanvas sweep` removes it or
     /// gives it back, in seconds (newer ones may belong to a generation in progress).
@@ -218,7 +287,11 @@ pub struct Config {
     #[arg(long, env = "TRASH_RETENTION_DAYS", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub trash_retention_days: u32,
+}
 
+/// Logs and metrics.
+#[derive(Debug, Clone, Args)]
+pub struct TelemetryOptions {
     /// Log filter, e.g. `info` or `promptcanvas=debug,tower_http=info`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log_filter: String,
@@ -236,14 +309,6 @@ pub struct Config {
     /// listener, at least 32 characters. Unset: `/metrics` answers 404 there.
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, value_parser = parse_secret)]
     pub metrics_token: Option<SecretString>,
-
-    /// A shared secret the CDN in front of the API adds as `X-Origin-Secret`
-    /// to every request (at least 32 characters). When set, `/api` requests
-    /// without it are refused with 403, before anything else reads them, so
-    /// the API's own endpoint cannot be called directly (and its callers
-    /// cannot choose their `X-Forwarded-For`). Unset: no such check.
-    #[arg(long, env = "ORIGIN_SECRET", hide_env_values = true, value_parser = parse_secret)]
-    pub origin_secret: Option<SecretString>,
 
     /// A second listener serving only `GET /metrics`, without a token, e.g.
     /// `127.0.0.1:9464` for a scraper on the same host or private network.
@@ -278,81 +343,52 @@ fn parse_secret(value: &str) -> Result<SecretString, String> {
 }
 
 impl Config {
-    /// Settings for tests and tools: everything default, data in `data_dir`, any free port.
+    /// Settings for tests and tools: everything default, data in `data_dir`,
+    /// any free port, and only warnings logged.
     pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Self {
-        Self {
-            bind_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            data_dir: data_dir.into(),
-            public_base_url: None,
-            web_dist_dir: PathBuf::from("web/dist"),
-            media_signing_key: None,
-            media_url_ttl_secs: 3600,
-            session_ttl_days: 30,
-            prompt_max_chars: 2000,
-            generations_per_minute: 10,
-            monthly_generation_quota: 500,
-            storage_quota_bytes: 1 << 30,
-            max_image_pixels: 4096 * 4096,
-            auth_attempts_per_minute: 10,
-            auth_attempts_per_email_per_hour: 100,
-            password_hashing_concurrency: 0,
-            password_hashing_wait_ms: 2000,
-            requests_per_second: 50,
-            request_burst: 200,
-            cors_allowed_origins: Vec::new(),
-            trusted_proxy_hops: 0,
-            together_api_key: None,
-            together_base_url: DEFAULT_BASE_URL.into(),
-            together_models: None,
-            together_timeout_secs: 25,
-            together_retry_base_ms: 500,
-            together_image_hosts: Vec::new(),
-            together_max_image_bytes: 20 * 1024 * 1024,
-            clerk_publishable_key: None,
-            clerk_secret_key: None,
-            clerk_jwt_key: None,
-            clerk_authorized_parties: Vec::new(),
-            clerk_jwks_url: None,
-            clerk_api_url: crate::auth::clerk::DEFAULT_API_URL.into(),
-            clerk_jwks_cooldown_secs: 10,
-            s3_bucket_name: None,
-            dynamodb_table_users: None,
-            dynamodb_table_images: None,
-            aws_region: None,
-            cdn_base_url: None,
-            cdn_signing_secret: None,
-            orphan_grace_secs: 3600,
-            trash_retention_days: 30,
-            log_filter: "warn".into(),
-            log_format: LogFormat::Text,
-            log_prompts: false,
-            metrics_token: None,
-            origin_secret: None,
-            metrics_bind_addr: None,
-            metrics_emf: false,
-        }
+        let mut config = Self::defaults();
+        config.server.bind_addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        config.server.data_dir = data_dir.into();
+        config.telemetry.log_filter = "warn".into();
+        config
+    }
+
+    /// Every setting at its documented default, whatever the environment
+    /// holds: the defaults are written once, in the attributes above.
+    pub fn defaults() -> Self {
+        use clap::{CommandFactory, FromArgMatches};
+        let command = SettingsOnly::command().mut_args(|arg| arg.env(None));
+        let matches = command
+            .try_get_matches_from(["promptcanvas"])
+            .expect("every setting has a default or is optional");
+        SettingsOnly::from_arg_matches(&matches)
+            .expect("defaults parse")
+            .config
     }
 
     /// How long a trashed image stays restorable.
     pub fn trash_retention(&self) -> time::Duration {
-        time::Duration::days(i64::from(self.trash_retention_days))
+        time::Duration::days(i64::from(self.maintenance.trash_retention_days))
     }
 
     /// The per-user storage cap, `None` when unlimited.
     pub fn storage_quota(&self) -> Option<u64> {
-        (self.storage_quota_bytes > 0).then_some(self.storage_quota_bytes)
+        let bytes = self.limits.storage_quota_bytes;
+        (bytes > 0).then_some(bytes)
     }
 
     /// Whether any setting asks for an AWS backend.
     pub fn uses_aws(&self) -> bool {
-        self.s3_bucket_name.is_some()
-            || self.dynamodb_table_users.is_some()
-            || self.dynamodb_table_images.is_some()
+        let aws = &self.aws;
+        aws.s3_bucket_name.is_some()
+            || aws.dynamodb_table_users.is_some()
+            || aws.dynamodb_table_images.is_some()
     }
 
     /// Whether browsers reach us over HTTPS (decides the cookie's Secure flag).
     pub fn served_over_https(&self) -> bool {
-        self.public_base_url
+        self.server
+            .public_base_url
             .as_deref()
             .is_some_and(|url| url.starts_with("https://"))
     }
@@ -361,11 +397,68 @@ impl Config {
 impl Config {
     /// Settings from the environment alone (what `promptcanvas` with no subcommand uses).
     pub fn parse_from_env() -> Self {
-        #[derive(clap::Parser)]
-        struct EnvOnly {
-            #[command(flatten)]
-            config: Config,
+        <SettingsOnly as clap::Parser>::parse_from(["promptcanvas"]).config
+    }
+}
+
+/// The settings as a command of their own, with no subcommand or flag.
+#[derive(clap::Parser)]
+struct SettingsOnly {
+    #[command(flatten)]
+    config: Config,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let defaults = Config::defaults();
+        assert_eq!(defaults.server.bind_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(defaults.server.data_dir, PathBuf::from("./data"));
+        assert!(defaults.server.serve_web_app);
+        assert_eq!(defaults.limits.monthly_generation_quota, 500);
+        assert_eq!(defaults.telemetry.log_filter, "info");
+        assert!(defaults.together.together_api_key.is_none());
+
+        let for_tests = Config::for_data_dir("/tmp/somewhere");
+        assert_eq!(for_tests.server.bind_addr.port(), 0);
+        assert_eq!(for_tests.server.data_dir, PathBuf::from("/tmp/somewhere"));
+        assert_eq!(for_tests.limits.requests_per_second, 50);
+    }
+
+    #[test]
+    fn help_documents_every_setting_under_its_group() {
+        let mut command = SettingsOnly::command();
+        let help = command.render_long_help().to_string();
+        for heading in [
+            "Server:",
+            "Image URLs:",
+            "Limits and quotas:",
+            "Together AI:",
+            "Clerk sign-in:",
+            "AWS storage:",
+            "Maintenance:",
+            "Logs and metrics:",
+        ] {
+            assert!(help.contains(heading), "no {heading} group in:\n{help}");
         }
-        <EnvOnly as clap::Parser>::parse_from(["promptcanvas"]).config
+        for arg in command.get_arguments().filter(|arg| arg.get_id() != "help") {
+            let env = arg
+                .get_env()
+                .unwrap_or_else(|| panic!("{} has no variable", arg.get_id()));
+            assert!(
+                arg.get_help().is_some(),
+                "{} is not described",
+                arg.get_id()
+            );
+            assert!(
+                help.contains(&format!("[env: {}", env.to_string_lossy())),
+                "{env:?} is missing from --help"
+            );
+        }
     }
 }

@@ -53,19 +53,16 @@ pub fn started_by_lambda() -> bool {
     std::env::var_os(RUNTIME_API_VAR).is_some()
 }
 
-/// What `DATA_DIR` is when nobody sets it (see [`Config`]).
-const DEFAULT_DATA_DIR: &str = "./data";
-
 /// Lambda-specific defaults: data lives in `/tmp` unless `DATA_DIR` says
 /// otherwise (the code folder is read-only), the web app is served by
 /// CloudFront, never by the function, and metrics go to CloudWatch as
 /// Embedded Metric Format lines, since nothing can scrape a function.
 pub fn adapt_config(mut config: Config) -> Config {
-    if config.data_dir == std::path::Path::new(DEFAULT_DATA_DIR) {
-        config.data_dir = PathBuf::from(LAMBDA_DATA_DIR);
+    if config.server.data_dir == Config::defaults().server.data_dir {
+        config.server.data_dir = PathBuf::from(LAMBDA_DATA_DIR);
     }
-    config.web_dist_dir = config.data_dir.join("no-web-app");
-    config.metrics_emf = true;
+    config.server.serve_web_app = false;
+    config.telemetry.metrics_emf = true;
     config
 }
 
@@ -161,12 +158,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             missing.join(", ")
         );
     }
-    if config.together_api_key.is_none() {
+    if config.together.together_api_key.is_none() {
         tracing::warn!("TOGETHER_AI_API_KEY is not set: images come from the offline engine");
     }
-    if std::env::var_os("S3_BUCKET_NAME").is_none() {
+    if config.aws.s3_bucket_name.is_none() {
         tracing::warn!(
-            data_dir = %config.data_dir.display(),
+            data_dir = %config.server.data_dir.display(),
             "no S3_BUCKET_NAME: data is kept in DATA_DIR, which lasts only as long as this execution environment"
         );
     }
@@ -276,9 +273,16 @@ mod tests {
     #[test]
     fn lambda_keeps_data_in_tmp_unless_told_otherwise() {
         let default = adapt_config(Config::for_data_dir("./data"));
-        assert_eq!(default.data_dir, PathBuf::from(LAMBDA_DATA_DIR));
-        assert!(default.metrics_emf, "Lambda reports metrics as EMF lines");
+        assert_eq!(default.server.data_dir, PathBuf::from(LAMBDA_DATA_DIR));
+        assert!(
+            default.telemetry.metrics_emf,
+            "Lambda reports metrics as EMF lines"
+        );
+        assert!(!default.server.serve_web_app, "the CDN serves the web app");
         let chosen = adapt_config(Config::for_data_dir("/mnt/efs/promptcanvas"));
-        assert_eq!(chosen.data_dir, PathBuf::from("/mnt/efs/promptcanvas"));
+        assert_eq!(
+            chosen.server.data_dir,
+            PathBuf::from("/mnt/efs/promptcanvas")
+        );
     }
 }

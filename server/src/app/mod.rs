@@ -45,10 +45,10 @@ impl Application {
     /// As `build`, over the stores in `backends` where it holds one.
     pub async fn build_with(config: Config, backends: Backends) -> anyhow::Result<Self> {
         let state = build_state_with(config, backends).await?;
-        let listener = TcpListener::bind(state.config.bind_addr)
+        let listener = TcpListener::bind(state.config.server.bind_addr)
             .await
-            .with_context(|| format!("binding {}", state.config.bind_addr))?;
-        let metrics_listener = match state.config.metrics_bind_addr {
+            .with_context(|| format!("binding {}", state.config.server.bind_addr))?;
+        let metrics_listener = match state.config.telemetry.metrics_bind_addr {
             Some(addr) => Some(
                 TcpListener::bind(addr)
                     .await
@@ -112,24 +112,30 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
 }
 
 async fn build_state_with(config: Config, backends: Backends) -> anyhow::Result<AppState> {
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
-    let signing_key = match &config.media_signing_key {
+    std::fs::create_dir_all(&config.server.data_dir)
+        .with_context(|| format!("creating data folder {}", config.server.data_dir.display()))?;
+    let signing_key = match &config.media.media_signing_key {
         Some(key) => key.expose_secret().as_bytes().to_vec(),
-        None => load_or_create_signing_key(&config.data_dir.join("signing.key"))?,
+        None => load_or_create_signing_key(&config.server.data_dir.join("signing.key"))?,
     };
-    let signer = UrlSigner::new(signing_key, Duration::from_secs(config.media_url_ttl_secs));
+    let signer = UrlSigner::new(
+        signing_key,
+        Duration::from_secs(config.media.media_url_ttl_secs),
+    );
     let (media, metadata) = backends::open(&config, signer, backends).await?;
     let provider = build_provider(&config)?;
     let clerk = auth::clerk::ClerkAuth::from_config(&config)?.map(Arc::new);
     Ok(AppState::new(Services {
         clerk,
         passwords: auth::local::PasswordGate::new(
-            config.password_hashing_concurrency,
-            Duration::from_millis(config.password_hashing_wait_ms),
+            config.limits.password_hashing_concurrency,
+            Duration::from_millis(config.limits.password_hashing_wait_ms),
         ),
-        ip_limiter: limiter::IpLimiter::new(config.requests_per_second, config.request_burst),
-        metrics: Arc::new(metrics::Metrics::new(config.metrics_emf)),
+        ip_limiter: limiter::IpLimiter::new(
+            config.limits.requests_per_second,
+            config.limits.request_burst,
+        ),
+        metrics: Arc::new(metrics::Metrics::new(config.telemetry.metrics_emf)),
         config: Arc::new(config),
         metadata,
         media,
@@ -144,29 +150,29 @@ pub fn openapi_document(config: &Config) -> anyhow::Result<serde_json::Value> {
     Ok(crate::http::openapi::document(
         &crate::http::openapi::RequestLimits {
             models: provider.models(),
-            prompt_max_chars: config.prompt_max_chars,
+            prompt_max_chars: config.limits.prompt_max_chars,
         },
     ))
 }
 
 /// Together when its key is set, the offline engine otherwise.
 fn build_provider(config: &Config) -> anyhow::Result<Arc<dyn ImageProvider>> {
-    let Some(api_key) = &config.together_api_key else {
+    let Some(api_key) = &config.together.together_api_key else {
         return Ok(Arc::new(OfflineProvider::new()));
     };
-    let base_url = reqwest::Url::parse(&config.together_base_url)
+    let base_url = reqwest::Url::parse(&config.together.together_base_url)
         .context("TOGETHER_API_BASE_URL is not a valid URL")?;
     let mut settings = TogetherSettings::new(api_key.clone(), base_url);
-    if let Some(path) = &config.together_models {
+    if let Some(path) = &config.together.together_models {
         let json = std::fs::read(path)
             .with_context(|| format!("reading TOGETHER_MODELS file {}", path.display()))?;
         settings.models = together::load_models(&json)
             .with_context(|| format!("TOGETHER_MODELS file {}", path.display()))?;
     }
-    settings.timeout = Duration::from_secs(config.together_timeout_secs);
-    settings.base_backoff = Duration::from_millis(config.together_retry_base_ms);
-    settings.image_hosts = config.together_image_hosts.clone();
-    settings.max_image_bytes = config.together_max_image_bytes;
+    settings.timeout = Duration::from_secs(config.together.together_timeout_secs);
+    settings.base_backoff = Duration::from_millis(config.together.together_retry_base_ms);
+    settings.image_hosts = config.together.together_image_hosts.clone();
+    settings.max_image_bytes = config.together.together_max_image_bytes;
     if settings.base_url.scheme() == "http" && !is_loopback(&settings.base_url) {
         tracing::warn!("TOGETHER_API_BASE_URL uses plain http: the API key travels unencrypted");
     }

@@ -58,14 +58,14 @@ impl Services {
             provider: self.provider.as_ref(),
             metrics: &self.metrics,
             limits: Limits {
-                prompt_max_chars: config.prompt_max_chars,
-                generations_per_minute: config.generations_per_minute,
-                monthly_generation_quota: config.monthly_generation_quota,
+                prompt_max_chars: config.limits.prompt_max_chars,
+                generations_per_minute: config.limits.generations_per_minute,
+                monthly_generation_quota: config.limits.monthly_generation_quota,
                 storage_quota: config.storage_quota(),
-                max_image_pixels: config.max_image_pixels,
-                log_prompts: config.log_prompts,
+                max_image_pixels: config.limits.max_image_pixels,
+                log_prompts: config.telemetry.log_prompts,
             },
-            public_base_url: config.public_base_url.as_deref().unwrap_or(""),
+            public_base_url: config.server.public_base_url.as_deref().unwrap_or(""),
         }
     }
 }

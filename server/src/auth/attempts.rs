@@ -52,7 +52,7 @@ pub async fn guard(
 ) -> ApiResult<()> {
     check_email_length(email)?;
     let email = hex::encode(&Sha256::digest(normalise_email(email).as_bytes())[..16]);
-    let per_minute = config.auth_attempts_per_minute;
+    let per_minute = config.limits.auth_attempts_per_minute;
     let mut counters = Vec::with_capacity(3);
     match ip.map(limited_as) {
         Some(ip) => {
@@ -66,7 +66,7 @@ pub async fn guard(
     counters.push((
         format!("auth-email:{email}"),
         HOUR,
-        config.auth_attempts_per_email_per_hour,
+        config.limits.auth_attempts_per_email_per_hour,
     ));
     let now = OffsetDateTime::now_utc().unix_timestamp();
     for (key, window, limit) in counters {

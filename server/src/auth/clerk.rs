@@ -29,8 +29,6 @@ use crate::{
     store::metadata::{MetadataStore, User},
 };
 
-/// Clerk's Backend API.
-pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
 /// The cookie Clerk's front end keeps the session token in (same origin only).
 pub const SESSION_COOKIE: &str = "__session";
 /// Tokens longer than this are refused before any decoding.
@@ -270,6 +268,7 @@ impl ClerkAuth {
     /// Clerk mode when `CLERK_PUBLISHABLE_KEY` is set; `None` otherwise.
     pub fn from_config(config: &Config) -> anyhow::Result<Option<Self>> {
         let Some(publishable_key) = config
+            .clerk
             .clerk_publishable_key
             .as_deref()
             .map(str::trim)
@@ -279,19 +278,20 @@ impl ClerkAuth {
         };
         let host = frontend_api_host(publishable_key)?;
         let frontend_api_origin = format!("https://{host}");
-        let api_url = reqwest::Url::parse(&config.clerk_api_url)
+        let api_url = reqwest::Url::parse(&config.clerk.clerk_api_url)
             .context("CLERK_API_URL is not a valid URL")?;
         let backend = config
+            .clerk
             .clerk_secret_key
             .clone()
             .map(|secret| BackendApi::new(api_url.clone(), secret))
             .transpose()?;
-        let keys = match &config.clerk_jwt_key {
+        let keys = match &config.clerk.clerk_jwt_key {
             Some(pem) => {
                 SigningKeys::Local(Arc::new(RsaKey::from_pem(pem).context("CLERK_JWT_KEY")?))
             }
             None => {
-                let jwks_url = match &config.clerk_jwks_url {
+                let jwks_url = match &config.clerk.clerk_jwks_url {
                     Some(url) => url.clone(),
                     None => format!("{frontend_api_origin}/.well-known/jwks.json"),
                 };
@@ -300,7 +300,7 @@ impl ClerkAuth {
                         .context("CLERK_JWKS_URL is not a valid URL")?,
                     bearer: None,
                 }];
-                if let Some(secret) = &config.clerk_secret_key {
+                if let Some(secret) = &config.clerk.clerk_secret_key {
                     endpoints.push(JwksEndpoint {
                         url: api_url.join("v1/jwks")?,
                         bearer: Some(secret.clone()),
@@ -308,11 +308,12 @@ impl ClerkAuth {
                 }
                 SigningKeys::Remote(Arc::new(RemoteKeys::new(
                     endpoints,
-                    Duration::from_secs(config.clerk_jwks_cooldown_secs),
+                    Duration::from_secs(config.clerk.clerk_jwks_cooldown_secs),
                 )?))
             }
         };
         let authorized_parties = config
+            .clerk
             .clerk_authorized_parties
             .iter()
             .map(|origin| origin.trim().trim_end_matches('/').to_owned())
@@ -320,7 +321,7 @@ impl ClerkAuth {
             .collect();
         tracing::info!(
             frontend_api = host,
-            networkless = config.clerk_jwt_key.is_some(),
+            networkless = config.clerk.clerk_jwt_key.is_some(),
             "signing in with Clerk"
         );
         Ok(Some(Self {

@@ -120,15 +120,18 @@ pub async fn sweep_everything(state: &AppState) -> anyhow::Result<SweepReport> {
     )
     .await
     .map_err(|error| anyhow::anyhow!("deleting expired trash: {error}"))?;
-    let released_reservations =
-        give_back_reservations(state.metadata.as_ref(), state.config.orphan_grace_secs, now)
-            .await
-            .map_err(|error| anyhow::anyhow!("giving back reservations: {error}"))?;
+    let released_reservations = give_back_reservations(
+        state.metadata.as_ref(),
+        state.config.maintenance.orphan_grace_secs,
+        now,
+    )
+    .await
+    .map_err(|error| anyhow::anyhow!("giving back reservations: {error}"))?;
     let report = sweep_orphans(
         &state.media,
         state.metadata.as_ref(),
         ALL_IMAGES,
-        state.config.orphan_grace_secs,
+        state.config.maintenance.orphan_grace_secs,
         now,
     )
     .await?;

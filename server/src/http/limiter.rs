@@ -86,7 +86,7 @@ pub async fn limit_by_ip(State(state): State<AppState>, request: Request, next: 
         let ip = client_ip(
             request.headers(),
             request.extensions(),
-            state.config.trusted_proxy_hops,
+            state.config.server.trusted_proxy_hops,
         );
         if let Some(ip) = ip
             && let Err(wait) = limiter.check(limited_as(ip), Instant::now())

@@ -29,7 +29,12 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The whole HTTP surface: the API under `/api`, the web app everywhere else.
 pub fn router(state: AppState) -> anyhow::Result<Router> {
-    let web = web::router(&state.config.web_dist_dir);
+    let server = &state.config.server;
+    let web = web::router(
+        server
+            .serve_web_app
+            .then_some(server.web_dist_dir.as_path()),
+    );
     let https = state.config.served_over_https();
     let cors = security::cors(&state.config)?;
     let metrics_route = axum::routing::get(metrics::endpoint).with_state(state.clone());

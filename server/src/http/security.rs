@@ -36,7 +36,7 @@ pub async fn require_origin_secret(
     request: Request,
     next: Next,
 ) -> Response {
-    if let Some(secret) = &state.config.origin_secret {
+    if let Some(secret) = &state.config.server.origin_secret {
         let presented = request
             .headers()
             .get(ORIGIN_SECRET_HEADER)
@@ -125,7 +125,7 @@ pub async fn security_headers(
 /// suffixes and prefixes never match); `None` when no origin is configured.
 pub fn cors(config: &Config) -> anyhow::Result<Option<CorsLayer>> {
     let origins = config
-        .cors_allowed_origins
+        .server.cors_allowed_origins
         .iter()
         .map(|origin| origin.trim().trim_end_matches('/'))
         .filter(|origin| !origin.is_empty())
@@ -209,7 +209,7 @@ pub fn limited_as(ip: IpAddr) -> IpAddr {
 /// Decides the session cookie's name and its `Secure` flag.
 pub fn arrived_over_https(headers: &HeaderMap, config: &Config) -> bool {
     config.served_over_https()
-        || (config.trusted_proxy_hops > 0
+        || (config.server.trusted_proxy_hops > 0
             && headers
                 .get("x-forwarded-proto")
                 .and_then(|value| value.to_str().ok())
@@ -231,7 +231,7 @@ impl FromRequestParts<AppState> for ClientIp {
         Ok(Self(client_ip(
             &parts.headers,
             &parts.extensions,
-            state.config.trusted_proxy_hops,
+            state.config.server.trusted_proxy_hops,
         )))
     }
 }

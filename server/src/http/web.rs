@@ -12,10 +12,13 @@ use axum::{
 };
 use tower_http::services::{ServeDir, ServeFile};
 
-/// The web app from `dist`, or a short notice when it has not been built.
-pub fn router(dist: &Path) -> Router {
-    let index = dist.join("index.html");
-    if !index.is_file() {
+/// The web app from `dist`, or a short notice when it is not built or not
+/// served here.
+pub fn router(dist: Option<&Path>) -> Router {
+    let Some((dist, index)) = dist
+        .map(|dist| (dist, dist.join("index.html")))
+        .filter(|(_, index)| index.is_file())
+    else {
         return Router::new().fallback(get(|| async {
             Html(
                 "<!doctype html><title>PromptCanvas Pro</title>\
@@ -23,7 +26,7 @@ pub fn router(dist: &Path) -> Router {
                  <a href=\"/api/health\">/api</a>.</p>",
             )
         }));
-    }
+    };
     let files = ServeDir::new(dist)
         .precompressed_gzip()
         .fallback(ServeFile::new(index));

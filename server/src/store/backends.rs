@@ -32,7 +32,7 @@ pub async fn open(
     chosen: Backends,
 ) -> anyhow::Result<(MediaStore, Arc<dyn MetadataStore>)> {
     let sdk = match config.uses_aws() && (chosen.media.is_none() || chosen.metadata.is_none()) {
-        true => Some(aws::load_sdk_config(config.aws_region.as_deref()).await),
+        true => Some(aws::load_sdk_config(config.aws.aws_region.as_deref()).await),
         false => None,
     };
     let media = match chosen.media {
@@ -51,7 +51,7 @@ fn open_media(
     signer: UrlSigner,
     sdk: Option<&aws_config::SdkConfig>,
 ) -> anyhow::Result<MediaStore> {
-    Ok(match (&config.s3_bucket_name, sdk) {
+    Ok(match (&config.aws.s3_bucket_name, sdk) {
         (Some(bucket), Some(sdk)) => {
             let endpoint = aws::s3_endpoint_override();
             let objects = aws::s3_object_store(sdk, bucket, endpoint.as_deref())?;
@@ -60,8 +60,8 @@ fn open_media(
             MediaStore::s3(
                 Arc::new(objects),
                 presigner,
-                config.cdn_base_url.as_deref().map(|base| {
-                    let secret = config.cdn_signing_secret.as_ref();
+                config.media.cdn_base_url.as_deref().map(|base| {
+                    let secret = config.media.cdn_signing_secret.as_ref();
                     if secret.is_none() {
                         tracing::warn!(
                             "CDN_BASE_URL is set without CDN_SIGNING_SECRET: image URLs are \
@@ -73,7 +73,7 @@ fn open_media(
                 signer,
             )
         }
-        _ => MediaStore::local(&config.data_dir.join("images"), signer)?,
+        _ => MediaStore::local(&config.server.data_dir.join("images"), signer)?,
     })
 }
 
@@ -83,8 +83,8 @@ fn open_metadata(
 ) -> anyhow::Result<Arc<dyn MetadataStore>> {
     Ok(
         match (
-            &config.dynamodb_table_users,
-            &config.dynamodb_table_images,
+            &config.aws.dynamodb_table_users,
+            &config.aws.dynamodb_table_images,
             sdk,
         ) {
             (Some(users), Some(images), Some(sdk)) => {
@@ -95,7 +95,7 @@ fn open_metadata(
                 )
             }
             (None, None, _) => Arc::new(
-                SqliteStore::open(&config.data_dir.join("promptcanvas.db"))?
+                SqliteStore::open(&config.server.data_dir.join("promptcanvas.db"))?
                     .with_storage_quota(config.storage_quota()),
             ),
             _ => {
@@ -108,9 +108,9 @@ fn open_metadata(
 /// The resources `init-aws` creates for these settings.
 pub fn aws_resources(config: &Config) -> crate::store::aws::init::AwsResources {
     crate::store::aws::init::AwsResources {
-        bucket: config.s3_bucket_name.clone(),
-        users_table: config.dynamodb_table_users.clone(),
-        images_table: config.dynamodb_table_images.clone(),
+        bucket: config.aws.s3_bucket_name.clone(),
+        users_table: config.aws.dynamodb_table_users.clone(),
+        images_table: config.aws.dynamodb_table_images.clone(),
     }
 }
 
@@ -120,7 +120,7 @@ pub async fn init_aws(config: &Config) -> anyhow::Result<Vec<String>> {
         config.uses_aws(),
         "set S3_BUCKET_NAME and/or DYNAMODB_TABLE_USERS and DYNAMODB_TABLE_IMAGES"
     );
-    let sdk = aws::load_sdk_config(config.aws_region.as_deref()).await;
+    let sdk = aws::load_sdk_config(config.aws.aws_region.as_deref()).await;
     let endpoint = aws::s3_endpoint_override();
     crate::store::aws::init::init(&sdk, &aws_resources(config), endpoint.as_deref())
         .await

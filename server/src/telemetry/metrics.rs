@@ -330,7 +330,7 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: 
 
 /// `GET /metrics` on the main listener: only with `METRICS_TOKEN` as a bearer token.
 pub async fn endpoint(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(token) = &state.config.metrics_token else {
+    let Some(token) = &state.config.telemetry.metrics_token else {
         return ApiError::NotFound.into_response();
     };
     let presented = headers

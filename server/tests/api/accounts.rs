@@ -284,7 +284,7 @@ fn session_cookie(response: &reqwest::Response) -> String {
 
 #[tokio::test]
 async fn over_https_the_session_cookie_is_a_host_only_secure_cookie() {
-    let app = TestApp::spawn_with(|config| config.trusted_proxy_hops = 1).await;
+    let app = TestApp::spawn_with(|config| config.server.trusted_proxy_hops = 1).await;
     // Plain HTTP (local development): the plain name, no Secure.
     let plain = reqwest::Client::new()
         .post(app.url("/api/auth/signup"))

@@ -209,7 +209,7 @@ async fn a_token_for_another_front_end_is_refused() {
 async fn without_authorized_parties_any_azp_is_accepted() {
     let clerk = FakeClerk::start(KID).await;
     let app = clerk
-        .app(|config| config.clerk_authorized_parties.clear())
+        .app(|config| config.clerk.clerk_authorized_parties.clear())
         .await;
     let mut other = claims(&new_subject());
     other["azp"] = json!("https://other.example.com");
@@ -320,7 +320,7 @@ async fn keys_named_inside_the_token_are_never_fetched() {
 async fn a_rotated_key_is_accepted_after_one_refetch() {
     let clerk = FakeClerk::start(KID).await;
     let app = clerk
-        .app(|config| config.clerk_jwks_cooldown_secs = 1)
+        .app(|config| config.clerk.clerk_jwks_cooldown_secs = 1)
         .await;
     assert_eq!(
         get_me(&app, &session_token(&new_subject(), KID))
@@ -356,8 +356,8 @@ async fn a_flood_of_unknown_kids_causes_at_most_one_fetch_per_cooldown() {
     let clerk = FakeClerk::start(KID).await;
     let app = clerk
         .app(|config| {
-            config.requests_per_second = 0;
-            config.clerk_jwks_cooldown_secs = 60;
+            config.limits.requests_per_second = 0;
+            config.clerk.clerk_jwks_cooldown_secs = 60;
         })
         .await;
     let client = Client::builder()
@@ -397,7 +397,7 @@ async fn a_flood_of_unknown_kids_causes_at_most_one_fetch_per_cooldown() {
 async fn known_keys_keep_working_while_the_jwks_is_down() {
     let clerk = FakeClerk::start(KID).await;
     let app = clerk
-        .app(|config| config.clerk_jwks_cooldown_secs = 0)
+        .app(|config| config.clerk.clerk_jwks_cooldown_secs = 0)
         .await;
     assert_eq!(
         get_me(&app, &session_token(&new_subject(), KID))
@@ -428,7 +428,7 @@ async fn an_unreachable_jwks_answers_401_quickly() {
     let clerk = FakeClerk::start(KID).await;
     let app = clerk
         .app(|config| {
-            config.clerk_jwks_url = Some(format!("http://127.0.0.1:{closed}/jwks.json"));
+            config.clerk.clerk_jwks_url = Some(format!("http://127.0.0.1:{closed}/jwks.json"));
         })
         .await;
     let started = Instant::now();
@@ -482,7 +482,7 @@ async fn with_the_jwt_key_nothing_is_fetched() {
     let clerk = FakeClerk::start(KID).await;
     let app = clerk
         .app(|config| {
-            config.clerk_jwt_key = Some(fake_clerk::public_pem(&keys()[0]));
+            config.clerk.clerk_jwt_key = Some(fake_clerk::public_pem(&keys()[0]));
             FakeClerk::with_secret(config);
         })
         .await;
@@ -656,7 +656,7 @@ async fn without_clerk_settings_local_accounts_work_and_tokens_mean_nothing() {
 async fn a_malformed_publishable_key_stops_start_up() {
     let data_dir = tempfile::tempdir().unwrap();
     let mut config = promptcanvas::app::config::Config::for_data_dir(data_dir.path());
-    config.clerk_publishable_key = Some("pk_test_not-base64-at-all!".into());
+    config.clerk.clerk_publishable_key = Some("pk_test_not-base64-at-all!".into());
     let error = promptcanvas::Application::build(config)
         .await
         .err()

@@ -183,10 +183,10 @@ impl FakeClerk {
 
     /// Settings for Clerk mode against this server.
     pub fn configure(&self, config: &mut Config) {
-        config.clerk_publishable_key = Some(publishable_key());
-        config.clerk_jwks_url = Some(self.jwks_url());
-        config.clerk_api_url = self.address.clone();
-        config.clerk_authorized_parties = vec![WEB_ORIGIN.to_owned()];
+        config.clerk.clerk_publishable_key = Some(publishable_key());
+        config.clerk.clerk_jwks_url = Some(self.jwks_url());
+        config.clerk.clerk_api_url = self.address.clone();
+        config.clerk.clerk_authorized_parties = vec![WEB_ORIGIN.to_owned()];
     }
 
     /// A test app in Clerk mode against this server, adjusted further by `adjust`.
@@ -199,7 +199,7 @@ impl FakeClerk {
     }
 
     pub fn with_secret(config: &mut Config) {
-        config.clerk_secret_key = Some(SecretString::from(SECRET_KEY));
+        config.clerk.clerk_secret_key = Some(SecretString::from(SECRET_KEY));
     }
 }
 

@@ -153,10 +153,10 @@ impl FakeTogether {
 
     /// Settings that point the real app at this server, with retries kept fast.
     pub fn configure(&self, config: &mut Config) {
-        config.together_api_key = Some(SecretString::from(API_KEY));
-        config.together_base_url = self.base_url.clone();
-        config.together_retry_base_ms = 1;
-        config.together_timeout_secs = 10;
+        config.together.together_api_key = Some(SecretString::from(API_KEY));
+        config.together.together_base_url = self.base_url.clone();
+        config.together.together_retry_base_ms = 1;
+        config.together.together_timeout_secs = 10;
     }
 
     /// The real app generating with this server.

@@ -7,7 +7,7 @@ use crate::helpers::{TestApp, assert_problem, small};
 
 #[tokio::test]
 async fn paging_through_the_gallery_sees_every_image_once_newest_first() {
-    let app = TestApp::spawn_with(|config| config.generations_per_minute = 100).await;
+    let app = TestApp::spawn_with(|config| config.limits.generations_per_minute = 100).await;
     let user = app.signed_in_user().await;
     let mut made = Vec::new();
     for i in 0..5 {

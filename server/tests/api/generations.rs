@@ -260,7 +260,7 @@ async fn idempotency_keys_belong_to_one_user() {
 
 #[tokio::test]
 async fn generating_too_fast_is_rate_limited_with_a_retry_time() {
-    let app = TestApp::spawn_with(|config| config.generations_per_minute = 2).await;
+    let app = TestApp::spawn_with(|config| config.limits.generations_per_minute = 2).await;
     let user = app.signed_in_user().await;
     app.generate_ok(&user, small("one")).await;
     app.generate_ok(&user, small("two")).await;
@@ -276,7 +276,7 @@ async fn generating_too_fast_is_rate_limited_with_a_retry_time() {
 
 #[tokio::test]
 async fn the_monthly_quota_cannot_be_exceeded() {
-    let app = TestApp::spawn_with(|config| config.monthly_generation_quota = 3).await;
+    let app = TestApp::spawn_with(|config| config.limits.monthly_generation_quota = 3).await;
     let user = app.signed_in_user().await;
     app.generate_ok(
         &user,
@@ -315,7 +315,7 @@ async fn concurrent_generations_cannot_overshoot_the_storage_quota() {
     // Arrange: room for two images and a half, more than one request may need.
     let one = image_bytes("a quiet harbour", 7).await;
     let quota = (one * 5 / 2).max(largest_expected_bytes(256, 256, 1));
-    let app = TestApp::spawn_with(|config| config.storage_quota_bytes = quota).await;
+    let app = TestApp::spawn_with(|config| config.limits.storage_quota_bytes = quota).await;
     let user = app.signed_in_user().await;
     let body = json!({"prompt": "a quiet harbour", "width": 256, "height": 256, "seed": 7});
 
@@ -354,7 +354,7 @@ async fn a_full_storage_quota_frees_up_when_images_are_deleted() {
     // Arrange: after one image, less room than the next may need.
     let one = image_bytes("a red kite", 3).await;
     let quota = largest_expected_bytes(256, 256, 1) + one / 2;
-    let app = TestApp::spawn_with(|config| config.storage_quota_bytes = quota).await;
+    let app = TestApp::spawn_with(|config| config.limits.storage_quota_bytes = quota).await;
     let user = app.signed_in_user().await;
     let body = json!({"prompt": "a red kite", "width": 256, "height": 256, "seed": 3});
     let first = app.generate_ok(&user, body.clone()).await;
@@ -383,7 +383,7 @@ async fn a_full_storage_quota_frees_up_when_images_are_deleted() {
 
 #[tokio::test]
 async fn a_run_sent_image_by_image_counts_in_images_against_the_limit() {
-    let app = TestApp::spawn_with(|config| config.generations_per_minute = 2).await;
+    let app = TestApp::spawn_with(|config| config.limits.generations_per_minute = 2).await;
     let user = app.signed_in_user().await;
     let grouped = |prompt: &str, group: &str| {
         user.client
@@ -410,7 +410,7 @@ async fn a_run_sent_image_by_image_counts_in_images_against_the_limit() {
 
 #[tokio::test]
 async fn a_run_group_of_several_images_counts_as_a_whole_request() {
-    let app = TestApp::spawn_with(|config| config.generations_per_minute = 1).await;
+    let app = TestApp::spawn_with(|config| config.limits.generations_per_minute = 1).await;
     let user = app.signed_in_user().await;
     early_in_a_minute().await;
     let send = |group: &'static str| {
@@ -471,7 +471,8 @@ async fn a_late_replay_has_fresh_links_and_leaves_out_deleted_images() {
     assert_eq!(gone.status(), StatusCode::NO_CONTENT);
     // Hours later the stored answer's links have expired: age them in the database.
     let database =
-        rusqlite::Connection::open(app.state.config.data_dir.join("promptcanvas.db")).unwrap();
+        rusqlite::Connection::open(app.state.config.server.data_dir.join("promptcanvas.db"))
+            .unwrap();
     let stored: String = database
         .query_row(
             "SELECT response FROM idempotency_keys WHERE key = 'late-replay'",

@@ -26,7 +26,7 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::for_data_dir(data_dir.path());
-        config.web_dist_dir = data_dir.path().join("no-web-build");
+        config.server.web_dist_dir = data_dir.path().join("no-web-build");
         adjust(&mut config);
         let app = Application::build(config).await.expect("app builds");
         let address = format!("http://127.0.0.1:{}", app.port());

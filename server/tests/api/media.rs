@@ -131,7 +131,13 @@ async fn with_no_grace_a_file_written_a_moment_ago_is_swept() {
 
 /// The local folder that holds `image_id`'s files.
 fn folder_of(app: &TestApp, image_id: &str) -> std::path::PathBuf {
-    let images = app.state.config.data_dir.join("images").join("users");
+    let images = app
+        .state
+        .config
+        .server
+        .data_dir
+        .join("images")
+        .join("users");
     std::fs::read_dir(&images)
         .unwrap()
         .map(|entry| entry.unwrap().path())

@@ -52,7 +52,7 @@ async fn metrics_are_hidden_without_a_token_setting() {
 async fn metrics_refuse_a_missing_or_wrong_token() {
     // Arrange
     let app = TestApp::spawn_with(|config| {
-        config.metrics_token = Some(METRICS_TOKEN.to_owned().into());
+        config.telemetry.metrics_token = Some(METRICS_TOKEN.to_owned().into());
     })
     .await;
     let client = reqwest::Client::new();
@@ -76,8 +76,8 @@ async fn metrics_refuse_a_missing_or_wrong_token() {
 async fn metrics_count_requests_by_route_generations_and_refusals() {
     // Arrange
     let app = TestApp::spawn_with(|config| {
-        config.metrics_token = Some(METRICS_TOKEN.to_owned().into());
-        config.generations_per_minute = 1;
+        config.telemetry.metrics_token = Some(METRICS_TOKEN.to_owned().into());
+        config.limits.generations_per_minute = 1;
     })
     .await;
     let user = app.signed_in_user().await;
@@ -146,7 +146,7 @@ async fn metrics_count_requests_by_route_generations_and_refusals() {
 async fn unknown_paths_and_methods_do_not_create_series_of_their_own() {
     // Arrange
     let app = TestApp::spawn_with(|config| {
-        config.metrics_token = Some(METRICS_TOKEN.to_owned().into());
+        config.telemetry.metrics_token = Some(METRICS_TOKEN.to_owned().into());
     })
     .await;
     let client = reqwest::Client::new();
@@ -183,7 +183,7 @@ async fn unknown_paths_and_methods_do_not_create_series_of_their_own() {
 async fn a_separate_metrics_listener_needs_no_token() {
     // Arrange
     let app = TestApp::spawn_with(|config| {
-        config.metrics_bind_addr = Some("127.0.0.1:0".parse().unwrap());
+        config.telemetry.metrics_bind_addr = Some("127.0.0.1:0".parse().unwrap());
     })
     .await;
     reqwest::get(app.url("/api/health")).await.unwrap();

@@ -17,9 +17,9 @@ async fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> req
 /// then one a second, behind one trusted proxy.
 async fn limited_app(burst: u32) -> TestApp {
     TestApp::spawn_with(|config| {
-        config.requests_per_second = 1;
-        config.request_burst = burst;
-        config.trusted_proxy_hops = 1;
+        config.limits.requests_per_second = 1;
+        config.limits.request_burst = burst;
+        config.server.trusted_proxy_hops = 1;
     })
     .await
 }
@@ -36,8 +36,8 @@ async fn health_from(app: &TestApp, ip: &str) -> reqwest::Result<reqwest::Respon
 #[tokio::test]
 async fn a_guesser_is_slowed_without_locking_the_owner_out() {
     let app = TestApp::spawn_with(|config| {
-        config.auth_attempts_per_minute = 3;
-        config.trusted_proxy_hops = 1;
+        config.limits.auth_attempts_per_minute = 3;
+        config.server.trusted_proxy_hops = 1;
     })
     .await;
     app.signup(&app.browser(), "ada@example.com", "correct horse")
@@ -63,9 +63,9 @@ async fn a_guesser_is_slowed_without_locking_the_owner_out() {
 #[tokio::test]
 async fn guessing_one_account_from_many_addresses_meets_an_hourly_limit() {
     let app = TestApp::spawn_with(|config| {
-        config.auth_attempts_per_minute = 3;
-        config.auth_attempts_per_email_per_hour = 4;
-        config.trusted_proxy_hops = 1;
+        config.limits.auth_attempts_per_minute = 3;
+        config.limits.auth_attempts_per_email_per_hour = 4;
+        config.server.trusted_proxy_hops = 1;
     })
     .await;
     app.signup(&app.browser(), "ada@example.com", "correct horse")
@@ -88,9 +88,9 @@ async fn guessing_one_account_from_many_addresses_meets_an_hourly_limit() {
 #[tokio::test]
 async fn refused_sign_ins_with_fresh_emails_write_nothing() {
     let app = TestApp::spawn_with(|config| {
-        config.requests_per_second = 0;
-        config.auth_attempts_per_minute = 3;
-        config.trusted_proxy_hops = 1;
+        config.limits.requests_per_second = 0;
+        config.limits.auth_attempts_per_minute = 3;
+        config.server.trusted_proxy_hops = 1;
     })
     .await;
     let client = reqwest::Client::new();
@@ -124,7 +124,8 @@ async fn refused_sign_ins_with_fresh_emails_write_nothing() {
         assert_eq!(response.status(), expected, "attempt {n}");
     }
     let database =
-        rusqlite::Connection::open(app.state.config.data_dir.join("promptcanvas.db")).unwrap();
+        rusqlite::Connection::open(app.state.config.server.data_dir.join("promptcanvas.db"))
+            .unwrap();
     let (rows, longest): (i64, i64) = database
         .query_row(
             "SELECT COUNT(*), COALESCE(MAX(LENGTH(key)), 0) FROM rate_limits",
@@ -159,8 +160,8 @@ async fn an_ipv6_client_is_one_client_across_its_64_block() {
 #[tokio::test]
 async fn one_address_trying_many_accounts_is_slowed() {
     let app = TestApp::spawn_with(|config| {
-        config.auth_attempts_per_minute = 3;
-        config.trusted_proxy_hops = 1;
+        config.limits.auth_attempts_per_minute = 3;
+        config.server.trusted_proxy_hops = 1;
     })
     .await;
     for n in 0..3 {
@@ -182,7 +183,7 @@ async fn one_address_trying_many_accounts_is_slowed() {
 
 #[tokio::test]
 async fn forwarded_addresses_are_ignored_unless_a_proxy_is_trusted() {
-    let app = TestApp::spawn_with(|config| config.auth_attempts_per_minute = 2).await;
+    let app = TestApp::spawn_with(|config| config.limits.auth_attempts_per_minute = 2).await;
     for (n, ip) in ["203.0.113.1", "203.0.113.2"].iter().enumerate() {
         let response = login_from(&app, ip, &format!("u{n}@example.com"), "guess").await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
@@ -230,7 +231,7 @@ async fn every_answer_carries_security_headers_and_a_request_id() {
 #[tokio::test]
 async fn https_deployments_send_hsts() {
     let app = TestApp::spawn_with(|config| {
-        config.public_base_url = Some("https://studio.example.com".into())
+        config.server.public_base_url = Some("https://studio.example.com".into())
     })
     .await;
     let response = reqwest::get(app.url("/api/health")).await.unwrap();
@@ -243,7 +244,7 @@ async fn https_deployments_send_hsts() {
 #[tokio::test]
 async fn cors_answers_only_the_configured_origins_exactly() {
     let app = TestApp::spawn_with(|config| {
-        config.cors_allowed_origins = vec!["https://app.example.com".into()];
+        config.server.cors_allowed_origins = vec!["https://app.example.com".into()];
     })
     .await;
     let client = reqwest::Client::new();
@@ -341,10 +342,10 @@ async fn one_address_flooding_the_api_is_refused_with_a_retry_time() {
 async fn with_an_origin_secret_only_requests_through_the_site_are_answered() {
     let secret = "s3cr3t-the-cdn-adds-to-every-request-0123456789";
     let app = TestApp::spawn_with(|config| {
-        config.origin_secret = Some(secret.to_owned().into());
-        config.requests_per_second = 1;
-        config.request_burst = 2;
-        config.trusted_proxy_hops = 1;
+        config.server.origin_secret = Some(secret.to_owned().into());
+        config.limits.requests_per_second = 1;
+        config.limits.request_burst = 2;
+        config.server.trusted_proxy_hops = 1;
     })
     .await;
     let client = reqwest::Client::new();
@@ -388,10 +389,10 @@ async fn with_an_origin_secret_only_requests_through_the_site_are_answered() {
 #[tokio::test]
 async fn a_flood_of_sign_ups_waits_its_turn_or_is_told_to_come_back() {
     let app = TestApp::spawn_with(|config| {
-        config.password_hashing_concurrency = 1;
-        config.password_hashing_wait_ms = 0;
-        config.auth_attempts_per_minute = 1_000;
-        config.requests_per_second = 0;
+        config.limits.password_hashing_concurrency = 1;
+        config.limits.password_hashing_wait_ms = 0;
+        config.limits.auth_attempts_per_minute = 1_000;
+        config.limits.requests_per_second = 0;
     })
     .await;
     let client = reqwest::Client::new();

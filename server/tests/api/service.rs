@@ -77,7 +77,7 @@ async fn the_openapi_document_lists_every_endpoint() {
 
 #[tokio::test]
 async fn the_openapi_document_states_this_servers_limits() {
-    let app = TestApp::spawn_with(|config| config.prompt_max_chars = 300).await;
+    let app = TestApp::spawn_with(|config| config.limits.prompt_max_chars = 300).await;
     let doc: Value = reqwest::get(app.url("/api/openapi.json"))
         .await
         .unwrap()
@@ -155,7 +155,7 @@ async fn the_web_app_is_served_with_client_routes_falling_back_to_index() {
     std::fs::create_dir(dist.path().join("assets")).unwrap();
     std::fs::write(dist.path().join("assets/app-1a2b.js"), "console.log(1)").unwrap();
     let dist_path = dist.path().to_owned();
-    let app = TestApp::spawn_with(move |config| config.web_dist_dir = dist_path).await;
+    let app = TestApp::spawn_with(move |config| config.server.web_dist_dir = dist_path).await;
 
     let page = reqwest::get(app.url("/gallery/01JD")).await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);

@@ -178,7 +178,7 @@ async fn a_models_file_replaces_the_default_list_and_its_limits_apply() {
     )
     .unwrap();
     let app = fake
-        .app_with(|config| config.together_models = Some(path.clone()))
+        .app_with(|config| config.together.together_models = Some(path.clone()))
         .await;
     let user = app.signed_in_user().await;
 
@@ -243,8 +243,8 @@ async fn a_request_the_storage_left_cannot_hold_never_reaches_together() {
     let room = largest_expected_bytes(512, 512, 1) - 1;
     let app = fake
         .app_with(|config| {
-            config.storage_quota_bytes = room;
-            config.generations_per_minute = 2;
+            config.limits.storage_quota_bytes = room;
+            config.limits.generations_per_minute = 2;
         })
         .await;
     let user = app.signed_in_user().await;
@@ -619,7 +619,7 @@ async fn a_hanging_upstream_becomes_a_timeout_and_stores_nothing() {
     let fake = FakeTogether::start().await;
     fake.script([Answer::Hang]);
     let app = fake
-        .app_with(|config| config.together_timeout_secs = 1)
+        .app_with(|config| config.together.together_timeout_secs = 1)
         .await;
     let user = app.signed_in_user().await;
 
@@ -658,7 +658,7 @@ async fn an_unreachable_upstream_is_reported_unavailable() {
     drop(closed);
     let fake = FakeTogether::start().await;
     let app = fake
-        .app_with(|config| config.together_base_url = address)
+        .app_with(|config| config.together.together_base_url = address)
         .await;
     let user = app.signed_in_user().await;
 

@@ -290,7 +290,7 @@ async fn bad_trash_requests_are_refused_and_change_nothing() {
 
 #[tokio::test]
 async fn the_trash_is_deleted_for_good_once_its_retention_runs_out() {
-    let app = TestApp::spawn_with(|config| config.trash_retention_days = 7).await;
+    let app = TestApp::spawn_with(|config| config.maintenance.trash_retention_days = 7).await;
     let user = app.signed_in_user().await;
     let config = app.get_json(&user, "/api/config").await;
     assert_eq!(config["limits"]["trash_retention_days"], 7);

@@ -26,8 +26,8 @@ impl App {
     pub async fn spawn(media: MediaStore, metadata: Arc<dyn MetadataStore>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::for_data_dir(dir.path());
-        config.web_dist_dir = dir.path().join("no-web-build");
-        config.requests_per_second = 0;
+        config.server.web_dist_dir = dir.path().join("no-web-build");
+        config.limits.requests_per_second = 0;
         let backends = Backends {
             media: Some(media),
             metadata: Some(metadata),

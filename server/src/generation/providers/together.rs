@@ -24,8 +24,6 @@ use crate::generation::{
     ImageProvider, ModelSpec, ProviderError, ProviderImage, ProviderJob, SizeRange, StepRange,
 };
 
-pub const DEFAULT_BASE_URL: &str = "https://api.together.xyz";
-
 const USER_AGENT: &str = concat!("promptcanvas/", env!("CARGO_PKG_VERSION"));
 /// Error bodies are only read for their message.
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;

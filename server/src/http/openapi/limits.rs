@@ -32,7 +32,7 @@ impl<'a> RequestLimits<'a> {
     pub fn of(state: &'a AppState) -> Self {
         Self {
             models: state.provider.models(),
-            prompt_max_chars: state.config.prompt_max_chars,
+            prompt_max_chars: state.config.limits.prompt_max_chars,
         }
     }
 }

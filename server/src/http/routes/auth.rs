@@ -216,7 +216,7 @@ async fn signed_in(
     https: bool,
 ) -> ApiResult<Response> {
     let (token, token_hash) = local::new_session_token();
-    let lifetime = Duration::days(state.config.session_ttl_days as i64);
+    let lifetime = Duration::days(state.config.server.session_ttl_days as i64);
     state
         .metadata
         .create_session(&NewSession {
@@ -275,7 +275,7 @@ pub async fn me(
             images: usage.images,
             storage_bytes: usage.storage_bytes,
             generations_this_month: usage.generations_this_month,
-            monthly_quota: state.config.monthly_generation_quota,
+            monthly_quota: state.config.limits.monthly_generation_quota,
             storage_quota_bytes: state.config.storage_quota(),
             trash_images: usage.trash_images,
             trash_bytes: usage.trash_bytes,

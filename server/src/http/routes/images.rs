@@ -94,7 +94,7 @@ pub struct ImageViews {
 
 impl ImageViews {
     pub async fn of(state: &AppState) -> ApiResult<Self> {
-        let base = state.config.public_base_url.as_deref().unwrap_or("");
+        let base = state.config.server.public_base_url.as_deref().unwrap_or("");
         Ok(Self {
             links: state
                 .media

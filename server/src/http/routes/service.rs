@@ -92,10 +92,10 @@ pub async fn config(State(state): State<AppState>) -> Json<Config> {
             styles: STYLES,
         },
         limits: Limits {
-            prompt_max_chars: state.config.prompt_max_chars,
-            generations_per_minute: state.config.generations_per_minute,
-            monthly_quota: state.config.monthly_generation_quota,
-            trash_retention_days: state.config.trash_retention_days,
+            prompt_max_chars: state.config.limits.prompt_max_chars,
+            generations_per_minute: state.config.limits.generations_per_minute,
+            monthly_quota: state.config.limits.monthly_generation_quota,
+            trash_retention_days: state.config.maintenance.trash_retention_days,
         },
     })
 }
