@@ -10,8 +10,8 @@ NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 # against glibc 2.34 (Amazon Linux 2023's), so one dependency build serves
 # `make run`, the browser journey, the bench and the Lambda package
 # (tools/check_feature_sets.py keeps the binary's features equal to the
-# bench's and tests'). The tests use the `test-release` profile: release
-# optimisation without link-time optimisation (see Cargo.toml).
+# bench's, but for test-only ones). The tests use the `test-release` profile:
+# release optimisation without link-time optimisation (see Cargo.toml).
 TRIPLE     := x86_64-unknown-linux-gnu
 ZIG_TARGET := $(TRIPLE).2.34
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)

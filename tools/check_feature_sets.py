@@ -8,6 +8,10 @@ its own compiles that crate and everything above it again. The Makefile builds
 the bench, the binary and the Lambda package from one dependency build, so the
 binary must ask for the same features. This prints what to add to
 server/Cargo.toml when they differ.
+
+The exception is a feature only tests use and the product must not carry
+(`TEST_ONLY`): the bench then builds that crate, and what sits above it, once
+more, and the binary stays without it.
 """
 
 import collections
@@ -15,6 +19,9 @@ import subprocess
 import sys
 
 TARGET = "x86_64-unknown-linux-gnu"
+
+# The API tests' browser-like client keeps cookies; the server never does.
+TEST_ONLY = {"reqwest": {"cookies"}}
 
 
 def feature_sets(args):
@@ -34,13 +41,19 @@ def feature_sets(args):
     return features
 
 
+def test_only(package):
+    """The test-only features of a `name vX.Y.Z` package."""
+    return TEST_ONLY.get(package.split(" ")[0], set())
+
+
 def main():
     binary = feature_sets(["-p", "promptcanvas", "-e", "normal,no-proc-macro"])
     tests = feature_sets(["--workspace", "-e", "normal,dev,no-proc-macro"])
     drift = [
-        (package, sorted(tests[package] - binary[package]))
+        (package, missing)
         for package in sorted(binary.keys() & tests.keys())
-        if tests[package] != binary[package]
+        if (missing := sorted(tests[package] - binary[package] - test_only(package)))
+        or binary[package] - tests[package]
     ]
     for package, missing in drift:
         print(f"{package}: the test build adds features {missing}; name them in server/Cargo.toml")
