@@ -16,8 +16,7 @@ use promptcanvas::{
     generation::imaging,
     generation::pipeline::image_records,
     generation::{
-        GenerationPlan, GenerationRequest, ImageProvider, OfflineProvider, ProviderImage, plan,
-        together,
+        GenerationPlan, GenerationRequest, ImageProvider, OfflineProvider, ProviderImage, together,
     },
     store::metadata::{CollectionRecord, MetadataStore, NewSession, User},
 };
@@ -531,8 +530,9 @@ fn records(
         n: None,
         style: None,
     };
-    let plan: GenerationPlan = plan::plan(&request, OfflineProvider::new().models(), 2000, || 1)
-        .expect("the bench request is valid");
+    let plan: GenerationPlan =
+        promptcanvas::generation::plan(&request, OfflineProvider::new().models(), 2000, || 1)
+            .expect("the bench request is valid");
     let delivered: Vec<ProviderImage> = processed
         .iter()
         .map(|image| ProviderImage {

@@ -10,10 +10,10 @@ pub mod app;
 pub mod auth;
 pub mod gallery;
 pub mod generation;
-pub mod http;
+pub(crate) mod http;
 pub mod store;
-pub mod telemetry;
-pub mod text;
+pub(crate) mod telemetry;
+pub(crate) mod text;
 
 pub use app::{Application, build_state};
 pub use http::router;

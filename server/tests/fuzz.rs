@@ -9,7 +9,7 @@ use bytes::Bytes;
 use promptcanvas::{
     gallery::cursor,
     generation::imaging::{self, ImageFormat, THUMBNAIL_MAX_SIDE},
-    generation::{GenerationRequest, ImageProvider, OfflineProvider, plan::plan},
+    generation::{GenerationRequest, ImageProvider, OfflineProvider, plan},
     store::media::UrlSigner,
 };
 use proptest::prelude::*;

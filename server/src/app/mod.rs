@@ -5,7 +5,7 @@
 
 pub mod config;
 pub mod lambda;
-pub mod state;
+pub(crate) mod state;
 
 use std::{future::Future, io::Write, path::Path, sync::Arc, time::Duration};
 
@@ -124,13 +124,9 @@ async fn build_state_with(config: Config, backends: Backends) -> anyhow::Result<
     );
     let (media, metadata) = backends::open(&config, signer, backends).await?;
     let provider = build_provider(&config)?;
-    let clerk = auth::clerk::ClerkAuth::from_config(&config)?.map(Arc::new);
+    let auth = auth::Auth::from_config(&config)?;
     Ok(AppState::new(Services {
-        clerk,
-        passwords: auth::local::PasswordGate::new(
-            config.limits.password_hashing_concurrency,
-            Duration::from_millis(config.limits.password_hashing_wait_ms),
-        ),
+        auth,
         ip_limiter: limiter::IpLimiter::new(
             config.limits.requests_per_second,
             config.limits.request_burst,

@@ -28,10 +28,8 @@ pub struct Services {
     /// `None` when per-IP limiting is off.
     pub ip_limiter: Option<IpLimiter>,
     pub metrics: Arc<Metrics>,
-    /// Turns for password hashing (local sign-in and sign-up).
-    pub passwords: crate::auth::local::PasswordGate,
-    /// `Some` in Clerk sign-in mode (`CLERK_PUBLISHABLE_KEY` set).
-    pub clerk: Option<Arc<crate::auth::clerk::ClerkAuth>>,
+    /// How people sign in.
+    pub auth: crate::auth::Auth,
 }
 
 impl AppState {

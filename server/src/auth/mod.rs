@@ -3,7 +3,8 @@
 //! Handlers never know how the caller signed in; each sign-in mode only has to
 //! turn a request into a known user here.
 
-pub mod attempts;
+pub(crate) mod attempts;
+// Public for the bench, which measures a token check on its own.
 pub mod clerk;
 pub mod jwks;
 pub mod local;
@@ -21,6 +22,45 @@ use crate::{
 
 pub use local::SESSION_COOKIE;
 
+/// How people sign in: one mode per deployment, chosen by the settings.
+pub enum Auth {
+    /// Built-in accounts: email and password, hashed a few at a time.
+    Local(local::PasswordGate),
+    /// Clerk session tokens (`CLERK_PUBLISHABLE_KEY` set); local sign-up and
+    /// sign-in answer 404 `local_auth_disabled`.
+    Clerk(Box<clerk::ClerkAuth>),
+}
+
+impl Auth {
+    /// Clerk when its publishable key is set, local accounts otherwise.
+    pub fn from_config(config: &crate::app::Config) -> anyhow::Result<Self> {
+        Ok(match clerk::ClerkAuth::from_config(config)? {
+            Some(clerk) => Self::Clerk(Box::new(clerk)),
+            None => Self::Local(local::PasswordGate::new(
+                config.limits.password_hashing_concurrency,
+                std::time::Duration::from_millis(config.limits.password_hashing_wait_ms),
+            )),
+        })
+    }
+
+    /// The Clerk settings, in Clerk mode.
+    pub fn clerk(&self) -> Option<&clerk::ClerkAuth> {
+        match self {
+            Self::Clerk(clerk) => Some(clerk),
+            Self::Local(_) => None,
+        }
+    }
+
+    /// The password hashing turns, or 404 `local_auth_disabled` in Clerk
+    /// mode, where accounts are made and signed into through Clerk only.
+    pub fn passwords(&self) -> Result<&local::PasswordGate, ApiError> {
+        match self {
+            Self::Local(passwords) => Ok(passwords),
+            Self::Clerk(_) => Err(ApiError::LocalAuthDisabled),
+        }
+    }
+}
+
 /// The signed-in caller. Extracting it answers 401 `unauthenticated` when no
 /// valid credentials came with the request.
 #[derive(Debug, Clone)]
@@ -30,7 +70,7 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if let Some(clerk) = &state.clerk {
+        if let Auth::Clerk(clerk) = &state.auth {
             return clerk_user(clerk, parts, state).await.map(Self);
         }
         let https = arrived_over_https(&parts.headers, &state.config);

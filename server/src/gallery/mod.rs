@@ -3,8 +3,8 @@
 //! through a gallery with signed cursors, and sweeping the files no record
 //! names.
 
-pub mod bulk;
-pub mod collections;
+pub(crate) mod bulk;
+pub(crate) mod collections;
 pub mod cursor;
 pub(crate) mod delete;
 pub mod sweep;

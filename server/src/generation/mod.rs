@@ -8,8 +8,8 @@
 pub(crate) mod idempotency;
 pub mod imaging;
 pub mod pipeline;
-pub mod plan;
-pub mod providers;
+pub(crate) mod plan;
+pub(crate) mod providers;
 pub(crate) mod usage;
 
 use std::time::Duration;
@@ -19,7 +19,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-pub use plan::{GenerationPlan, GenerationRequest};
+pub use plan::{GenerationPlan, GenerationRequest, plan};
 pub use providers::{
     offline::OfflineProvider,
     together::{self, TogetherProvider, TogetherSettings},

@@ -6,8 +6,8 @@
 pub(crate) mod completion;
 pub(crate) mod error;
 pub(crate) mod json;
-pub mod limiter;
-pub mod openapi;
+pub(crate) mod limiter;
+pub(crate) mod openapi;
 pub(crate) mod routes;
 pub(crate) mod security;
 pub(crate) mod web;
@@ -41,8 +41,8 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     let metrics = state.metrics.clone();
     let web_csp = security::web_app_csp(
         state
-            .clerk
-            .as_deref()
+            .auth
+            .clerk()
             .map(|clerk| clerk.frontend_api_origin.as_str()),
         state.media.external_origin().as_deref(),
     )?;

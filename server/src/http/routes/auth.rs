@@ -114,7 +114,7 @@ pub async fn signup(
     headers: HeaderMap,
     ApiJson(request): ApiJson<SignupRequest>,
 ) -> ApiResult<Response> {
-    refuse_in_clerk_mode(&state)?;
+    let passwords = state.auth.passwords()?;
     attempts::guard(state.metadata.as_ref(), &state.config, ip, &request.email).await?;
     // Space around an email is dropped (the document's pattern allows it);
     // the other fields' rules apply to them as sent.
@@ -154,7 +154,7 @@ pub async fn signup(
         .map(|name| name.trim().to_owned())
         .filter(|name| !name.is_empty());
 
-    let password_hash = local::hash_password(&state.passwords, request.password).await?;
+    let password_hash = local::hash_password(passwords, request.password).await?;
     let user = User {
         id: ulid::Ulid::new().to_string(),
         email,
@@ -185,13 +185,13 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
-    refuse_in_clerk_mode(&state)?;
+    let passwords = state.auth.passwords()?;
     attempts::guard(state.metadata.as_ref(), &state.config, ip, &request.email).await?;
     let credentials = state.metadata.credentials_by_email(&request.email).await?;
     let stored_hash = credentials
         .as_ref()
         .map(|found| found.password_hash.clone());
-    if !local::verify_password(&state.passwords, stored_hash, request.password).await? {
+    if !local::verify_password(passwords, stored_hash, request.password).await? {
         return Err(ApiError::InvalidCredentials);
     }
     let user = credentials
@@ -199,14 +199,6 @@ pub async fn login(
         .user;
     let https = arrived_over_https(&headers, &state.config);
     signed_in(&state, &user, StatusCode::OK, https).await
-}
-
-/// With Clerk sign-in on, accounts are made and signed into through Clerk only.
-fn refuse_in_clerk_mode(state: &AppState) -> ApiResult<()> {
-    match state.clerk {
-        Some(_) => Err(ApiError::LocalAuthDisabled),
-        None => Ok(()),
-    }
 }
 
 async fn signed_in(

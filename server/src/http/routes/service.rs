@@ -71,7 +71,7 @@ pub struct Config {
 pub async fn config(State(state): State<AppState>) -> Json<Config> {
     let models = state.provider.models().to_vec();
     Json(Config {
-        auth: match &state.clerk {
+        auth: match state.auth.clerk() {
             Some(clerk) => AuthConfig {
                 mode: "clerk",
                 clerk_publishable_key: Some(clerk.publishable_key.clone()),
