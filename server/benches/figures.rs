@@ -11,13 +11,13 @@ use std::{
 use bytes::Bytes;
 use promptcanvas::{
     Application,
-    app::config::Config,
     auth::local::new_session_token,
     generation::imaging,
     generation::pipeline::image_records,
     generation::{
         GenerationPlan, GenerationRequest, ImageProvider, OfflineProvider, ProviderImage, together,
     },
+    settings::Config,
     store::metadata::{CollectionRecord, MetadataStore, NewSession, User},
 };
 use promptcanvas_offline::{RenderRequest, render_jpeg};
@@ -796,11 +796,11 @@ mod clerk_bench {
         engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD},
     };
     use promptcanvas::{
-        app::config::Config,
         auth::{
             clerk::TokenVerifier,
             jwks::{JwksEndpoint, RemoteKeys, SigningKeys},
         },
+        settings::Config,
     };
     use rsa::{
         RsaPrivateKey,

@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use promptcanvas::{
     Application,
-    app::config::{Config, LogFormat},
+    settings::{Config, LogFormat},
 };
 use tracing_subscriber::EnvFilter;
 

@@ -13,7 +13,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use promptcanvas::{Application, app::config::Config, store::metadata::User};
+use promptcanvas::{Application, settings::Config, store::metadata::User};
 use time::OffsetDateTime;
 
 /// Requests per second across all kinds.

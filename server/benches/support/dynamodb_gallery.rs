@@ -16,8 +16,8 @@ use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::types::AttributeValue;
 use promptcanvas::{
     Application,
-    app::config::Config,
     auth::local::token_hash,
+    settings::Config,
     store::aws,
     store::aws::init::{self as init_aws, AwsResources},
     store::backends::Backends,

@@ -26,9 +26,10 @@ use lambda_http::{
 use serde_json::Value;
 
 use crate::{
-    app::{AppState, build_state, config::Config},
+    app::{AppState, build_state},
     gallery::sweep,
     http::router,
+    settings::Config,
 };
 
 /// Set by the Lambda runtime in every function's environment.

@@ -3,7 +3,6 @@
 //! entry, the tests and the benches all start the server through it
 //! (`build_with` when they bring a store of their own).
 
-pub mod config;
 pub mod lambda;
 pub(crate) mod state;
 
@@ -18,6 +17,7 @@ use crate::{
     auth,
     generation::{ImageProvider, OfflineProvider, TogetherProvider, TogetherSettings, together},
     http::{limiter, router},
+    settings::Config,
     store::{
         backends::{self, Backends},
         media::UrlSigner,
@@ -25,7 +25,6 @@ use crate::{
     telemetry::metrics,
 };
 
-pub use config::Config;
 pub use state::{AppState, Services};
 
 /// A built application: listening, not yet serving.

@@ -3,12 +3,12 @@
 use std::sync::Arc;
 
 use crate::{
-    app::config::Config,
     generation::{
         ImageProvider,
         pipeline::{Generator, Limits},
     },
     http::limiter::IpLimiter,
+    settings::Config,
     store::media::MediaStore,
     store::metadata::MetadataStore,
     telemetry::metrics::Metrics,

@@ -19,9 +19,9 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::{
-    app::config::Config,
     http::error::{ApiError, ApiResult, FieldError},
     http::security::limited_as,
+    settings::Config,
     store::metadata::{Admission, MetadataStore, rules::normalise_email},
 };
 

@@ -23,9 +23,9 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::{
-    app::config::Config,
     auth::jwks::{JwksEndpoint, RemoteKeys, RsaKey, SigningKeys},
     http::error::ApiError,
+    settings::Config,
     store::metadata::{MetadataStore, User},
 };
 

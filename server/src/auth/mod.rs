@@ -33,7 +33,7 @@ pub enum Auth {
 
 impl Auth {
     /// Clerk when its publishable key is set, local accounts otherwise.
-    pub fn from_config(config: &crate::app::Config) -> anyhow::Result<Self> {
+    pub fn from_config(config: &crate::settings::Config) -> anyhow::Result<Self> {
         Ok(match clerk::ClerkAuth::from_config(config)? {
             Some(clerk) => Self::Clerk(Box::new(clerk)),
             None => Self::Local(local::PasswordGate::new(

@@ -9,7 +9,7 @@ use anyhow::Context;
 use secrecy::ExposeSecret;
 
 use crate::{
-    app::config::Config,
+    settings::Config,
     store::aws,
     store::media::{Cdn, MediaStore, UrlSigner},
     store::metadata::{MetadataStore, SqliteStore, dynamodb},

@@ -655,7 +655,7 @@ async fn without_clerk_settings_local_accounts_work_and_tokens_mean_nothing() {
 #[tokio::test]
 async fn a_malformed_publishable_key_stops_start_up() {
     let data_dir = tempfile::tempdir().unwrap();
-    let mut config = promptcanvas::app::config::Config::for_data_dir(data_dir.path());
+    let mut config = promptcanvas::settings::Config::for_data_dir(data_dir.path());
     config.clerk.clerk_publishable_key = Some("pk_test_not-base64-at-all!".into());
     let error = promptcanvas::Application::build(config)
         .await

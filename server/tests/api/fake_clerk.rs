@@ -20,7 +20,7 @@ use base64::{
     engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD},
 };
 use hmac::{Hmac, Mac};
-use promptcanvas::app::config::Config;
+use promptcanvas::settings::Config;
 use rsa::{
     RsaPrivateKey,
     pkcs1v15::SigningKey,

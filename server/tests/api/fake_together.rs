@@ -21,7 +21,7 @@ use axum::{
 };
 use base64::Engine;
 use bytes::Bytes;
-use promptcanvas::app::config::Config;
+use promptcanvas::settings::Config;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 

@@ -1,7 +1,7 @@
 //! Starts the real app on port 0 with a fresh data folder, and offers typed
 //! request helpers so tests read as the user journeys they check.
 
-use promptcanvas::{Application, app::AppState, app::config::Config};
+use promptcanvas::{Application, app::AppState, settings::Config};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;

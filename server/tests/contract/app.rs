@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use promptcanvas::{
-    Application, app::AppState, app::config::Config, store::backends::Backends,
+    Application, app::AppState, settings::Config, store::backends::Backends,
     store::media::MediaStore, store::metadata::MetadataStore,
 };
 use reqwest::{Client, StatusCode};

@@ -33,7 +33,7 @@ const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(5);
 const MAX_BACKOFF: Duration = Duration::from_secs(8);
 const MAX_MESSAGE_CHARS: usize = 500;
 
-/// Everything the provider needs; built from [`crate::app::config::Config`].
+/// Everything the provider needs; built from [`crate::settings::Config`].
 #[derive(Debug, Clone)]
 pub struct TogetherSettings {
     pub api_key: SecretString,
