@@ -11,54 +11,20 @@ use fast_image_resize::{
     PixelType, ResizeAlg, ResizeOptions, Resizer, images::Image as ResizeImage,
 };
 
+pub use crate::store::media::ImageFormat;
+
 /// Longest side of a thumbnail, in pixels.
 pub const THUMBNAIL_MAX_SIDE: u32 = 512;
 const THUMBNAIL_QUALITY: u8 = 82;
 /// No single side beyond this, whatever the pixel budget says.
 const MAX_SIDE: u32 = 16_384;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageFormat {
-    Jpeg,
-    Png,
-    Webp,
-}
-
-impl ImageFormat {
-    pub fn sniff(bytes: &[u8]) -> Option<Self> {
-        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Some(Self::Jpeg)
-        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            Some(Self::Png)
-        } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-            Some(Self::Webp)
-        } else {
-            None
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Self::Jpeg => "image/jpeg",
-            Self::Png => "image/png",
-            Self::Webp => "image/webp",
-        }
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Jpeg => "jpg",
-            Self::Png => "png",
-            Self::Webp => "webp",
-        }
-    }
-
-    fn image_crate_format(self) -> image::ImageFormat {
-        match self {
-            Self::Jpeg => image::ImageFormat::Jpeg,
-            Self::Png => image::ImageFormat::Png,
-            Self::Webp => image::ImageFormat::WebP,
-        }
+/// The `image` crate's name for a format we accept.
+fn image_crate_format(format: ImageFormat) -> image::ImageFormat {
+    match format {
+        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+        ImageFormat::Png => image::ImageFormat::Png,
+        ImageFormat::Webp => image::ImageFormat::WebP,
     }
 }
 
@@ -146,12 +112,11 @@ fn header_dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32), Im
                 .map_err(|error| ImageError::Corrupt(error.to_string()))?;
             Ok((header.width as u32, header.height as u32))
         }
-        ImageFormat::Png | ImageFormat::Webp => image::ImageReader::with_format(
-            std::io::Cursor::new(bytes),
-            format.image_crate_format(),
-        )
-        .into_dimensions()
-        .map_err(|error| ImageError::Corrupt(error.to_string())),
+        ImageFormat::Png | ImageFormat::Webp => {
+            image::ImageReader::with_format(std::io::Cursor::new(bytes), image_crate_format(format))
+                .into_dimensions()
+                .map_err(|error| ImageError::Corrupt(error.to_string()))
+        }
     }
 }
 
@@ -205,7 +170,7 @@ fn decode_with_image_crate(
     max_pixels: u64,
 ) -> Result<Rgb, ImageError> {
     let mut reader =
-        image::ImageReader::with_format(std::io::Cursor::new(bytes), format.image_crate_format());
+        image::ImageReader::with_format(std::io::Cursor::new(bytes), image_crate_format(format));
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(max_pixels.saturating_mul(8));
     reader.limits(limits);

@@ -172,8 +172,8 @@ impl MediaStore {
         let mut options = PutOptions::default();
         if self.in_bucket {
             // The type comes from the validated bytes, never from the key.
-            let content_type = crate::generation::imaging::ImageFormat::sniff(&bytes)
-                .map(crate::generation::imaging::ImageFormat::content_type)
+            let content_type = ImageFormat::sniff(&bytes)
+                .map(ImageFormat::content_type)
                 .unwrap_or("application/octet-stream");
             options.attributes = Attributes::from_iter([
                 (Attribute::ContentType, content_type),
@@ -451,6 +451,45 @@ fn key_stem(key: &str) -> &str {
     match key.rfind(['.', '/']) {
         Some(dot) if key[dot..].starts_with('.') => &key[..dot],
         _ => key,
+    }
+}
+
+/// The image formats the studio keeps, told apart by their first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Jpeg,
+    Png,
+    Webp,
+}
+
+impl ImageFormat {
+    /// The format the bytes are in, from their magic number; never from a name.
+    pub fn sniff(bytes: &[u8]) -> Option<Self> {
+        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(Self::Jpeg)
+        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(Self::Png)
+        } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+            Some(Self::Webp)
+        } else {
+            None
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Jpeg => "image/jpeg",
+            Self::Png => "image/png",
+            Self::Webp => "image/webp",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Jpeg => "jpg",
+            Self::Png => "png",
+            Self::Webp => "webp",
+        }
     }
 }
 

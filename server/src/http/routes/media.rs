@@ -15,8 +15,8 @@ use time::OffsetDateTime;
 
 use crate::{
     app::state::AppState,
-    generation::imaging::ImageFormat,
     http::error::{ApiError, ApiResult},
+    store::media::ImageFormat,
 };
 
 pub fn router() -> Router<AppState> {
