@@ -16,13 +16,13 @@ use tokio::net::TcpListener;
 use crate::{
     auth,
     generation::{ImageProvider, OfflineProvider, TogetherProvider, TogetherSettings, together},
-    http::{limiter, router},
+    http::{self, limiter, router},
     settings::Config,
     store::{
         backends::{self, Backends},
         media::UrlSigner,
     },
-    telemetry::metrics,
+    telemetry::metrics::Metrics,
 };
 
 pub use state::{AppState, Services};
@@ -87,7 +87,8 @@ impl Application {
     ) -> anyhow::Result<()> {
         let metrics_server = self.metrics_listener.map(|listener| {
             tokio::spawn(
-                axum::serve(listener, metrics::router(self.state.metrics.clone())).into_future(),
+                axum::serve(listener, http::metrics::router(self.state.metrics.clone()))
+                    .into_future(),
             )
         });
         let served = axum::serve(
@@ -130,7 +131,7 @@ async fn build_state_with(config: Config, backends: Backends) -> anyhow::Result<
             config.limits.requests_per_second,
             config.limits.request_burst,
         ),
-        metrics: Arc::new(metrics::Metrics::new(config.telemetry.metrics_emf)),
+        metrics: Arc::new(Metrics::new(config.telemetry.metrics_emf)),
         config: Arc::new(config),
         metadata,
         media,

@@ -7,6 +7,7 @@ pub(crate) mod completion;
 pub(crate) mod error;
 pub(crate) mod json;
 pub(crate) mod limiter;
+pub(crate) mod metrics;
 pub(crate) mod openapi;
 pub(crate) mod routes;
 pub(crate) mod security;
@@ -20,7 +21,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{app::AppState, telemetry::metrics};
+use crate::app::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
