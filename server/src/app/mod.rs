@@ -4,7 +4,6 @@
 //! (`build_with` when they bring a store of their own).
 
 pub mod lambda;
-pub(crate) mod state;
 
 use std::{future::Future, io::Write, path::Path, sync::Arc, time::Duration};
 
@@ -25,7 +24,7 @@ use crate::{
     telemetry::metrics::Metrics,
 };
 
-pub use state::{AppState, Services};
+pub use crate::http::state::{AppState, Services};
 
 /// A built application: listening, not yet serving.
 pub struct Application {

@@ -16,7 +16,7 @@ use axum::{
 use time::OffsetDateTime;
 
 use crate::{
-    app::state::AppState, http::error::ApiError, http::security::arrived_over_https,
+    http::error::ApiError, http::security::arrived_over_https, http::state::AppState,
     store::metadata::User,
 };
 

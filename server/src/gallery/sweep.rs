@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use time::OffsetDateTime;
 
 use crate::{
-    app::AppState,
+    http::state::AppState,
     store::media::MediaStore,
     store::metadata::{MetadataStore, StoreResult},
 };

@@ -19,9 +19,9 @@ use axum::{
 };
 
 use crate::{
-    app::state::AppState,
     http::error::ApiError,
     http::security::{client_ip, limited_as},
+    http::state::AppState,
 };
 
 /// Past this many tracked addresses, full (idle) buckets are forgotten.

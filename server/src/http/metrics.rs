@@ -14,8 +14,8 @@ use axum::{
 };
 
 use crate::{
-    app::state::AppState,
     http::error::{ApiError, ErrorCode},
+    http::state::AppState,
     telemetry::metrics::Metrics,
 };
 

@@ -11,6 +11,7 @@ pub(crate) mod metrics;
 pub(crate) mod openapi;
 pub(crate) mod routes;
 pub(crate) mod security;
+pub(crate) mod state;
 pub(crate) mod web;
 
 use axum::{Router, extract::DefaultBodyLimit, http::HeaderName};
@@ -21,7 +22,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::app::AppState;
+use crate::http::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::{app::state::AppState, http::error::ApiError, settings::Config};
+use crate::{http::error::ApiError, http::state::AppState, settings::Config};
 
 /// The header the CDN adds to every request it forwards to the API.
 pub const ORIGIN_SECRET_HEADER: &str = "x-origin-secret";

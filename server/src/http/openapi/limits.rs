@@ -5,7 +5,6 @@
 use serde_json::{Value, json};
 
 use crate::{
-    app::state::AppState,
     auth::{attempts::EMAIL_MAX_CHARS, local},
     gallery::bulk::MAX_IDS,
     generation::{
@@ -18,6 +17,7 @@ use crate::{
         collections::{DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS},
         images::{MAX_PAGE_SIZE, SEARCH_MAX_CHARS},
     },
+    http::state::AppState,
     text::{CONTROL, FORBIDDEN_IN_PROMPTS, WHITESPACE, regex_class},
 };
 

@@ -13,11 +13,11 @@ use time::{Duration, OffsetDateTime};
 use utoipa::ToSchema;
 
 use crate::{
-    app::state::AppState,
     auth::{CurrentUser, attempts, cookie, is_json_or_bodiless, local},
     generation::usage,
     http::error::{ApiError, ApiResult, FieldError},
     http::security::{ClientIp, arrived_over_https},
+    http::state::AppState,
     http::{
         json::ApiJson,
         routes::{images::rfc3339, no_content},

@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    app::state::AppState,
     auth::CurrentUser,
     gallery::bulk::{self, Action, Failure, MAX_IDS},
     http::completion::to_completion,
     http::error::{ApiError, ApiResult, FieldError},
     http::json::ApiJson,
+    http::state::AppState,
 };
 
 pub fn router() -> Router<AppState> {

@@ -14,7 +14,6 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::{
-    app::state::AppState,
     auth::CurrentUser,
     gallery::collections::{cover, with_covers},
     http::error::{ApiError, ApiResult, FieldError},
@@ -23,6 +22,7 @@ use crate::{
         images::{ImageViews, rfc3339},
         no_content,
     },
+    http::state::AppState,
     store::metadata::{
         CollectionChanges, CollectionRecord, ImageRecord,
         rules::{from_millis, millis},

@@ -15,7 +15,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    app::state::AppState,
     auth::CurrentUser,
     generation::{
         GenerationRequest,
@@ -24,6 +23,7 @@ use crate::{
     },
     http::completion::to_completion,
     http::error::{ApiError, ApiResult},
+    http::state::AppState,
     http::{
         json::ApiJson,
         routes::images::{self, ImageView, rfc3339},

@@ -14,11 +14,11 @@ use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    app::state::AppState,
     auth::CurrentUser,
     gallery::{self, cursor},
     generation::pipeline::StoredImage,
     http::error::{ApiError, ApiResult},
+    http::state::AppState,
     http::{
         completion::to_completion,
         json::{ApiJson, OptionalJson},

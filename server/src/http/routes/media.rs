@@ -14,8 +14,8 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::{
-    app::state::AppState,
     http::error::{ApiError, ApiResult},
+    http::state::AppState,
     store::media::ImageFormat,
 };
 

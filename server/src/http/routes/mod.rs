@@ -17,7 +17,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{app::state::AppState, http::error::ApiError};
+use crate::{http::error::ApiError, http::state::AppState};
 
 /// Every `/api` route, with the error and caching rules the whole API shares.
 pub fn api_router() -> Router<AppState> {

@@ -5,9 +5,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    app::state::AppState,
     generation::{ASPECT_RATIOS, AspectRatio, ModelSpec, STYLES, Style},
     http::openapi::RequestLimits,
+    http::state::AppState,
 };
 
 pub fn router() -> Router<AppState> {
