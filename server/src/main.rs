@@ -64,7 +64,12 @@ fn main() -> anyhow::Result<()> {
         }),
         Some(Command::Sweep(config)) => run_once(&config.clone(), async {
             let state = promptcanvas::build_state(config).await?;
-            let report = promptcanvas::gallery::sweep::sweep_everything(&state).await?;
+            let report = promptcanvas::gallery::sweep::sweep_everything(
+                state.metadata.as_ref(),
+                &state.media,
+                &state.config,
+            )
+            .await?;
             println!(
                 "deleted {} images whose time in the trash ran out; examined {} files, removed {} orphans",
                 report.expired,

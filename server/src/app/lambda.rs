@@ -107,9 +107,10 @@ pub async fn handle_invocation(
     match Invocation::from_payload(payload)? {
         Invocation::Http(request) => handle_event(app, LambdaEvent::new(*request, context)).await,
         Invocation::Sweep => {
-            let report = sweep::sweep_everything(state)
-                .await
-                .map_err(|error| format!("sweep failed: {error:#}"))?;
+            let report =
+                sweep::sweep_everything(state.metadata.as_ref(), &state.media, &state.config)
+                    .await
+                    .map_err(|error| format!("sweep failed: {error:#}"))?;
             tracing::info!(
                 examined = report.examined,
                 removed = report.removed.len(),

@@ -6,7 +6,7 @@ use futures::{StreamExt, stream};
 use time::OffsetDateTime;
 
 use crate::{
-    http::error::{ApiError, ApiResult},
+    gallery::{GalleryError, GalleryResult},
     store::media::MediaStore,
     store::metadata::{Membership, MetadataStore, TrashOutcome},
 };
@@ -46,7 +46,7 @@ pub async fn apply(
     user_id: &str,
     action: &Action,
     ids: &[String],
-) -> ApiResult<Vec<(String, Result<(), Failure>)>> {
+) -> GalleryResult<Vec<(String, Result<(), Failure>)>> {
     let mut distinct: Vec<String> = Vec::with_capacity(ids.len());
     for id in ids {
         if !distinct.contains(id) {
@@ -54,7 +54,7 @@ pub async fn apply(
         }
     }
     let now = OffsetDateTime::now_utc();
-    let outcomes: Vec<(String, ApiResult<Result<(), Failure>>)> = stream::iter(distinct)
+    let outcomes: Vec<(String, GalleryResult<Result<(), Failure>>)> = stream::iter(distinct)
         .map(|id| async move {
             let outcome = one(metadata, media, user_id, action, &id, now).await;
             (id, outcome)
@@ -88,7 +88,7 @@ async fn one(
     action: &Action,
     id: &str,
     now: OffsetDateTime,
-) -> ApiResult<Result<(), Failure>> {
+) -> GalleryResult<Result<(), Failure>> {
     let found = |found: bool| {
         if found {
             Ok(())
@@ -119,7 +119,7 @@ async fn one(
         Action::Restore => found(metadata.restore_image(user_id, id).await?.is_some()),
         Action::Delete => match delete_image(metadata, media, user_id, id).await {
             Ok(()) => Ok(()),
-            Err(ApiError::NotFound) => Err(Failure::NotFound),
+            Err(GalleryError::NotFound) => Err(Failure::NotFound),
             Err(error) => return Err(error),
         },
         Action::AddToCollection(collection_id) => membership(

@@ -7,7 +7,7 @@
 use futures::{StreamExt, TryStreamExt, stream};
 
 use crate::{
-    http::error::{ApiError, ApiResult},
+    gallery::{GalleryError, GalleryResult},
     store::media::MediaStore,
     store::metadata::{ImageRef, MetadataStore, StoreResult},
 };
@@ -25,11 +25,11 @@ pub async fn delete_image(
     media: &MediaStore,
     user_id: &str,
     image_id: &str,
-) -> ApiResult<()> {
+) -> GalleryResult<()> {
     let record = metadata
         .hide_image(user_id, image_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(GalleryError::NotFound)?;
     media.delete(&record.object_key).await?;
     media.delete(&record.thumbnail_key).await?;
     metadata.delete_image(user_id, image_id).await?;
@@ -42,12 +42,12 @@ pub(crate) async fn delete_all(
     metadata: &dyn MetadataStore,
     media: &MediaStore,
     images: Vec<(String, String)>,
-) -> ApiResult<usize> {
+) -> GalleryResult<usize> {
     let deleted: Vec<bool> = stream::iter(images)
         .map(|(user_id, image_id)| async move {
             match delete_image(metadata, media, &user_id, &image_id).await {
                 Ok(()) => Ok(true),
-                Err(ApiError::NotFound) => Ok(false),
+                Err(GalleryError::NotFound) => Ok(false),
                 Err(error) => Err(error),
             }
         })
@@ -62,7 +62,7 @@ pub(crate) async fn delete_all(
 pub async fn finish_unfinished(
     metadata: &dyn MetadataStore,
     media: &MediaStore,
-) -> ApiResult<usize> {
+) -> GalleryResult<usize> {
     delete_listed(
         metadata,
         media,
@@ -81,7 +81,7 @@ pub(crate) async fn delete_listed<F, Batch>(
     media: &MediaStore,
     mut next_batch: F,
     stale: &str,
-) -> ApiResult<usize>
+) -> GalleryResult<usize>
 where
     F: FnMut() -> Batch,
     Batch: Future<Output = StoreResult<Vec<ImageRef>>>,

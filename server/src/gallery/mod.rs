@@ -9,3 +9,20 @@ pub mod cursor;
 pub(crate) mod delete;
 pub mod sweep;
 pub mod trash;
+
+use crate::store::metadata::StoreError;
+
+/// Why a gallery workflow stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum GalleryError {
+    /// The user has no such image.
+    #[error("no such image")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Removing or listing files failed.
+    #[error(transparent)]
+    Files(#[from] anyhow::Error),
+}
+
+pub type GalleryResult<T> = Result<T, GalleryError>;

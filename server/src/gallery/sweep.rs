@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use time::OffsetDateTime;
 
 use crate::{
-    http::state::AppState,
+    settings::Config,
     store::media::MediaStore,
     store::metadata::{MetadataStore, StoreResult},
 };
@@ -107,31 +107,27 @@ pub async fn sweep_orphans(
 /// The whole sweep, as `promptcanvas sweep` and the scheduled Lambda event run
 /// it: deletes left half-way, the trash past its retention, then every
 /// user's files, with the configured grace period.
-pub async fn sweep_everything(state: &AppState) -> anyhow::Result<SweepReport> {
+pub async fn sweep_everything(
+    metadata: &dyn MetadataStore,
+    media: &MediaStore,
+    config: &Config,
+) -> anyhow::Result<SweepReport> {
     let now = OffsetDateTime::now_utc();
-    let finished_deletes = super::delete::finish_unfinished(state.metadata.as_ref(), &state.media)
+    let finished_deletes = super::delete::finish_unfinished(metadata, media)
         .await
         .map_err(|error| anyhow::anyhow!("finishing unfinished deletes: {error}"))?;
-    let expired = super::trash::delete_expired(
-        state.metadata.as_ref(),
-        &state.media,
-        state.config.trash_retention(),
-        now,
-    )
-    .await
-    .map_err(|error| anyhow::anyhow!("deleting expired trash: {error}"))?;
-    let released_reservations = give_back_reservations(
-        state.metadata.as_ref(),
-        state.config.maintenance.orphan_grace_secs,
-        now,
-    )
-    .await
-    .map_err(|error| anyhow::anyhow!("giving back reservations: {error}"))?;
+    let expired = super::trash::delete_expired(metadata, media, config.trash_retention(), now)
+        .await
+        .map_err(|error| anyhow::anyhow!("deleting expired trash: {error}"))?;
+    let released_reservations =
+        give_back_reservations(metadata, config.maintenance.orphan_grace_secs, now)
+            .await
+            .map_err(|error| anyhow::anyhow!("giving back reservations: {error}"))?;
     let report = sweep_orphans(
-        &state.media,
-        state.metadata.as_ref(),
+        media,
+        metadata,
         ALL_IMAGES,
-        state.config.maintenance.orphan_grace_secs,
+        config.maintenance.orphan_grace_secs,
         now,
     )
     .await?;

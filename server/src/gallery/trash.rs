@@ -5,7 +5,7 @@
 use time::OffsetDateTime;
 
 use crate::{
-    http::error::ApiResult,
+    gallery::GalleryResult,
     store::media::MediaStore,
     store::metadata::{ImageQuery, MetadataStore},
 };
@@ -20,7 +20,7 @@ pub async fn empty_trash(
     metadata: &dyn MetadataStore,
     media: &MediaStore,
     user_id: &str,
-) -> ApiResult<usize> {
+) -> GalleryResult<usize> {
     let mut total = 0;
     loop {
         let page = metadata
@@ -57,7 +57,7 @@ pub async fn delete_expired(
     media: &MediaStore,
     retention: time::Duration,
     now: OffsetDateTime,
-) -> ApiResult<usize> {
+) -> GalleryResult<usize> {
     delete_listed(
         metadata,
         media,

@@ -15,14 +15,16 @@ use super::error::{ApiError, ApiResult};
 /// Runs `work` to its end even if the request that started it is dropped,
 /// and answers with its result. It runs in the request's span, so its log
 /// lines carry the request id.
-pub async fn to_completion<T, F>(work: F) -> ApiResult<T>
+pub async fn to_completion<T, E, F>(work: F) -> ApiResult<T>
 where
     T: Send + 'static,
-    F: Future<Output = ApiResult<T>> + Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+    F: Future<Output = Result<T, E>> + Send + 'static,
 {
     tokio::spawn(work.instrument(tracing::Span::current()))
         .await
         .map_err(|failed| {
             ApiError::Internal(anyhow::Error::new(failed).context("a request's workflow failed"))
         })?
+        .map_err(Into::into)
 }

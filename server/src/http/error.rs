@@ -97,6 +97,16 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
+impl From<crate::gallery::GalleryError> for ApiError {
+    fn from(error: crate::gallery::GalleryError) -> Self {
+        match error {
+            crate::gallery::GalleryError::NotFound => Self::NotFound,
+            crate::gallery::GalleryError::Store(error) => error.into(),
+            crate::gallery::GalleryError::Files(cause) => Self::Internal(cause),
+        }
+    }
+}
+
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {

@@ -331,7 +331,13 @@ pub async fn a_delete_stopped_half_way_is_finished_by_the_sweep(backend: Backend
     assert_eq!(app.gallery_ids(&person).await, vec![ids[2].clone()]);
     assert_eq!(app.me(&person).await["usage"]["images"], 3);
 
-    let report = sweep_everything(&app.state).await.unwrap();
+    let report = sweep_everything(
+        app.state.metadata.as_ref(),
+        &app.state.media,
+        &app.state.config,
+    )
+    .await
+    .unwrap();
 
     assert!(report.finished_deletes >= 2, "{report:?}");
     for id in &ids[..2] {

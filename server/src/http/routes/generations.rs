@@ -100,7 +100,7 @@ pub async fn create_generation(
                 .map_err(|error| ApiError::Internal(error.into()))
         };
         let Some(key) = key else {
-            return Ok(Outcome::Fresh(work.await?));
+            return Ok::<_, ApiError>(Outcome::Fresh(work.await?));
         };
         let hash = idempotency::request_hash(&request)?;
         Ok(
