@@ -1,8 +1,28 @@
-//! The character classes free-text fields are checked against, written as
-//! ranges so that the validators and the API document's `pattern`s are built
-//! from the same lists and cannot drift apart.
+//! What validators share: the character classes free-text fields are checked
+//! against, written as ranges so that the validators and the API document's
+//! `pattern`s are built from the same lists and cannot drift apart, and the
+//! complaint about one field (`FieldError`) every validator answers with.
 
 use std::ops::RangeInclusive;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A field that failed validation, echoed back so forms can show it inline.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
 
 /// Unicode's `White_Space` characters: what `char::is_whitespace` and
 /// `str::trim` treat as space.

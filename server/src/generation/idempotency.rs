@@ -6,13 +6,12 @@
 
 use std::future::Future;
 
-use axum::http::HeaderMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::{
-    http::error::{ApiError, ApiResult},
+    generation::{GenerationError, GenerationResult},
     store::metadata::{IdempotencyClaim, MetadataStore},
 };
 
@@ -22,31 +21,6 @@ pub enum Outcome {
     Fresh(String),
     /// An earlier request with this key already answered this.
     Replayed(String),
-}
-
-/// The request header that carries a client's key.
-pub const HEADER: &str = "idempotency-key";
-
-/// The client's key, if the request has one; 400 when it is unusable.
-pub fn key_from(headers: &HeaderMap) -> ApiResult<Option<&str>> {
-    let Some(value) = headers.get(HEADER) else {
-        return Ok(None);
-    };
-    match value.to_str() {
-        Ok(key) if is_valid_key(key) => Ok(Some(key)),
-        _ => Err(ApiError::invalid_param(
-            "Idempotency-Key",
-            "must be 1 to 255 visible ASCII characters",
-        )),
-    }
-}
-
-/// Whether a client's key is usable: 1 to 255 visible ASCII characters.
-/// What [`is_valid_key`] accepts, for the API document: 1 to 255 visible ASCII characters.
-pub const KEY_PATTERN: &str = "^[\\u0021-\\u007e]{1,255}$";
-
-fn is_valid_key(key: &str) -> bool {
-    (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
 /// The fingerprint of a request body, so a key reused for a different request is refused.
@@ -62,8 +36,8 @@ pub async fn run_once(
     user_id: &str,
     key: &str,
     request_hash: &str,
-    work: impl Future<Output = ApiResult<String>>,
-) -> ApiResult<Outcome> {
+    work: impl Future<Output = GenerationResult<String>>,
+) -> GenerationResult<Outcome> {
     match metadata
         .claim_idempotency_key(user_id, key, request_hash, OffsetDateTime::now_utc())
         .await?
@@ -71,12 +45,12 @@ pub async fn run_once(
         IdempotencyClaim::Claimed => {}
         IdempotencyClaim::Replay(body) => return Ok(Outcome::Replayed(body)),
         IdempotencyClaim::Mismatch => {
-            return Err(ApiError::IdempotencyConflict(
+            return Err(GenerationError::IdempotencyConflict(
                 "this Idempotency-Key was already used with a different request",
             ));
         }
         IdempotencyClaim::InProgress => {
-            return Err(ApiError::IdempotencyConflict(
+            return Err(GenerationError::IdempotencyConflict(
                 "a request with this Idempotency-Key is still running",
             ));
         }
@@ -96,18 +70,5 @@ pub async fn run_once(
             }
             Err(error)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_valid_key;
-
-    #[test]
-    fn keys_are_short_visible_ascii() {
-        assert!(is_valid_key("retry-1"));
-        assert!(!is_valid_key(""));
-        assert!(!is_valid_key("has space"));
-        assert!(!is_valid_key(&"k".repeat(256)));
     }
 }

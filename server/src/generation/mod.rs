@@ -20,6 +20,55 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use plan::{GenerationPlan, GenerationRequest, plan};
+
+use crate::{store::metadata::StoreError, text::FieldError};
+
+/// Why a generation was refused or failed. Each has the stable `code` the
+/// API answers with, which the generation figures are counted under too.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerationError {
+    /// The request does not fit the model or the limits.
+    #[error("the request is not valid")]
+    Invalid(Vec<FieldError>),
+    #[error("too many generations this minute")]
+    RateLimited { retry_after: Duration },
+    #[error("the monthly generation quota is used up")]
+    QuotaExceeded { retry_after: Duration },
+    /// The images would not fit in the storage quota.
+    #[error("the storage quota is used up")]
+    StorageFull,
+    #[error("{0}")]
+    IdempotencyConflict(&'static str),
+    #[error("the image provider failed: {0}")]
+    Upstream(String),
+    #[error("the image provider is unavailable")]
+    UpstreamUnavailable { retry_after: Duration },
+    #[error("the image provider took too long")]
+    UpstreamTimeout,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type GenerationResult<T> = Result<T, GenerationError>;
+
+impl GenerationError {
+    /// The error's stable code, as the API's problem answer carries it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "invalid_request",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::QuotaExceeded { .. } | Self::StorageFull => "quota_exceeded",
+            Self::Store(StoreError::StorageQuotaExceeded) => "quota_exceeded",
+            Self::IdempotencyConflict(_) => "idempotency_conflict",
+            Self::Upstream(_) => "upstream_error",
+            Self::UpstreamUnavailable { .. } => "upstream_unavailable",
+            Self::UpstreamTimeout => "upstream_timeout",
+            Self::Store(_) | Self::Internal(_) => "internal_error",
+        }
+    }
+}
 pub use providers::{
     offline::OfflineProvider,
     together::{self, TogetherProvider, TogetherSettings},

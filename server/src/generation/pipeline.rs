@@ -7,49 +7,21 @@
 
 use std::time::{Duration, Instant};
 
-use axum::http::HeaderMap;
 use bytes::Bytes;
 use time::OffsetDateTime;
 
 use crate::{
     generation::imaging::{self, ProcessedImage},
+    generation::{GenerationError, GenerationResult},
     generation::{
         GenerationPlan, GenerationRequest, ImageProvider, ProviderError, ProviderImage,
         ProviderJob, plan::plan, usage,
     },
-    http::error::{ApiError, ApiResult, FieldError},
     store::media::{ImageKeys, MediaStore},
     store::metadata::{Admission, ImageRecord, MetadataStore, Reservation, StoreError, User},
     telemetry::metrics::Metrics,
+    text::FieldError,
 };
-
-/// Names the run a single-image request belongs to (see
-/// [`Generator::check_rate_limit`]).
-pub const RUN_GROUP_HEADER: &str = "generation-group";
-
-/// What [`run_group_from`] accepts, for the API document.
-pub const RUN_GROUP_PATTERN: &str = "^[A-Za-z0-9._-]{1,64}$";
-
-/// The request's `Generation-Group`, if it names one.
-pub fn run_group_from(headers: &HeaderMap) -> ApiResult<Option<&str>> {
-    let Some(value) = headers.get(RUN_GROUP_HEADER) else {
-        return Ok(None);
-    };
-    match value.to_str() {
-        Ok(group)
-            if (1..=64).contains(&group.len())
-                && group
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) =>
-        {
-            Ok(Some(group))
-        }
-        _ => Err(ApiError::invalid_param(
-            "Generation-Group",
-            "must be 1 to 64 letters, digits, '-', '_' or '.'",
-        )),
-    }
-}
 
 /// The most bytes `count` images of `width` × `height` are expected to take:
 /// half a byte (4 bits) a pixel. Both providers send JPEG, which stays under
@@ -102,14 +74,14 @@ pub struct StoredImage {
 impl Generator<'_> {
     /// Checks a request against the provider's models and the prompt limit,
     /// choosing seeds the request left open.
-    pub fn plan(&self, request: &GenerationRequest) -> ApiResult<GenerationPlan> {
+    pub fn plan(&self, request: &GenerationRequest) -> GenerationResult<GenerationPlan> {
         plan(
             request,
             self.provider.models(),
             self.limits.prompt_max_chars,
             rand::random,
         )
-        .map_err(ApiError::Validation)
+        .map_err(GenerationError::Invalid)
     }
 
     /// Makes, stores and records `plan`'s images for `user`, within the user's
@@ -121,7 +93,7 @@ impl Generator<'_> {
         user: &User,
         plan: GenerationPlan,
         run_group: Option<&str>,
-    ) -> ApiResult<Generation> {
+    ) -> GenerationResult<Generation> {
         let month = usage::current_month();
         if let Some(quota) = self.limits.storage_quota {
             // Refused before the provider is paid when the room left cannot
@@ -130,7 +102,7 @@ impl Generator<'_> {
             let stored = self.metadata.usage(&user.id, &month).await?.storage_bytes;
             let room = quota.saturating_sub(stored);
             if room < largest_expected_bytes(plan.width, plan.height, plan.seeds.len()) {
-                return Err(ApiError::StorageFull);
+                return Err(GenerationError::StorageFull);
             }
         }
         // Counted before the provider is called, so a call that ends in a
@@ -150,7 +122,7 @@ impl Generator<'_> {
             .reserve_generations(&reservation, self.limits.monthly_generation_quota)
             .await?
         {
-            return Err(ApiError::QuotaExceeded {
+            return Err(GenerationError::QuotaExceeded {
                 retry_after: usage::until_next_month(),
             });
         }
@@ -194,7 +166,7 @@ impl Generator<'_> {
         user: &User,
         plan: &GenerationPlan,
         run_group: Option<&str>,
-    ) -> ApiResult<()> {
+    ) -> GenerationResult<()> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let per_minute = self.limits.generations_per_minute;
         let (key, limit) = match run_group {
@@ -210,7 +182,7 @@ impl Generator<'_> {
             .await?;
         match admission {
             Admission::Allowed => Ok(()),
-            Admission::Refused { retry_after_secs } => Err(ApiError::RateLimited {
+            Admission::Refused { retry_after_secs } => Err(GenerationError::RateLimited {
                 retry_after: Duration::from_secs(retry_after_secs),
             }),
         }
@@ -221,7 +193,7 @@ impl Generator<'_> {
         user: &User,
         plan: GenerationPlan,
         generation_id: &str,
-    ) -> ApiResult<Generation> {
+    ) -> GenerationResult<Generation> {
         let job = ProviderJob {
             model: plan.model.id.clone(),
             prompt: plan.provider_prompt(),
@@ -247,7 +219,9 @@ impl Generator<'_> {
                     .map_err(anyhow::Error::from)?
                     .map_err(|error| {
                         tracing::warn!(%error, "provider returned an unusable image");
-                        ApiError::Upstream("the image provider returned an unusable image".into())
+                        GenerationError::Upstream(
+                            "the image provider returned an unusable image".into(),
+                        )
                     })
             }
         }))
@@ -284,7 +258,7 @@ impl Generator<'_> {
                     thumbnail_url,
                 })
             })
-            .collect::<ApiResult<_>>()?;
+            .collect::<GenerationResult<_>>()?;
         Ok(Generation {
             id: generation_id.to_owned(),
             created_at,
@@ -299,7 +273,7 @@ impl Generator<'_> {
         &self,
         records: &[ImageRecord],
         processed: &[ProcessedImage],
-    ) -> ApiResult<()> {
+    ) -> GenerationResult<()> {
         let puts = records.iter().zip(processed).flat_map(|(record, image)| {
             [
                 self.media.put(&record.object_key, image.original.clone()),
@@ -323,7 +297,7 @@ impl Generator<'_> {
     /// were): written, the generation stands; not found or unreadable, the
     /// files stay for the sweeper, which keeps whatever a record names, in
     /// case the write lands late.
-    async fn record(&self, user: &User, records: &[ImageRecord]) -> ApiResult<()> {
+    async fn record(&self, user: &User, records: &[ImageRecord]) -> GenerationResult<()> {
         let error = match self.metadata.insert_images(records).await {
             Ok(()) => return Ok(()),
             Err(error) => error,
@@ -419,13 +393,15 @@ pub fn image_records(
         .collect()
 }
 
-fn provider_error(error: ProviderError) -> ApiError {
+fn provider_error(error: ProviderError) -> GenerationError {
     match error {
         ProviderError::Rejected(message) => {
-            ApiError::Validation(vec![FieldError::new("request", message)])
+            GenerationError::Invalid(vec![FieldError::new("request", message)])
         }
-        ProviderError::Failed(message) => ApiError::Upstream(message),
-        ProviderError::Unavailable { retry_after } => ApiError::UpstreamUnavailable { retry_after },
-        ProviderError::Timeout => ApiError::UpstreamTimeout,
+        ProviderError::Failed(message) => GenerationError::Upstream(message),
+        ProviderError::Unavailable { retry_after } => {
+            GenerationError::UpstreamUnavailable { retry_after }
+        }
+        ProviderError::Timeout => GenerationError::UpstreamTimeout,
     }
 }

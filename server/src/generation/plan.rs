@@ -7,9 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize, de};
 use utoipa::ToSchema;
 
 use super::{ModelSpec, Style, style};
-use crate::text::{FORBIDDEN_IN_PROMPTS, WHITESPACE, is_in, regex_class};
-// Part of `plan`'s answer, so public with it.
-pub use crate::http::error::FieldError;
+use crate::text::{FORBIDDEN_IN_PROMPTS, FieldError, WHITESPACE, is_in, regex_class};
 
 /// Largest seed: seeds stay exact in JavaScript numbers and in every provider.
 pub const MAX_SEED: u64 = u32::MAX as u64;

@@ -14,21 +14,7 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// A field that failed validation, echoed back so forms can show it inline.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
+pub use crate::text::FieldError;
 
 /// The problem+json body every error answer carries.
 #[derive(Debug, Serialize, ToSchema)]
@@ -103,6 +89,26 @@ impl From<crate::gallery::GalleryError> for ApiError {
             crate::gallery::GalleryError::NotFound => Self::NotFound,
             crate::gallery::GalleryError::Store(error) => error.into(),
             crate::gallery::GalleryError::Files(cause) => Self::Internal(cause),
+        }
+    }
+}
+
+impl From<crate::generation::GenerationError> for ApiError {
+    fn from(error: crate::generation::GenerationError) -> Self {
+        use crate::generation::GenerationError as Refused;
+        match error {
+            Refused::Invalid(fields) => Self::Validation(fields),
+            Refused::RateLimited { retry_after } => Self::RateLimited { retry_after },
+            Refused::QuotaExceeded { retry_after } => Self::QuotaExceeded { retry_after },
+            Refused::StorageFull => Self::StorageFull,
+            Refused::IdempotencyConflict(message) => Self::IdempotencyConflict(message),
+            Refused::Upstream(message) => Self::Upstream(message),
+            Refused::UpstreamUnavailable { retry_after } => {
+                Self::UpstreamUnavailable { retry_after }
+            }
+            Refused::UpstreamTimeout => Self::UpstreamTimeout,
+            Refused::Store(error) => error.into(),
+            Refused::Internal(cause) => Self::Internal(cause),
         }
     }
 }
@@ -257,5 +263,34 @@ impl ApiError {
             format!("{field}: {message}"),
             vec![FieldError::new(field, message)],
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{generation::GenerationError, store::metadata::StoreError};
+
+    /// A failed generation is counted under the code its answer carries.
+    #[test]
+    fn a_generation_error_keeps_its_code_as_an_answer() {
+        let wait = Duration::from_secs(3);
+        let errors = [
+            GenerationError::Invalid(vec![FieldError::new("prompt", "is empty")]),
+            GenerationError::RateLimited { retry_after: wait },
+            GenerationError::QuotaExceeded { retry_after: wait },
+            GenerationError::StorageFull,
+            GenerationError::IdempotencyConflict("in use"),
+            GenerationError::Upstream("broken".into()),
+            GenerationError::UpstreamUnavailable { retry_after: wait },
+            GenerationError::UpstreamTimeout,
+            GenerationError::Store(StoreError::StorageQuotaExceeded),
+            GenerationError::Store(StoreError::Backend(anyhow::anyhow!("down"))),
+            GenerationError::Internal(anyhow::anyhow!("broken")),
+        ];
+        for error in errors {
+            let code = error.code();
+            assert_eq!(ApiError::from(error).code(), code);
+        }
     }
 }

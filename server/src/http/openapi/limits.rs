@@ -8,13 +8,13 @@ use crate::{
     auth::{attempts::EMAIL_MAX_CHARS, local},
     gallery::bulk::MAX_IDS,
     generation::{
-        ModelSpec, STYLES, idempotency,
-        pipeline::RUN_GROUP_PATTERN,
+        ModelSpec, STYLES,
         plan::{MAX_SEED, negative_prompt_pattern, prompt_pattern},
     },
     http::routes::{
         auth::DISPLAY_NAME_MAX_CHARS,
         collections::{DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS},
+        generations::{IDEMPOTENCY_KEY_PATTERN, RUN_GROUP_PATTERN},
         images::{MAX_PAGE_SIZE, SEARCH_MAX_CHARS},
     },
     http::state::AppState,
@@ -138,7 +138,7 @@ fn generation_request(document: &mut Value, limits: &RequestLimits) {
     constrain_parameter(
         operation,
         "Idempotency-Key",
-        json!({ "type": "string", "pattern": idempotency::KEY_PATTERN }),
+        json!({ "type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN }),
     );
     constrain_parameter(
         operation,
