@@ -24,7 +24,7 @@ use time::OffsetDateTime;
 
 use crate::{
     auth::jwks::{JwksEndpoint, RemoteKeys, RsaKey, SigningKeys},
-    http::error::ApiError,
+    auth::{AuthError, AuthResult},
     settings::Config,
     store::metadata::{MetadataStore, User},
 };
@@ -338,11 +338,11 @@ impl ClerkAuth {
         &self,
         token: &str,
         metadata: &dyn MetadataStore,
-    ) -> Result<User, ApiError> {
+    ) -> AuthResult<User> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let claims = self.verifier.verify(token, now).await.map_err(|reason| {
             tracing::debug!(%reason, "Clerk token refused");
-            ApiError::Unauthenticated
+            AuthError::Unauthenticated
         })?;
         if let Some(user) = self.cached_user(&claims.subject) {
             return Ok(user);
@@ -381,7 +381,7 @@ impl ClerkAuth {
         &self,
         claims: &SessionClaims,
         metadata: &dyn MetadataStore,
-    ) -> Result<User, ApiError> {
+    ) -> AuthResult<User> {
         let mut profile = Profile {
             email: claims.email.clone(),
             name: claims.name.clone(),
@@ -431,7 +431,7 @@ impl ClerkAuth {
                 }
             }
         }
-        Err(ApiError::Internal(anyhow::anyhow!(
+        Err(AuthError::Internal(anyhow::anyhow!(
             "could not create the record of Clerk user {}",
             claims.subject
         )))

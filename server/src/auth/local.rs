@@ -18,10 +18,12 @@ use sha2::{Digest, Sha256};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::{
-    auth::attempts::EMAIL_MAX_CHARS,
-    http::error::{ApiError, ApiResult},
+    auth::{AuthError, AuthResult},
     text::{CONTROL, WHITESPACE, regex_class},
 };
+
+/// The longest email address there can be (RFC 5321's path limit).
+pub const EMAIL_MAX_CHARS: usize = 254;
 
 /// The longest part before an email's `@` (RFC 5321).
 pub const EMAIL_LOCAL_MAX_CHARS: usize = 64;
@@ -74,10 +76,10 @@ impl PasswordGate {
         }
     }
 
-    async fn turn(&self) -> ApiResult<OwnedSemaphorePermit> {
+    async fn turn(&self) -> AuthResult<OwnedSemaphorePermit> {
         match tokio::time::timeout(self.wait, self.turns.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
-            _ => Err(ApiError::Busy {
+            _ => Err(AuthError::Busy {
                 retry_after: Duration::from_secs(1),
             }),
         }
@@ -85,7 +87,7 @@ impl PasswordGate {
 }
 
 /// Hashes a password on the blocking pool, in its turn.
-pub async fn hash_password(gate: &PasswordGate, password: SecretString) -> ApiResult<String> {
+pub async fn hash_password(gate: &PasswordGate, password: SecretString) -> AuthResult<String> {
     let turn = gate.turn().await?;
     let hashed = tokio::task::spawn_blocking(move || {
         let _turn = turn;
@@ -106,7 +108,7 @@ pub async fn verify_password(
     gate: &PasswordGate,
     stored: Option<String>,
     password: SecretString,
-) -> ApiResult<bool> {
+) -> AuthResult<bool> {
     let turn = gate.turn().await?;
     let verified = tokio::task::spawn_blocking(move || {
         let _turn = turn;

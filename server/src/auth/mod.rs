@@ -1,24 +1,15 @@
-//! Who is calling: the `CurrentUser` extractor every protected handler takes.
-//!
-//! Handlers never know how the caller signed in; each sign-in mode only has to
-//! turn a request into a known user here.
+//! How people sign in: built-in accounts (`local`: passwords and session
+//! tokens) or Clerk (`clerk`: session tokens checked against its signing keys,
+//! `jwks`). `http::caller` turns a request into the signed-in user with them.
 
-pub(crate) mod attempts;
 // Public for the bench, which measures a token check on its own.
 pub mod clerk;
 pub mod jwks;
 pub mod local;
 
-use axum::{
-    extract::FromRequestParts,
-    http::{HeaderMap, Method, header, request::Parts},
-};
-use time::OffsetDateTime;
+use std::time::Duration;
 
-use crate::{
-    http::error::ApiError, http::security::arrived_over_https, http::state::AppState,
-    store::metadata::User,
-};
+use crate::store::metadata::StoreError;
 
 pub use local::SESSION_COOKIE;
 
@@ -53,107 +44,30 @@ impl Auth {
 
     /// The password hashing turns, or 404 `local_auth_disabled` in Clerk
     /// mode, where accounts are made and signed into through Clerk only.
-    pub fn passwords(&self) -> Result<&local::PasswordGate, ApiError> {
+    pub fn passwords(&self) -> AuthResult<&local::PasswordGate> {
         match self {
             Self::Local(passwords) => Ok(passwords),
-            Self::Clerk(_) => Err(ApiError::LocalAuthDisabled),
+            Self::Clerk(_) => Err(AuthError::LocalAuthDisabled),
         }
     }
 }
 
-/// The signed-in caller. Extracting it answers 401 `unauthenticated` when no
-/// valid credentials came with the request.
-#[derive(Debug, Clone)]
-pub struct CurrentUser(pub User);
-
-impl FromRequestParts<AppState> for CurrentUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if let Auth::Clerk(clerk) = &state.auth {
-            return clerk_user(clerk, parts, state).await.map(Self);
-        }
-        let https = arrived_over_https(&parts.headers, &state.config);
-        let token = cookie(&parts.headers, local::session_cookie_name(https))
-            .ok_or(ApiError::Unauthenticated)?;
-        // A cookie rides along on cross-site form posts; a JSON content type cannot.
-        if parts.method == Method::POST && !is_json_or_bodiless(&parts.headers) {
-            return Err(ApiError::UnsupportedMediaType);
-        }
-        let user = state
-            .metadata
-            .session_user(&local::token_hash(token), OffsetDateTime::now_utc())
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
-        Ok(Self(user))
-    }
+/// Why signing someone in (or recognising them) did not work.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// No valid credentials came with the request.
+    #[error("sign-in required")]
+    Unauthenticated,
+    /// Clerk sign-in is on: local accounts are not used.
+    #[error("local sign-in is disabled: this server uses Clerk")]
+    LocalAuthDisabled,
+    /// Every password hashing turn stayed taken for the whole wait.
+    #[error("too many sign-ins at once")]
+    Busy { retry_after: Duration },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
 }
 
-/// Clerk mode: the session token from `Authorization: Bearer` (which wins) or
-/// Clerk's `__session` cookie on the same origin.
-async fn clerk_user(
-    clerk: &clerk::ClerkAuth,
-    parts: &Parts,
-    state: &AppState,
-) -> Result<User, ApiError> {
-    let bearer = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .map(|value| {
-            value
-                .to_str()
-                .ok()
-                .and_then(|value| value.strip_prefix("Bearer "))
-                .map(str::trim)
-                .ok_or(ApiError::Unauthenticated)
-        })
-        .transpose()?;
-    let token = match bearer {
-        Some(token) => token,
-        None => {
-            let token =
-                cookie(&parts.headers, clerk::SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
-            // As with our own cookie: no cross-site form posts.
-            if parts.method == Method::POST && !is_json_or_bodiless(&parts.headers) {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-            token
-        }
-    };
-    clerk.authenticate(token, state.metadata.as_ref()).await
-}
-
-/// The value of the named cookie, if the request carries it.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
-}
-
-/// Whether a cookie-authenticated POST cannot be a cross-site form post: it
-/// has a JSON body, or no body and no content type at all (a body-less action
-/// such as logout). Forms always send a content type, and a cross-site
-/// `fetch` without one does not carry a SameSite=Lax cookie.
-pub fn is_json_or_bodiless(headers: &HeaderMap) -> bool {
-    if headers.contains_key(header::CONTENT_TYPE) {
-        return is_json(headers);
-    }
-    let has_body = headers.contains_key(header::TRANSFER_ENCODING)
-        || headers
-            .get(header::CONTENT_LENGTH)
-            .is_some_and(|length| length.as_bytes() != b"0");
-    !has_body
-}
-
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
-}
+pub type AuthResult<T> = Result<T, AuthError>;

@@ -83,6 +83,19 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(error: crate::auth::AuthError) -> Self {
+        use crate::auth::AuthError;
+        match error {
+            AuthError::Unauthenticated => Self::Unauthenticated,
+            AuthError::LocalAuthDisabled => Self::LocalAuthDisabled,
+            AuthError::Busy { retry_after } => Self::Busy { retry_after },
+            AuthError::Store(error) => error.into(),
+            AuthError::Internal(cause) => Self::Internal(cause),
+        }
+    }
+}
+
 impl From<crate::gallery::GalleryError> for ApiError {
     fn from(error: crate::gallery::GalleryError) -> Self {
         match error {

@@ -3,6 +3,8 @@
 //! type, the JSON extractor, the API document, the web app and the thin
 //! per-resource routes.
 
+pub(crate) mod attempts;
+pub(crate) mod caller;
 pub(crate) mod completion;
 pub(crate) mod error;
 pub(crate) mod json;

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::{
-    auth::{attempts::EMAIL_MAX_CHARS, local},
+    auth::{local, local::EMAIL_MAX_CHARS},
     gallery::bulk::MAX_IDS,
     generation::{
         ModelSpec, STYLES,

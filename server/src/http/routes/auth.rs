@@ -13,8 +13,10 @@ use time::{Duration, OffsetDateTime};
 use utoipa::ToSchema;
 
 use crate::{
-    auth::{CurrentUser, attempts, cookie, is_json_or_bodiless, local},
+    auth::local,
     generation::usage,
+    http::attempts,
+    http::caller::{CurrentUser, cookie, is_json_or_bodiless},
     http::error::{ApiError, ApiResult, FieldError},
     http::security::{ClientIp, arrived_over_https},
     http::state::AppState,

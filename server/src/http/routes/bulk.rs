@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    auth::CurrentUser,
     gallery::bulk::{self, Action, Failure, MAX_IDS},
+    http::caller::CurrentUser,
     http::completion::to_completion,
     http::error::{ApiError, ApiResult, FieldError},
     http::json::ApiJson,

@@ -14,8 +14,8 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::{
-    auth::CurrentUser,
     gallery::collections::{cover, with_covers},
+    http::caller::CurrentUser,
     http::error::{ApiError, ApiResult, FieldError},
     http::json::ApiJson,
     http::routes::{

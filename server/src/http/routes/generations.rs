@@ -15,12 +15,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    auth::CurrentUser,
     generation::{
         GenerationError, GenerationRequest,
         idempotency::{self, Outcome},
         pipeline::Generation,
     },
+    http::caller::CurrentUser,
     http::completion::to_completion,
     http::error::{ApiError, ApiResult},
     http::state::AppState,

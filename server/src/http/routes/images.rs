@@ -14,9 +14,9 @@ use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    auth::CurrentUser,
     gallery::{self, cursor},
     generation::pipeline::StoredImage,
+    http::caller::CurrentUser,
     http::error::{ApiError, ApiResult},
     http::state::AppState,
     http::{

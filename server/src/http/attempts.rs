@@ -19,14 +19,12 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::{
+    auth::local::EMAIL_MAX_CHARS,
     http::error::{ApiError, ApiResult, FieldError},
     http::security::limited_as,
     settings::Config,
     store::metadata::{Admission, MetadataStore, rules::normalise_email},
 };
-
-/// The longest email address there can be (RFC 5321's path limit).
-pub const EMAIL_MAX_CHARS: usize = 254;
 
 const MINUTE: u64 = 60;
 const HOUR: u64 = 3600;
