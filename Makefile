@@ -67,6 +67,7 @@ lint: build-tools zig
 	$(PHASE)
 	$(CARGO) fmt --all -- --check
 	python3 tools/check_feature_sets.py
+	python3 tools/check_module_layers.py
 	$(ZIGBUILD) clippy $(RELEASE) --workspace --all-targets -- -D warnings
 
 # The AWS contract suites start moto_server from .venv (on a free loopback port) themselves.

@@ -1,11 +1,12 @@
 //! PromptCanvas Pro: an AI image studio server.
 //!
-//! The crate is grouped by job: `app` starts the product (state, Lambda
-//! entry), `http` is the edge, `auth` says who is asking, `generation` and
-//! `gallery` hold the workflows, `store` keeps files and records, and
-//! `telemetry` reports on it all. `settings` are read once at start-up and
-//! read by every group, so they depend on none; `text` holds the character
-//! rules that validators and the API document share.
+//! The crate is grouped by job, in layers that only look down: `settings`
+//! (read once at start-up) and `text` (what validators share) at the bottom;
+//! `store` keeps files and records and `telemetry` counts; `auth` says how
+//! people sign in, `generation` and `gallery` hold the workflows, each with
+//! its own error; `http` is the edge that turns requests into workflow calls
+//! and errors into answers; `app` builds it all and runs it (server, Lambda).
+//! `tools/check_module_layers.py` fails on any cycle between them.
 
 pub mod app;
 pub mod auth;
