@@ -7,6 +7,7 @@ pub(crate) mod attempts;
 pub(crate) mod caller;
 pub(crate) mod completion;
 pub(crate) mod error;
+pub(crate) mod headers;
 pub(crate) mod json;
 pub(crate) mod limiter;
 pub(crate) mod metrics;

@@ -11,10 +11,10 @@ use crate::{
         ModelSpec, STYLES,
         plan::{MAX_SEED, negative_prompt_pattern, prompt_pattern},
     },
+    http::headers::{IDEMPOTENCY_KEY_PATTERN, RUN_GROUP_PATTERN},
     http::routes::{
         auth::DISPLAY_NAME_MAX_CHARS,
         collections::{DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS},
-        generations::{IDEMPOTENCY_KEY_PATTERN, RUN_GROUP_PATTERN},
         images::{MAX_PAGE_SIZE, SEARCH_MAX_CHARS},
     },
     http::state::AppState,
