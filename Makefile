@@ -26,7 +26,7 @@ PHASE = @echo "== $@ $$(date -u +%T)"
 # libjpeg-turbo (thumbnails) is built from source by the turbojpeg crate: it needs cmake and nasm.
 BUILD_TOOLS := cmake nasm
 
-.PHONY: build-tools zig venv run build test lint rust-test openapi-check api-fuzz web-deps web-build web-test e2e browser bench
+.PHONY: build-tools zig venv run build test lint rust-test openapi-check api-fuzz web-deps web-build web-test e2e smoke-test browser bench
 
 run: web-build build
 	$(BIN) serve
@@ -57,7 +57,7 @@ venv: $(VENV)/.installed
 build: build-tools zig
 	$(ZIGBUILD) zigbuild $(RELEASE) -p promptcanvas --bin promptcanvas
 
-test: lint rust-test openapi-check api-fuzz web-test e2e lambda-test infra-check
+test: lint rust-test openapi-check api-fuzz web-test e2e smoke-test lambda-test infra-check
 	@echo "== all passed $$(date -u +%T)"
 
 # Clippy checks with the release build's profile and target, so the build
@@ -113,6 +113,12 @@ e2e: build web-build browser
 	$(PHASE)
 	cd web && PROMPTCANVAS_BIN="$(abspath $(BIN))" npm run e2e
 
+# The smoke suite a deploy runs (infra/smoke.sh), first against the local
+# release binary, so it is known to pass before it meets a deployed stage.
+smoke-test: build
+	$(PHASE)
+	python3 infra/smoke_local.py $(BIN)
+
 bench: build build-tools
 	@command -v wrk >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
@@ -142,5 +148,5 @@ infra-check: venv
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null)
 	$(VENV)/bin/cfn-lint infra/template.yaml
 	$(VENV)/bin/python infra/check_template.py infra/template.yaml
-	shellcheck infra/deploy.sh .ci/run
+	shellcheck infra/deploy.sh infra/smoke.sh .ci/run
 	$(VENV)/bin/python infra/test_deploy.py
