@@ -257,6 +257,39 @@ def check_operations(template, case):
          and outputs.get("WebBucketName", {}).get("Value") == {"Ref": "WebBucket"})
 
 
+# Properties that give a resource its name in the account: two stages' stacks must never share one.
+PHYSICAL_NAMES = {"Name", "FunctionName", "LogGroupName", "BucketName", "TableName", "RoleName", "AliasName"}
+
+
+def physical_names(node, where=""):
+    """(where, value) of every physical-name property written in the template (refs excluded)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in PHYSICAL_NAMES and (isinstance(value, str) or "Fn::Sub" in value):
+                yield f"{where}.{key}", sub_text(value) if isinstance(value, dict) else value
+            else:
+                yield from physical_names(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from physical_names(item, f"{where}[{index}]")
+
+
+def check_stages(template, case):
+    """Staging and production are stacks of one template: each is told its stage, and nothing
+    it names can collide with the other's."""
+    stage = template.get("Parameters", {}).get("Stage", {})
+    case("Stage is staging or production, production by default",
+         stage.get("AllowedValues") == ["staging", "production"] and stage.get("Default") == "production",
+         str(stage))
+    case("the stage is an output", template.get("Outputs", {}).get("Stage", {}).get("Value") == {"Ref": "Stage"})
+    shared = [
+        where for name, resource in template["Resources"].items()
+        for where, value in physical_names(resource.get("Properties", {}), name)
+        if "${AWS::StackName}" not in value
+    ]
+    case("every name the stack gives a resource includes the stack's name", not shared, str(shared))
+
+
 def main(path):
     template, problems = decode(path)
     if problems:
@@ -353,6 +386,7 @@ def main(path):
     case("no secret is a template parameter", not secret_params, str(secret_params))
 
     check_operations(template, case)
+    check_stages(template, case)
 
     passed = sum(results)
     print(f"{passed} passed, {len(results) - passed} failed")

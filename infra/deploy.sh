@@ -4,10 +4,14 @@
 # uploads the web app with the right cache headers and refreshes CloudFront.
 #
 #   AWS_REGION=eu-west-1 TOGETHER_AI_API_KEY=... infra/deploy.sh
+#   infra/deploy.sh --stage staging           the staging stage: a stack of its own
 #   infra/deploy.sh --dry-run                 print what would run; needs no AWS credentials
 #   infra/deploy.sh --destroy [--delete-data] remove the stack (and, with --delete-data, its data)
 #
 # Options:
+#   --stage STAGE          staging or production (default; also STAGE): each stage is a stack of its
+#                          own, tagged and parameterised with its stage; a stack deployed as one
+#                          stage is never deployed (or destroyed) as the other
 #   --dry-run              print every aws and make command (secrets masked) instead of running it
 #                          (also DRY_RUN=1); AWS's answers are stand-ins for an existing, healthy
 #                          stack: see dry_answer below for the DRY_RUN_* variables that change them
@@ -22,7 +26,8 @@
 # Settings (environment). A stack setting that is not set keeps the value the stack has (the
 # template's default on the first deploy); set it to change it, to an empty value to clear it.
 #   AWS_REGION             region to deploy to (required; AWS_DEFAULT_REGION also works)
-#   STACK_NAME             CloudFormation stack name (default: promptcanvas)
+#   STACK_NAME             CloudFormation stack name (default: promptcanvas for production,
+#                          promptcanvas-staging for staging)
 #   SECRET_NAME            Secrets Manager secret with the app's secrets (default: the stack's,
 #                          else STACK_NAME/app)
 #   TOGETHER_AI_API_KEY    stored into the secret (required on the first deploy)
@@ -47,8 +52,17 @@ fail() {
 
 DRY_RUN="${DRY_RUN:-0}"
 destroy=0 delete_data=0 assume_yes=0 delete_failed=0
-for arg in "$@"; do
+STAGE="${STAGE:-production}"
+while [ "$#" -gt 0 ]; do
+	arg="$1"
+	shift
 	case "$arg" in
+	--stage)
+		[ "$#" -gt 0 ] || fail "--stage needs staging or production"
+		STAGE="$1"
+		shift
+		;;
+	--stage=*) STAGE="${arg#--stage=}" ;;
 	--dry-run) DRY_RUN=1 ;;
 	--destroy) destroy=1 ;;
 	--delete-data) delete_data=1 ;;
@@ -62,8 +76,13 @@ for arg in "$@"; do
 	esac
 done
 [ "$delete_data" = 0 ] || [ "$destroy" = 1 ] || fail "--delete-data only goes with --destroy"
+case "$STAGE" in
+production) default_stack=promptcanvas ;;
+staging) default_stack=promptcanvas-staging ;;
+*) fail "unknown stage ${STAGE}: staging or production" ;;
+esac
 
-STACK_NAME="${STACK_NAME:-promptcanvas}"
+STACK_NAME="${STACK_NAME:-$default_stack}"
 REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-}}"
 LAMBDA_ZIP="target/lambda/bootstrap.zip"
 WEB_DIST="web/dist"
@@ -121,10 +140,10 @@ stack = sys.argv[1]
 outputs = {"WebBucketName": stack + "-webbucket-dryrun", "DistributionId": "EDRYRUN00000000",
            "SiteUrl": "https://d111111abcdef8.cloudfront.net", "ImagesBucketName": stack + "-imagesbucket-dryrun",
            "UsersTableName": stack + "-UsersTable-DRYRUN", "ImagesTableName": stack + "-ImagesTable-DRYRUN"}
-params = {"SecretName": stack + "/app", "CodeKey": "lambda/" + "0" * 64 + ".zip"}
+params = {"Stage": sys.argv[2], "SecretName": stack + "/app", "CodeKey": "lambda/" + "0" * 64 + ".zip"}
 print(json.dumps({"Stacks": [{"StackName": stack, "StackStatus": "UPDATE_COMPLETE",
     "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in params.items()],
-    "Outputs": [{"OutputKey": k, "OutputValue": v} for k, v in outputs.items()]}]}))' "$STACK_NAME" ;;
+    "Outputs": [{"OutputKey": k, "OutputValue": v} for k, v in outputs.items()]}]}))' "$STACK_NAME" "$STAGE" ;;
 		*) cat "$DRY_RUN_STACK" ;;
 		esac
 		;;
@@ -261,6 +280,13 @@ for i in range(0, len(keys), 1000):
 
 describe_stack
 status="$(stack_field status)"
+# A stack from before stages were named is production.
+if [ "$status" != NONE ]; then
+	stack_stage="$(stack_field param:Stage)"
+	stack_stage="${stack_stage:-production}"
+	[ "$stack_stage" = "$STAGE" ] ||
+		fail "stack ${STACK_NAME} is the ${stack_stage} stage, not ${STAGE}: use --stage ${stack_stage}, or another STACK_NAME"
+fi
 SECRET_NAME="${SECRET_NAME:-$(stack_field param:SecretName)}"
 SECRET_NAME="${SECRET_NAME:-${STACK_NAME}/app}"
 
@@ -306,7 +332,7 @@ if [ "$destroy" = 1 ]; then
 fi
 
 # ---- Deploy ----
-say "Deploying stack ${STACK_NAME} to account ${account} in ${REGION}"
+say "Deploying the ${STAGE} stage, stack ${STACK_NAME}, to account ${account} in ${REGION}"
 case "$status" in
 ROLLBACK_COMPLETE)
 	say "Stack ${STACK_NAME} is ROLLBACK_COMPLETE: its first deploy failed, and such a stack can only be deleted"
@@ -427,7 +453,7 @@ fi
 run aws s3api put-object --bucket "$code_bucket" --key "$code_key" --body "$LAMBDA_ZIP" "${owner[@]}" >/dev/null
 
 # Only what the operator set is passed: CloudFormation keeps the rest as the stack has it.
-params=("CodeBucket=${code_bucket}" "CodeKey=${code_key}" "SecretName=${SECRET_NAME}" "SecretVersionId=${secret_version}")
+params=("Stage=${STAGE}" "CodeBucket=${code_bucket}" "CodeKey=${code_key}" "SecretName=${SECRET_NAME}" "SecretVersionId=${secret_version}")
 if [ -n "${CLERK_PUBLISHABLE_KEY+set}" ]; then params+=("ClerkPublishableKey=${CLERK_PUBLISHABLE_KEY}"); fi
 if [ -n "${CLERK_PUBLISHABLE_KEY+set}" ] || [ -n "$clerk_key" ]; then params+=("ClerkFrontendApi=${clerk_origin:-}"); fi
 if [ -n "${CLERK_AUTHORIZED_PARTIES+set}" ]; then params+=("ClerkAuthorizedParties=${CLERK_AUTHORIZED_PARTIES}"); fi
@@ -441,6 +467,7 @@ run aws cloudformation deploy \
 	--template-file infra/template.yaml \
 	--capabilities CAPABILITY_IAM \
 	--no-fail-on-empty-changeset \
+	--tags "Application=promptcanvas" "Stage=${STAGE}" \
 	--parameter-overrides "${params[@]}"
 
 [ "$DRY_RUN" = 1 ] || describe_stack
@@ -476,6 +503,6 @@ say "Refreshing CloudFront"
 run aws cloudfront create-invalidation --distribution-id "$distribution" \
 	--paths "/*" --query Invalidation.Id --output text >/dev/null
 
-say "Done"
+say "Done: the ${STAGE} stage"
 echo "Site: ${site_url}"
-echo "Check: curl -s ${site_url}/api/health"
+echo "Check: infra/smoke.sh ${site_url}"

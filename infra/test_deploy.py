@@ -132,7 +132,10 @@ class DeployDryRun(unittest.TestCase):
     def test_a_rerun_passes_only_what_the_operator_set(self):
         result = self.deploy()
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(set(result.deploy_parameters()), {"CodeBucket", "CodeKey", "SecretName", "SecretVersionId"})
+        self.assertEqual(
+            set(result.deploy_parameters()), {"Stage", "CodeBucket", "CodeKey", "SecretName", "SecretVersionId"}
+        )
+        self.assertEqual(result.deploy_parameters()["Stage"], "production")
 
     def test_settings_that_are_set_are_passed(self):
         result = self.deploy(
@@ -185,6 +188,48 @@ class DeployDryRun(unittest.TestCase):
         result = self.deploy(DRY_RUN_STACK=stack)
         self.assertEqual(result.deploy_parameters()["SecretName"], "team/promptcanvas")
         self.assertEqual(result.all("aws", "secretsmanager", "get-secret-value")[0][4], "team/promptcanvas")
+
+    # ---- Stages: staging and production are stacks of their own ----
+    def test_staging_is_a_stack_of_its_own(self):
+        for args in (["--stage", "staging"], ["--stage=staging"]):
+            result = self.deploy(*args)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            deploy = result.all("aws", "cloudformation", "deploy")[0]
+            self.assertEqual(deploy[deploy.index("--stack-name") + 1], "promptcanvas-staging")
+            tags = deploy[deploy.index("--tags") + 1: deploy.index("--parameter-overrides")]
+            self.assertEqual(tags, ["Application=promptcanvas", "Stage=staging"])
+            parameters = result.deploy_parameters()
+            self.assertEqual(parameters["Stage"], "staging")
+            self.assertEqual(parameters["SecretName"], "promptcanvas-staging/app")
+            self.assertTrue(parameters["CodeBucket"].startswith("promptcanvas-staging-artifacts-"))
+
+    def test_the_stage_can_come_from_the_environment(self):
+        result = self.deploy(STAGE="staging")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.deploy_parameters()["Stage"], "staging")
+
+    def test_a_stack_is_never_deployed_or_destroyed_as_the_other_stage(self):
+        production = self.stub("stack", stack_json(Stage="production"))
+        for args in (["--stage", "staging"], ["--stage", "staging", "--destroy", "--yes"]):
+            result = self.deploy(*args, STACK_NAME="promptcanvas", DRY_RUN_STACK=production)
+            self.assertNotEqual(result.returncode, 0)
+            self.assertIn("is the production stage, not staging", result.stderr)
+            self.assertEqual(result.find("aws", "cloudformation", "deploy"), -1)
+            self.assertEqual(result.find("aws", "cloudformation", "delete-stack"), -1)
+
+    def test_a_stack_from_before_stages_is_production(self):
+        older = self.stub("stack", stack_json())
+        refused = self.deploy("--stage", "staging", STACK_NAME="promptcanvas", DRY_RUN_STACK=older)
+        self.assertNotEqual(refused.returncode, 0)
+        deployed = self.deploy(DRY_RUN_STACK=older)
+        self.assertEqual(deployed.returncode, 0, deployed.stderr)
+        self.assertEqual(deployed.deploy_parameters()["Stage"], "production")
+
+    def test_an_unknown_stage_is_refused(self):
+        for args in (["--stage", "prod"], ["--stage"]):
+            result = self.deploy(*args)
+            self.assertNotEqual(result.returncode, 0)
+            self.assertIn("staging or production", result.stderr)
 
     # ---- Item 2: the secret's version is pinned ----
     def test_an_unchanged_secret_pins_its_current_version(self):
