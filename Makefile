@@ -146,7 +146,9 @@ infra-check: venv
 	$(PHASE)
 	@command -v shellcheck >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null)
-	$(VENV)/bin/cfn-lint infra/template.yaml
+	$(VENV)/bin/cfn-lint infra/template.yaml infra/github-oidc.yaml
 	$(VENV)/bin/python infra/check_template.py infra/template.yaml
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(VENV)/bin/python infra/check_pipeline.py
 	shellcheck infra/deploy.sh infra/smoke.sh .ci/run
 	$(VENV)/bin/python infra/test_deploy.py

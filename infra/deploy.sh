@@ -39,6 +39,8 @@
 #   DOMAIN_NAME, CERTIFICATE_ARN  serve the site on your own domain (ACM certificate in us-east-1)
 #   KEEP_DEPLOYS, KEEP_DAYS  old web-app assets stay while one of the last KEEP_DEPLOYS (5) deploys
 #                          or any deploy of the last KEEP_DAYS (7) days used them
+#   CFN_ROLE_ARN           a role CloudFormation assumes to change the stack's resources (the
+#                          pipeline's, from infra/github-oidc.yaml); default: the caller's rights
 #   SKIP_BUILD=1           deploy the existing target/lambda/bootstrap.zip and web/dist as they are
 #   CARGO                  the cargo to build with (default: cargo, as for make)
 set -euo pipefail
@@ -83,6 +85,8 @@ staging) default_stack=promptcanvas-staging ;;
 esac
 
 STACK_NAME="${STACK_NAME:-$default_stack}"
+cfn_role=()
+if [ -n "${CFN_ROLE_ARN:-}" ]; then cfn_role=(--role-arn "$CFN_ROLE_ARN"); fi
 REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-}}"
 LAMBDA_ZIP="target/lambda/bootstrap.zip"
 WEB_DIST="web/dist"
@@ -308,7 +312,7 @@ if [ "$destroy" = 1 ]; then
 	if [ -n "$web_bucket" ]; then
 		run aws s3 rm --only-show-errors --recursive "s3://${web_bucket}"
 	fi
-	run aws cloudformation delete-stack --stack-name "$STACK_NAME"
+	run aws cloudformation delete-stack --stack-name "$STACK_NAME" "${cfn_role[@]}"
 	run aws cloudformation wait stack-delete-complete --stack-name "$STACK_NAME"
 	if answer artifacts aws s3api head-bucket --bucket "$code_bucket" "${owner[@]}" >/dev/null 2>&1; then
 		answer nothing aws s3api list-objects-v2 --bucket "$code_bucket" --query 'Contents[].Key' \
@@ -338,7 +342,7 @@ ROLLBACK_COMPLETE)
 	say "Stack ${STACK_NAME} is ROLLBACK_COMPLETE: its first deploy failed, and such a stack can only be deleted"
 	echo "Why it failed: aws cloudformation describe-stack-events --stack-name ${STACK_NAME}"
 	if [ "$delete_failed" = 1 ] || confirm "Delete it and deploy afresh? [y/N]" y; then
-		run aws cloudformation delete-stack --stack-name "$STACK_NAME"
+		run aws cloudformation delete-stack --stack-name "$STACK_NAME" "${cfn_role[@]}"
 		run aws cloudformation wait stack-delete-complete --stack-name "$STACK_NAME"
 		status=NONE
 		: >"$work/stack.json"
@@ -464,6 +468,7 @@ if [ -n "${CERTIFICATE_ARN+set}" ]; then params+=("CertificateArn=${CERTIFICATE_
 say "Deploying infra/template.yaml"
 run aws cloudformation deploy \
 	--stack-name "$STACK_NAME" \
+	"${cfn_role[@]}" \
 	--template-file infra/template.yaml \
 	--capabilities CAPABILITY_IAM \
 	--no-fail-on-empty-changeset \

@@ -225,6 +225,15 @@ class DeployDryRun(unittest.TestCase):
         self.assertEqual(deployed.returncode, 0, deployed.stderr)
         self.assertEqual(deployed.deploy_parameters()["Stage"], "production")
 
+    def test_the_pipelines_role_changes_the_stack(self):
+        role = f"arn:aws:iam::{ACCOUNT}:role/promptcanvas-cloudformation"
+        result = self.deploy("--stage", "staging", CFN_ROLE_ARN=role)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        deploy = result.all("aws", "cloudformation", "deploy")[0]
+        self.assertEqual(deploy[deploy.index("--role-arn") + 1], role)
+        plain = self.deploy()
+        self.assertNotIn("--role-arn", plain.all("aws", "cloudformation", "deploy")[0])
+
     def test_an_unknown_stage_is_refused(self):
         for args in (["--stage", "prod"], ["--stage"]):
             result = self.deploy(*args)
