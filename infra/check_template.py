@@ -76,7 +76,11 @@ def iam_statements(resources):
 
 # Resources whose data outlives the stack (DeletionPolicy: Retain); `deploy.sh --destroy
 # --delete-data` removes exactly these by their outputs, everything else goes with the stack.
-RETAINED = {"UsersTable": "UsersTableName", "ImagesTable": "ImagesTableName", "ImagesBucket": "ImagesBucketName"}
+RETAINED = {
+    "UsersTable": "UsersTableName", "ImagesTable": "ImagesTableName", "ImagesBucket": "ImagesBucketName",
+    # Who read or wrote which image: kept as long as the images they describe.
+    "AccessLogBucket": "AccessLogBucketName",
+}
 
 # The event the hourly schedule sends; the function runs `sweep` when it receives exactly this.
 SWEEP_EVENT = {"promptcanvas": "sweep"}
@@ -284,10 +288,54 @@ def check_stages(template, case):
     case("the stage is an output", template.get("Outputs", {}).get("Stage", {}).get("Value") == {"Ref": "Stage"})
     shared = [
         where for name, resource in template["Resources"].items()
+        # An alias is named within its function, which has the stack's name.
+        if resource["Type"] != "AWS::Lambda::Alias"
         for where, value in physical_names(resource.get("Properties", {}), name)
         if "${AWS::StackName}" not in value
     ]
     case("every name the stack gives a resource includes the stack's name", not shared, str(shared))
+
+
+def check_operating_options(template, case):
+    """The seed's AWS operating options: access logs of the images bucket, Intelligent-Tiering
+    for old originals, and provisioned concurrency on request."""
+    resources = template["Resources"]
+    parameters = template.get("Parameters", {})
+    images = resources["ImagesBucket"]["Properties"]
+    logging = images.get("LoggingConfiguration", {})
+    case("the images bucket's access logs go to the log bucket",
+         logging.get("DestinationBucketName") == {"Ref": "AccessLogBucket"} and bool(logging.get("LogFilePrefix")), str(logging))
+    logs = resources.get("AccessLogBucket", {}).get("Properties", {})
+    expiry = [r for r in logs.get("LifecycleConfiguration", {}).get("Rules", []) if "ExpirationInDays" in r]
+    case("access logs expire after AccessLogDays", [r["ExpirationInDays"] for r in expiry] == [{"Ref": "AccessLogDays"}])
+    writers = [s for s in resources.get("AccessLogBucketPolicy", {}).get("Properties", {})
+               .get("PolicyDocument", {}).get("Statement", [])]
+    case("only S3's logging service writes access logs, for this account's images bucket",
+         len(writers) == 1 and writers[0]["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+         and writers[0]["Action"] == "s3:PutObject"
+         and {"aws:SourceArn", "aws:SourceAccount"} <= set(writers[0].get("Condition", {}).get("ArnLike", {}))
+         | set(writers[0].get("Condition", {}).get("StringEquals", {})), str(writers))
+    tiering = [r for r in images.get("LifecycleConfiguration", {}).get("Rules", [])
+               if any(t.get("StorageClass") == "INTELLIGENT_TIERING" for t in r.get("Transitions", []))]
+    case("originals move to Intelligent-Tiering after 30 days",
+         len(tiering) == 1 and tiering[0].get("Prefix") == "users/"
+         and tiering[0]["Transitions"] == [{"StorageClass": "INTELLIGENT_TIERING", "TransitionInDays": 30}],
+         str(tiering))
+    provisioned = parameters.get("ProvisionedConcurrency", {})
+    case("provisioned concurrency is off by default", provisioned.get("Default") == 0
+         and provisioned.get("MinValue") == 0, str(provisioned))
+    alias = resources.get("LiveAlias", {})
+    version = resources.get("LiveVersion", {})
+    case("with it, a version per package and an alias that holds the executions",
+         alias.get("Condition") == version.get("Condition") == "HasProvisionedConcurrency"
+         and alias["Properties"]["ProvisionedConcurrencyConfig"] == {"ProvisionedConcurrentExecutions": {"Ref": "ProvisionedConcurrency"}}
+         and "CodeKey" in sub_text(version["Properties"]["Description"]))
+    integration = resources["ApiIntegration"]["Properties"]["IntegrationUri"]
+    permission = resources["ApiInvokePermission"]["Properties"]["FunctionName"]
+    case("the API calls the alias when there is one, and may",
+         integration == {"Fn::If": ["HasProvisionedConcurrency", {"Ref": "LiveAlias"}, {"Fn::GetAtt": ["ApiFunction", "Arn"]}]}
+         and permission == {"Fn::If": ["HasProvisionedConcurrency", {"Ref": "LiveAlias"}, {"Ref": "ApiFunction"}]},
+         f"{integration} {permission}")
 
 
 def main(path):
@@ -300,6 +348,7 @@ def main(path):
     results = []
 
     def case(name, ok, detail=""):
+        ok = bool(ok)
         results.append(ok)
         print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f": {detail}" if detail and not ok else ""))
 
@@ -387,6 +436,7 @@ def main(path):
 
     check_operations(template, case)
     check_stages(template, case)
+    check_operating_options(template, case)
 
     passed = sum(results)
     print(f"{passed} passed, {len(results) - passed} failed")

@@ -36,6 +36,7 @@
 #   CLERK_SECRET_KEY       stored into the secret when set
 #   CLERK_AUTHORIZED_PARTIES  origins allowed in Clerk tokens (default: the site URL)
 #   RESERVED_CONCURRENCY   cap on concurrent executions: -1 (none) or at least 1
+#   PROVISIONED_CONCURRENCY  executions kept initialised (no cold starts; billed): 0 (none) or more
 #   DOMAIN_NAME, CERTIFICATE_ARN  serve the site on your own domain (ACM certificate in us-east-1)
 #   KEEP_DEPLOYS, KEEP_DAYS  old web-app assets stay while one of the last KEEP_DEPLOYS (5) deploys
 #                          or any deploy of the last KEEP_DAYS (7) days used them
@@ -143,6 +144,7 @@ import json, sys
 stack = sys.argv[1]
 outputs = {"WebBucketName": stack + "-webbucket-dryrun", "DistributionId": "EDRYRUN00000000",
            "SiteUrl": "https://d111111abcdef8.cloudfront.net", "ImagesBucketName": stack + "-imagesbucket-dryrun",
+           "AccessLogBucketName": stack + "-accesslogbucket-dryrun",
            "UsersTableName": stack + "-UsersTable-DRYRUN", "ImagesTableName": stack + "-ImagesTable-DRYRUN"}
 params = {"Stage": sys.argv[2], "SecretName": stack + "/app", "CodeKey": "lambda/" + "0" * 64 + ".zip"}
 print(json.dumps({"Stacks": [{"StackName": stack, "StackStatus": "UPDATE_COMPLETE",
@@ -305,6 +307,7 @@ if [ "$destroy" = 1 ]; then
 	fi
 	web_bucket="$(stack_field output:WebBucketName)"
 	images_bucket="$(output ImagesBucketName)"
+	log_bucket="$(output AccessLogBucketName)"
 	users_table="$(output UsersTableName)"
 	images_table="$(output ImagesTableName)"
 	say "Deleting ${what}"
@@ -320,17 +323,19 @@ if [ "$destroy" = 1 ]; then
 		run aws s3api delete-bucket --bucket "$code_bucket" "${owner[@]}"
 	fi
 	if [ "$delete_data" = 1 ]; then
-		[ -z "$images_bucket" ] || {
-			run aws s3 rm --only-show-errors --recursive "s3://${images_bucket}"
-			run aws s3api delete-bucket --bucket "$images_bucket" "${owner[@]}"
-		}
+		for bucket in "$images_bucket" "$log_bucket"; do
+			[ -z "$bucket" ] || {
+				run aws s3 rm --only-show-errors --recursive "s3://${bucket}"
+				run aws s3api delete-bucket --bucket "$bucket" "${owner[@]}"
+			}
+		done
 		for table in "$users_table" "$images_table"; do
 			[ -z "$table" ] || run aws dynamodb delete-table --table-name "$table" >/dev/null
 		done
 		run aws secretsmanager delete-secret --secret-id "$SECRET_NAME" --recovery-window-in-days 7 >/dev/null
 		say "Deleted; the secret can be restored for 7 days (aws secretsmanager restore-secret)"
 	else
-		say "Deleted. Kept, with everyone's data: images bucket ${images_bucket:-?}, tables ${users_table:-?} and ${images_table:-?}, secret ${SECRET_NAME} (--destroy --delete-data removes them)"
+		say "Deleted. Kept, with everyone's data: images bucket ${images_bucket:-?}, its access logs ${log_bucket:-?}, tables ${users_table:-?} and ${images_table:-?}, secret ${SECRET_NAME} (--destroy --delete-data removes them)"
 	fi
 	exit 0
 fi
@@ -462,6 +467,7 @@ if [ -n "${CLERK_PUBLISHABLE_KEY+set}" ]; then params+=("ClerkPublishableKey=${C
 if [ -n "${CLERK_PUBLISHABLE_KEY+set}" ] || [ -n "$clerk_key" ]; then params+=("ClerkFrontendApi=${clerk_origin:-}"); fi
 if [ -n "${CLERK_AUTHORIZED_PARTIES+set}" ]; then params+=("ClerkAuthorizedParties=${CLERK_AUTHORIZED_PARTIES}"); fi
 if [ -n "${RESERVED_CONCURRENCY+set}" ]; then params+=("ReservedConcurrency=${RESERVED_CONCURRENCY}"); fi
+if [ -n "${PROVISIONED_CONCURRENCY+set}" ]; then params+=("ProvisionedConcurrency=${PROVISIONED_CONCURRENCY}"); fi
 if [ -n "${DOMAIN_NAME+set}" ]; then params+=("DomainName=${DOMAIN_NAME}"); fi
 if [ -n "${CERTIFICATE_ARN+set}" ]; then params+=("CertificateArn=${CERTIFICATE_ARN}"); fi
 

@@ -38,6 +38,7 @@ def stack_json(status="UPDATE_COMPLETE", **params):
     outputs = {
         "WebBucketName": "web-bucket", "DistributionId": "EDIST", "SiteUrl": "https://d1.cloudfront.net",
         "ImagesBucketName": "images-bucket", "UsersTableName": "users-table", "ImagesTableName": "images-table",
+        "AccessLogBucketName": "log-bucket",
     }
     return {"Stacks": [{
         "StackName": "promptcanvas", "StackStatus": status,
@@ -140,7 +141,7 @@ class DeployDryRun(unittest.TestCase):
     def test_settings_that_are_set_are_passed(self):
         result = self.deploy(
             CLERK_PUBLISHABLE_KEY=CLERK_KEY, CLERK_SECRET_KEY=CLERK_SECRET, CLERK_AUTHORIZED_PARTIES="https://a.example",
-            RESERVED_CONCURRENCY="5", DOMAIN_NAME="studio.example.com",
+            RESERVED_CONCURRENCY="5", PROVISIONED_CONCURRENCY="2", DOMAIN_NAME="studio.example.com",
             CERTIFICATE_ARN=f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/abc",
         )
         self.assertEqual(result.returncode, 0, result.stderr)
@@ -149,6 +150,7 @@ class DeployDryRun(unittest.TestCase):
         self.assertEqual(parameters["ClerkFrontendApi"], "https://clerk.example.com")
         self.assertEqual(parameters["ClerkAuthorizedParties"], "https://a.example")
         self.assertEqual(parameters["ReservedConcurrency"], "5")
+        self.assertEqual(parameters["ProvisionedConcurrency"], "2")
         self.assertEqual(parameters["DomainName"], "studio.example.com")
         self.assertTrue(parameters["CertificateArn"].startswith("arn:aws:acm:us-east-1:"))
 
@@ -431,6 +433,8 @@ class DeployDryRun(unittest.TestCase):
         wait = result.find("aws", "cloudformation", "wait", "stack-delete-complete")
         for command in [("aws", "s3", "rm", "--only-show-errors", "--recursive", "s3://images-bucket"),
                         ("aws", "s3api", "delete-bucket", "--bucket", "images-bucket"),
+                        ("aws", "s3", "rm", "--only-show-errors", "--recursive", "s3://log-bucket"),
+                        ("aws", "s3api", "delete-bucket", "--bucket", "log-bucket"),
                         ("aws", "dynamodb", "delete-table", "--table-name", "users-table"),
                         ("aws", "dynamodb", "delete-table", "--table-name", "images-table"),
                         ("aws", "secretsmanager", "delete-secret", "--secret-id", "promptcanvas/app")]:
