@@ -26,10 +26,15 @@ PHASE = @echo "== $@ $$(date -u +%T)"
 # libjpeg-turbo (thumbnails) is built from source by the turbojpeg crate: it needs cmake and nasm.
 BUILD_TOOLS := cmake nasm
 
-.PHONY: build-tools zig venv run build test lint rust-test openapi-check api-fuzz web-deps web-build web-test e2e smoke-test browser bench
+.PHONY: build-tools zig venv run dev build test lint rust-test openapi-check api-fuzz web-deps web-build web-test e2e smoke-test browser bench
 
 run: web-build build
 	$(BIN) serve
+
+# The server (a debug build, rebuilt on change) and Vite's dev server with hot
+# reload, together; Ctrl-C stops both (tools/dev.py).
+dev: web-deps
+	python3 tools/dev.py
 
 build-tools:
 	@for tool in $(BUILD_TOOLS); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
