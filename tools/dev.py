@@ -74,6 +74,10 @@ def stop(process):
 
 
 def main():
+    # Ctrl-C stops everything even when started where SIGINT was ignored (as
+    # for background jobs); a plain `kill` does too.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     if not build():
         print("dev: the server does not build; fix it and run make dev again", file=sys.stderr)
         return 1
