@@ -198,6 +198,7 @@ def main(argv):
         bearer=os.environ.get("SMOKE_CLERK_TOKEN") or None,
         origin_secret=os.environ.get("SMOKE_ORIGIN_SECRET") or None,
     )
+    state = {}
     steps = [
         ("health", lambda: check_health(client)),
         ("config", lambda: state.update(config=read_config(client))),
@@ -208,7 +209,6 @@ def main(argv):
         ("download", lambda: check_download(client, state["image"])),
         ("delete", lambda: delete(client, state["image"])),
     ]
-    state = {}
     started = time.monotonic()
     for name, step in steps:
         step_started = time.monotonic()

@@ -2,7 +2,8 @@
 //! tokens) or Clerk (`clerk`: session tokens checked against its signing keys,
 //! `jwks`). `http::caller` turns a request into the signed-in user with them.
 
-// Public for the bench, which measures a token check on its own.
+// Public for the bench, which measures a token check on its own, and for the
+// tests, which make sessions directly.
 pub mod clerk;
 pub mod jwks;
 pub mod local;
@@ -10,8 +11,6 @@ pub mod local;
 use std::time::Duration;
 
 use crate::store::metadata::StoreError;
-
-pub use local::SESSION_COOKIE;
 
 /// How people sign in: one mode per deployment, chosen by the settings.
 pub enum Auth {
@@ -29,7 +28,7 @@ impl Auth {
             Some(clerk) => Self::Clerk(Box::new(clerk)),
             None => Self::Local(local::PasswordGate::new(
                 config.limits.password_hashing_concurrency,
-                std::time::Duration::from_millis(config.limits.password_hashing_wait_ms),
+                Duration::from_millis(config.limits.password_hashing_wait_ms),
             )),
         })
     }
