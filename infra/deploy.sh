@@ -489,11 +489,12 @@ site_url="$(output SiteUrl)"
 say "Uploading the web app to ${web_bucket}"
 # Hashed assets never change under their name: cached for a year, uploaded first, and never
 # deleted right away (a tab with the previous index.html still loads the previous chunks).
+# Source maps stay behind: they are built for the operator, not for browsers.
 run aws s3 sync --only-show-errors "$WEB_DIST/assets" "s3://${web_bucket}/assets" \
-	--cache-control "public, max-age=31536000, immutable"
+	--exclude "*.map" --cache-control "public, max-age=31536000, immutable"
 # Then the other files, revalidated on every load, and index.html, which names the new assets, last.
 run aws s3 sync --only-show-errors --delete "$WEB_DIST" "s3://${web_bucket}" \
-	--exclude "assets/*" --exclude "_deploys/*" --exclude "index.html" --cache-control "no-cache"
+	--exclude "assets/*" --exclude "_deploys/*" --exclude "index.html" --exclude "*.map" --cache-control "no-cache"
 run aws s3 cp --only-show-errors "$WEB_DIST/index.html" "s3://${web_bucket}/index.html" --cache-control "no-cache"
 
 # Record this deploy's assets; delete the ones no recent deploy used (infra/web_assets.py).

@@ -5,7 +5,8 @@ a running server and exit non-zero at the first thing that is wrong.
     infra/smoke.sh BASE_URL
 
 Health and settings, the security headers, signing in the stage's way, one
-small generation, the gallery, a download of the image, and its delete. It
+small generation, the gallery, a download of the image, its delete, and an
+error report as the web app sends one. It
 uses the Python standard library only, so it runs wherever the deploy runs.
 
 Sign-in follows the server's mode (`/api/config`):
@@ -189,6 +190,16 @@ def delete(client, image):
     expect_status(gone, 404, "the deleted image")
 
 
+def report_an_error(client):
+    # What the web app sends when it fails; counted once in the stage's figures.
+    answer = client.send(
+        "POST",
+        "/api/client-errors",
+        {"message": "smoke test: error reports reach the server", "route": "/", "release": "smoke"},
+    )
+    expect_status(answer, 202, "error report")
+
+
 def main(argv):
     if len(argv) != 2 or not argv[1].startswith(("http://", "https://")):
         print("usage: infra/smoke.sh BASE_URL (http:// or https://)", file=sys.stderr)
@@ -208,6 +219,7 @@ def main(argv):
         ("gallery", lambda: check_gallery(client, state["image"])),
         ("download", lambda: check_download(client, state["image"])),
         ("delete", lambda: delete(client, state["image"])),
+        ("error report", lambda: report_an_error(client)),
     ]
     started = time.monotonic()
     for name, step in steps:

@@ -300,6 +300,8 @@ class DeployDryRun(unittest.TestCase):
         self.assertIn("index.html", result.commands[others])  # excluded: it goes last
         self.assertIn("assets/*", result.commands[others])
         self.assertIn("_deploys/*", result.commands[others])
+        for sync in (assets, others):  # source maps are never uploaded
+            self.assertIn("*.map", result.commands[sync])
         self.assertEqual(result.commands[index][-2:], ["--cache-control", "no-cache"])
 
     def test_each_deploy_records_its_assets(self):

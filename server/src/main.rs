@@ -41,6 +41,18 @@ enum Command {
     /// Remove image files that no record names and that are older than
     /// ORPHAN_GRACE_SECS (left behind by crashes or failed clean-ups).
     Sweep(Config),
+    /// Print the operators' statistics (what the Admin page shows): users,
+    /// images, storage, the last 30 days' generations and errors, models.
+    Stats(StatsArgs),
+}
+
+#[derive(clap::Args)]
+struct StatsArgs {
+    #[command(flatten)]
+    config: Config,
+    /// Print the JSON `GET /api/admin/stats` answers instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -87,6 +99,21 @@ fn main() -> anyhow::Result<()> {
                     "gave back {} generations a crash had left reserved",
                     report.released_reservations
                 );
+            }
+            Ok(())
+        }),
+        Some(Command::Stats(StatsArgs { config, json })) => run_once(&config.clone(), async {
+            let state = promptcanvas::build_state(config).await?;
+            let stats = promptcanvas::operations::stats::operator_stats(
+                state.metadata.as_ref(),
+                &state.metrics,
+                time::OffsetDateTime::now_utc().date(),
+            )
+            .await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&stats)?);
+            } else {
+                print!("{}", promptcanvas::operations::stats::as_text(&stats));
             }
             Ok(())
         }),

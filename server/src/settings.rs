@@ -84,6 +84,12 @@ pub struct ServerOptions {
     /// How long a sign-in lasts, in days.
     #[arg(long, env = "SESSION_TTL_DAYS", default_value_t = 30)]
     pub session_ttl_days: u64,
+
+    /// Emails of the operators, comma-separated, for local accounts and Clerk
+    /// users alike: they see the Admin page and `GET /api/admin/stats`, which
+    /// answer 404 to everyone else. Unset: no one.
+    #[arg(long, env = "ADMIN_EMAILS", value_delimiter = ',')]
+    pub admin_emails: Vec<String>,
 }
 
 /// How image URLs are made: signed by the server, presigned by S3 or served by a CDN.
@@ -170,6 +176,15 @@ pub struct LimitOptions {
     /// (a gallery page loads dozens of thumbnails together).
     #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = 200)]
     pub request_burst: u32,
+
+    /// Error reports one client IP may send from the web app per minute
+    /// (`POST /api/client-errors`, a burst of as many at once; 0 = no limit).
+    #[arg(
+        long,
+        env = "RATE_LIMIT_CLIENT_ERRORS_PER_MINUTE",
+        default_value_t = 10
+    )]
+    pub client_errors_per_minute: u32,
 }
 
 /// Together AI, when its key is set; the offline engine otherwise.
@@ -372,6 +387,18 @@ impl Config {
     }
 
     /// The per-user storage cap, `None` when unlimited.
+    /// Whether an account with this email is an operator's (`ADMIN_EMAILS`,
+    /// compared without regard to case).
+    pub fn is_admin(&self, email: &str) -> bool {
+        let email = email.trim();
+        !email.is_empty()
+            && self
+                .server
+                .admin_emails
+                .iter()
+                .any(|admin| admin.trim().eq_ignore_ascii_case(email))
+    }
+
     pub fn storage_quota(&self) -> Option<u64> {
         let bytes = self.limits.storage_quota_bytes;
         (bytes > 0).then_some(bytes)

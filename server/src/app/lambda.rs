@@ -13,6 +13,8 @@
 use std::{
     net::{IpAddr, Ipv4Addr, SocketAddr},
     path::PathBuf,
+    sync::atomic::{AtomicU64, Ordering},
+    time::{SystemTime, UNIX_EPOCH},
 };
 
 use axum::{Router, extract::ConnectInfo, http::Uri};
@@ -26,7 +28,7 @@ use lambda_http::{
 use serde_json::Value;
 
 use crate::{
-    app::{AppState, build_state},
+    app::{AppState, SAVE_FIGURES_EVERY, build_state, save_figures},
     gallery::sweep,
     http::router,
     settings::Config,
@@ -105,7 +107,11 @@ pub async fn handle_invocation(
 ) -> Result<EventResponse, lambda_http::Error> {
     let (payload, context) = event.into_parts();
     match Invocation::from_payload(payload)? {
-        Invocation::Http(request) => handle_event(app, LambdaEvent::new(*request, context)).await,
+        Invocation::Http(request) => {
+            let answer = handle_event(app, LambdaEvent::new(*request, context)).await;
+            save_figures_when_due(state).await;
+            answer
+        }
         Invocation::Sweep => {
             let report =
                 sweep::sweep_everything(state.metadata.as_ref(), &state.media, &state.config)
@@ -125,6 +131,26 @@ pub async fn handle_invocation(
                 "expired": report.expired,
             }))
         }
+    }
+}
+
+/// Adds the refusals and error reports counted here to the daily figures,
+/// at most every [`SAVE_FIGURES_EVERY`]: nothing runs between invocations, so
+/// this is done at the end of one (an environment AWS reclaims loses at most
+/// that long's counts).
+async fn save_figures_when_due(state: &AppState) {
+    static LAST_SAVED: AtomicU64 = AtomicU64::new(0);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    let last = LAST_SAVED.load(Ordering::Relaxed);
+    if now.saturating_sub(last) >= SAVE_FIGURES_EVERY.as_secs()
+        && LAST_SAVED
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+    {
+        save_figures(state).await;
     }
 }
 

@@ -16,6 +16,7 @@ use crate::{
     auth,
     generation::{ImageProvider, OfflineProvider, TogetherProvider, TogetherSettings, together},
     http::{self, limiter, router},
+    operations::{client_errors::ReportLog, stats},
     settings::Config,
     store::{
         backends::{self, Backends},
@@ -84,6 +85,17 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        // Refusals and error reports reach the daily figures every few seconds
+        // rather than one write each (a flood must not become one).
+        let state = self.state.clone();
+        let saver = tokio::spawn(async move {
+            let mut every = tokio::time::interval(SAVE_FIGURES_EVERY);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                save_figures(&state).await;
+            }
+        });
         let metrics_server = self.metrics_listener.map(|listener| {
             tokio::spawn(
                 axum::serve(listener, http::metrics::router(self.state.metrics.clone()))
@@ -101,7 +113,21 @@ impl Application {
         if let Some(task) = metrics_server {
             task.abort();
         }
+        saver.abort();
+        save_figures(&self.state).await;
         served
+    }
+}
+
+/// How often the refusals and error reports a process counted are added to
+/// the store's daily figures.
+pub const SAVE_FIGURES_EVERY: Duration = Duration::from_secs(10);
+
+/// Adds what this process counted to the daily figures; a failure is only
+/// logged (the counts wait for the next try).
+pub async fn save_figures(state: &AppState) {
+    if let Err(error) = stats::save_unsaved(state.metadata.as_ref(), &state.metrics).await {
+        tracing::warn!(%error, "could not save today's refusals and error reports");
     }
 }
 
@@ -130,6 +156,10 @@ async fn build_state_with(config: Config, backends: Backends) -> anyhow::Result<
             config.limits.requests_per_second,
             config.limits.request_burst,
         ),
+        client_error_limiter: limiter::IpLimiter::per_minute(
+            config.limits.client_errors_per_minute,
+        ),
+        client_error_log: ReportLog::default(),
         metrics: Arc::new(Metrics::new(config.telemetry.metrics_emf)),
         config: Arc::new(config),
         metadata,

@@ -30,6 +30,10 @@ pub struct SweepReport {
 /// Reservations given back per store read.
 const RESERVATION_BATCH: u32 = 100;
 
+/// The failure code, in the operator's figures, of a generation whose
+/// process died before it ended.
+pub const INTERRUPTED: &str = "interrupted";
+
 /// Gives back every reservation made more than `grace_secs` ago that its
 /// generation neither recorded nor gave back (the process running it died);
 /// returns how many generations went back to their months.
@@ -45,7 +49,9 @@ pub async fn give_back_reservations(
             .stale_reservations(before, RESERVATION_BATCH)
             .await?;
         for reservation in &stale {
-            metadata.release_generations(reservation).await?;
+            metadata
+                .release_generations(reservation, INTERRUPTED)
+                .await?;
             tracing::info!(
                 user_id = %reservation.user_id,
                 month = %reservation.month,

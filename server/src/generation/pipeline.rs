@@ -18,7 +18,9 @@ use crate::{
         ProviderJob, plan::plan, usage,
     },
     store::media::{ImageKeys, MediaStore},
-    store::metadata::{Admission, ImageRecord, MetadataStore, Reservation, StoreError, User},
+    store::metadata::{
+        Admission, ImageRecord, MetadataStore, Reservation, StoreError, User, rules::day_of,
+    },
     telemetry::metrics::Metrics,
     text::FieldError,
 };
@@ -141,12 +143,21 @@ impl Generator<'_> {
                     .map(|image| image.record.bytes)
                     .collect();
                 self.metrics.record_generation(provider, "ok", &sizes);
+                // Only the operator's figures depend on it: a failure is logged.
+                let today = day_of(generation.created_at);
+                if let Err(error) = self.metadata.mark_active(&user.id, &today).await {
+                    tracing::warn!(%error, "could not count the user as active today");
+                }
             }
             Err(error) => {
                 self.metrics.record_generation(provider, error.code(), &[]);
                 // The answer is the failure itself; a failed give-back is only
                 // logged (the sweep gives the reservation back later).
-                if let Err(release_error) = self.metadata.release_generations(&reservation).await {
+                if let Err(release_error) = self
+                    .metadata
+                    .release_generations(&reservation, error.code())
+                    .await
+                {
                     tracing::error!(error = %release_error, images = count, "could not give back a failed generation's quota");
                 }
             }

@@ -43,11 +43,20 @@ struct Bucket {
 impl IpLimiter {
     /// `None` when `per_second` is 0 (limiting off).
     pub fn new(per_second: u32, burst: u32) -> Option<Self> {
-        (per_second > 0).then(|| Self {
-            per_second: f64::from(per_second),
+        (per_second > 0).then(|| Self::at_rate(f64::from(per_second), burst))
+    }
+
+    /// `per_minute` a minute, a burst of as many; `None` when it is 0.
+    pub fn per_minute(per_minute: u32) -> Option<Self> {
+        (per_minute > 0).then(|| Self::at_rate(f64::from(per_minute) / 60.0, per_minute))
+    }
+
+    fn at_rate(per_second: f64, burst: u32) -> Self {
+        Self {
+            per_second,
             burst: f64::from(burst.max(1)),
             buckets: Arc::new(Mutex::new(HashMap::new())),
-        })
+        }
     }
 
     /// Takes one token for `ip`, or says how long until one is available.

@@ -8,6 +8,7 @@ use crate::{
         pipeline::{Generator, Limits},
     },
     http::limiter::IpLimiter,
+    operations::client_errors::ReportLog,
     settings::Config,
     store::media::MediaStore,
     store::metadata::MetadataStore,
@@ -27,6 +28,9 @@ pub struct Services {
     pub provider: Arc<dyn ImageProvider>,
     /// `None` when per-IP limiting is off.
     pub ip_limiter: Option<IpLimiter>,
+    /// The web app's error reports per IP; `None` when unlimited.
+    pub client_error_limiter: Option<IpLimiter>,
+    pub client_error_log: ReportLog,
     pub metrics: Arc<Metrics>,
     /// How people sign in.
     pub auth: crate::auth::Auth,

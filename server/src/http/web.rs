@@ -1,13 +1,14 @@
-//! Serves the built web app: hashed assets cached forever, client routes to `index.html`.
+//! Serves the built web app: hashed assets cached forever, client routes to
+//! `index.html`, source maps never.
 
 use std::path::Path;
 
 use axum::{
     Router,
     extract::Request,
-    http::{HeaderValue, header},
+    http::{HeaderValue, StatusCode, header},
     middleware::{self, Next},
-    response::{Html, Response},
+    response::{Html, IntoResponse, Response},
     routing::get,
 };
 use tower_http::services::{ServeDir, ServeFile};
@@ -40,6 +41,11 @@ pub fn router(dist: Option<&Path>) -> Router {
 }
 
 async fn cache_rules(request: Request, next: Next) -> Response {
+    // Source maps are built for the operator, not served: they would show
+    // the app's whole source to anyone.
+    if request.uri().path().ends_with(".map") {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let immutable = request.uri().path().starts_with("/assets/");
     let mut response = next.run(request).await;
     let value = if immutable && response.status().is_success() {

@@ -1,5 +1,6 @@
 //! Operational figures: requests and latency per route, generations by
-//! provider and outcome, upstream latency, images stored, rate-limit refusals.
+//! provider and outcome, upstream latency, images stored, rate-limit refusals,
+//! the web app's error reports.
 //!
 //! Kept in the process with atomics (a series costs one map lookup under a
 //! read lock once it exists) and rendered on demand as Prometheus text. On
@@ -26,6 +27,10 @@ use serde_json::json;
 const BUCKETS: [f64; 14] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
 ];
+
+/// Most `(release, route)` series of client errors; later pairs count as
+/// `("other", "other")`.
+pub const MAX_CLIENT_ERROR_SERIES: usize = 256;
 
 /// The CloudWatch namespace of the Embedded Metric Format lines.
 const EMF_NAMESPACE: &str = "PromptCanvas";
@@ -117,6 +122,11 @@ pub struct Metrics {
     generations: Family<(&'static str, &'static str), AtomicU64>,
     upstream: Family<&'static str, Histogram>,
     rate_limited: Family<(String, &'static str), AtomicU64>,
+    client_errors: Family<(String, String), AtomicU64>,
+    /// Refusals and client error reports not yet added to the store's daily
+    /// figures (see [`Metrics::take_unsaved`]).
+    unsaved_refusals: AtomicU64,
+    unsaved_client_errors: AtomicU64,
     images_stored: AtomicU64,
     image_bytes_stored: AtomicU64,
     started_unix_secs: f64,
@@ -131,6 +141,9 @@ impl Metrics {
             generations: Family::new(),
             upstream: Family::new(),
             rate_limited: Family::new(),
+            client_errors: Family::new(),
+            unsaved_refusals: AtomicU64::new(0),
+            unsaved_client_errors: AtomicU64::new(0),
             images_stored: AtomicU64::new(0),
             image_bytes_stored: AtomicU64::new(0),
             started_unix_secs: unix_now().as_secs_f64(),
@@ -150,6 +163,7 @@ impl Metrics {
             emit_emf(&request_emf(&route, method, status, elapsed, refusal));
         }
         if let Some(code) = refusal {
+            self.unsaved_refusals.fetch_add(1, Relaxed);
             self.rate_limited
                 .get(&(route.clone(), code))
                 .fetch_add(1, Relaxed);
@@ -184,6 +198,41 @@ impl Metrics {
         if self.emf {
             emit_emf(&generation_emf(provider, outcome, images.len(), bytes));
         }
+    }
+
+    /// One error report from the web app. Both labels come from the client,
+    /// so the caller bounds them (a known route, a well-formed release) and
+    /// past [`MAX_CLIENT_ERROR_SERIES`] series new pairs share one.
+    pub fn record_client_error(&self, release: &str, route: &str) {
+        let key = (release.to_owned(), route.to_owned());
+        let known = self.client_errors.0.read().is_ok_and(|series| {
+            series.contains_key(&key) || series.len() < MAX_CLIENT_ERROR_SERIES
+        });
+        let key = if known {
+            key
+        } else {
+            ("other".to_owned(), "other".to_owned())
+        };
+        self.client_errors.get(&key).fetch_add(1, Relaxed);
+        self.unsaved_client_errors.fetch_add(1, Relaxed);
+        if self.emf {
+            emit_emf(&client_error_emf(&key.0, &key.1));
+        }
+    }
+
+    /// Takes the refusals and client error reports counted since the last
+    /// call (`(refusals, client errors)`), for the store's daily figures;
+    /// [`Metrics::keep_unsaved`] puts them back when that write fails.
+    pub fn take_unsaved(&self) -> (u64, u64) {
+        (
+            self.unsaved_refusals.swap(0, Relaxed),
+            self.unsaved_client_errors.swap(0, Relaxed),
+        )
+    }
+
+    pub fn keep_unsaved(&self, (refusals, client_errors): (u64, u64)) {
+        self.unsaved_refusals.fetch_add(refusals, Relaxed);
+        self.unsaved_client_errors.fetch_add(client_errors, Relaxed);
     }
 
     /// The Prometheus text exposition of every figure.
@@ -281,6 +330,21 @@ impl Metrics {
         }
         header(
             &mut out,
+            "promptcanvas_client_errors_total",
+            "counter",
+            "Errors the web app reported, by its release and route pattern.",
+        );
+        for ((release, route), count) in self.client_errors.snapshot() {
+            let _ = writeln!(
+                out,
+                "promptcanvas_client_errors_total{{release=\"{}\",route=\"{}\"}} {}",
+                escape_label(&release),
+                escape_label(&route),
+                count.load(Relaxed)
+            );
+        }
+        header(
+            &mut out,
             "process_start_time_seconds",
             "gauge",
             "When the process started, in seconds since the Unix epoch.",
@@ -369,6 +433,22 @@ fn generation_emf(provider: &str, outcome: &str, images: usize, bytes: u64) -> s
     })
 }
 
+fn client_error_emf(release: &str, route: &str) -> serde_json::Value {
+    json!({
+        "_aws": {
+            "Timestamp": unix_now().as_millis() as u64,
+            "CloudWatchMetrics": [{
+                "Namespace": EMF_NAMESPACE,
+                "Dimensions": [["Release", "Route"]],
+                "Metrics": [{"Name": "ClientErrors", "Unit": "Count"}],
+            }],
+        },
+        "Release": release,
+        "Route": route,
+        "ClientErrors": 1,
+    })
+}
+
 fn upstream_emf(provider: &str, elapsed: Duration) -> serde_json::Value {
     json!({
         "_aws": {
@@ -443,6 +523,7 @@ mod tests {
             generation_emf("offline", "ok", 2, 1000),
             generation_emf("together", "upstream_timeout", 0, 0),
             upstream_emf("together", Duration::from_millis(900)),
+            client_error_emf("0.1.0", "/gallery/:id"),
         ];
         for line in lines {
             let directive = &line["_aws"]["CloudWatchMetrics"][0];
@@ -458,5 +539,29 @@ mod tests {
         let refused = request_emf("/api/x", "POST", 429, Duration::ZERO, Some("rate_limited"));
         assert_eq!(refused["RateLimited"], 1);
         assert_eq!(refused["ServerErrors"], 0);
+    }
+
+    #[test]
+    fn client_error_series_are_bounded_and_saved_once() {
+        let metrics = Metrics::new(false);
+        for index in 0..MAX_CLIENT_ERROR_SERIES + 5 {
+            metrics.record_client_error(&format!("r{index}"), "/");
+        }
+        metrics.record_client_error("r0", "/");
+        let text = metrics.render();
+        let series = text
+            .lines()
+            .filter(|line| line.starts_with("promptcanvas_client_errors_total{"))
+            .count();
+        assert_eq!(series, MAX_CLIENT_ERROR_SERIES + 1, "{text}");
+        assert!(
+            text.contains("promptcanvas_client_errors_total{release=\"other\",route=\"other\"} 5")
+        );
+        assert!(text.contains("promptcanvas_client_errors_total{release=\"r0\",route=\"/\"} 2"));
+        let unsaved = metrics.take_unsaved();
+        assert_eq!(unsaved, (0, MAX_CLIENT_ERROR_SERIES as u64 + 6));
+        assert_eq!(metrics.take_unsaved(), (0, 0));
+        metrics.keep_unsaved(unsaved);
+        assert_eq!(metrics.take_unsaved(), unsaved);
     }
 }

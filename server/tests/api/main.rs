@@ -15,6 +15,7 @@ mod journey;
 mod lambda;
 mod media;
 mod observability;
+mod operations;
 mod protection;
 mod service;
 mod together;

@@ -310,3 +310,79 @@ async fn prompts_are_logged_when_an_operator_opts_in() {
         .expect("a generation log line");
     assert_eq!(generating["fields"]["prompt"], PRIVATE_PROMPT);
 }
+
+#[tokio::test]
+async fn a_web_app_error_is_one_log_line_without_emails_tokens_or_signatures() {
+    // Arrange
+    let data = tempfile::tempdir().unwrap();
+    let server = LoggingServer::start(data.path(), false);
+    let report = serde_json::json!({
+        "message": "Failed for ada@example.com with Bearer sk_live_0123456789",
+        "stack": "at load (https://site.example/media/a.jpg?sig=9f86d081884c7d659a2feaa0c55ad015&exp=1)",
+        "route": "/collections/01JD/01JE",
+        "release": "0.1.0",
+    });
+
+    // Act
+    let response = reqwest::Client::new()
+        .post(server.server.url("/api/client-errors"))
+        .header("user-agent", "Mozilla/5.0 (X11; Linux x86_64)")
+        .json(&report)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let lines = server.stop();
+
+    // Assert
+    let reported: Vec<&Value> = lines
+        .iter()
+        .filter(|line| line["fields"]["message"] == "the web app reported an error")
+        .collect();
+    assert_eq!(reported.len(), 1, "{lines:?}");
+    let fields = &reported[0]["fields"];
+    assert_eq!(reported[0]["level"], "WARN");
+    assert_eq!(fields["route"], "/collections/:collectionId/:id");
+    assert_eq!(fields["release"], "0.1.0");
+    assert_eq!(fields["user_agent"], "Mozilla/5.0 (X11; Linux x86_64)");
+    let line = reported[0].to_string();
+    assert!(
+        line.contains("[email]") && line.contains("Bearer [token]"),
+        "{line}"
+    );
+    for secret in ["ada@example.com", "sk_live", "sig=", "9f86d081"] {
+        assert!(!line.contains(secret), "{secret} in {line}");
+    }
+}
+
+#[tokio::test]
+async fn the_stats_command_prints_what_the_admin_page_shows() {
+    // Arrange: a generation recorded by the server.
+    let data = tempfile::tempdir().unwrap();
+    let server = LoggingServer::start(data.path(), false);
+    server.generate("a quiet harbour").await;
+    server.stop();
+
+    // Act
+    let text = crate::helpers::binary(data.path())
+        .arg("stats")
+        .output()
+        .unwrap();
+    let json = crate::helpers::binary(data.path())
+        .args(["stats", "--json"])
+        .output()
+        .unwrap();
+
+    // Assert
+    assert!(text.status.success() && json.status.success());
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.starts_with("users: 1 (active today 1, 7 days 1, 30 days 1)\n"),
+        "{text}"
+    );
+    assert!(text.contains("offline/offline-preview"), "{text}");
+    let stats: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(stats["images"], 1);
+    assert_eq!(stats["generations_by_day"].as_array().unwrap().len(), 30);
+    assert_eq!(stats["by_model"][0]["images"], 1);
+}

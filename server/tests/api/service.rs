@@ -154,6 +154,11 @@ async fn the_web_app_is_served_with_client_routes_falling_back_to_index() {
     .unwrap();
     std::fs::create_dir(dist.path().join("assets")).unwrap();
     std::fs::write(dist.path().join("assets/app-1a2b.js"), "console.log(1)").unwrap();
+    std::fs::write(
+        dist.path().join("assets/app-1a2b.js.map"),
+        "{\"sources\":[]}",
+    )
+    .unwrap();
     let dist_path = dist.path().to_owned();
     let app = TestApp::spawn_with(move |config| config.server.web_dist_dir = dist_path).await;
 
@@ -168,4 +173,11 @@ async fn the_web_app_is_served_with_client_routes_falling_back_to_index() {
         asset.headers()["cache-control"],
         "public, max-age=31536000, immutable"
     );
+
+    // Source maps are built for the operator and never served.
+    let map = reqwest::get(app.url("/assets/app-1a2b.js.map"))
+        .await
+        .unwrap();
+    assert_eq!(map.status(), StatusCode::NOT_FOUND);
+    assert!(!map.text().await.unwrap().contains("sources"));
 }

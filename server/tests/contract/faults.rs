@@ -16,10 +16,10 @@ use object_store::{
     PutMultipartOptions, PutOptions, PutPayload, PutResult, path::Path,
 };
 use promptcanvas::store::metadata::{
-    Accounts, Admission, CollectionChanges, CollectionRecord, Collections, Credentials, Gallery,
-    Guards, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, ImageRef, Membership,
-    MetadataStore, NewSession, Quotas, Reservation, Sessions, StoreError, StoreResult,
-    TrashOutcome, Usage, User,
+    Accounts, Admission, CollectionChanges, CollectionRecord, Collections, Credentials, DayTally,
+    Figures, Gallery, Guards, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, ImageRef,
+    Membership, MetadataStore, NewSession, Quotas, Reservation, Sessions, Statistics, StoreError,
+    StoreResult, TrashOutcome, Usage, User,
 };
 use time::OffsetDateTime;
 
@@ -358,11 +358,15 @@ impl Quotas for FaultyMetadata {
         self.inner.reserve_generations(reservation, quota).await
     }
 
-    async fn release_generations(&self, reservation: &Reservation) -> StoreResult<()> {
+    async fn release_generations(
+        &self,
+        reservation: &Reservation,
+        failure: &str,
+    ) -> StoreResult<()> {
         if self.releases.fires() {
             return Err(store_failure());
         }
-        self.inner.release_generations(reservation).await
+        self.inner.release_generations(reservation, failure).await
     }
 
     async fn stale_reservations(
@@ -417,5 +421,20 @@ impl Guards for FaultyMetadata {
             return Err(store_failure());
         }
         self.inner.release_idempotency_key(user_id, key).await
+    }
+}
+
+#[async_trait]
+impl Statistics for FaultyMetadata {
+    async fn add_to_day(&self, day: &str, tally: DayTally) -> StoreResult<()> {
+        self.inner.add_to_day(day, tally).await
+    }
+
+    async fn mark_active(&self, user_id: &str, day: &str) -> StoreResult<()> {
+        self.inner.mark_active(user_id, day).await
+    }
+
+    async fn statistics(&self, first_day: &str, last_day: &str) -> StoreResult<Figures> {
+        self.inner.statistics(first_day, last_day).await
     }
 }

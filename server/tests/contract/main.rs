@@ -12,6 +12,7 @@ mod media_cases;
 mod metadata_cases;
 mod moto;
 mod s3_specifics;
+mod statistics_cases;
 
 /// Instantiates each named case once per backend.
 macro_rules! contract {
@@ -73,6 +74,13 @@ contract!(collections, collection_cases, backend => backend.metadata.clone(), [
     a_collection_pages_its_images_and_counts_those_not_in_the_trash,
     concurrent_membership_changes_keep_the_count_exact,
     deleting_an_image_or_a_collection_fixes_the_other_side,
+]);
+
+contract!(statistics, statistics_cases, backend => backend.metadata.clone(), [
+    generations_users_images_and_bytes_are_counted_as_they_are_written,
+    a_failed_generation_is_counted_once_under_its_code,
+    each_user_counts_in_the_day_they_were_last_active,
+    refusals_and_client_errors_add_up_per_day,
 ]);
 
 contract!(objects, media_cases, backend => backend.media.clone(), [

@@ -596,7 +596,10 @@ pub async fn the_monthly_quota_is_reserved_atomically(store: Store) {
             .unwrap()
     );
     assert_eq!(generations_in(&store, &user.id, "2026-11").await, 5);
-    store.release_generations(&last_two).await.unwrap();
+    store
+        .release_generations(&last_two, "upstream_error")
+        .await
+        .unwrap();
     assert_eq!(generations_in(&store, &user.id, "2026-11").await, 3);
 
     let racer = signed_up(&store).await;
@@ -632,7 +635,10 @@ pub async fn a_reservation_stays_until_its_generation_is_recorded_or_given_back(
         })
         .collect();
     store.insert_images(&images).await.unwrap();
-    store.release_generations(&failed).await.unwrap();
+    store
+        .release_generations(&failed, "upstream_error")
+        .await
+        .unwrap();
     let ours = |all: Vec<Reservation>| -> Vec<Reservation> {
         all.into_iter()
             .filter(|held| held.user_id == user.id)
@@ -656,10 +662,22 @@ pub async fn a_reservation_stays_until_its_generation_is_recorded_or_given_back(
     );
     assert_eq!(generations_in(&store, &user.id, month).await, 5);
 
-    store.release_generations(&crashed).await.unwrap();
-    store.release_generations(&crashed).await.unwrap();
-    store.release_generations(&recorded).await.unwrap();
-    store.release_generations(&failed).await.unwrap();
+    store
+        .release_generations(&crashed, "upstream_error")
+        .await
+        .unwrap();
+    store
+        .release_generations(&crashed, "upstream_error")
+        .await
+        .unwrap();
+    store
+        .release_generations(&recorded, "upstream_error")
+        .await
+        .unwrap();
+    store
+        .release_generations(&failed, "upstream_error")
+        .await
+        .unwrap();
 
     assert_eq!(generations_in(&store, &user.id, month).await, 2);
     assert!(ours(store.stale_reservations(later, 1000).await.unwrap()).is_empty());

@@ -538,3 +538,55 @@ async fn images_whose_recording_answer_was_lost_are_recorded_once() {
     assert_eq!(usage.images, 4);
     assert_eq!(usage.storage_bytes, 2 * 100 + 2 * 1000);
 }
+
+/// Tables written by a version that kept no totals: `init-aws` counts them
+/// from the profiles once, and the statistics read them from then on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn init_aws_counts_the_totals_of_tables_from_before_the_statistics() {
+    use promptcanvas::store::metadata::{DynamoStore, MetadataStore};
+
+    let _turn = moto::take_turn().await;
+    let sdk = moto::sdk_config().await;
+    let resources = init_aws::AwsResources {
+        bucket: None,
+        users_table: Some(moto::unique_name("users")),
+        images_table: Some(moto::unique_name("images")),
+    };
+    let fresh = init_aws::init(&sdk, &resources, None).await.unwrap();
+    assert_eq!(
+        fresh.len(),
+        3,
+        "a fresh table has nothing to count: {fresh:?}"
+    );
+    let (users, images) = (
+        resources.users_table.clone().unwrap(),
+        resources.images_table.clone().unwrap(),
+    );
+    let client = aws_sdk_dynamodb::Client::new(&sdk);
+    let store: Arc<dyn MetadataStore> = Arc::new(DynamoStore::new(client.clone(), &users, &images));
+    let user = metadata_cases::signed_up(&store).await;
+    metadata_cases::record_images(&store, &user, 2, |_| "old harbour".into()).await;
+    // As the previous version left it: no totals at all.
+    client
+        .delete_item()
+        .table_name(&users)
+        .key("pk", AttributeValue::S("STATS".into()))
+        .key("sk", AttributeValue::S("TOTAL".into()))
+        .send()
+        .await
+        .unwrap();
+
+    let upgraded = init_aws::init(&sdk, &resources, None).await.unwrap();
+    let again = init_aws::init(&sdk, &resources, None).await.unwrap();
+
+    assert_eq!(
+        upgraded.last().unwrap(),
+        "counted 1 users and 2 images (201 bytes) stored before the statistics"
+    );
+    assert_eq!(again.len(), 3, "{again:?}");
+    let figures = store.statistics("2026-01-01", "2026-01-01").await.unwrap();
+    assert_eq!(
+        (figures.users, figures.images, figures.storage_bytes),
+        (1, 2, 201)
+    );
+}

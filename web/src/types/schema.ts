@@ -4,6 +4,22 @@
  */
 
 export interface paths {
+    "/api/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["admin_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -46,6 +62,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/client-errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["report_client_error"];
         delete?: never;
         options?: never;
         head?: never;
@@ -315,6 +347,16 @@ export interface components {
             /** @description With `trash`: move favourites too. */
             include_favorites?: boolean;
         };
+        /** @description One error the web app saw. */
+        ClientErrorReport: {
+            /** @description What went wrong, not blank. */
+            message: string;
+            /** @description The web app's release, letters, digits and `._+-`. */
+            release?: string | null;
+            /** @description The page's route pattern (`/gallery/:id`) or path. */
+            route?: string | null;
+            stack?: string | null;
+        };
         CollectionList: {
             /** @description Most recently changed first. */
             items: components["schemas"]["CollectionView"][];
@@ -360,9 +402,50 @@ export interface components {
             placeholder: string;
             thumbnail_url: string;
         };
+        DayStats: {
+            /**
+             * Format: int64
+             * @description Errors the web app reported.
+             */
+            client_errors: number;
+            /** @description `YYYY-MM-DD`, UTC. */
+            day: string;
+            /**
+             * Format: int64
+             * @description Generations that failed after their quota was reserved.
+             */
+            failures: number;
+            /**
+             * Format: int64
+             * @description Generations recorded, and their images.
+             */
+            generations: number;
+            /** Format: int64 */
+            images: number;
+            /**
+             * Format: int64
+             * @description Requests refused by a rate limit or quota.
+             */
+            rate_limited: number;
+        };
         EmptyTrashView: {
             /** @description How many images were deleted for good. */
             deleted: number;
+        };
+        ErrorCounts: {
+            /** Format: int64 */
+            client_errors: number;
+            /** Format: int64 */
+            generation_failures: number;
+            /** Format: int64 */
+            rate_limited: number;
+            /** @description Why generations failed, most frequent first. */
+            top_failure_codes: components["schemas"]["FailureCount"][];
+        };
+        FailureCount: {
+            code: string;
+            /** Format: int64 */
+            count: number;
         };
         /** @description A field that failed validation, echoed back so forms can show it inline. */
         FieldError: {
@@ -510,6 +593,8 @@ export interface components {
             password: string;
         };
         Me: {
+            /** @description Present, and true, for operators (`ADMIN_EMAILS`) only. */
+            admin?: boolean;
             usage: components["schemas"]["UsageView"];
             user: components["schemas"]["UserView"];
         };
@@ -524,11 +609,38 @@ export interface components {
             steps: components["schemas"]["StepRange"];
             width: components["schemas"]["SizeRange"];
         };
+        ModelStats: {
+            /** Format: int64 */
+            generations: number;
+            /** Format: int64 */
+            images: number;
+            model: string;
+            provider: string;
+        };
         NewCollectionRequest: {
             /** @description Up to 500 characters; stored trimmed, and empty means none. */
             description?: string | null;
             /** @description 1 to 80 characters, not only space, no control characters; stored trimmed. */
             name: string;
+        };
+        OperatorStats: {
+            /** @description Every model ever used, most images first (all time). */
+            by_model: components["schemas"]["ModelStats"][];
+            /** @description Over the same 30 days. */
+            errors: components["schemas"]["ErrorCounts"];
+            /** @description The last 30 days (UTC), oldest first, today last. */
+            generations_by_day: components["schemas"]["DayStats"][];
+            /**
+             * Format: int64
+             * @description Stored images, the trashed ones included.
+             */
+            images: number;
+            /**
+             * Format: int64
+             * @description Bytes of stored originals.
+             */
+            storage_bytes: number;
+            users: components["schemas"]["UserCounts"];
         };
         /** @description The problem+json body every error answer carries. */
         Problem: {
@@ -598,6 +710,23 @@ export interface components {
              */
             trash_images: number;
         };
+        /** @description Accounts, and how many made something lately. */
+        UserCounts: {
+            /**
+             * Format: int64
+             * @description Made at least one generation today (UTC).
+             */
+            active_1d: number;
+            /** Format: int64 */
+            active_30d: number;
+            /**
+             * Format: int64
+             * @description ... in the last 7 days, today included.
+             */
+            active_7d: number;
+            /** Format: int64 */
+            total: number;
+        };
         UserEnvelope: {
             user: components["schemas"]["UserView"];
         };
@@ -617,6 +746,64 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    admin_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Users, images, storage, the last 30 days' generations and errors, and every model's use */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorStats"];
+                };
+            };
+            /** @description `forbidden`: the request did not come through the site's CDN (only when `ORIGIN_SECRET` is set) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: not an operator (`ADMIN_EMAILS`), or not signed in */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure on the server */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -892,6 +1079,93 @@ export interface operations {
                 headers: {
                     /** @description Seconds until a retry can succeed */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_client_error: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientErrorReport"];
+            };
+        };
+        responses: {
+            /** @description Reported: logged (fewer lines in a burst) and counted, never stored */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_request`: the body is not JSON of the documented shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the request did not come through the site's CDN (only when `ORIGIN_SECRET` is set) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: more than 8 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: blank or too long a message, too long a stack or route, a malformed release */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many reports from this address; see `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure on the server */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

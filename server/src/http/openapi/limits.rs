@@ -18,6 +18,9 @@ use crate::{
         images::{MAX_PAGE_SIZE, SEARCH_MAX_CHARS},
     },
     http::state::AppState,
+    operations::client_errors::{
+        MESSAGE_MAX_CHARS, RELEASE_PATTERN, ROUTE_MAX_CHARS, STACK_MAX_CHARS,
+    },
     text::{CONTROL, FORBIDDEN_IN_PROMPTS, WHITESPACE, regex_class},
 };
 
@@ -39,6 +42,7 @@ impl<'a> RequestLimits<'a> {
 
 pub fn apply(document: &mut Value, limits: &RequestLimits) {
     generation_request(document, limits);
+    client_error_report(document);
     accounts(document);
     image_list(document);
     constrain(
@@ -199,6 +203,36 @@ fn image_list(document: &mut Value) {
 
 /// Adds `rules` to the schema of `schema`'s property `field`. A renamed
 /// field fails loudly here (and in the tests), never silently.
+fn client_error_report(document: &mut Value) {
+    let schema = "ClientErrorReport";
+    // Somewhere a character that is not space: the message is not blank.
+    let not_blank = format!("[^{}]", regex_class(&[WHITESPACE]));
+    constrain(
+        document,
+        schema,
+        "message",
+        json!({ "minLength": 1, "maxLength": MESSAGE_MAX_CHARS, "pattern": not_blank }),
+    );
+    constrain(
+        document,
+        schema,
+        "stack",
+        json!({ "maxLength": STACK_MAX_CHARS }),
+    );
+    constrain(
+        document,
+        schema,
+        "route",
+        json!({ "maxLength": ROUTE_MAX_CHARS }),
+    );
+    constrain(
+        document,
+        schema,
+        "release",
+        json!({ "pattern": RELEASE_PATTERN }),
+    );
+}
+
 fn constrain(document: &mut Value, schema: &str, field: &str, rules: Value) {
     let property = document
         .pointer_mut(&format!("/components/schemas/{schema}/properties/{field}"))

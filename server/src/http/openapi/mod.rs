@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 
 pub use limits::RequestLimits;
 
-use crate::http::routes::{auth, bulk, collections, generations, images, service};
+use crate::http::routes::{auth, bulk, collections, generations, images, operations, service};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -46,6 +46,8 @@ use crate::http::routes::{auth, bulk, collections, generations, images, service}
         collections::get_collection,
         collections::update_collection,
         collections::delete_collection,
+        operations::report_client_error,
+        operations::admin_stats,
     ),
     components(schemas(crate::http::error::Problem, crate::http::error::FieldError)),
     tags(
@@ -54,6 +56,7 @@ use crate::http::routes::{auth, bulk, collections, generations, images, service}
         (name = "generation", description = "Making images from prompts"),
         (name = "gallery", description = "The caller's stored images"),
         (name = "collections", description = "Named groups of the caller's images"),
+        (name = "operations", description = "The web app's error reports and the operators' statistics"),
     )
 )]
 struct Operations;
@@ -63,6 +66,13 @@ pub fn document(limits: &RequestLimits) -> Value {
     let mut document =
         serde_json::to_value(Operations::openapi()).expect("the API document is plain JSON");
     responses::complete(&mut document);
+    // The statistics answer 404 to everyone but operators, signed in or not.
+    if let Some(responses) = document
+        .pointer_mut("/paths/~1api~1admin~1stats/get/responses")
+        .and_then(Value::as_object_mut)
+    {
+        responses.remove("401");
+    }
     limits::apply(&mut document, limits);
     document
 }
@@ -120,12 +130,19 @@ mod tests {
             "POST /api/auth/signup",
             "POST /api/auth/login",
             "POST /api/auth/logout",
+            "POST /api/client-errors",
         ];
+        let hidden_from_others = ["GET /api/admin/stats"];
         for (name, operation) in operations(&document) {
             let signed_in = !public.contains(&name.as_str());
             assert_eq!(operation.get("security").is_some(), signed_in, "{name}");
             let answers_401 = operation["responses"].get("401").is_some();
-            assert!(!signed_in || answers_401, "{name}");
+            if hidden_from_others.contains(&name.as_str()) {
+                assert!(!answers_401, "{name}");
+                assert!(operation["responses"].get("404").is_some(), "{name}");
+            } else {
+                assert!(!signed_in || answers_401, "{name}");
+            }
         }
         let schemes = &document["components"]["securitySchemes"];
         assert_eq!(schemes["session"]["in"], "cookie");

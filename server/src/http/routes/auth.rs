@@ -81,6 +81,10 @@ pub struct UsageView {
 pub struct Me {
     pub user: UserView,
     pub usage: UsageView,
+    /// Present, and true, for operators (`ADMIN_EMAILS`) only.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[schema(required = false)]
+    pub admin: bool,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -274,5 +278,6 @@ pub async fn me(
             trash_images: usage.trash_images,
             trash_bytes: usage.trash_bytes,
         },
+        admin: state.config.is_admin(&user.email),
     }))
 }

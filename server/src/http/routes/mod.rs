@@ -6,6 +6,7 @@ pub mod collections;
 pub mod generations;
 pub mod images;
 pub mod media;
+pub mod operations;
 pub mod service;
 
 use axum::{
@@ -29,6 +30,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(bulk::router())
         .merge(collections::router())
         .merge(media::router())
+        .merge(operations::router())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(middleware::from_fn(api_response_rules))

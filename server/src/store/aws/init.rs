@@ -24,7 +24,7 @@ use aws_sigv4::{
     sign::v4,
 };
 
-use crate::store::aws::region_of;
+use crate::store::{aws::region_of, metadata::DynamoStore};
 
 /// What to create; any part left `None` is skipped.
 #[derive(Debug, Clone, Default)]
@@ -55,6 +55,19 @@ pub async fn init(
     }
     if let Some(bucket) = &resources.bucket {
         report.push(ensure_bucket(config, bucket, s3_endpoint).await?);
+    }
+    if let (Some(users), Some(images)) = (&resources.users_table, &resources.images_table) {
+        let store = DynamoStore::new(dynamodb, users, images);
+        let counted = store
+            .count_totals_from_records()
+            .await
+            .context("counting the stored users and images")?;
+        // Only an upgraded table has anything to report.
+        if let Some((users, images, bytes)) = counted.filter(|counted| *counted != (0, 0, 0)) {
+            report.push(format!(
+                "counted {users} users and {images} images ({bytes} bytes) stored before the statistics"
+            ));
+        }
     }
     Ok(report)
 }

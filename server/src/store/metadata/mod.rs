@@ -372,10 +372,15 @@ pub trait Quotas: Send + Sync {
     async fn reserve_generations(&self, reservation: &Reservation, quota: u32)
     -> StoreResult<bool>;
 
-    /// Gives back a reservation whose generation failed. Harmless to repeat,
-    /// and a no-op once the generation is recorded, so a failure whose
-    /// outcome was unknown can always call it.
-    async fn release_generations(&self, reservation: &Reservation) -> StoreResult<()>;
+    /// Gives back a reservation whose generation failed, counting the failure
+    /// under its code in today's figures in the same write. Harmless to
+    /// repeat (given back and counted once), and a no-op once the generation
+    /// is recorded, so a failure whose outcome was unknown can always call it.
+    async fn release_generations(
+        &self,
+        reservation: &Reservation,
+        failure: &str,
+    ) -> StoreResult<()>;
 
     /// Up to `limit` reservations, of every user, made before `before` and
     /// neither recorded nor given back.
@@ -418,14 +423,77 @@ pub trait Guards: Send + Sync {
     async fn release_idempotency_key(&self, user_id: &str, key: &str) -> StoreResult<()>;
 }
 
+/// The operator's figures: aggregate counters kept beside the data they
+/// count, so reading them never walks users or images. Generations, images,
+/// failures, users and stored bytes are counted in the same writes as the
+/// records (`insert_images`, `release_generations`, `create_user`, deletes);
+/// this trait adds what has no record of its own.
+#[async_trait]
+pub trait Statistics: Send + Sync {
+    /// Adds refusals and client error reports to a day's counters.
+    async fn add_to_day(&self, day: &str, tally: DayTally) -> StoreResult<()>;
+
+    /// Notes that the user made something on `day`: each user counts in the
+    /// day they were last active, so "active in the last N days" is a sum of
+    /// N days. Harmless to repeat.
+    async fn mark_active(&self, user_id: &str, day: &str) -> StoreResult<()>;
+
+    /// The totals, the counters of each day from `first_day` to `last_day`
+    /// (`YYYY-MM-DD`; days with nothing counted are left out) and the
+    /// all-time counters of each model.
+    async fn statistics(&self, first_day: &str, last_day: &str) -> StoreResult<Figures>;
+}
+
+/// Counters of one day that no other record carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DayTally {
+    pub rate_limited: u64,
+    pub client_errors: u64,
+}
+
+/// What [`Statistics::statistics`] reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    pub users: u64,
+    /// Stored images, the trashed ones included, and their originals' bytes.
+    pub images: u64,
+    pub storage_bytes: u64,
+    pub days: Vec<DayFigures>,
+    pub models: Vec<ModelFigures>,
+}
+
+/// One day's counters (UTC).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayFigures {
+    pub day: String,
+    /// Generations recorded, and their images.
+    pub generations: u64,
+    pub images: u64,
+    /// Generations that failed after their quota was reserved, by error code.
+    pub failures: std::collections::BTreeMap<String, u64>,
+    pub rate_limited: u64,
+    pub client_errors: u64,
+    /// Users whose last active day this is.
+    pub last_active_users: u64,
+}
+
+/// All-time counters of one model of one provider.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModelFigures {
+    pub provider: String,
+    pub model: String,
+    pub generations: u64,
+    pub images: u64,
+}
+
 /// The whole metadata store, as the application holds it: each backend
 /// implements every part.
 pub trait MetadataStore:
-    Accounts + Sessions + Gallery + Collections + Quotas + Guards + 'static
+    Accounts + Sessions + Gallery + Collections + Quotas + Guards + Statistics + 'static
 {
 }
 
 impl<T> MetadataStore for T where
-    T: Accounts + Sessions + Gallery + Collections + Quotas + Guards + 'static
+    T: Accounts + Sessions + Gallery + Collections + Quotas + Guards + Statistics + 'static
 {
 }

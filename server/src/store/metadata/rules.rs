@@ -120,6 +120,17 @@ pub fn first_id_at(at: OffsetDateTime) -> String {
     ulid::Ulid::from_parts(ms, 0).to_string()
 }
 
+/// The UTC day of a moment, `YYYY-MM-DD`: the key of the daily figures.
+pub fn day_of(at: OffsetDateTime) -> String {
+    let date = at.to_offset(time::UtcOffset::UTC).date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

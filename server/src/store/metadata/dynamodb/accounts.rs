@@ -56,7 +56,11 @@ impl Accounts for DynamoStore {
                 )
                 .build())
         };
-        if self.transact(vec![put(profile)?, put(email)?]).await? {
+        let counted = self.totals_write(&[("users", 1)])?;
+        if self
+            .transact(vec![put(profile)?, put(email)?, counted])
+            .await?
+        {
             Ok(())
         } else {
             Err(StoreError::EmailTaken)

@@ -566,6 +566,7 @@ impl DynamoStore {
             counters.extend([("trash_images", -1), ("trash_bytes", -bytes)]);
         }
         items.push(self.count_on_profile(user_id, &counters)?);
+        items.push(self.totals_write(&[("images", -1), ("storage_bytes", -bytes)])?);
         let entry = deleting_entry(user_id, image_id);
         items.push(self.remove_entry(&entry, None)?);
         Ok(items)
@@ -583,7 +584,7 @@ impl Gallery for DynamoStore {
                 "one generation's images belong to one user"
             )));
         }
-        let mut items = Vec::with_capacity(images.len() + 2);
+        let mut items = Vec::with_capacity(images.len() + 5);
         for image in images {
             items.push(
                 TransactWriteItem::builder()
@@ -636,6 +637,7 @@ impl Gallery for DynamoStore {
             ]),
             None,
         )?);
+        items.extend(self.generation_counts(images)?);
         // The images' ids are new, so the first one names this transaction.
         if self
             .transact_with_token(items, Some(&first.id))

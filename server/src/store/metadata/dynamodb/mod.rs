@@ -34,6 +34,7 @@ mod gallery;
 mod guards;
 mod quotas;
 mod sessions;
+mod statistics;
 
 use std::{collections::HashMap, str::FromStr, time::Duration};
 

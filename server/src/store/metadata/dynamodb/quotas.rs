@@ -8,7 +8,10 @@ use time::OffsetDateTime;
 use super::{
     DynamoStore, Item, RESERVED_PK, backend, build_error, get_n, get_s, n, opt_n, s, user_pk,
 };
-use crate::store::metadata::{Quotas, Reservation, StoreResult, Usage, rules::first_id_at};
+use crate::store::metadata::{
+    Quotas, Reservation, StoreResult, Usage,
+    rules::{day_of, first_id_at},
+};
 
 pub(super) fn usage_sk(month: &str) -> String {
     format!("USAGE#{month}")
@@ -85,8 +88,13 @@ impl Quotas for DynamoStore {
             .is_ok())
     }
 
-    async fn release_generations(&self, reservation: &Reservation) -> StoreResult<()> {
+    async fn release_generations(
+        &self,
+        reservation: &Reservation,
+        failure: &str,
+    ) -> StoreResult<()> {
         let entry = reservation_entry(reservation);
+        let failed = self.failure_write(failure, &day_of(OffsetDateTime::now_utc()))?;
         let given_back = Update::builder()
             .table_name(&self.users_table)
             .key("pk", s(user_pk(&reservation.user_id)))
@@ -101,6 +109,7 @@ impl Quotas for DynamoStore {
         let items = vec![
             self.remove_entry(&entry, Some("attribute_exists(pk)"))?,
             TransactWriteItem::builder().update(given_back).build(),
+            failed.clone(),
         ];
         match self.transact_checked(items).await? {
             // Gone: recorded, or given back already.
@@ -108,8 +117,8 @@ impl Quotas for DynamoStore {
             Err(failed) if failed.contains(&0) => Ok(()),
             // Fewer than `count` left to give back: the reservation goes alone.
             Err(_) => {
-                self.transact(vec![self.remove_entry(&entry, None)?])
-                    .await?;
+                let entry = self.remove_entry(&entry, Some("attribute_exists(pk)"))?;
+                self.transact(vec![entry, failed]).await?;
                 Ok(())
             }
         }

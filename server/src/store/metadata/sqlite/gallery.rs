@@ -6,7 +6,10 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
 use time::OffsetDateTime;
 
-use super::{IMAGE_COLUMNS, STORED_IMAGE_COLUMNS, SqliteStore, parse_timestamp, timestamp};
+use super::{
+    IMAGE_COLUMNS, STORED_IMAGE_COLUMNS, SqliteStore, parse_timestamp,
+    statistics::count_generation, timestamp,
+};
 use crate::store::metadata::{
     Gallery, ImagePage, ImageQuery, ImageRecord, ImageRef, StoreError, StoreResult, TrashOutcome,
     rules::{TrashPosition, from_millis, millis, search_terms, search_words},
@@ -243,6 +246,7 @@ impl Gallery for SqliteStore {
                         // Recorded, the generation's reservation has served.
                         tx.prepare_cached("DELETE FROM generation_reservations WHERE id = ?1")?
                             .execute(params![first.generation_id])?;
+                        count_generation(&tx, first, images.len())?;
                     }
                 }
                 tx.commit()?;

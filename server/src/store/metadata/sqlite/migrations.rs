@@ -188,6 +188,40 @@ END;
             count   INTEGER NOT NULL
         ) WITHOUT ROWID;",
     ),
+    // The operator's figures: named counters per day, counters per model, and
+    // each user's last active day. Filled from the images already stored, so
+    // an upgraded database starts with its history.
+    Migration::Sql(
+        r#"
+CREATE TABLE daily_stats (
+    day     TEXT NOT NULL,
+    counter TEXT NOT NULL,
+    count   INTEGER NOT NULL,
+    PRIMARY KEY (day, counter)
+) WITHOUT ROWID;
+CREATE TABLE model_stats (
+    provider    TEXT NOT NULL,
+    model       TEXT NOT NULL,
+    generations INTEGER NOT NULL,
+    images      INTEGER NOT NULL,
+    PRIMARY KEY (provider, model)
+) WITHOUT ROWID;
+ALTER TABLE users ADD COLUMN last_active_day TEXT;
+INSERT INTO daily_stats (day, counter, count)
+    SELECT substr(created_at, 1, 10), 'generations', COUNT(DISTINCT generation_id)
+    FROM images GROUP BY 1;
+INSERT INTO daily_stats (day, counter, count)
+    SELECT substr(created_at, 1, 10), 'images', COUNT(*) FROM images GROUP BY 1;
+INSERT INTO model_stats (provider, model, generations, images)
+    SELECT provider, model, COUNT(DISTINCT generation_id), COUNT(*)
+    FROM images GROUP BY provider, model;
+UPDATE users SET last_active_day =
+    (SELECT MAX(substr(created_at, 1, 10)) FROM images WHERE images.user_id = users.id);
+INSERT INTO daily_stats (day, counter, count)
+    SELECT last_active_day, 'active', COUNT(*) FROM users
+    WHERE last_active_day IS NOT NULL GROUP BY 1;
+"#,
+    ),
 ];
 
 /// Migration 6: the search index holds every word behind its owner's key

@@ -16,6 +16,7 @@ mod guards;
 mod migrations;
 mod quotas;
 mod sessions;
+mod statistics;
 
 use std::{
     path::Path,

@@ -5,8 +5,14 @@ use async_trait::async_trait;
 use rusqlite::{OptionalExtension, params};
 use time::OffsetDateTime;
 
-use super::SqliteStore;
-use crate::store::metadata::{Quotas, Reservation, StoreResult, Usage, rules::first_id_at};
+use super::{
+    SqliteStore,
+    statistics::{FAILURE_PREFIX, add_to_counter},
+};
+use crate::store::metadata::{
+    Quotas, Reservation, StoreResult, Usage,
+    rules::{day_of, first_id_at},
+};
 
 #[async_trait]
 impl Quotas for SqliteStore {
@@ -76,8 +82,14 @@ impl Quotas for SqliteStore {
         .await
     }
 
-    async fn release_generations(&self, reservation: &Reservation) -> StoreResult<()> {
+    async fn release_generations(
+        &self,
+        reservation: &Reservation,
+        failure: &str,
+    ) -> StoreResult<()> {
         let reservation = reservation.clone();
+        let failure = format!("{FAILURE_PREFIX}{failure}");
+        let today = day_of(OffsetDateTime::now_utc());
         self.write(move |conn| {
             let tx = conn.transaction()?;
             let held = tx.execute(
@@ -90,6 +102,7 @@ impl Quotas for SqliteStore {
                      WHERE user_id = ?1 AND month = ?2",
                     params![reservation.user_id, reservation.month, reservation.count],
                 )?;
+                add_to_counter(&tx, &today, &failure, 1)?;
             }
             tx.commit()?;
             Ok(())

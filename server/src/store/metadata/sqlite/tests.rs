@@ -459,3 +459,53 @@ async fn idempotency_keys_past_their_retention_are_removed() {
         .unwrap();
     assert_eq!(rows(&store, "idempotency_keys").await, 1);
 }
+
+/// A database as the version before the operator's figures wrote it: its
+/// images become the history of their days and models, its users count, and
+/// each user is active on the day of their newest image.
+#[tokio::test]
+async fn a_database_from_before_the_figures_opens_with_its_history_counted() {
+    use crate::store::metadata::Statistics;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("promptcanvas.db");
+    previous_layout(&path, 8);
+    let store = SqliteStore::open(&path).unwrap();
+    let figures = store.statistics("2026-10-31", "2026-11-30").await.unwrap();
+    assert_eq!(
+        (figures.users, figures.images, figures.storage_bytes),
+        (1, 2, 300)
+    );
+    let days: Vec<(&str, u64, u64, u64)> = figures
+        .days
+        .iter()
+        .map(|day| {
+            (
+                day.day.as_str(),
+                day.generations,
+                day.images,
+                day.last_active_users,
+            )
+        })
+        .collect();
+    assert_eq!(days, [("2026-11-01", 1, 1, 0), ("2026-11-02", 1, 1, 1)]);
+    assert_eq!(figures.models.len(), 1);
+    assert_eq!(
+        (
+            figures.models[0].provider.as_str(),
+            figures.models[0].model.as_str(),
+            figures.models[0].generations,
+            figures.models[0].images
+        ),
+        ("offline", "m", 2, 2)
+    );
+    // The user's next active day moves them out of the one counted from their images.
+    store.mark_active("u1", "2026-11-20").await.unwrap();
+    let figures = store.statistics("2026-11-02", "2026-11-20").await.unwrap();
+    let active: Vec<(&str, u64)> = figures
+        .days
+        .iter()
+        .map(|day| (day.day.as_str(), day.last_active_users))
+        .collect();
+    assert_eq!(active, [("2026-11-02", 0), ("2026-11-20", 1)]);
+}
