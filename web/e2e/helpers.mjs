@@ -32,7 +32,8 @@ function freePort() {
   });
 }
 
-export async function startServer() {
+/** `settings`: environment variables added to the server's. */
+export async function startServer(settings = {}) {
   const bin = resolve(
     process.env.PROMPTCANVAS_BIN ??
       join(webDir, '..', 'target', 'x86_64-unknown-linux-gnu', 'release', 'promptcanvas'),
@@ -56,6 +57,7 @@ export async function startServer() {
       DATA_DIR: dataDir,
       WEB_DIST_DIR: dist,
       PUBLIC_BASE_URL: baseURL,
+      ...settings,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -105,7 +105,7 @@ async function signOut() {
 
 describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
   before(async () => {
-    server = await startServer();
+    server = await startServer({ ADMIN_EMAILS: alice });
     chrome = await launchBrowser();
     const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
@@ -422,6 +422,45 @@ describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
     await page.getByText(alice).first().waitFor();
     await snap('profile.png');
     await expectAccessible('Profile');
+  });
+
+  test('an error thrown in the page is reported once, with no email in it', async () => {
+    const reports = [];
+    const record = (request) => {
+      if (request.url().endsWith('/api/client-errors')) reports.push(request.postDataJSON());
+    };
+    page.on('request', record);
+    const accepted = page.waitForResponse((answer) => answer.url().endsWith('/api/client-errors'));
+    // The same fault twice, as a render loop or a retried handler would throw it.
+    await page.evaluate((email) => {
+      for (let i = 0; i < 2; i++) {
+        setTimeout(() => {
+          throw new Error(`journey check: could not load ${email}`);
+        }, 0);
+      }
+    }, alice);
+    assert.equal((await accepted).status(), 202);
+    await page.waitForTimeout(500);
+    page.off('request', record);
+    assert.equal(reports.length, 1, JSON.stringify(reports));
+    const [report] = reports;
+    assert.equal(report.route, '/profile');
+    assert.match(report.message, /journey check: could not load \[email\]/);
+    assert.ok(!JSON.stringify(report).includes(alice), JSON.stringify(report));
+  });
+
+  test('the Admin page shows an operator the figures, that error included', async () => {
+    await page.getByRole('banner').getByRole('link', { name: 'Admin' }).click();
+    await waitForPath('/admin');
+    await page.getByRole('heading', { name: 'Last 30 days' }).waitFor();
+    const clientErrors = page.locator('dt', { hasText: 'Client errors' }).locator('xpath=..');
+    assert.equal(await clientErrors.locator('dd').innerText(), '1');
+    await page
+      .getByRole('img', { name: /generation/i })
+      .first()
+      .waitFor();
+    await snap('admin.png');
+    await expectAccessible('Admin');
   });
 
   test('signing out protects the gallery again', async () => {

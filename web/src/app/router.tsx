@@ -16,6 +16,7 @@ const Collections = lazy(() => import('../features/collections/routes/Collection
 const Collection = lazy(() => import('./routes/Collection'));
 const Compare = lazy(() => import('../features/compare/routes/Compare'));
 const Profile = lazy(() => import('../features/auth/routes/Profile'));
+const Admin = lazy(() => import('./routes/Admin'));
 const NotFound = lazy(() => import('./routes/NotFound'));
 
 const guard = (element: ReactNode) => <RequireAuth>{element}</RequireAuth>;
@@ -43,6 +44,7 @@ export const routes: RouteObject[] = [
       },
       { path: 'compare', element: guard(<Compare />) },
       { path: 'profile/*', element: guard(<Profile />) },
+      { path: 'admin', element: guard(<Admin />) },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -15,4 +15,5 @@ export const queryKeys = {
   collections: ['collections'] as const,
   collectionList: ['collections', 'list'] as const,
   collection: (id: string) => ['collections', 'detail', id] as const,
+  adminStats: ['admin', 'stats'] as const,
 };

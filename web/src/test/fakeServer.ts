@@ -1,16 +1,29 @@
 /**
- * A small in-memory PromptCanvas server for component tests: images (with
- * the trash, favourites, search and collections), bulk actions and
- * collections, answering as API.md says. `answer` may take over any request
- * first (to fail one, or hold it).
+ * A small in-memory PromptCanvas server for component tests: the signed-in
+ * test user, images (with the trash, favourites, search and collections),
+ * bulk actions, collections and the admin figures, answering as API.md says.
+ * `answer` may take over any request first (to fail one, or hold it).
  */
+import type { AdminStats } from '../features/admin/api/stats';
 import type { BulkRequest, Collection, CollectionUpdate, Image } from '../types/api';
-import { makeImage } from './fixtures';
-import { makeConfig, mockApi, problem, type MockResponse, type RecordedRequest } from './utils';
+import { makeAdminStats, makeImage } from './fixtures';
+import {
+  makeConfig,
+  mockApi,
+  problem,
+  testMe,
+  type MockResponse,
+  type RecordedRequest,
+} from './utils';
 
 export interface FakeServerOptions {
   images?: Image[];
   collections?: Collection[];
+  /**
+   * The test user is one of the server's admins: /me says so and
+   * /admin/stats answers these figures (others get a 404, as from the server).
+   */
+  admin?: AdminStats | true;
   /** Takes over any request it answers (undefined: the fake server answers). */
   answer?: (req: RecordedRequest) => MockResponse | undefined | Promise<MockResponse | undefined>;
 }
@@ -84,6 +97,11 @@ export function fakeServer(options: FakeServerOptions = {}) {
   function serve(req: RecordedRequest): MockResponse {
     const { method, url } = req;
     if (url === '/config') return { data: makeConfig() };
+    if (url === '/me') return { data: options.admin ? { ...testMe, admin: true } : testMe };
+    if (url === '/admin/stats' && method === 'GET') {
+      if (!options.admin) return problem(404, 'not_found', `No route for ${method} ${url}.`);
+      return { data: options.admin === true ? makeAdminStats() : options.admin };
+    }
     if (url === '/images' && method === 'GET') {
       let list = req.params.trashed === 'true' ? images.filter((i) => i.trashed_at) : visible();
       if (req.params.collection) {

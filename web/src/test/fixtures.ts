@@ -1,3 +1,4 @@
+import type { AdminStats, DayStats } from '../features/admin/api/stats';
 import type { Image } from '../types/api';
 
 /** A saved image as the server sends it; override what a test cares about. */
@@ -27,6 +28,37 @@ export function makeImage(id: string, overrides: Partial<Image> = {}): Image {
     trashed_at: null,
     purge_at: null,
     collection_ids: [],
+    ...overrides,
+  };
+}
+
+/**
+ * GET /api/admin/stats as the server sends it: 30 days ending 2026-12-03
+ * (today), quiet but for the days `active` names; override what a test cares about.
+ */
+export function makeAdminStats(
+  active: Record<string, Partial<DayStats>> = {},
+  overrides: Partial<AdminStats> = {},
+): AdminStats {
+  const generations_by_day = Array.from({ length: 30 }, (_, i) => {
+    const day = new Date(Date.UTC(2026, 10, 4 + i)).toISOString().slice(0, 10);
+    return {
+      day,
+      generations: 0,
+      images: 0,
+      failures: 0,
+      rate_limited: 0,
+      client_errors: 0,
+      ...active[day],
+    };
+  });
+  return {
+    users: { total: 12, active_1d: 3, active_7d: 5, active_30d: 9 },
+    images: 340,
+    storage_bytes: 123_456_789,
+    generations_by_day,
+    by_model: [],
+    errors: { generation_failures: 0, rate_limited: 0, client_errors: 0, top_failure_codes: [] },
     ...overrides,
   };
 }

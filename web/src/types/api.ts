@@ -25,6 +25,12 @@ export type SignUpRequest = Schemas['SignupRequest'];
 export type LoginRequest = Schemas['LoginRequest'];
 export type UserResponse = Schemas['UserEnvelope'];
 
+export type AdminStats = Schemas['OperatorStats'];
+export type DayStats = Schemas['DayStats'];
+export type ModelStats = Schemas['ModelStats'];
+export type FailureCount = Schemas['FailureCount'];
+export type ClientErrorReport = Schemas['ClientErrorReport'];
+
 /**
  * The API document lists the models and styles of the configuration it was
  * generated for; the app offers whatever `GET /api/config` lists, so here they

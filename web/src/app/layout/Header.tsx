@@ -1,4 +1,14 @@
-import { Folders, Images, Menu, Sparkles, Trash2, UserRound, X, LogOut } from 'lucide-react';
+import {
+  Folders,
+  Images,
+  Menu,
+  ShieldCheck,
+  Sparkles,
+  Trash2,
+  UserRound,
+  X,
+  LogOut,
+} from 'lucide-react';
 import { useState } from 'react';
 import { Link, NavLink, useLocation } from 'react-router';
 import { useAuth } from '../../features/auth/AuthContext';
@@ -13,6 +23,8 @@ const NAV = [
   { to: '/collections', label: 'Collections', Icon: Folders },
   { to: '/trash', label: 'Trash', Icon: Trash2 },
 ];
+/** Only for the accounts the server counts as admins (`admin` in GET /api/me). */
+const ADMIN_NAV = { to: '/admin', label: 'Admin', Icon: ShieldCheck };
 
 function navClass({ isActive }: { isActive: boolean }) {
   return cn(
@@ -32,17 +44,19 @@ export function Header() {
   const setMobileOpen = (open: boolean) => setOpenOn(open ? location.pathname : null);
 
   const signedIn = auth.status === 'signed-in' && auth.user;
+  const nav = signedIn && auth.admin === true ? [...NAV, ADMIN_NAV] : NAV;
+  // Icons alone while the bar is narrow (the names are still read); five names need a wider one.
+  const labelClass = nav.length > NAV.length ? 'sr-only lg:not-sr-only' : 'sr-only md:not-sr-only';
 
   return (
     <header className="sticky top-0 z-30 border-b border-zinc-200/80 bg-white/80 backdrop-blur-lg dark:border-zinc-800/80 dark:bg-zinc-950/75">
       <div className="mx-auto flex h-16 max-w-6xl items-center gap-4 px-4 sm:px-6">
         <Logo />
         <nav aria-label="Main" className="ml-4 hidden items-center gap-1 sm:flex">
-          {NAV.map(({ to, label, Icon }) => (
+          {nav.map(({ to, label, Icon }) => (
             <NavLink key={to} to={to} className={navClass} title={label}>
               <Icon className="size-4" aria-hidden="true" />
-              {/* Icons alone while the bar is narrow; the name is still read. */}
-              <span className="sr-only md:not-sr-only">{label}</span>
+              <span className={labelClass}>{label}</span>
             </NavLink>
           ))}
         </nav>
@@ -86,7 +100,7 @@ export function Header() {
           className="border-t border-zinc-200 px-4 pb-4 pt-2 sm:hidden dark:border-zinc-800"
         >
           <ul className="flex flex-col gap-1">
-            {NAV.map(({ to, label, Icon }) => (
+            {nav.map(({ to, label, Icon }) => (
               <li key={to}>
                 <NavLink to={to} className={(s) => cn(navClass(s), 'w-full py-3')}>
                   <Icon className="size-4" aria-hidden="true" />

@@ -1,16 +1,25 @@
 import { RotateCw, TriangleAlert } from 'lucide-react';
+import { useEffect } from 'react';
+import { isRouteErrorResponse, useRouteError } from 'react-router';
 import { Logo } from '../../components/layout/Logo';
 import { Button } from '../../components/ui/Button';
 import { EmptyState } from '../../components/ui/EmptyState';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle';
+import { reportError } from '../../lib/errorReporting';
 
 /**
  * What the router shows when a page throws, or its code cannot be loaded
  * (typically a new release replaced the old chunks): a reload fetches the
- * current app and recovers either way.
+ * current app and recovers either way. The error is reported (once, however
+ * many times this renders, and though React's root callbacks see it too).
  */
 export function RouteError() {
   useDocumentTitle('Something went wrong');
+  const error = useRouteError();
+  useEffect(() => {
+    // An answer the router made itself (no such route) is not a crash.
+    if (!isRouteErrorResponse(error)) reportError(error);
+  }, [error]);
   return (
     <div className="mx-auto flex min-h-dvh max-w-2xl flex-col gap-8 px-4 py-10 sm:px-6">
       <Logo />

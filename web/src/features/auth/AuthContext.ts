@@ -30,6 +30,8 @@ export interface AuthState {
   status: 'loading' | 'signed-in' | 'signed-out' | 'unreachable';
   user: User | null;
   usage: Usage | null;
+  /** The server counts this account as an admin (ADMIN_EMAILS): it may open /admin. */
+  admin?: boolean;
   signOut: () => Promise<void>;
   retry?: () => void;
   views?: AuthViews;

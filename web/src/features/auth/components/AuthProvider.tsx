@@ -64,6 +64,7 @@ function LocalAuthProvider({ children }: { children: ReactNode }) {
       retry: () => void me.refetch(),
       user: me.data?.user ?? null,
       usage: me.data?.usage ?? null,
+      admin: me.data?.admin === true,
       signOut: async () => {
         await mutateAsync();
       },

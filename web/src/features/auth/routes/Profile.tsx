@@ -1,5 +1,4 @@
 import { CalendarDays, HardDrive, Images, LogOut, Mail, Sparkles } from 'lucide-react';
-import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useMe } from '../api/auth';
 import { useAuth } from '../AuthContext';
@@ -8,31 +7,9 @@ import { Button } from '../../../components/ui/Button';
 import { Card } from '../../../components/ui/Card';
 import { ProgressBar } from '../../../components/ui/ProgressBar';
 import { Skeleton } from '../../../components/ui/Skeleton';
+import { Stat } from '../../../components/ui/Stat';
 import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
 import { formatBytes, formatDate, formatNumber, initials } from '../../../utils/format';
-
-function Stat({
-  icon,
-  label,
-  value,
-  note,
-}: {
-  icon: ReactNode;
-  label: string;
-  value: ReactNode;
-  note?: ReactNode;
-}) {
-  return (
-    <Card className="p-5">
-      <div className="flex items-center gap-2 text-sm text-zinc-500 dark:text-zinc-400">
-        {icon}
-        {label}
-      </div>
-      <p className="mt-2 text-2xl font-semibold tabular-nums">{value}</p>
-      {note && <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{note}</p>}
-    </Card>
-  );
-}
 
 export default function ProfilePage() {
   useDocumentTitle('Profile');

@@ -92,6 +92,7 @@ function ClerkSession({ children }: { children: ReactNode }) {
       retry: () => void me.refetch(),
       user: me.data?.user ?? null,
       usage: me.data?.usage ?? null,
+      admin: me.data?.admin === true,
       signOut: async () => {
         await signOut({ redirectUrl: '/' });
         queryClient.clear();
