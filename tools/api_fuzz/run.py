@@ -63,6 +63,8 @@ def session_cookie(base):
 def schemathesis(tool, base, work, *extra):
     command = [
         tool,
+        "--config-file",
+        os.path.join(HERE, "schemathesis.toml"),
         "run",
         f"{base}/api/openapi.json",
         "--checks",

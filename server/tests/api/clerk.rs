@@ -665,3 +665,33 @@ async fn a_malformed_publishable_key_stops_start_up() {
 }
 
 use futures::StreamExt;
+
+#[tokio::test]
+async fn a_clerk_user_named_in_admin_emails_sees_the_statistics() {
+    let clerk = FakeClerk::start(KID).await;
+    let app = clerk
+        .app(|config| config.server.admin_emails = vec!["ops@example.com".into()])
+        .await;
+    let mut operator_claims = claims(&new_subject());
+    operator_claims["email"] = "Ops@Example.com".into();
+    let operator = signed(&operator_claims);
+    let someone = session_token(&new_subject(), KID);
+    let stats = |token: &str| {
+        Client::new()
+            .get(app.url("/api/admin/stats"))
+            .bearer_auth(token)
+            .send()
+    };
+
+    let theirs = stats(&someone).await.unwrap();
+    let ours = stats(&operator).await.unwrap();
+
+    assert_problem(theirs, StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(ours.status(), StatusCode::OK);
+    let figures: Value = ours.json().await.unwrap();
+    assert_eq!(figures["users"]["total"], 2);
+    let me: Value = get_me(&app, &operator).await.json().await.unwrap();
+    assert_eq!(me["admin"], true);
+    let me: Value = get_me(&app, &someone).await.json().await.unwrap();
+    assert!(me.get("admin").is_none());
+}

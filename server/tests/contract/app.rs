@@ -14,6 +14,9 @@ use tempfile::TempDir;
 pub struct App {
     pub address: String,
     pub state: AppState,
+    /// The one email in this app's `ADMIN_EMAILS` (unique: the AWS tables
+    /// are shared by the tests of a run).
+    operator_email: String,
     _dir: TempDir,
 }
 
@@ -28,6 +31,14 @@ impl App {
         let mut config = Config::for_data_dir(dir.path());
         config.server.web_dist_dir = dir.path().join("no-web-build");
         config.limits.requests_per_second = 0;
+        // Sign-ups are counted per address in the store, and the AWS tables
+        // are shared by the whole run: the limit is the API suite's to test.
+        config.limits.auth_attempts_per_minute = 1_000_000;
+        let operator_email = format!(
+            "ops-{}@example.com",
+            ulid::Ulid::new().to_string().to_lowercase()
+        );
+        config.server.admin_emails = vec![operator_email.clone()];
         let backends = Backends {
             media: Some(media),
             metadata: Some(metadata),
@@ -41,6 +52,7 @@ impl App {
         Self {
             address,
             state,
+            operator_email,
             _dir: dir,
         }
     }
@@ -54,11 +66,32 @@ impl App {
     }
 
     pub async fn person(&self) -> Person {
-        let client = Client::builder().cookie_store(true).build().unwrap();
         let email = format!(
             "{}@example.com",
             ulid::Ulid::new().to_string().to_lowercase()
         );
+        self.signed_up(&email).await
+    }
+
+    /// The operator of this app, signed in.
+    pub async fn operator(&self) -> Person {
+        self.signed_up(&self.operator_email).await
+    }
+
+    /// `GET /api/admin/stats`, as `person` (an operator).
+    pub async fn stats(&self, person: &Person) -> Value {
+        let response = person
+            .client
+            .get(self.url("/api/admin/stats"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
+    async fn signed_up(&self, email: &str) -> Person {
+        let client = Client::builder().cookie_store(true).build().unwrap();
         let response = client
             .post(self.url("/api/auth/signup"))
             .json(&json!({"email": email, "password": "correct horse battery"}))

@@ -405,3 +405,58 @@ pub async fn bulk_actions_trash_restore_and_delete_with_files_on_every_store(bac
         (&json!(1), &json!(0))
     );
 }
+
+/// What the operator's statistics show, on every store: what was made, what
+/// failed and why, and what the web app reported, each counted once.
+pub async fn an_operator_sees_what_was_made_and_what_failed(backend: Backend) {
+    let objects = FaultyObjects::new(backend.media.objects());
+    let app = App::spawn(
+        backend.media.clone().with_objects(objects.clone()),
+        backend.metadata.clone(),
+    )
+    .await;
+    let operator = app.operator().await;
+    let before = app.stats(&operator).await;
+    let person = app.person().await;
+
+    let made = app.generate(&person, small("kept", 2), None).await;
+    assert_eq!(made.status(), StatusCode::CREATED);
+    objects.puts.fail_call(1, false);
+    let failed = app.generate(&person, small("doomed", 1), None).await;
+    assert!(failed.status().is_server_error(), "{}", failed.status());
+    let code = failed.json::<Value>().await.unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reported = reqwest::Client::new()
+        .post(app.url("/api/client-errors"))
+        .json(&json!({"message": "TypeError: boom", "route": "/generate"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reported.status(), StatusCode::ACCEPTED);
+    let after = app.stats(&operator).await;
+
+    let grew = |path: &str| {
+        after.pointer(path).unwrap().as_u64().unwrap()
+            - before.pointer(path).unwrap().as_u64().unwrap()
+    };
+    assert_eq!(grew("/users/total"), 1);
+    assert_eq!(grew("/images"), 2);
+    assert!(grew("/storage_bytes") > 0);
+    assert_eq!(grew("/generations_by_day/29/generations"), 1);
+    assert_eq!(grew("/generations_by_day/29/images"), 2);
+    assert_eq!(grew("/generations_by_day/29/failures"), 1);
+    assert_eq!(grew("/errors/generation_failures"), 1);
+    assert_eq!(grew("/errors/client_errors"), 1);
+    let failures = |stats: &Value| -> u64 {
+        stats["errors"]["top_failure_codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|failure| failure["code"] == code.as_str())
+            .map_or(0, |failure| failure["count"].as_u64().unwrap())
+    };
+    assert_eq!(failures(&after) - failures(&before), 1, "{after}");
+    assert!(after["users"]["active_1d"].as_u64().unwrap() >= 1);
+}

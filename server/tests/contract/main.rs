@@ -99,4 +99,5 @@ contract!(journeys, app_cases, backend => backend, [
     a_delete_that_fails_half_way_can_be_run_again,
     a_delete_stopped_half_way_is_finished_by_the_sweep,
     bulk_actions_trash_restore_and_delete_with_files_on_every_store,
+    an_operator_sees_what_was_made_and_what_failed,
 ]);

@@ -567,14 +567,16 @@ async fn init_aws_counts_the_totals_of_tables_from_before_the_statistics() {
     let user = metadata_cases::signed_up(&store).await;
     metadata_cases::record_images(&store, &user, 2, |_| "old harbour".into()).await;
     // As the previous version left it: no totals at all.
-    client
-        .delete_item()
-        .table_name(&users)
-        .key("pk", AttributeValue::S("STATS".into()))
-        .key("sk", AttributeValue::S("TOTAL".into()))
-        .send()
-        .await
-        .unwrap();
+    for shard in 0..8 {
+        client
+            .delete_item()
+            .table_name(&users)
+            .key("pk", AttributeValue::S("STATS".into()))
+            .key("sk", AttributeValue::S(format!("TOTAL#{shard}")))
+            .send()
+            .await
+            .unwrap();
+    }
 
     let upgraded = init_aws::init(&sdk, &resources, None).await.unwrap();
     let again = init_aws::init(&sdk, &resources, None).await.unwrap();

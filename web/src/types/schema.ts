@@ -755,7 +755,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Users, images, storage, the last 30 days' generations and errors, and every model's use */
+            /** @description For an operator (signed in with an email in `ADMIN_EMAILS`): users, images, storage, the last 30 days' generations and errors, and every model's use */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -62,9 +62,11 @@ pub async fn report_client_error(
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
-#[utoipa::path(get, path = "/api/admin/stats", tag = "operations", security(("session" = []), ("clerk" = [])),
+// No `security` in the document: the answer to anyone but an operator,
+// signed in or not, is the same 404, so nothing tells the page exists.
+#[utoipa::path(get, path = "/api/admin/stats", tag = "operations",
     responses(
-        (status = 200, description = "Users, images, storage, the last 30 days' generations and errors, and every model's use", body = OperatorStats),
+        (status = 200, description = "For an operator (signed in with an email in `ADMIN_EMAILS`): users, images, storage, the last 30 days' generations and errors, and every model's use", body = OperatorStats),
         (status = 404, description = "`not_found`: not an operator (`ADMIN_EMAILS`), or not signed in", body = crate::http::error::Problem)))]
 pub async fn admin_stats(
     State(state): State<AppState>,

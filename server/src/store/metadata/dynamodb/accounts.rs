@@ -56,7 +56,7 @@ impl Accounts for DynamoStore {
                 )
                 .build())
         };
-        let counted = self.totals_write(&[("users", 1)])?;
+        let counted = self.totals_write(&user.id, &[("users", 1)])?;
         if self
             .transact(vec![put(profile)?, put(email)?, counted])
             .await?

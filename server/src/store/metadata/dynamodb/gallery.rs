@@ -566,7 +566,7 @@ impl DynamoStore {
             counters.extend([("trash_images", -1), ("trash_bytes", -bytes)]);
         }
         items.push(self.count_on_profile(user_id, &counters)?);
-        items.push(self.totals_write(&[("images", -1), ("storage_bytes", -bytes)])?);
+        items.push(self.totals_write(user_id, &[("images", -1), ("storage_bytes", -bytes)])?);
         let entry = deleting_entry(user_id, image_id);
         items.push(self.remove_entry(&entry, None)?);
         Ok(items)

@@ -94,7 +94,8 @@ impl Quotas for DynamoStore {
         failure: &str,
     ) -> StoreResult<()> {
         let entry = reservation_entry(reservation);
-        let failed = self.failure_write(failure, &day_of(OffsetDateTime::now_utc()))?;
+        let today = day_of(OffsetDateTime::now_utc());
+        let failed = self.failure_write(&reservation.user_id, failure, &today)?;
         let given_back = Update::builder()
             .table_name(&self.users_table)
             .key("pk", s(user_pk(&reservation.user_id)))

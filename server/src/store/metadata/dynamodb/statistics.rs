@@ -1,11 +1,18 @@
 //! The operator's figures on DynamoDB: aggregate items in the users table's
-//! `STATS` partition — `TOTAL` (users, images, bytes), `DAY#yyyy-mm-dd`
-//! (that day's counters) and `MODEL#provider#model` — updated inside the
-//! transactions that write what they count, so reading them is one `GetItem`
-//! and two `Query`s, never a `Scan`. Each profile keeps its user's last active
-//! day.
+//! `STATS` partition — `TOTAL#s` (users, images, bytes), `DAY#yyyy-mm-dd#s`
+//! (that day's counters) and `MODEL#provider#model#s` — updated inside the
+//! transactions that write what they count, so reading them is three
+//! `Query`s, never a `Scan`. Each profile keeps its user's last active day.
+//!
+//! Every counter is split over [`SHARDS`] items, a user always writing to the
+//! same one (`s`, from their id): one item updated by every generation of
+//! every user would let only one transaction at a time through, while a
+//! user's own writes already take turns on their profile.
 
-use std::collections::{BTreeMap, HashMap};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::atomic::{AtomicU32, Ordering},
+};
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
@@ -17,7 +24,9 @@ use crate::store::metadata::{
 };
 
 const STATS_PK: &str = "STATS";
-const TOTAL_SK: &str = "TOTAL";
+const TOTAL_PREFIX: &str = "TOTAL#";
+/// Items each counter is split over.
+const SHARDS: u32 = 8;
 const DAY_PREFIX: &str = "DAY#";
 const MODEL_PREFIX: &str = "MODEL#";
 /// A failed generation is counted in its day as `failure:<error code>`.
@@ -29,8 +38,20 @@ const LAST_ACTIVE: &str = "last_active_day";
 /// `mark_active` races another instance moving the same user this often at most.
 const MARK_ATTEMPTS: usize = 3;
 
-fn day_sk(day: &str) -> String {
-    format!("{DAY_PREFIX}{day}")
+/// The shard a user's writes go to: FNV-1a of the id.
+fn shard_of(user_id: &str) -> u32 {
+    let hash = user_id.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    hash % SHARDS
+}
+
+fn day_sk(day: &str, shard: u32) -> String {
+    format!("{DAY_PREFIX}{day}#{shard}")
+}
+
+fn total_sk(shard: u32) -> String {
+    format!("{TOTAL_PREFIX}{shard}")
 }
 
 impl DynamoStore {
@@ -74,33 +95,47 @@ impl DynamoStore {
         let Some(first) = images.first() else {
             return Ok(Vec::new());
         };
+        let shard = shard_of(&first.user_id);
         let count = images.len() as i64;
         let bytes: u64 = images.iter().map(|image| image.bytes).sum();
         Ok(vec![
             self.stats_write(
-                &day_sk(&day_of(first.created_at)),
+                &day_sk(&day_of(first.created_at), shard),
                 &[],
                 &[("generations", 1), ("images", count)],
             )?,
             self.stats_write(
-                &format!("{MODEL_PREFIX}{}#{}", first.provider, first.model),
+                &format!("{MODEL_PREFIX}{}#{}#{shard}", first.provider, first.model),
                 &[("provider", &first.provider), ("model", &first.model)],
                 &[("generations", 1), ("images", count)],
             )?,
-            self.totals_write(&[("images", count), ("storage_bytes", bytes as i64)])?,
+            self.totals_write(
+                &first.user_id,
+                &[("images", count), ("storage_bytes", bytes as i64)],
+            )?,
         ])
     }
 
-    /// Adds to the totals, for the transaction that changes what they count.
-    pub(super) fn totals_write(&self, changes: &[(&str, i64)]) -> StoreResult<TransactWriteItem> {
-        self.stats_write(TOTAL_SK, &[], changes)
+    /// Adds to the totals, for the transaction that changes what they count
+    /// for `user_id`.
+    pub(super) fn totals_write(
+        &self,
+        user_id: &str,
+        changes: &[(&str, i64)],
+    ) -> StoreResult<TransactWriteItem> {
+        self.stats_write(&total_sk(shard_of(user_id)), &[], changes)
     }
 
-    /// Counts one failed generation under its code today, for the
-    /// transaction that gives its reservation back.
-    pub(super) fn failure_write(&self, code: &str, today: &str) -> StoreResult<TransactWriteItem> {
+    /// Counts one failed generation of `user_id` under its code today, for
+    /// the transaction that gives its reservation back.
+    pub(super) fn failure_write(
+        &self,
+        user_id: &str,
+        code: &str,
+        today: &str,
+    ) -> StoreResult<TransactWriteItem> {
         self.stats_write(
-            &day_sk(today),
+            &day_sk(today, shard_of(user_id)),
             &[],
             &[(&format!("{FAILURE_PREFIX}{code}"), 1)],
         )
@@ -112,8 +147,10 @@ impl DynamoStore {
     /// were counted before. Runs from `init-aws` (a `Scan` of the profiles;
     /// the service itself never scans).
     pub async fn count_totals_from_records(&self) -> StoreResult<Option<(u64, u64, u64)>> {
-        let counted = self.get_user_item(STATS_PK.to_owned(), TOTAL_SK).await?;
-        if counted.is_some_and(|item| item.contains_key(COUNTED_FROM_RECORDS)) {
+        let first = self
+            .get_user_item(STATS_PK.to_owned(), &total_sk(0))
+            .await?;
+        if first.is_some_and(|item| item.contains_key(COUNTED_FROM_RECORDS)) {
             return Ok(None);
         }
         let (mut users, mut images, mut bytes) = (0u64, 0u64, 0u64);
@@ -140,35 +177,44 @@ impl DynamoStore {
                 break;
             }
         }
-        let set = self
-            .client
-            .update_item()
-            .table_name(&self.users_table)
-            .key("pk", s(STATS_PK))
-            .key("sk", s(TOTAL_SK))
-            .update_expression(
-                "SET #users = :users, #images = :images, #bytes = :bytes, #counted = :now",
-            )
-            .condition_expression("attribute_not_exists(#counted)")
-            .expression_attribute_names("#users", "users")
-            .expression_attribute_names("#images", "images")
-            .expression_attribute_names("#bytes", "storage_bytes")
-            .expression_attribute_names("#counted", COUNTED_FROM_RECORDS)
-            .expression_attribute_values(":users", n(users))
-            .expression_attribute_values(":images", n(images))
-            .expression_attribute_values(":bytes", n(bytes))
-            .expression_attribute_values(
-                ":now",
-                s(super::timestamp(&time::OffsetDateTime::now_utc())),
-            )
-            .send()
-            .await;
-        match set {
-            Ok(_) => Ok(Some((users, images, bytes))),
-            // Another run counted them first.
-            Err(error) if super::condition_failed(&error) => Ok(None),
-            Err(error) => Err(backend(error)),
-        }
+        // The first shard takes the whole count, the others start again from zero.
+        let now = super::timestamp(&time::OffsetDateTime::now_utc());
+        let items = (0..SHARDS)
+            .map(|shard| {
+                let (counts, condition) = if shard == 0 {
+                    (
+                        (users, images, bytes),
+                        Some("attribute_not_exists(#counted)"),
+                    )
+                } else {
+                    ((0, 0, 0), None)
+                };
+                let update = Update::builder()
+                    .table_name(&self.users_table)
+                    .key("pk", s(STATS_PK))
+                    .key("sk", s(total_sk(shard)))
+                    .update_expression(
+                        "SET #users = :users, #images = :images, #bytes = :bytes, #counted = :now",
+                    )
+                    .set_condition_expression(condition.map(str::to_owned))
+                    .expression_attribute_names("#users", "users")
+                    .expression_attribute_names("#images", "images")
+                    .expression_attribute_names("#bytes", "storage_bytes")
+                    .expression_attribute_names("#counted", COUNTED_FROM_RECORDS)
+                    .expression_attribute_values(":users", n(counts.0))
+                    .expression_attribute_values(":images", n(counts.1))
+                    .expression_attribute_values(":bytes", n(counts.2))
+                    .expression_attribute_values(":now", s(&now))
+                    .build()
+                    .map_err(build_error)?;
+                Ok(TransactWriteItem::builder().update(update).build())
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        // Refused: another run counted them first.
+        Ok(self
+            .transact(items)
+            .await?
+            .then_some((users, images, bytes)))
     }
 
     async fn stats_items(
@@ -243,7 +289,12 @@ fn day_figures(item: &Item) -> StoreResult<DayFigures> {
         .filter(|(_, count)| *count > 0)
         .collect();
     Ok(DayFigures {
-        day: sk.trim_start_matches(DAY_PREFIX).to_owned(),
+        day: sk
+            .trim_start_matches(DAY_PREFIX)
+            .split('#')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
         generations: counter(item, "generations"),
         images: counter(item, "images"),
         failures,
@@ -267,12 +318,15 @@ impl Statistics for DynamoStore {
         if changes.is_empty() {
             return Ok(());
         }
+        // No user to take a shard from: each process's writes go round them.
+        static NEXT_SHARD: AtomicU32 = AtomicU32::new(0);
+        let shard = NEXT_SHARD.fetch_add(1, Ordering::Relaxed) % SHARDS;
         let (expression, names, values) = stats_expression(&[], &changes);
         self.client
             .update_item()
             .table_name(&self.users_table)
             .key("pk", s(STATS_PK))
-            .key("sk", s(day_sk(day)))
+            .key("sk", s(day_sk(day, shard)))
             .update_expression(expression)
             .set_expression_attribute_names(Some(names))
             .set_expression_attribute_values(Some(values))
@@ -283,6 +337,7 @@ impl Statistics for DynamoStore {
     }
 
     async fn mark_active(&self, user_id: &str, day: &str) -> StoreResult<()> {
+        let shard = shard_of(user_id);
         for _ in 0..MARK_ATTEMPTS {
             let Some(profile) = self.profile(user_id).await? else {
                 return Ok(());
@@ -311,10 +366,10 @@ impl Statistics for DynamoStore {
                 TransactWriteItem::builder()
                     .update(moved.build().map_err(build_error)?)
                     .build(),
-                self.stats_write(&day_sk(day), &[], &[("active", 1)])?,
+                self.stats_write(&day_sk(day, shard), &[], &[("active", 1)])?,
             ];
             if let Some(last) = &last {
-                items.push(self.stats_write(&day_sk(last), &[], &[("active", -1)])?);
+                items.push(self.stats_write(&day_sk(last, shard), &[], &[("active", -1)])?);
             }
             if self.transact(items).await? {
                 return Ok(());
@@ -324,51 +379,111 @@ impl Statistics for DynamoStore {
     }
 
     async fn statistics(&self, first_day: &str, last_day: &str) -> StoreResult<Figures> {
-        let day_range = [(":first", day_sk(first_day)), (":last", day_sk(last_day))];
-        let model_prefix = [(":model", MODEL_PREFIX.to_owned())];
-        let (total, days, models) = futures::try_join!(
-            self.get_user_item(STATS_PK.to_owned(), TOTAL_SK),
+        // `$` sorts right after `#`: the last day's shards are all inside.
+        let day_range = [
+            (":first", format!("{DAY_PREFIX}{first_day}#")),
+            (":last", format!("{DAY_PREFIX}{last_day}$")),
+        ];
+        let model_prefix = [(":prefix", MODEL_PREFIX.to_owned())];
+        let total_prefix = [(":prefix", TOTAL_PREFIX.to_owned())];
+        let (totals, days, models) = futures::try_join!(
+            self.stats_items("pk = :pk AND begins_with(sk, :prefix)", &total_prefix),
             self.stats_items("pk = :pk AND sk BETWEEN :first AND :last", &day_range),
-            self.stats_items("pk = :pk AND begins_with(sk, :model)", &model_prefix),
+            self.stats_items("pk = :pk AND begins_with(sk, :prefix)", &model_prefix),
         )?;
-        let total = total.unwrap_or_default();
-        let mut models = models
-            .iter()
-            .map(|item| {
-                Ok(ModelFigures {
-                    provider: get_s(item, "provider")?,
-                    model: get_s(item, "model")?,
-                    generations: get_n::<i64>(item, "generations")?.max(0) as u64,
-                    images: get_n::<i64>(item, "images")?.max(0) as u64,
-                })
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
+        let total = |name: &str| totals.iter().map(|item| counter(item, name)).sum::<u64>();
+        let mut by_model = BTreeMap::<(String, String), ModelFigures>::new();
+        for item in &models {
+            let (provider, model) = (get_s(item, "provider")?, get_s(item, "model")?);
+            let figures = by_model
+                .entry((provider.clone(), model.clone()))
+                .or_insert_with(|| ModelFigures {
+                    provider,
+                    model,
+                    ..ModelFigures::default()
+                });
+            figures.generations += get_n::<i64>(item, "generations")?.max(0) as u64;
+            figures.images += get_n::<i64>(item, "images")?.max(0) as u64;
+        }
+        let mut models: Vec<ModelFigures> = by_model.into_values().collect();
         models.sort_by(|a, b| {
             b.images
                 .cmp(&a.images)
                 .then_with(|| a.provider.cmp(&b.provider))
                 .then_with(|| a.model.cmp(&b.model))
         });
-        let days = days
-            .iter()
-            .map(day_figures)
-            .filter(|figures| match figures {
-                Ok(figures) => {
-                    *figures
-                        != DayFigures {
-                            day: figures.day.clone(),
-                            ..DayFigures::default()
-                        }
-                }
-                Err(_) => true,
+        let mut by_day = BTreeMap::<String, DayFigures>::new();
+        for item in &days {
+            let shard = day_figures(item)?;
+            let figures = by_day
+                .entry(shard.day.clone())
+                .or_insert_with(|| DayFigures {
+                    day: shard.day.clone(),
+                    ..DayFigures::default()
+                });
+            figures.generations += shard.generations;
+            figures.images += shard.images;
+            figures.rate_limited += shard.rate_limited;
+            figures.client_errors += shard.client_errors;
+            // A shard's count moves up and down with its users; the day's is the sum.
+            figures.last_active_users += shard.last_active_users;
+            for (code, count) in shard.failures {
+                *figures.failures.entry(code).or_default() += count;
+            }
+        }
+        let days = by_day
+            .into_values()
+            .filter(|figures| {
+                *figures
+                    != DayFigures {
+                        day: figures.day.clone(),
+                        ..DayFigures::default()
+                    }
             })
-            .collect::<StoreResult<Vec<_>>>()?;
+            .collect();
         Ok(Figures {
-            users: counter(&total, "users"),
-            images: counter(&total, "images"),
-            storage_bytes: counter(&total, "storage_bytes"),
+            users: total("users"),
+            images: total("images"),
+            storage_bytes: total("storage_bytes"),
             days,
             models,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_spread_over_every_shard_and_keep_theirs() {
+        let mut users_per_shard = [0; SHARDS as usize];
+        for index in 0..4000 {
+            let shard = shard_of(&format!("user_2b{index:x}"));
+            assert_eq!(shard, shard_of(&format!("user_2b{index:x}")));
+            users_per_shard[shard as usize] += 1;
+        }
+        assert!(
+            users_per_shard
+                .iter()
+                .all(|users| (400..=600).contains(users)),
+            "{users_per_shard:?}"
+        );
+    }
+
+    #[test]
+    fn a_days_shards_sort_between_its_bounds() {
+        let (first, last) = (
+            format!("{DAY_PREFIX}2026-11-03#"),
+            format!("{DAY_PREFIX}2026-12-02$"),
+        );
+        for shard in 0..SHARDS {
+            for day in ["2026-11-03", "2026-11-30", "2026-12-02"] {
+                let sk = day_sk(day, shard);
+                assert!(first < sk && sk < last, "{sk}");
+            }
+            assert!(day_sk("2026-12-03", shard) > last);
+            assert!(day_sk("2026-11-02", shard) < first);
+        }
     }
 }
