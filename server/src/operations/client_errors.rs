@@ -236,19 +236,39 @@ fn scrub_word(word: &str) -> String {
 
 /// One run of URL-ish characters.
 fn scrub_run(run: &str) -> String {
-    if let Some(at) = run.find('@') {
-        let (local, domain) = (&run[..at], &run[at + 1..]);
-        if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') {
-            return "[email]".to_owned();
+    // `name@host.tld`, where the name starts after any `/` and the host
+    // ends at one: `@scope/package` and `lib@2.0/x.js` are not emails.
+    for (at, _) in run.match_indices('@') {
+        let local_start = run[..at].rfind('/').map_or(0, |slash| slash + 1);
+        let host_end = run[at + 1..]
+            .find('/')
+            .map_or(run.len(), |slash| at + 1 + slash);
+        let (local, host) = (&run[local_start..at], &run[at + 1..host_end]);
+        let top_level = host.rsplit('.').next().unwrap_or_default();
+        if !local.is_empty()
+            && host.contains('.')
+            && !host.starts_with('.')
+            && top_level.len() >= 2
+            && top_level.bytes().all(|b| b.is_ascii_alphabetic())
+        {
+            return format!(
+                "{}[email]{}",
+                redact_parts(&run[..local_start]),
+                scrub_run(&run[host_end..])
+            );
         }
     }
     if run.starts_with("eyJ") && run.matches('.').count() >= 2 {
         return "[token]".to_owned();
     }
-    // Parts between separators that cannot be inside a key are judged alone.
-    let mut out = String::with_capacity(run.len());
+    redact_parts(run)
+}
+
+/// Each part between separators that cannot be inside a key, judged alone.
+fn redact_parts(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
     let mut part = String::new();
-    for c in run.chars() {
+    for c in text.chars() {
         if "/.@~%".contains(c) {
             out.push_str(redacted(&part));
             part.clear();
@@ -366,6 +386,20 @@ mod tests {
              token [token] at \
              (https://app.example.com/media/a.jpg) key \
              [redacted]"
+        );
+    }
+
+    #[test]
+    fn package_paths_and_versions_are_not_emails() {
+        let frame = "at f (webpack://app/node_modules/@scope/pkg/dist/lib@2.0/x.js:1:2)";
+        assert_eq!(scrub(frame), frame);
+        assert_eq!(
+            scrub("see https://site.example/u/grace.hopper@navy.mil/profile"),
+            "see https://site.example/u/[email]/profile"
+        );
+        assert_eq!(
+            scrub("node_modules/@scope/ada@example.com"),
+            "node_modules/@scope/[email]"
         );
     }
 
