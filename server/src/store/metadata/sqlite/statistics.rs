@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::SqliteStore;
 use crate::store::metadata::{
@@ -49,6 +49,23 @@ pub(super) fn count_generation(
     Ok(())
 }
 
+/// The user's last active day: `None` for no such user, `Some(None)` for a
+/// user not active yet.
+fn last_active_day(conn: &Connection, user_id: &str) -> rusqlite::Result<Option<Option<String>>> {
+    conn.prepare_cached("SELECT last_active_day FROM users WHERE id = ?1")?
+        .query_row(params![user_id], |row| row.get(0))
+        .optional()
+}
+
+/// Whether a user last active on `last` moves to `day`: they exist and were
+/// not counted in that day or a later one.
+fn needs_moving(last: Option<Option<String>>, day: &str) -> bool {
+    match last {
+        None => false,
+        Some(last) => last.is_none_or(|last| *last < *day),
+    }
+}
+
 #[async_trait]
 impl Statistics for SqliteStore {
     async fn add_to_day(&self, day: &str, tally: DayTally) -> StoreResult<()> {
@@ -69,21 +86,26 @@ impl Statistics for SqliteStore {
     }
 
     async fn mark_active(&self, user_id: &str, day: &str) -> StoreResult<()> {
+        // Most generations are not a user's first of the day: a reader says
+        // so without waiting for the one writer.
+        let moved = {
+            let (user_id, day) = (user_id.to_owned(), day.to_owned());
+            self.read(move |conn| {
+                last_active_day(conn, &user_id).map(|last| needs_moving(last, &day))
+            })
+            .await?
+        };
+        if !moved {
+            return Ok(());
+        }
         let (user_id, day) = (user_id.to_owned(), day.to_owned());
         self.write(move |conn| {
             let tx = conn.transaction()?;
-            let last: Option<Option<String>> = tx
-                .query_row(
-                    "SELECT last_active_day FROM users WHERE id = ?1",
-                    params![user_id],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            // No such user, or already counted in this day (or a later one).
-            let Some(last) = last else { return Ok(()) };
-            if last.as_deref().is_some_and(|last| *last >= *day) {
+            let last = last_active_day(&tx, &user_id)?;
+            if !needs_moving(last.clone(), &day) {
                 return Ok(());
             }
+            let last = last.flatten();
             tx.execute(
                 "UPDATE users SET last_active_day = ?2 WHERE id = ?1",
                 params![user_id, day],
