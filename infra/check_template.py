@@ -26,9 +26,11 @@ EXPECTED_RUNTIME_GRANTS = {
     },
     # A trash page reads its images in one batch.
     ("dynamodb:BatchGetItem", "ImagesTable"),
-    ("s3:PutObject", "ImagesBucket/users/*"),
-    ("s3:GetObject", "ImagesBucket/users/*"),
-    ("s3:DeleteObject", "ImagesBucket/users/*"),
+    *{
+        (f"s3:{action}", f"ImagesBucket/{prefix}/*")
+        for action in ["PutObject", "GetObject", "DeleteObject"]
+        for prefix in ["users", "drafts"]
+    },
     ("s3:ListBucket", "ImagesBucket"),
 }
 
@@ -321,6 +323,11 @@ def check_operating_options(template, case):
          len(tiering) == 1 and tiering[0].get("Prefix") == "users/"
          and tiering[0]["Transitions"] == [{"StorageClass": "INTELLIGENT_TIERING", "TransitionInDays": 30}],
          str(tiering))
+    drafts = [r for r in images.get("LifecycleConfiguration", {}).get("Rules", [])
+              if r.get("Prefix") == "drafts/"]
+    case("drafts the sweep missed expire after a day",
+         len(drafts) == 1 and drafts[0].get("ExpirationInDays") == 1 and drafts[0].get("Status") == "Enabled",
+         str(drafts))
     provisioned = parameters.get("ProvisionedConcurrency", {})
     case("provisioned concurrency is off by default", provisioned.get("Default") == 0
          and provisioned.get("MinValue") == 0, str(provisioned))
@@ -390,8 +397,10 @@ def main(path):
         if "s3:ListBucket" in as_list(s["Action"])
     ]
     case(
-        "listing is limited to the users/ prefix",
-        len(listing) == 1 and listing[0].get("Condition", {}).get("StringLike", {}).get("s3:prefix") == ["users/", "users/*"],
+        "listing is limited to the users/ and drafts/ prefixes",
+        len(listing) == 1
+        and listing[0].get("Condition", {}).get("StringLike", {}).get("s3:prefix")
+        == ["users/", "users/*", "drafts/", "drafts/*"],
         str(listing),
     )
     assume = role["AssumeRolePolicyDocument"]["Statement"]

@@ -94,6 +94,9 @@ fn main() -> anyhow::Result<()> {
                     report.finished_deletes
                 );
             }
+            if report.expired_drafts > 0 {
+                println!("removed {} expired drafts", report.expired_drafts);
+            }
             if report.released_reservations > 0 {
                 println!(
                     "gave back {} generations a crash had left reserved",

@@ -132,6 +132,25 @@ pub struct LimitOptions {
     #[arg(long, env = "MONTHLY_GENERATION_QUOTA", default_value_t = 500)]
     pub monthly_generation_quota: u32,
 
+    /// Drafts (live previews, `POST /api/drafts`) one user may make per minute.
+    #[arg(long, env = "RATE_LIMIT_DRAFTS_PER_MINUTE", default_value_t = 60)]
+    pub drafts_per_minute: u32,
+
+    /// Drafts one user may make per calendar month (UTC).
+    #[arg(long, env = "MONTHLY_DRAFT_QUOTA", default_value_t = 1000)]
+    pub monthly_draft_quota: u32,
+
+    /// How long a draft is kept before it is removed, in seconds; keeping it
+    /// in the gallery is possible until then.
+    #[arg(long, env = "DRAFT_TTL_SECS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=30 * 24 * 3600))]
+    pub draft_ttl_secs: u64,
+
+    /// Most one user's generations and drafts may cost in a calendar month
+    /// (UTC), in US dollars at the models' prices; a request that would pass
+    /// it is refused with 429 `budget_exceeded`. Unset: no budget.
+    #[arg(long, env = "MONTHLY_BUDGET_USD", value_parser = parse_budget)]
+    pub monthly_budget_usd: Option<f64>,
+
     /// Bytes of original images one user may keep; 0 for no limit. Checked
     /// atomically as images are recorded.
     #[arg(long, env = "STORAGE_QUOTA_BYTES", default_value_t = 1 << 30)]
@@ -206,7 +225,8 @@ pub struct TogetherOptions {
 
     /// Optional JSON file listing the Together models offered (the first is the default):
     /// `[{"id", "label", "steps": {"min","max","default"}, "width": {"min","max","multiple_of"},
-    /// "height": {…}, "max_images", "negative_prompt"}]`. Default: FLUX.1-schnell.
+    /// "height": {…}, "max_images", "negative_prompt", "price_per_megapixel_usd"?}]`
+    /// (a missing price counts as free). Default: FLUX.1-schnell at $0.0027 a megapixel.
     #[arg(long, env = "TOGETHER_MODELS")]
     pub together_models: Option<PathBuf>,
 
@@ -348,6 +368,13 @@ fn parse_api_key(value: &str) -> Result<SecretString, String> {
         return Err("must not be empty".into());
     }
     Ok(SecretString::from(value.to_owned()))
+}
+
+fn parse_budget(value: &str) -> Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(budget) if budget.is_finite() && budget >= 0.0 => Ok(budget),
+        _ => Err("a number of US dollars, 0 or more (e.g. 5 or 2.50)".into()),
+    }
 }
 
 fn parse_secret(value: &str) -> Result<SecretString, String> {

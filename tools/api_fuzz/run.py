@@ -102,6 +102,8 @@ def main():
             "RATE_LIMIT_AUTH_PER_EMAIL_PER_HOUR": plenty,
             "RATE_LIMIT_GENERATIONS_PER_MINUTE": plenty,
             "MONTHLY_GENERATION_QUOTA": plenty,
+            "RATE_LIMIT_DRAFTS_PER_MINUTE": plenty,
+            "MONTHLY_DRAFT_QUOTA": plenty,
             "RATE_LIMIT_CLIENT_ERRORS_PER_MINUTE": plenty,
             # The run's own account is an operator, so the statistics answer.
             "ADMIN_EMAILS": "fuzz@example.com",

@@ -123,12 +123,14 @@ pub async fn handle_invocation(
                 expired = report.expired,
                 finished_deletes = report.finished_deletes,
                 released_reservations = report.released_reservations,
+                expired_drafts = report.expired_drafts,
                 "sweep finished"
             );
             Ok(serde_json::json!({
                 "examined": report.examined,
                 "removed": report.removed.len(),
                 "expired": report.expired,
+                "expired_drafts": report.expired_drafts,
             }))
         }
     }

@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime};
 use time::OffsetDateTime;
 
 use crate::{
+    generation::pipeline::DRAFTS_PREFIX,
     settings::Config,
     store::media::MediaStore,
     store::metadata::{MetadataStore, StoreResult},
@@ -25,6 +26,8 @@ pub struct SweepReport {
     pub finished_deletes: usize,
     /// Generations reserved for images a crash stopped, given back.
     pub released_reservations: usize,
+    /// Drafts removed because they expired.
+    pub expired_drafts: usize,
 }
 
 /// Reservations given back per store read.
@@ -66,6 +69,93 @@ pub async fn give_back_reservations(
     }
 }
 
+/// Drafts removed per store read.
+const DRAFT_BATCH: u32 = 100;
+
+/// Removes every draft that expired before `now`, its file first, then its
+/// record (a file without a record is what `sweep_draft_files` removes);
+/// returns how many.
+pub async fn delete_expired_drafts(
+    metadata: &dyn MetadataStore,
+    media: &MediaStore,
+    now: OffsetDateTime,
+) -> anyhow::Result<usize> {
+    let mut removed = 0;
+    loop {
+        let expired = metadata.expired_drafts(now, DRAFT_BATCH).await?;
+        for draft in &expired {
+            media.delete(&draft.object_key).await?;
+            metadata.delete_draft(draft).await?;
+        }
+        removed += expired.len();
+        if expired.len() < DRAFT_BATCH as usize {
+            return Ok(removed);
+        }
+    }
+}
+
+/// Removes draft files older than the grace period that no draft record
+/// names: a crash between storing a draft and recording it leaves them.
+pub async fn sweep_draft_files(
+    media: &MediaStore,
+    metadata: &dyn MetadataStore,
+    grace_secs: u64,
+    now: OffsetDateTime,
+) -> anyhow::Result<SweepReport> {
+    let mut report = SweepReport::default();
+    let recorded = async |user_id: &str, draft_id: &str| {
+        Ok(metadata.draft(user_id, draft_id).await?.is_some())
+    };
+    let files = Files {
+        root: DRAFTS_PREFIX,
+        prefix: DRAFTS_PREFIX,
+        cutoff: cutoff(grace_secs, now),
+    };
+    remove_unrecorded(media, &files, &mut report, recorded).await?;
+    Ok(report)
+}
+
+/// Which files a sweep looks at: those under `prefix` (within `root`, the
+/// folder their keys are `<user>/<id>.<ext>` in) last written before `cutoff`.
+struct Files<'a> {
+    root: &'a str,
+    prefix: &'a str,
+    cutoff: SystemTime,
+}
+
+/// `grace_secs` before `now`, to the nanosecond: with no grace, a file
+/// written a moment ago counts.
+fn cutoff(grace_secs: u64, now: OffsetDateTime) -> SystemTime {
+    SystemTime::from(now)
+        .checked_sub(Duration::from_secs(grace_secs))
+        .unwrap_or(SystemTime::UNIX_EPOCH)
+}
+
+/// Deletes each file of `files` whose `(user, id)` has no record.
+async fn remove_unrecorded(
+    media: &MediaStore,
+    files: &Files<'_>,
+    report: &mut SweepReport,
+    recorded: impl AsyncFn(&str, &str) -> StoreResult<bool>,
+) -> anyhow::Result<()> {
+    for object in media.list(files.prefix).await? {
+        report.examined += 1;
+        if SystemTime::from(object.last_modified) > files.cutoff {
+            continue;
+        }
+        let key = object.location.to_string();
+        let Some((user_id, id)) = owner_and_id(&key, files.root) else {
+            continue;
+        };
+        if !recorded(user_id, id).await? {
+            media.delete(&key).await?;
+            tracing::info!(key = %key, "removed a file no record names");
+            report.removed.push(key);
+        }
+    }
+    Ok(())
+}
+
 /// Where every image file lives.
 pub const ALL_IMAGES: &str = "users";
 
@@ -79,29 +169,18 @@ pub async fn sweep_orphans(
     grace_secs: u64,
     now: OffsetDateTime,
 ) -> anyhow::Result<SweepReport> {
-    // To the nanosecond: with no grace, a file written a moment ago counts.
-    let cutoff = SystemTime::from(now)
-        .checked_sub(Duration::from_secs(grace_secs))
-        .unwrap_or(SystemTime::UNIX_EPOCH);
+    let files = Files {
+        root: ALL_IMAGES,
+        prefix,
+        cutoff: cutoff(grace_secs, now),
+    };
     let mut report = SweepReport::default();
-    for object in media.list(prefix).await? {
-        report.examined += 1;
-        if SystemTime::from(object.last_modified) > cutoff {
-            continue;
-        }
-        let key = object.location.to_string();
-        let Some((user_id, image_id)) = image_of(&key) else {
-            continue;
-        };
-        if !metadata.image_record_exists(user_id, image_id).await? {
-            media.delete(&key).await?;
-            tracing::info!(key = %key, "removed an orphaned image file");
-            report.removed.push(key);
-        }
-    }
+    let recorded =
+        async |user_id: &str, image_id: &str| metadata.image_record_exists(user_id, image_id).await;
+    remove_unrecorded(media, &files, &mut report, recorded).await?;
     // A write the process was killed in the middle of: never a whole file,
     // so no record can need it.
-    for key in media.unfinished_writes(prefix, cutoff).await? {
+    for key in media.unfinished_writes(prefix, files.cutoff).await? {
         report.examined += 1;
         media.delete_unfinished_write(&key).await?;
         tracing::info!(key = %key, "removed a file whose write was never finished");
@@ -129,34 +208,38 @@ pub async fn sweep_everything(
         give_back_reservations(metadata, config.maintenance.orphan_grace_secs, now)
             .await
             .map_err(|error| anyhow::anyhow!("giving back reservations: {error}"))?;
-    let report = sweep_orphans(
-        media,
-        metadata,
-        ALL_IMAGES,
-        config.maintenance.orphan_grace_secs,
-        now,
-    )
-    .await?;
+    let expired_drafts = delete_expired_drafts(metadata, media, now)
+        .await
+        .map_err(|error| anyhow::anyhow!("removing expired drafts: {error:#}"))?;
+    let grace = config.maintenance.orphan_grace_secs;
+    let mut report = sweep_orphans(media, metadata, ALL_IMAGES, grace, now).await?;
+    let drafts = sweep_draft_files(media, metadata, grace, now).await?;
+    report.examined += drafts.examined;
+    report.removed.extend(drafts.removed);
     Ok(SweepReport {
         expired,
         finished_deletes,
         released_reservations,
+        expired_drafts,
         ..report
     })
 }
 
-/// `users/{user}/{image}.{ext}` or `.thumb.jpg` → `(user, image)`.
-fn image_of(key: &str) -> Option<(&str, &str)> {
-    let rest = key.strip_prefix("users/")?;
+/// `{prefix}/{user}/{id}.{ext}` → `(user, id)` (`users/u/i.thumb.jpg` too).
+fn owner_and_id<'a>(key: &'a str, prefix: &str) -> Option<(&'a str, &'a str)> {
+    let rest = key.strip_prefix(prefix)?.strip_prefix('/')?;
     let (user_id, file) = rest.split_once('/')?;
-    let image_id = file.split('.').next()?;
-    (!user_id.is_empty() && !image_id.is_empty() && !file.contains('/'))
-        .then_some((user_id, image_id))
+    let id = file.split('.').next()?;
+    (!user_id.is_empty() && !id.is_empty() && !file.contains('/')).then_some((user_id, id))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::image_of;
+    use super::{ALL_IMAGES, owner_and_id};
+
+    fn image_of(key: &str) -> Option<(&str, &str)> {
+        owner_and_id(key, ALL_IMAGES)
+    }
 
     #[test]
     fn object_keys_name_their_image() {
@@ -164,5 +247,10 @@ mod tests {
         assert_eq!(image_of("users/u1/01J.thumb.jpg"), Some(("u1", "01J")));
         assert_eq!(image_of("other/u1/01J.png"), None);
         assert_eq!(image_of("users/u1/x/01J.png"), None);
+        assert_eq!(
+            owner_and_id("drafts/u1/01D.jpg", "drafts"),
+            Some(("u1", "01D"))
+        );
+        assert_eq!(owner_and_id("draftsx/u1/01D.jpg", "drafts"), None);
     }
 }

@@ -5,8 +5,10 @@
 //! (validation, imaging, storage, records) is shared, so the offline engine and
 //! a cloud model behave identically to the rest of the server.
 
+pub mod cost;
 pub(crate) mod idempotency;
 pub mod imaging;
+mod keep;
 pub mod pipeline;
 pub(crate) mod plan;
 pub(crate) mod providers;
@@ -34,6 +36,9 @@ pub enum GenerationError {
     RateLimited { retry_after: Duration },
     #[error("the monthly generation quota is used up")]
     QuotaExceeded { retry_after: Duration },
+    /// The month's generations would cost more than the user's budget.
+    #[error("this month's budget is spent")]
+    BudgetExceeded,
     /// The images would not fit in the storage quota.
     #[error("the storage quota is used up")]
     StorageFull,
@@ -60,6 +65,7 @@ impl GenerationError {
             Self::Invalid(_) => "invalid_request",
             Self::RateLimited { .. } => "rate_limited",
             Self::QuotaExceeded { .. } | Self::StorageFull => "quota_exceeded",
+            Self::BudgetExceeded => "budget_exceeded",
             Self::Store(StoreError::StorageQuotaExceeded) => "quota_exceeded",
             Self::IdempotencyConflict(_) => "idempotency_conflict",
             Self::Upstream(_) => "upstream_error",
@@ -99,7 +105,7 @@ impl SizeRange {
 }
 
 /// What one model can do; requests are checked against it before any work.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
 pub struct ModelSpec {
     pub id: String,
     pub label: String,
@@ -108,6 +114,10 @@ pub struct ModelSpec {
     pub height: SizeRange,
     pub max_images: u32,
     pub negative_prompt: bool,
+    /// What the provider charges for a megapixel (width × height / 10⁶), in
+    /// US dollars; 0 when free.
+    #[schema(minimum = 0)]
+    pub price_per_megapixel_usd: f64,
 }
 
 /// A preset the generate form offers.

@@ -15,11 +15,12 @@ use crate::{
     generation::{GenerationError, GenerationResult},
     generation::{
         GenerationPlan, GenerationRequest, ImageProvider, ProviderError, ProviderImage,
-        ProviderJob, plan::plan, usage,
+        ProviderJob, cost, plan::plan, usage,
     },
     store::media::{ImageKeys, MediaStore},
     store::metadata::{
-        Admission, ImageRecord, MetadataStore, Reservation, StoreError, User, rules::day_of,
+        Admission, DraftRecord, ImageRecord, MetadataStore, MonthCaps, MonthCounter, Reservation,
+        Reserved, StoreError, User, rules::day_of,
     },
     telemetry::metrics::Metrics,
     text::FieldError,
@@ -43,6 +44,13 @@ pub struct Limits {
     /// Largest image (width × height) accepted from the provider.
     pub max_image_pixels: u64,
     pub log_prompts: bool,
+    pub drafts_per_minute: u32,
+    pub monthly_draft_quota: u32,
+    /// Most a user's generations and drafts may cost in a month, in
+    /// millionths of a dollar; `None` for no budget.
+    pub monthly_budget_micros: Option<u64>,
+    /// How long a draft lasts.
+    pub draft_ttl: Duration,
 }
 
 /// Everything one generation touches, borrowed from the application.
@@ -73,6 +81,29 @@ pub struct StoredImage {
     pub thumbnail_url: String,
 }
 
+/// A recorded draft and the URL a client loads it by.
+pub struct Draft {
+    pub record: DraftRecord,
+    pub url: String,
+}
+
+/// What the provider delivered and the checks made of it, in the plan's order.
+struct Made {
+    delivered: Vec<ProviderImage>,
+    processed: Vec<ProcessedImage>,
+    provider_ms: u64,
+}
+
+/// Where a draft's image lives: outside `users/`, so the gallery's sweep of
+/// unrecorded files never looks there, and under one prefix that an S3
+/// lifecycle rule can expire.
+pub fn draft_key(user_id: &str, draft_id: &str, extension: &str) -> String {
+    format!("{DRAFTS_PREFIX}/{user_id}/{draft_id}.{extension}")
+}
+
+/// The prefix of every draft's object.
+pub const DRAFTS_PREFIX: &str = "drafts";
+
 impl Generator<'_> {
     /// Checks a request against the provider's models and the prompt limit,
     /// choosing seeds the request left open.
@@ -87,53 +118,33 @@ impl Generator<'_> {
     }
 
     /// Makes, stores and records `plan`'s images for `user`, within the user's
-    /// rate limit and quotas. A failure releases the month's reservation.
-    /// `run_group` names the run a single-image request belongs to (see
-    /// [`Generator::check_rate_limit`]).
+    /// rate limit, quotas and budget. A failure releases the month's
+    /// reservation. `run_group` names the run a single-image request belongs
+    /// to (see [`Generator::check_rate_limit`]).
     pub async fn run(
         &self,
         user: &User,
         plan: GenerationPlan,
         run_group: Option<&str>,
     ) -> GenerationResult<Generation> {
-        let month = usage::current_month();
-        if let Some(quota) = self.limits.storage_quota {
-            // Refused before the provider is paid when the room left cannot
-            // hold the largest images it may send; the store still enforces
-            // the quota atomically when recording.
-            let stored = self.metadata.usage(&user.id, &month).await?.storage_bytes;
-            let room = quota.saturating_sub(stored);
-            if room < largest_expected_bytes(plan.width, plan.height, plan.seeds.len()) {
-                return Err(GenerationError::StorageFull);
-            }
-        }
+        let started = Instant::now();
+        self.check_room_for(
+            user,
+            largest_expected_bytes(plan.width, plan.height, plan.seeds.len()),
+        )
+        .await?;
         // Counted before the provider is called, so a call that ends in a
         // refusal still counts against the minute.
         self.check_rate_limit(user, &plan, run_group).await?;
         let count = plan.seeds.len() as u32;
-        // The generation's id names its reservation, which recording its
-        // images removes: a reservation left behind by a crash is the sweep's.
-        let reservation = Reservation {
-            id: ulid::Ulid::new().to_string(),
-            user_id: user.id.clone(),
-            month,
-            count,
-        };
-        if !self
-            .metadata
-            .reserve_generations(&reservation, self.limits.monthly_generation_quota)
-            .await?
-        {
-            return Err(GenerationError::QuotaExceeded {
-                retry_after: usage::until_next_month(),
-            });
-        }
-        if self.limits.log_prompts {
-            tracing::info!(prompt = %plan.prompt, model = %plan.model.id, images = count, "generating");
-        } else {
-            tracing::info!(model = %plan.model.id, images = count, "generating");
-        }
-        let result = self.run_reserved(user, plan, &reservation.id).await;
+        let cost = cost::image_micros(&plan.model, plan.width, plan.height) * u64::from(count);
+        let reservation = self
+            .reserve(user, MonthCounter::Generations, count, cost)
+            .await?;
+        self.log_start(&plan, "generating");
+        let result = self
+            .run_reserved(user, plan, &reservation.id, started)
+            .await;
         let provider = self.provider.name();
         match &result {
             Ok(generation) => {
@@ -143,26 +154,115 @@ impl Generator<'_> {
                     .map(|image| image.record.bytes)
                     .collect();
                 self.metrics.record_generation(provider, "ok", &sizes);
-                // Only the operator's figures depend on it: a failure is logged.
-                let today = day_of(generation.created_at);
-                if let Err(error) = self.metadata.mark_active(&user.id, &today).await {
-                    tracing::warn!(%error, "could not count the user as active today");
-                }
+                self.mark_active(user, generation.created_at).await;
             }
             Err(error) => {
                 self.metrics.record_generation(provider, error.code(), &[]);
-                // The answer is the failure itself; a failed give-back is only
-                // logged (the sweep gives the reservation back later).
-                if let Err(release_error) = self
-                    .metadata
-                    .release_generations(&reservation, error.code())
-                    .await
-                {
-                    tracing::error!(error = %release_error, images = count, "could not give back a failed generation's quota");
-                }
+                self.give_back(&reservation, error).await;
             }
         }
         result
+    }
+
+    /// Makes and stores one draft of `plan` (its first seed) for `user`, outside
+    /// the gallery, within the user's draft limit, draft quota and budget.
+    pub async fn run_draft(&self, user: &User, plan: GenerationPlan) -> GenerationResult<Draft> {
+        let started = Instant::now();
+        self.hit_limit(format!("drafts:{}", user.id), self.limits.drafts_per_minute)
+            .await?;
+        let cost = cost::image_micros(&plan.model, plan.width, plan.height);
+        let reservation = self.reserve(user, MonthCounter::Drafts, 1, cost).await?;
+        self.log_start(&plan, "drafting");
+        let result = self
+            .draft_reserved(user, plan, &reservation.id, cost, started)
+            .await;
+        match &result {
+            Ok(draft) => self.mark_active(user, draft.record.created_at).await,
+            Err(error) => self.give_back(&reservation, error).await,
+        }
+        result
+    }
+
+    /// Refused before the provider is paid when the room left cannot hold
+    /// `bytes` (the largest images it may send); the store still enforces
+    /// the quota atomically when recording.
+    pub(super) async fn check_room_for(&self, user: &User, bytes: u64) -> GenerationResult<()> {
+        let Some(quota) = self.limits.storage_quota else {
+            return Ok(());
+        };
+        let stored = self
+            .metadata
+            .usage(&user.id, &usage::current_month())
+            .await?
+            .storage_bytes;
+        if quota.saturating_sub(stored) < bytes {
+            return Err(GenerationError::StorageFull);
+        }
+        Ok(())
+    }
+
+    /// Counts `count` against the month's `counter` and `cost` against its
+    /// budget. The reservation is named by a new id, which the generation or
+    /// draft recording it takes as its own: a reservation left behind by a
+    /// crash is the sweep's.
+    pub(super) async fn reserve(
+        &self,
+        user: &User,
+        counter: MonthCounter,
+        count: u32,
+        cost_micros: u64,
+    ) -> GenerationResult<Reservation> {
+        let reservation = Reservation {
+            id: ulid::Ulid::new().to_string(),
+            user_id: user.id.clone(),
+            month: usage::current_month(),
+            count,
+            counter,
+            cost_micros,
+        };
+        let quota = match counter {
+            MonthCounter::Generations => self.limits.monthly_generation_quota,
+            MonthCounter::Drafts => self.limits.monthly_draft_quota,
+        };
+        let caps = MonthCaps {
+            quota,
+            budget_micros: self.limits.monthly_budget_micros,
+        };
+        match self.metadata.reserve(&reservation, caps).await? {
+            Reserved::Held => Ok(reservation),
+            Reserved::OverQuota => Err(GenerationError::QuotaExceeded {
+                retry_after: usage::until_next_month(),
+            }),
+            Reserved::OverBudget => Err(GenerationError::BudgetExceeded),
+        }
+    }
+
+    fn log_start(&self, plan: &GenerationPlan, what: &str) {
+        let (model, images) = (&plan.model.id, plan.seeds.len());
+        if self.limits.log_prompts {
+            tracing::info!(prompt = %plan.prompt, %model, images, "{what}");
+        } else {
+            tracing::info!(%model, images, "{what}");
+        }
+    }
+
+    /// Only the operator's figures depend on it: a failure is logged.
+    async fn mark_active(&self, user: &User, at: OffsetDateTime) {
+        if let Err(error) = self.metadata.mark_active(&user.id, &day_of(at)).await {
+            tracing::warn!(%error, "could not count the user as active today");
+        }
+    }
+
+    /// The answer is the failure itself; a failed give-back is only logged
+    /// (the sweep gives the reservation back later).
+    pub(super) async fn give_back(&self, reservation: &Reservation, error: &GenerationError) {
+        if let Err(release_error) = self
+            .metadata
+            .release_generations(reservation, error.code())
+            .await
+        {
+            tracing::error!(error = %release_error, images = reservation.count, "could not give back a failed generation's quota");
+        }
     }
 
     /// The per-minute limit counts requests, each of up to the model's
@@ -178,7 +278,6 @@ impl Generator<'_> {
         plan: &GenerationPlan,
         run_group: Option<&str>,
     ) -> GenerationResult<()> {
-        let now = OffsetDateTime::now_utc().unix_timestamp();
         let per_minute = self.limits.generations_per_minute;
         let (key, limit) = match run_group {
             Some(_) if plan.seeds.len() == 1 => (
@@ -187,6 +286,12 @@ impl Generator<'_> {
             ),
             _ => (format!("generations:{}", user.id), per_minute),
         };
+        self.hit_limit(key, limit).await
+    }
+
+    /// Counts one request under `key` in this minute's window.
+    async fn hit_limit(&self, key: String, limit: u32) -> GenerationResult<()> {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
         let admission = self
             .metadata
             .hit_rate_limit(&key, now - now.rem_euclid(60), 60, limit, now)
@@ -204,42 +309,15 @@ impl Generator<'_> {
         user: &User,
         plan: GenerationPlan,
         generation_id: &str,
+        started: Instant,
     ) -> GenerationResult<Generation> {
-        let job = ProviderJob {
-            model: plan.model.id.clone(),
-            prompt: plan.provider_prompt(),
-            negative_prompt: plan.negative_prompt.clone(),
-            width: plan.width,
-            height: plan.height,
-            steps: plan.steps,
-            seeds: plan.seeds.clone(),
-        };
-        let provider_started = Instant::now();
-        let delivered = self.provider.generate(&job).await;
-        let upstream = provider_started.elapsed();
-        self.metrics.record_upstream(self.provider.name(), upstream);
-        let delivered = delivered.map_err(provider_error)?;
-        let provider_ms = upstream.as_millis() as u64;
-
-        let max_pixels = self.limits.max_image_pixels;
-        let processed = futures::future::try_join_all(delivered.iter().map(|image| {
-            let bytes: Bytes = image.bytes.clone();
-            async move {
-                tokio::task::spawn_blocking(move || imaging::process(bytes, max_pixels))
-                    .await
-                    .map_err(anyhow::Error::from)?
-                    .map_err(|error| {
-                        tracing::warn!(%error, "provider returned an unusable image");
-                        GenerationError::Upstream(
-                            "the image provider returned an unusable image".into(),
-                        )
-                    })
-            }
-        }))
-        .await?;
-
+        let Made {
+            delivered,
+            processed,
+            provider_ms,
+        } = self.make(&plan).await?;
         let created_at = OffsetDateTime::now_utc();
-        let records = image_records(
+        let mut records = image_records(
             user,
             &plan,
             generation_id,
@@ -248,6 +326,10 @@ impl Generator<'_> {
             &processed,
             self.provider.name(),
         );
+        let total_ms = started.elapsed().as_millis() as u64;
+        for record in &mut records {
+            record.total_ms = Some(total_ms);
+        }
 
         self.store_objects(&records, &processed).await?;
         self.record(user, &records).await?;
@@ -280,7 +362,116 @@ impl Generator<'_> {
         })
     }
 
-    async fn store_objects(
+    /// Asks the provider for the plan's images and checks each one.
+    async fn make(&self, plan: &GenerationPlan) -> GenerationResult<Made> {
+        let job = ProviderJob {
+            model: plan.model.id.clone(),
+            prompt: plan.provider_prompt(),
+            negative_prompt: plan.negative_prompt.clone(),
+            width: plan.width,
+            height: plan.height,
+            steps: plan.steps,
+            seeds: plan.seeds.clone(),
+        };
+        let provider_started = Instant::now();
+        let delivered = self.provider.generate(&job).await;
+        let upstream = provider_started.elapsed();
+        self.metrics.record_upstream(self.provider.name(), upstream);
+        let delivered = delivered.map_err(provider_error)?;
+
+        let max_pixels = self.limits.max_image_pixels;
+        let processed = futures::future::try_join_all(delivered.iter().map(|image| {
+            let bytes: Bytes = image.bytes.clone();
+            async move {
+                tokio::task::spawn_blocking(move || imaging::process(bytes, max_pixels))
+                    .await
+                    .map_err(anyhow::Error::from)?
+                    .map_err(|error| {
+                        tracing::warn!(%error, "provider returned an unusable image");
+                        GenerationError::Upstream(
+                            "the image provider returned an unusable image".into(),
+                        )
+                    })
+            }
+        }))
+        .await?;
+        Ok(Made {
+            delivered,
+            processed,
+            provider_ms: upstream.as_millis() as u64,
+        })
+    }
+
+    async fn draft_reserved(
+        &self,
+        user: &User,
+        plan: GenerationPlan,
+        draft_id: &str,
+        cost_micros: u64,
+        started: Instant,
+    ) -> GenerationResult<Draft> {
+        let Made {
+            delivered,
+            processed,
+            provider_ms,
+        } = self.make(&plan).await?;
+        let (Some(image), Some(processed)) = (delivered.first(), processed.into_iter().next())
+        else {
+            return Err(GenerationError::Upstream(
+                "the image provider returned no image".into(),
+            ));
+        };
+        let created_at = OffsetDateTime::now_utc();
+        let record = DraftRecord {
+            id: draft_id.to_owned(),
+            user_id: user.id.clone(),
+            prompt: plan.prompt.clone(),
+            negative_prompt: plan.negative_prompt.clone(),
+            model: plan.model.id.clone(),
+            provider: self.provider.name().to_owned(),
+            width: processed.width,
+            height: processed.height,
+            steps: plan.steps,
+            seed: image.seed,
+            style: plan.style.id.to_owned(),
+            created_at,
+            expires_at: created_at + self.limits.draft_ttl,
+            content_type: processed.format.content_type().to_owned(),
+            bytes: processed.original.len() as u64,
+            object_key: draft_key(&user.id, draft_id, processed.format.extension()),
+            provider_ms,
+            total_ms: started.elapsed().as_millis() as u64,
+            cost_micros,
+            kept_image_id: None,
+        };
+        self.media
+            .put(&record.object_key, processed.original)
+            .await?;
+        if let Err(error) = self.metadata.insert_draft(&record).await {
+            // A refused record leaves an object nothing names; a lost answer
+            // leaves it for the sweep, which keeps what a record names.
+            if !matches!(error, StoreError::OutcomeUnknown(_)) {
+                let _ = self.media.delete(&record.object_key).await;
+            }
+            return Err(error.into());
+        }
+        let url = self.url_of(&record.object_key).await?;
+        Ok(Draft { record, url })
+    }
+
+    /// A signed URL of one stored object.
+    pub async fn url_of(&self, key: &str) -> GenerationResult<String> {
+        let links = self
+            .media
+            .links(
+                OffsetDateTime::now_utc().unix_timestamp(),
+                self.public_base_url,
+            )
+            .await?;
+        Ok(links.urls(key, key)?.0)
+    }
+
+    pub(super) async fn store_objects(
         &self,
         records: &[ImageRecord],
         processed: &[ProcessedImage],
@@ -396,6 +587,8 @@ pub fn image_records(
                 thumbnail_height: processed.thumbnail_height,
                 placeholder: processed.placeholder.clone(),
                 inference_ms: image.inference_ms,
+                total_ms: None,
+                cost_micros: Some(cost::image_micros(&plan.model, plan.width, plan.height)),
                 upstream_id: image.upstream_id.clone(),
                 trashed_at: None,
                 collection_ids: Vec::new(),

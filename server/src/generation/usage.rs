@@ -21,14 +21,23 @@ fn month_of(now: OffsetDateTime) -> String {
     format!("{:04}-{:02}", now.year(), u8::from(now.month()))
 }
 
-fn until_month_after(now: OffsetDateTime) -> Duration {
+/// When the next quota period starts: the first of next month, 00:00 UTC.
+pub fn next_month_start() -> OffsetDateTime {
+    start_of_month_after(OffsetDateTime::now_utc())
+}
+
+fn start_of_month_after(now: OffsetDateTime) -> OffsetDateTime {
     let (year, month) = match now.month() {
         time::Month::December => (now.year() + 1, time::Month::January),
         month => (now.year(), month.next()),
     };
-    let next = time::Date::from_calendar_date(year, month, 1)
+    time::Date::from_calendar_date(year, month, 1)
         .map(|date| date.midnight().assume_utc())
-        .unwrap_or(now);
+        .unwrap_or(now)
+}
+
+fn until_month_after(now: OffsetDateTime) -> Duration {
+    let next = start_of_month_after(now);
     Duration::from_secs((next - now).whole_seconds().max(1) as u64)
 }
 

@@ -63,6 +63,8 @@ pub enum ApiError {
     QuotaExceeded { retry_after: Duration },
     #[error("storage quota used up: delete images to make room")]
     StorageFull,
+    #[error("this month's budget is spent: it starts again next month")]
+    BudgetExceeded,
     #[error("the image provider failed: {0}")]
     Upstream(String),
     #[error("the image provider is unavailable")]
@@ -114,6 +116,7 @@ impl From<crate::generation::GenerationError> for ApiError {
             Refused::RateLimited { retry_after } => Self::RateLimited { retry_after },
             Refused::QuotaExceeded { retry_after } => Self::QuotaExceeded { retry_after },
             Refused::StorageFull => Self::StorageFull,
+            Refused::BudgetExceeded => Self::BudgetExceeded,
             Refused::IdempotencyConflict(message) => Self::IdempotencyConflict(message),
             Refused::Upstream(message) => Self::Upstream(message),
             Refused::UpstreamUnavailable { retry_after } => {
@@ -140,9 +143,10 @@ impl ApiError {
             | Self::CoverNotInCollection => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::RateLimited { .. } | Self::QuotaExceeded { .. } | Self::StorageFull => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
+            Self::RateLimited { .. }
+            | Self::QuotaExceeded { .. }
+            | Self::StorageFull
+            | Self::BudgetExceeded => StatusCode::TOO_MANY_REQUESTS,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::UpstreamUnavailable { .. } | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
@@ -169,6 +173,7 @@ impl ApiError {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RateLimited { .. } => "rate_limited",
             Self::QuotaExceeded { .. } | Self::StorageFull => "quota_exceeded",
+            Self::BudgetExceeded => "budget_exceeded",
             Self::Upstream(_) => "upstream_error",
             Self::UpstreamUnavailable { .. } => "upstream_unavailable",
             Self::Busy { .. } => "busy",
@@ -293,6 +298,7 @@ mod tests {
             GenerationError::RateLimited { retry_after: wait },
             GenerationError::QuotaExceeded { retry_after: wait },
             GenerationError::StorageFull,
+            GenerationError::BudgetExceeded,
             GenerationError::IdempotencyConflict("in use"),
             GenerationError::Upstream("broken".into()),
             GenerationError::UpstreamUnavailable { retry_after: wait },

@@ -66,6 +66,13 @@ impl Services {
                 storage_quota: config.storage_quota(),
                 max_image_pixels: config.limits.max_image_pixels,
                 log_prompts: config.telemetry.log_prompts,
+                drafts_per_minute: config.limits.drafts_per_minute,
+                monthly_draft_quota: config.limits.monthly_draft_quota,
+                monthly_budget_micros: config
+                    .limits
+                    .monthly_budget_usd
+                    .map(crate::generation::cost::micros),
+                draft_ttl: std::time::Duration::from_secs(config.limits.draft_ttl_secs),
             },
             public_base_url: config.server.public_base_url.as_deref().unwrap_or(""),
         }

@@ -5,6 +5,7 @@ mod bulk;
 mod clerk;
 mod collections;
 mod crash;
+mod drafts;
 mod fake_clerk;
 mod fake_together;
 mod gallery;

@@ -460,3 +460,104 @@ pub async fn an_operator_sees_what_was_made_and_what_failed(backend: Backend) {
     assert_eq!(failures(&after) - failures(&before), 1, "{after}");
     assert!(after["users"]["active_1d"].as_u64().unwrap() >= 1);
 }
+
+/// Live mode on every store: a draft is made outside the gallery, kept into
+/// it once however many keeps arrive at once, and swept when it expires
+/// while the kept image stays.
+pub async fn a_draft_is_kept_into_the_gallery_once_and_swept_when_it_expires(backend: Backend) {
+    let app = App::spawn(backend.media.clone(), backend.metadata.clone()).await;
+    let person = app.person().await;
+    let stranger = app.person().await;
+    let made = person
+        .client
+        .post(app.url("/api/drafts"))
+        .json(&json!({"prompt": "a red fox in the snow", "width": 256, "height": 256, "steps": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let draft = made.json::<Value>().await.unwrap()["draft"].clone();
+    let id = draft["id"].as_str().unwrap().to_owned();
+    let picture = reqwest::get(app.url(draft["url"].as_str().unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(picture.status(), StatusCode::OK);
+    assert!(app.gallery_ids(&person).await.is_empty());
+    assert!(app.files_of(&person).await.is_empty());
+    let usage = app.me(&person).await["usage"].clone();
+    assert_eq!(
+        (
+            &usage["drafts_this_month"],
+            &usage["storage_bytes"],
+            &usage["generations_this_month"]
+        ),
+        (&json!(1), &json!(0), &json!(0)),
+        "{usage}"
+    );
+
+    let keep = |who: &crate::app::Person| {
+        who.client
+            .post(app.url(&format!("/api/drafts/{id}/keep")))
+            .send()
+    };
+    assert_eq!(
+        keep(&stranger).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let kept = join_all([keep(&person), keep(&person)]).await;
+    let mut image_ids = Vec::new();
+    for answer in kept {
+        let answer = answer.unwrap();
+        assert_eq!(answer.status(), StatusCode::CREATED);
+        let generation = answer.json::<Value>().await.unwrap()["generation"].clone();
+        assert_eq!(generation["images"][0]["seed"], draft["seed"]);
+        image_ids.push(generation["images"][0]["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(image_ids[0], image_ids[1], "one image, however many keeps");
+    assert_eq!(keep(&person).await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(app.gallery_ids(&person).await, vec![image_ids[0].clone()]);
+    assert_eq!(app.files_of(&person).await.len(), 2);
+    let usage = app.me(&person).await["usage"].clone();
+    assert_eq!(usage["generations_this_month"], 1, "{usage}");
+    assert_eq!(usage["images"], 1, "{usage}");
+
+    let record = app
+        .state
+        .metadata
+        .draft(&person.id, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    let later = OffsetDateTime::now_utc() + time::Duration::days(2);
+    let removed = promptcanvas::gallery::sweep::delete_expired_drafts(
+        app.state.metadata.as_ref(),
+        &app.state.media,
+        later,
+    )
+    .await
+    .unwrap();
+    assert!(removed >= 1);
+    assert!(
+        app.state
+            .media
+            .get(&record.object_key)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        app.state
+            .metadata
+            .draft(&person.id, &id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(keep(&person).await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.gallery_ids(&person).await, vec![image_ids[0].clone()]);
+    assert_eq!(
+        app.files_of(&person).await.len(),
+        2,
+        "the kept image's files stay"
+    );
+}

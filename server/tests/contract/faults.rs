@@ -17,9 +17,10 @@ use object_store::{
 };
 use promptcanvas::store::metadata::{
     Accounts, Admission, CollectionChanges, CollectionRecord, Collections, Credentials, DayTally,
-    Figures, Gallery, Guards, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, ImageRef,
-    Membership, MetadataStore, NewSession, Quotas, Reservation, Sessions, Statistics, StoreError,
-    StoreResult, TrashOutcome, Usage, User,
+    DraftRecord, DraftRef, Drafts, Figures, Gallery, Guards, IdempotencyClaim, ImagePage,
+    ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore, MonthCaps, NewSession, Quotas,
+    Reservation, Reserved, Sessions, Statistics, StoreError, StoreResult, TrashOutcome, Usage,
+    User,
 };
 use time::OffsetDateTime;
 
@@ -350,12 +351,8 @@ impl Quotas for FaultyMetadata {
         self.inner.usage(user_id, month).await
     }
 
-    async fn reserve_generations(
-        &self,
-        reservation: &Reservation,
-        quota: u32,
-    ) -> StoreResult<bool> {
-        self.inner.reserve_generations(reservation, quota).await
+    async fn reserve(&self, reservation: &Reservation, caps: MonthCaps) -> StoreResult<Reserved> {
+        self.inner.reserve(reservation, caps).await
     }
 
     async fn release_generations(
@@ -375,6 +372,34 @@ impl Quotas for FaultyMetadata {
         limit: u32,
     ) -> StoreResult<Vec<Reservation>> {
         self.inner.stale_reservations(before, limit).await
+    }
+}
+
+#[async_trait]
+impl Drafts for FaultyMetadata {
+    async fn insert_draft(&self, draft: &DraftRecord) -> StoreResult<()> {
+        self.inner.insert_draft(draft).await
+    }
+
+    async fn draft(&self, user_id: &str, draft_id: &str) -> StoreResult<Option<DraftRecord>> {
+        self.inner.draft(user_id, draft_id).await
+    }
+
+    async fn claim_draft(
+        &self,
+        user_id: &str,
+        draft_id: &str,
+        image_id: &str,
+    ) -> StoreResult<Option<String>> {
+        self.inner.claim_draft(user_id, draft_id, image_id).await
+    }
+
+    async fn expired_drafts(&self, now: OffsetDateTime, limit: u32) -> StoreResult<Vec<DraftRef>> {
+        self.inner.expired_drafts(now, limit).await
+    }
+
+    async fn delete_draft(&self, draft: &DraftRef) -> StoreResult<()> {
+        self.inner.delete_draft(draft).await
     }
 }
 

@@ -7,6 +7,7 @@ mod app;
 mod app_cases;
 mod backends;
 mod collection_cases;
+mod draft_cases;
 mod faults;
 mod media_cases;
 mod metadata_cases;
@@ -83,6 +84,11 @@ contract!(statistics, statistics_cases, backend => backend.metadata.clone(), [
     refusals_and_client_errors_add_up_per_day,
 ]);
 
+contract!(drafts, draft_cases, backend => backend.metadata.clone(), [
+    drafts_and_generations_share_one_budget_and_keep_their_own_quotas,
+    a_draft_is_kept_once_and_swept_once_expired,
+    an_image_keeps_its_time_and_cost,
+]);
 contract!(objects, media_cases, backend => backend.media.clone(), [
     objects_round_trip_and_deletes_can_repeat,
     listing_finds_exactly_the_objects_under_a_prefix,
@@ -100,4 +106,5 @@ contract!(journeys, app_cases, backend => backend, [
     a_delete_stopped_half_way_is_finished_by_the_sweep,
     bulk_actions_trash_restore_and_delete_with_files_on_every_store,
     an_operator_sees_what_was_made_and_what_failed,
+    a_draft_is_kept_into_the_gallery_once_and_swept_when_it_expires,
 ]);

@@ -3,8 +3,8 @@
 use std::{collections::HashSet, sync::Arc};
 
 use promptcanvas::store::metadata::{
-    Admission, IdempotencyClaim, ImageQuery, ImageRecord, ImageRef, MetadataStore, NewSession,
-    Reservation, StoreError, TrashOutcome, User,
+    Admission, IdempotencyClaim, ImageQuery, ImageRecord, ImageRef, MetadataStore, MonthCounter,
+    NewSession, Reservation, StoreError, TrashOutcome, User,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -54,6 +54,8 @@ pub fn image(user_id: &str, id: &str, prompt: &str, bytes: u64) -> ImageRecord {
         thumbnail_height: 256,
         placeholder: "#336699".into(),
         inference_ms: Some(12),
+        total_ms: Some(40),
+        cost_micros: Some(708),
         upstream_id: None,
         trashed_at: None,
         collection_ids: Vec::new(),
@@ -570,6 +572,8 @@ pub fn reservation(user_id: &str, month: &str, count: u32) -> Reservation {
         user_id: user_id.to_owned(),
         month: month.to_owned(),
         count,
+        counter: MonthCounter::Generations,
+        cost_micros: 0,
     }
 }
 

@@ -5,7 +5,7 @@
 use std::{collections::BTreeMap, sync::Arc};
 
 use promptcanvas::store::metadata::{
-    DayFigures, DayTally, Figures, MetadataStore, Reservation, rules::day_of,
+    DayFigures, DayTally, Figures, MetadataStore, MonthCounter, Reservation, rules::day_of,
 };
 use time::OffsetDateTime;
 
@@ -116,6 +116,8 @@ pub async fn a_failed_generation_is_counted_once_under_its_code(store: Store) {
         user_id: user.id.clone(),
         month: "2026-09".into(),
         count,
+        counter: MonthCounter::Generations,
+        cost_micros: 0,
     };
     // Codes of this case alone: today is every case's day.
     let suffix = new_id().to_lowercase();

@@ -36,6 +36,7 @@ impl OfflineProvider {
                 height: side,
                 max_images: 4,
                 negative_prompt: false,
+                price_per_megapixel_usd: 0.0,
             }],
         }
     }

@@ -67,6 +67,9 @@ impl TogetherSettings {
     }
 }
 
+/// Together's list price for FLUX.1 [schnell].
+const SCHNELL_PRICE_PER_MEGAPIXEL_USD: f64 = 0.0027;
+
 /// The models offered when no `TOGETHER_MODELS` file is given; the first is the default.
 pub fn default_models() -> Vec<ModelSpec> {
     let side = SizeRange {
@@ -86,10 +89,12 @@ pub fn default_models() -> Vec<ModelSpec> {
         height: side,
         max_images: 4,
         negative_prompt: false,
+        price_per_megapixel_usd: SCHNELL_PRICE_PER_MEGAPIXEL_USD,
     };
     let free = ModelSpec {
         id: "black-forest-labs/FLUX.1-schnell-Free".into(),
         label: "FLUX.1 [schnell] Free (withdrawn by Together in 2026)".into(),
+        price_per_megapixel_usd: 0.0,
         ..schnell.clone()
     };
     vec![schnell, free]
@@ -126,6 +131,10 @@ pub fn load_models(json: &[u8]) -> anyhow::Result<Vec<ModelSpec>> {
             model.max_images >= 1,
             "model {name}: max_images must be at least 1"
         );
+        anyhow::ensure!(
+            model.price_per_megapixel_usd.is_finite() && model.price_per_megapixel_usd >= 0.0,
+            "model {name}: price_per_megapixel_usd must be 0 or more"
+        );
     }
     Ok(models)
 }
@@ -141,6 +150,9 @@ struct ModelFileEntry {
     height: SizeRange,
     max_images: u32,
     negative_prompt: bool,
+    /// Unknown prices are taken as free: say it in the file to count costs.
+    #[serde(default)]
+    price_per_megapixel_usd: f64,
 }
 
 impl From<ModelFileEntry> for ModelSpec {
@@ -153,6 +165,7 @@ impl From<ModelFileEntry> for ModelSpec {
             height: entry.height,
             max_images: entry.max_images,
             negative_prompt: entry.negative_prompt,
+            price_per_megapixel_usd: entry.price_per_megapixel_usd,
         }
     }
 }
@@ -1027,14 +1040,27 @@ mod tests {
             "max_images": 2, "negative_prompt": true}]"#;
         let models = load_models(good).unwrap();
         assert_eq!(models[0].max_images, 2);
-
+        assert_eq!(models[0].price_per_megapixel_usd, 0.0, "no price: free");
         let text = String::from_utf8_lossy(good);
+        let priced = text.replace(
+            "\"max_images\": 2",
+            "\"max_images\": 2, \"price_per_megapixel_usd\": 0.0035",
+        );
+        assert_eq!(
+            load_models(priced.as_bytes()).unwrap()[0].price_per_megapixel_usd,
+            0.0035
+        );
+
         for broken in [
             "[]".to_owned(),
             text.replace("\"default\": 4", "\"default\": 5"),
             text.replace("\"max_images\": 2", "\"max_images\": 0"),
             text.replace("\"multiple_of\": 16}", "\"multiple_of\": 0}"),
             text.replace("\"label\"", "\"lable\""),
+            text.replace(
+                "\"max_images\": 2",
+                "\"max_images\": 2, \"price_per_megapixel_usd\": -1",
+            ),
             format!(
                 "[{0}, {0}]",
                 text.trim().trim_start_matches('[').trim_end_matches(']')

@@ -138,6 +138,15 @@ fn generation_request(document: &mut Value, limits: &RequestLimits) {
     constrain(document, schema, "model", json!({ "enum": model_ids }));
     constrain(document, schema, "style", json!({ "enum": style_ids }));
 
+    // A draft takes a generation's body with one image at most.
+    let mut draft = document["components"]["schemas"][schema].clone();
+    draft["description"] = json!("The body of `POST /api/drafts`: a generation's, with `n` 1.");
+    draft["properties"]["n"]["maximum"] = json!(1);
+    draft["properties"]["n"]["description"] = json!("Leave out, or 1.");
+    document["components"]["schemas"]["DraftRequest"] = draft;
+    document["paths"]["/api/drafts"]["post"]["requestBody"]["content"]["application/json"]["schema"] =
+        json!({ "$ref": "#/components/schemas/DraftRequest" });
+
     let operation = &mut document["paths"]["/api/generations"]["post"];
     constrain_parameter(
         operation,

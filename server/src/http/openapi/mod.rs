@@ -12,7 +12,9 @@ use utoipa::OpenApi;
 
 pub use limits::RequestLimits;
 
-use crate::http::routes::{auth, bulk, collections, generations, images, operations, service};
+use crate::http::routes::{
+    auth, bulk, collections, drafts, generations, images, operations, service,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,6 +34,8 @@ use crate::http::routes::{auth, bulk, collections, generations, images, operatio
         auth::logout,
         auth::me,
         generations::create_generation,
+        drafts::create_draft,
+        drafts::keep_draft,
         images::list_images,
         images::get_image,
         images::update_image,

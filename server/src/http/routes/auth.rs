@@ -75,6 +75,16 @@ pub struct UsageView {
     pub trash_images: u64,
     /// Bytes of originals in the trash (counted in `storage_bytes` too).
     pub trash_bytes: u64,
+    /// What this month's generations and drafts cost, in US dollars.
+    pub cost_this_month_usd: f64,
+    pub drafts_this_month: u64,
+    pub monthly_draft_quota: u32,
+    /// Most this month's generations and drafts may cost (`MONTHLY_BUDGET_USD`);
+    /// absent when there is no budget.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_budget_usd: Option<f64>,
+    /// RFC 3339, UTC: when the month's counts start again.
+    pub resets_at: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -277,6 +287,11 @@ pub async fn me(
             storage_quota_bytes: state.config.storage_quota(),
             trash_images: usage.trash_images,
             trash_bytes: usage.trash_bytes,
+            cost_this_month_usd: crate::generation::cost::usd(usage.cost_this_month_micros),
+            drafts_this_month: usage.drafts_this_month,
+            monthly_draft_quota: state.config.limits.monthly_draft_quota,
+            monthly_budget_usd: state.config.limits.monthly_budget_usd,
+            resets_at: crate::http::routes::images::rfc3339(usage::next_month_start()),
         },
         admin: state.config.is_admin(&user.email),
     }))

@@ -119,7 +119,7 @@ pub async fn create_generation(
     Ok(created(outcome))
 }
 
-fn envelope(generation: Generation, started: Instant) -> GenerationEnvelope {
+pub(crate) fn envelope(generation: Generation, started: Instant) -> GenerationEnvelope {
     let plan = generation.plan;
     GenerationEnvelope {
         generation: GenerationView {

@@ -49,6 +49,10 @@ pub fn router() -> Router<AppState> {
 #[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct ImageTimings {
     pub inference_ms: Option<u64>,
+    /// Time the whole generation took on the server, up to recording the
+    /// image; absent for images made before it was recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_ms: Option<u64>,
 }
 
 /// One image as clients see it, with signed, expiring URLs.
@@ -77,6 +81,11 @@ pub struct ImageView {
     /// The image's average colour (`#rrggbb`), to paint while the thumbnail loads.
     pub placeholder: String,
     pub timings: ImageTimings,
+    /// What the provider charged for the image, in US dollars (width × height
+    /// / 10⁶ × the model's price per megapixel when it was made); 0 when free,
+    /// absent for images made before costs were recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
     /// RFC 3339, UTC: when the image was moved to the trash; null in the gallery.
     pub trashed_at: Option<String>,
     /// RFC 3339, UTC: when a trashed image will be deleted for good; null in the gallery.
@@ -178,7 +187,9 @@ impl ImageView {
             placeholder: record.placeholder.clone(),
             timings: ImageTimings {
                 inference_ms: record.inference_ms,
+                total_ms: record.total_ms,
             },
+            cost_usd: record.cost_micros.map(crate::generation::cost::usd),
             trashed_at: record.trashed_at.map(rfc3339),
             purge_at: None,
             collection_ids: record.collection_ids.clone(),

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod bulk;
 pub mod collections;
+pub mod drafts;
 pub mod generations;
 pub mod images;
 pub mod media;
@@ -26,6 +27,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(service::router())
         .merge(auth::router())
         .merge(generations::router())
+        .merge(drafts::router())
         .merge(images::router())
         .merge(bulk::router())
         .merge(collections::router())

@@ -56,6 +56,10 @@ pub struct Limits {
     pub monthly_quota: u32,
     /// Days a trashed image stays restorable.
     pub trash_retention_days: u32,
+    pub drafts_per_minute: u32,
+    pub monthly_draft_quota: u32,
+    /// Seconds a draft lasts before it is removed (and can no longer be kept).
+    pub draft_ttl_secs: u64,
 }
 
 /// Everything the web app needs at start-up.
@@ -96,6 +100,9 @@ pub async fn config(State(state): State<AppState>) -> Json<Config> {
             generations_per_minute: state.config.limits.generations_per_minute,
             monthly_quota: state.config.limits.monthly_generation_quota,
             trash_retention_days: state.config.maintenance.trash_retention_days,
+            drafts_per_minute: state.config.limits.drafts_per_minute,
+            monthly_draft_quota: state.config.limits.monthly_draft_quota,
+            draft_ttl_secs: state.config.limits.draft_ttl_secs,
         },
     })
 }

@@ -85,6 +85,13 @@ pub struct ImageRecord {
     pub thumbnail_height: u32,
     pub placeholder: String,
     pub inference_ms: Option<u64>,
+    /// Time the whole generation took on the server, up to recording it;
+    /// `None` for images made before it was recorded.
+    pub total_ms: Option<u64>,
+    /// What the provider charged for the image, in millionths of a dollar, at
+    /// the price of the day it was made; `None` for images made before costs
+    /// were recorded.
+    pub cost_micros: Option<u64>,
     pub upstream_id: Option<String>,
     /// When the image was moved to the trash; `None` while it is in the gallery.
     pub trashed_at: Option<OffsetDateTime>,
@@ -120,6 +127,9 @@ pub struct Usage {
     pub images: u64,
     pub storage_bytes: u64,
     pub generations_this_month: u64,
+    pub drafts_this_month: u64,
+    /// What the month's generations and drafts cost, in millionths of a dollar.
+    pub cost_this_month_micros: u64,
     /// The part of `images` and `storage_bytes` that is in the trash.
     pub trash_images: u64,
     pub trash_bytes: u64,
@@ -154,6 +164,93 @@ pub struct Reservation {
     pub user_id: String,
     pub month: String,
     pub count: u32,
+    /// Which of the month's counters `count` is added to.
+    pub counter: MonthCounter,
+    /// What the provider calls will cost, in millionths of a dollar, added
+    /// to the month's cost.
+    pub cost_micros: u64,
+}
+
+/// The month's counters a reservation can count against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MonthCounter {
+    /// Gallery images (`MONTHLY_GENERATION_QUOTA`).
+    #[default]
+    Generations,
+    /// Drafts (`MONTHLY_DRAFT_QUOTA`).
+    Drafts,
+}
+
+impl MonthCounter {
+    /// The counter's name in both stores.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Generations => "generations",
+            Self::Drafts => "drafts",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Generations, Self::Drafts]
+            .into_iter()
+            .find(|counter| counter.name() == name)
+    }
+}
+
+/// The bounds a reservation must stay within for its month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthCaps {
+    /// Most the reservation's counter may reach.
+    pub quota: u32,
+    /// Most the month's cost may reach, in millionths of a dollar; `None`: no budget.
+    pub budget_micros: Option<u64>,
+}
+
+/// What asking for a reservation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reserved {
+    Held,
+    /// The counter would pass its quota (nothing was counted).
+    OverQuota,
+    /// The month's cost would pass the budget (nothing was counted).
+    OverBudget,
+}
+
+/// A quick preview made while typing: outside the gallery, not counted as
+/// storage, removed when it expires unless kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftRecord {
+    /// A ULID, also the id of the reservation that counted it.
+    pub id: String,
+    pub user_id: String,
+    pub prompt: String,
+    pub negative_prompt: Option<String>,
+    pub model: String,
+    pub provider: String,
+    pub width: u32,
+    pub height: u32,
+    pub steps: u32,
+    pub seed: u64,
+    pub style: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub content_type: String,
+    pub bytes: u64,
+    pub object_key: String,
+    pub provider_ms: u64,
+    pub total_ms: u64,
+    pub cost_micros: u64,
+    /// The gallery image keeping it made (or is making), once kept.
+    pub kept_image_id: Option<String>,
+}
+
+/// A draft as the sweep finds it once expired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftRef {
+    pub user_id: String,
+    pub draft_id: String,
+    pub object_key: String,
+    pub expires_at: OffsetDateTime,
 }
 
 /// A named group of one user's images. An image can be in many.
@@ -369,8 +466,23 @@ pub trait Quotas: Send + Sync {
     /// within `quota`, and keeps the reservation until `insert_images` records
     /// the generation (images whose `generation_id` is the reservation's id)
     /// or it is given back.
-    async fn reserve_generations(&self, reservation: &Reservation, quota: u32)
-    -> StoreResult<bool>;
+    async fn reserve_generations(
+        &self,
+        reservation: &Reservation,
+        quota: u32,
+    ) -> StoreResult<bool> {
+        let caps = MonthCaps {
+            quota,
+            budget_micros: None,
+        };
+        Ok(self.reserve(reservation, caps).await? == Reserved::Held)
+    }
+
+    /// Adds the reservation's count to its counter and its cost to the
+    /// month's cost, both at once and only if both stay within `caps`;
+    /// otherwise counts nothing and tells which bound refused. Kept as
+    /// [`Quotas::reserve_generations`] describes.
+    async fn reserve(&self, reservation: &Reservation, caps: MonthCaps) -> StoreResult<Reserved>;
 
     /// Gives back a reservation whose generation failed, counting the failure
     /// under its code in today's figures in the same write. Harmless to
@@ -486,14 +598,50 @@ pub struct ModelFigures {
     pub images: u64,
 }
 
+/// Drafts: previews outside the gallery that live until they expire, and
+/// the record of which gallery image keeping one made.
+#[async_trait]
+pub trait Drafts: Send + Sync {
+    /// Records a draft whose object is stored, and removes the reservation
+    /// that counted it (the draft's id) in the same write.
+    async fn insert_draft(&self, draft: &DraftRecord) -> StoreResult<()>;
+
+    /// One of the user's drafts, expired or not, while its record lasts.
+    async fn draft(&self, user_id: &str, draft_id: &str) -> StoreResult<Option<DraftRecord>>;
+
+    /// Names `image_id` as the gallery image keeping the draft makes, unless
+    /// an earlier keep named one: answers the image id that stands, or
+    /// `None` when the user has no such draft.
+    async fn claim_draft(
+        &self,
+        user_id: &str,
+        draft_id: &str,
+        image_id: &str,
+    ) -> StoreResult<Option<String>>;
+
+    /// Up to `limit` drafts, of every user, that expired before `now`.
+    async fn expired_drafts(&self, now: OffsetDateTime, limit: u32) -> StoreResult<Vec<DraftRef>>;
+
+    /// Forgets a draft (its object is the caller's); harmless to repeat.
+    async fn delete_draft(&self, draft: &DraftRef) -> StoreResult<()>;
+}
+
 /// The whole metadata store, as the application holds it: each backend
 /// implements every part.
 pub trait MetadataStore:
-    Accounts + Sessions + Gallery + Collections + Quotas + Guards + Statistics + 'static
+    Accounts + Sessions + Gallery + Collections + Quotas + Guards + Statistics + Drafts + 'static
 {
 }
 
 impl<T> MetadataStore for T where
-    T: Accounts + Sessions + Gallery + Collections + Quotas + Guards + Statistics + 'static
+    T: Accounts
+        + Sessions
+        + Gallery
+        + Collections
+        + Quotas
+        + Guards
+        + Statistics
+        + Drafts
+        + 'static
 {
 }

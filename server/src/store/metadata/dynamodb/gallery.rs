@@ -127,8 +127,15 @@ fn image_item(image: &ImageRecord) -> Item {
     if let Some(negative) = &image.negative_prompt {
         item.insert("negative_prompt".into(), s(negative));
     }
-    if let Some(ms) = image.inference_ms {
-        item.insert("inference_ms".into(), n(ms));
+    let optional_numbers = [
+        ("inference_ms", image.inference_ms),
+        ("total_ms", image.total_ms),
+        ("cost_micros", image.cost_micros),
+    ];
+    for (name, value) in optional_numbers {
+        if let Some(value) = value {
+            item.insert(name.into(), n(value));
+        }
     }
     if let Some(upstream) = &image.upstream_id {
         item.insert("upstream_id".into(), s(upstream));

@@ -30,6 +30,7 @@
 
 mod accounts;
 mod collections;
+mod drafts;
 mod gallery;
 mod guards;
 mod quotas;
@@ -360,6 +361,8 @@ fn image_from_item(item: &Item) -> StoreResult<ImageRecord> {
         thumbnail_height: get_n(item, "thumbnail_height")?,
         placeholder: get_s(item, "placeholder")?,
         inference_ms: opt_n(item, "inference_ms")?,
+        total_ms: opt_n(item, "total_ms")?,
+        cost_micros: opt_n(item, "cost_micros")?,
         upstream_id: opt_s(item, "upstream_id"),
         trashed_at: opt_n(item, "trashed_at")?.map(from_millis),
         collection_ids: item

@@ -6,10 +6,10 @@ use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use time::OffsetDateTime;
 
 use super::{
-    DynamoStore, Item, RESERVED_PK, backend, build_error, get_n, get_s, n, opt_n, s, user_pk,
+    DynamoStore, Item, RESERVED_PK, backend, build_error, get_n, get_s, n, opt_n, opt_s, s, user_pk,
 };
 use crate::store::metadata::{
-    Quotas, Reservation, StoreResult, Usage,
+    MonthCaps, MonthCounter, Quotas, Reservation, Reserved, StoreResult, Usage,
     rules::{day_of, first_id_at},
 };
 
@@ -25,7 +25,17 @@ fn reservation_entry(reservation: &Reservation) -> Item {
         ("user_id".into(), s(&reservation.user_id)),
         ("month".into(), s(&reservation.month)),
         ("count".into(), n(reservation.count)),
+        ("counter".into(), s(reservation.counter.name())),
+        ("cost_micros".into(), n(reservation.cost_micros)),
     ])
+}
+
+/// One of the month's counters; absent (nothing counted yet) is 0.
+fn month_count(month: Option<&Item>, name: &str) -> StoreResult<u64> {
+    Ok(match month {
+        Some(item) => opt_n::<i64>(item, name)?.unwrap_or(0).max(0) as u64,
+        None => 0,
+    })
 }
 
 #[async_trait]
@@ -42,33 +52,43 @@ impl Quotas for DynamoStore {
         Ok(Usage {
             images: get_n::<i64>(&profile, "image_count")?.max(0) as u64,
             storage_bytes: get_n::<i64>(&profile, "storage_bytes")?.max(0) as u64,
-            generations_this_month: match month {
-                Some(item) => get_n::<i64>(&item, "generations")?.max(0) as u64,
-                None => 0,
-            },
+            generations_this_month: month_count(month.as_ref(), "generations")?,
+            drafts_this_month: month_count(month.as_ref(), "drafts")?,
+            cost_this_month_micros: month_count(month.as_ref(), "cost_micros")?,
             trash_images: opt_n::<i64>(&profile, "trash_images")?.unwrap_or(0).max(0) as u64,
             trash_bytes: opt_n::<i64>(&profile, "trash_bytes")?.unwrap_or(0).max(0) as u64,
         })
     }
 
-    async fn reserve_generations(
-        &self,
-        reservation: &Reservation,
-        quota: u32,
-    ) -> StoreResult<bool> {
+    async fn reserve(&self, reservation: &Reservation, caps: MonthCaps) -> StoreResult<Reserved> {
         let count = reservation.count;
-        if count > quota {
-            return Ok(false);
+        if count > caps.quota {
+            return Ok(Reserved::OverQuota);
         }
-        let counted = Update::builder()
+        if caps
+            .budget_micros
+            .is_some_and(|budget| reservation.cost_micros > budget)
+        {
+            return Ok(Reserved::OverBudget);
+        }
+        let mut condition = String::from("(attribute_not_exists(#counter) OR #counter <= :room)");
+        let mut counted = Update::builder()
             .table_name(&self.users_table)
             .key("pk", s(user_pk(&reservation.user_id)))
             .key("sk", s(usage_sk(&reservation.month)))
-            .update_expression("ADD #generations :count")
-            .condition_expression("attribute_not_exists(#generations) OR #generations <= :room")
-            .expression_attribute_names("#generations", "generations")
+            .update_expression("ADD #counter :count, #cost :cost")
+            .expression_attribute_names("#counter", reservation.counter.name())
+            .expression_attribute_names("#cost", "cost_micros")
             .expression_attribute_values(":count", n(count))
-            .expression_attribute_values(":room", n(quota - count))
+            .expression_attribute_values(":cost", n(reservation.cost_micros))
+            .expression_attribute_values(":room", n(caps.quota - count));
+        if let Some(budget) = caps.budget_micros {
+            condition.push_str(" AND (attribute_not_exists(#cost) OR #cost <= :budget_room)");
+            counted = counted
+                .expression_attribute_values(":budget_room", n(budget - reservation.cost_micros));
+        }
+        let counted = counted
+            .condition_expression(condition)
             .build()
             .map_err(build_error)?;
         let held = Put::builder()
@@ -82,10 +102,26 @@ impl Quotas for DynamoStore {
         ];
         // The id is new, so it names the transaction: a repeat after a lost
         // answer cannot count the generations twice.
-        Ok(self
+        if self
             .transact_with_token(items, Some(&reservation.id))
             .await?
-            .is_ok())
+            .is_ok()
+        {
+            return Ok(Reserved::Held);
+        }
+        // Refused: the month's counters tell which bound it would pass.
+        let month = self
+            .get_user_item(user_pk(&reservation.user_id), &usage_sk(&reservation.month))
+            .await?;
+        let used = match &month {
+            Some(item) => opt_n::<u64>(item, reservation.counter.name())?.unwrap_or(0),
+            None => 0,
+        };
+        Ok(if used + u64::from(count) > u64::from(caps.quota) {
+            Reserved::OverQuota
+        } else {
+            Reserved::OverBudget
+        })
     }
 
     async fn release_generations(
@@ -96,15 +132,21 @@ impl Quotas for DynamoStore {
         let entry = reservation_entry(reservation);
         let today = day_of(OffsetDateTime::now_utc());
         let failed = self.failure_write(&reservation.user_id, failure, &today)?;
+        let cost = i64::try_from(reservation.cost_micros).unwrap_or(i64::MAX);
         let given_back = Update::builder()
             .table_name(&self.users_table)
             .key("pk", s(user_pk(&reservation.user_id)))
             .key("sk", s(usage_sk(&reservation.month)))
-            .update_expression("ADD #generations :minus")
-            .condition_expression("#generations >= :count")
-            .expression_attribute_names("#generations", "generations")
+            .update_expression("ADD #counter :minus, #cost :minus_cost")
+            .condition_expression(
+                "#counter >= :count AND (attribute_not_exists(#cost) OR #cost >= :cost)",
+            )
+            .expression_attribute_names("#counter", reservation.counter.name())
+            .expression_attribute_names("#cost", "cost_micros")
             .expression_attribute_values(":minus", n(-i64::from(reservation.count)))
             .expression_attribute_values(":count", n(reservation.count))
+            .expression_attribute_values(":minus_cost", n(-cost))
+            .expression_attribute_values(":cost", n(cost))
             .build()
             .map_err(build_error)?;
         let items = vec![
@@ -152,6 +194,10 @@ impl Quotas for DynamoStore {
                     user_id: get_s(entry, "user_id")?,
                     month: get_s(entry, "month")?,
                     count: get_n(entry, "count")?,
+                    counter: opt_s(entry, "counter")
+                        .and_then(|name| MonthCounter::from_name(&name))
+                        .unwrap_or_default(),
+                    cost_micros: opt_n(entry, "cost_micros")?.unwrap_or(0),
                 })
             })
             .collect()

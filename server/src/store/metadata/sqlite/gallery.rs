@@ -67,8 +67,12 @@ fn image_from_row(row: &Row<'_>) -> rusqlite::Result<ImageRecord> {
         inference_ms: row.get::<_, Option<i64>>(21)?.map(|ms| ms as u64),
         upstream_id: row.get(22)?,
         trashed_at: row.get::<_, Option<i64>>(23)?.map(from_millis),
+        total_ms: row.get::<_, Option<i64>>(24)?.map(|ms| ms.max(0) as u64),
+        cost_micros: row
+            .get::<_, Option<i64>>(25)?
+            .map(|micros| micros.max(0) as u64),
         collection_ids: row
-            .get::<_, Option<String>>(24)?
+            .get::<_, Option<String>>(26)?
             .map(|ids| ids.split(',').map(str::to_owned).collect())
             .unwrap_or_default(),
     })
@@ -201,7 +205,7 @@ impl Gallery for SqliteStore {
                     let mut insert = tx.prepare_cached(&format!(
                         "INSERT INTO images ({STORED_IMAGE_COLUMNS}) VALUES \
                      (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-                      ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
+                      ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
                     ))?;
                     let mut count = tx.prepare_cached(
                         "UPDATE users SET images = images + 1, storage_bytes = storage_bytes + ?2
@@ -234,6 +238,8 @@ impl Gallery for SqliteStore {
                             image.inference_ms.map(|ms| ms as i64),
                             image.upstream_id,
                             image.trashed_at.map(millis),
+                            image.total_ms.map(|ms| ms as i64),
+                            image.cost_micros.map(|micros| micros as i64),
                         ])?;
                         index
                             .execute(params![rowid, owner_words(&image.user_id, &image.prompt)])?;

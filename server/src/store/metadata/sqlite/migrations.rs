@@ -222,6 +222,40 @@ INSERT INTO daily_stats (day, counter, count)
     WHERE last_active_day IS NOT NULL GROUP BY 1;
 "#,
     ),
+    // 10: time and cost of each image, drafts, and the month's drafts and cost.
+    Migration::Sql(
+        r#"
+ALTER TABLE images ADD COLUMN total_ms INTEGER;
+ALTER TABLE images ADD COLUMN cost_micros INTEGER;
+ALTER TABLE monthly_usage ADD COLUMN drafts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE monthly_usage ADD COLUMN cost_micros INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE generation_reservations ADD COLUMN counter TEXT NOT NULL DEFAULT 'generations';
+ALTER TABLE generation_reservations ADD COLUMN cost_micros INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE drafts (
+    id              TEXT PRIMARY KEY,
+    user_id         TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    prompt          TEXT NOT NULL,
+    negative_prompt TEXT,
+    model           TEXT NOT NULL,
+    provider        TEXT NOT NULL,
+    width           INTEGER NOT NULL,
+    height          INTEGER NOT NULL,
+    steps           INTEGER NOT NULL,
+    seed            INTEGER NOT NULL,
+    style           TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    content_type    TEXT NOT NULL,
+    bytes           INTEGER NOT NULL,
+    object_key      TEXT NOT NULL,
+    provider_ms     INTEGER NOT NULL,
+    total_ms        INTEGER NOT NULL,
+    cost_micros     INTEGER NOT NULL,
+    kept_image_id   TEXT
+);
+CREATE INDEX drafts_by_expiry ON drafts(expires_at);
+"#,
+    ),
 ];
 
 /// Migration 6: the search index holds every word behind its owner's key

@@ -6,11 +6,12 @@
 //! in place (see `SqliteStore::read`).
 //!
 //! Each concern is in the file of its trait (`accounts.rs`, `sessions.rs`,
-//! `gallery.rs`, `collections.rs`, `quotas.rs`, `guards.rs`), the schema in
+//! `gallery.rs`, `collections.rs`, `quotas.rs`, `guards.rs`, `drafts.rs`), the schema in
 //! `migrations.rs`; this module holds the connections and the row helpers.
 
 mod accounts;
 mod collections;
+mod drafts;
 mod gallery;
 mod guards;
 mod migrations;
@@ -47,7 +48,7 @@ macro_rules! stored_image_columns {
         "id, user_id, generation_id, prompt, negative_prompt, model, provider, width, height, \
          steps, seed, style, created_at, favorite, content_type, bytes, object_key, \
          thumbnail_key, thumbnail_width, thumbnail_height, placeholder, inference_ms, \
-         upstream_id, trashed_at"
+         upstream_id, trashed_at, total_ms, cost_micros"
     };
 }
 const STORED_IMAGE_COLUMNS: &str = stored_image_columns!();

@@ -509,3 +509,77 @@ async fn a_database_from_before_the_figures_opens_with_its_history_counted() {
         .collect();
     assert_eq!(active, [("2026-11-02", 0), ("2026-11-20", 1)]);
 }
+
+/// A database as the version before drafts and costs wrote it: its images
+/// have no time or cost, its month's count and a reservation a crash left
+/// carry on, and the reservation gives back to the count it came from.
+#[tokio::test]
+async fn a_database_from_before_drafts_and_costs_keeps_its_counts_and_reservations() {
+    use crate::store::metadata::{MonthCaps, MonthCounter, Reservation, Reserved};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("promptcanvas.db");
+    previous_layout(&path, 9);
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "INSERT INTO monthly_usage (user_id, month, generations) VALUES ('u1', '2026-11', 5);
+             INSERT INTO generation_reservations (id, user_id, month, count)
+             VALUES ('01JR', 'u1', '2026-11', 3);",
+        )
+        .unwrap();
+    let store = SqliteStore::open(&path).unwrap();
+
+    let image = store.get_image("u1", "01JA").await.unwrap().unwrap();
+    assert_eq!((image.cost_micros, image.total_ms), (None, None));
+    let usage = store.usage("u1", "2026-11").await.unwrap();
+    assert_eq!(
+        (
+            usage.generations_this_month,
+            usage.drafts_this_month,
+            usage.cost_this_month_micros
+        ),
+        (5, 0, 0)
+    );
+    let stale = store
+        .stale_reservations(OffsetDateTime::now_utc(), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        stale,
+        [Reservation {
+            id: "01JR".into(),
+            user_id: "u1".into(),
+            month: "2026-11".into(),
+            count: 3,
+            counter: MonthCounter::Generations,
+            cost_micros: 0,
+        }]
+    );
+    store
+        .release_generations(&stale[0], "interrupted")
+        .await
+        .unwrap();
+    let draft = Reservation {
+        id: "01JS".into(),
+        user_id: "u1".into(),
+        month: "2026-11".into(),
+        count: 1,
+        counter: MonthCounter::Drafts,
+        cost_micros: 708,
+    };
+    let caps = MonthCaps {
+        quota: 1,
+        budget_micros: Some(1_000),
+    };
+    assert_eq!(store.reserve(&draft, caps).await.unwrap(), Reserved::Held);
+    let usage = store.usage("u1", "2026-11").await.unwrap();
+    assert_eq!(
+        (
+            usage.generations_this_month,
+            usage.drafts_this_month,
+            usage.cost_this_month_micros
+        ),
+        (2, 1, 708)
+    );
+}
