@@ -34,6 +34,7 @@ const twoModels = makeConfig(
         height: { min: 256, max: 1440, multiple_of: 16 },
         max_images: 4,
         negative_prompt: false,
+        price_per_megapixel_usd: 0.0027,
       },
       {
         id: 'flux-dev',
@@ -43,6 +44,7 @@ const twoModels = makeConfig(
         height: { min: 256, max: 1024, multiple_of: 16 },
         max_images: 2,
         negative_prompt: true,
+        price_per_megapixel_usd: 0.025,
       },
     ],
   },
