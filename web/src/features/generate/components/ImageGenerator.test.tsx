@@ -95,6 +95,22 @@ describe('ImageGenerator builds from /api/config', () => {
     expect(screen.getByLabelText(/negative prompt/i)).toBeInTheDocument();
   });
 
+  it('shows the expected cost of the request before it is sent: n × size × price', async () => {
+    const user = userEvent.setup();
+    renderWithProviders(<Harness config={twoModels} onGenerate={vi.fn()} />);
+    // One 1024 × 1024 image at $0.0027 per megapixel.
+    expect(screen.getByTestId('expected-cost')).toHaveTextContent('Expected cost: ≈ $0.0028');
+    await user.click(screen.getByRole('radio', { name: '4 images' }));
+    expect(screen.getByTestId('expected-cost')).toHaveTextContent('≈ $0.0113');
+    await user.click(screen.getByRole('radio', { name: '4:3 (1024 × 768)' }));
+    expect(screen.getByTestId('expected-cost')).toHaveTextContent('≈ $0.0085');
+  });
+
+  it('says an engine with no price is free', () => {
+    renderWithProviders(<Harness config={makeConfig()} onGenerate={vi.fn()} />);
+    expect(screen.getByTestId('expected-cost')).toHaveTextContent('Expected cost: free');
+  });
+
   it('generates with Ctrl+Enter, sending the chosen settings and a fresh seed', async () => {
     const user = userEvent.setup();
     const onGenerate = vi.fn();
