@@ -1,5 +1,5 @@
 import { Dices, Lock, LockOpen, Sparkles } from 'lucide-react';
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { expectedCostUsd } from '../../../lib/cost';
 import type { GenerationRequest } from '../../../types/api';
 import { formatCost } from '../../../utils/format';
@@ -39,6 +39,8 @@ export interface ImageGeneratorProps {
   onGenerate: (request: GenerationRequest) => void;
   /** Field messages from the server's last answer, by field name. */
   serverErrors?: Record<string, string>;
+  /** Shown under the prompt: the Live switch. */
+  live?: ReactNode;
 }
 
 /** "≈ $0.0113" or "free": what Generate will cost with the settings as they are. */
@@ -59,7 +61,7 @@ function ExpectedCost({ form }: { form: GenerateForm }) {
 }
 
 /** The Generate form. Every limit, preset and option comes from /api/config. */
-export function ImageGenerator({ form, onGenerate, serverErrors = {} }: ImageGeneratorProps) {
+export function ImageGenerator({ form, onGenerate, serverErrors = {}, live }: ImageGeneratorProps) {
   const ids = {
     prompt: useId(),
     negative: useId(),
@@ -123,6 +125,8 @@ export function ImageGenerator({ form, onGenerate, serverErrors = {} }: ImageGen
           </span>
         }
       />
+
+      {live}
 
       {form.negativeSupported && (
         <TextArea
