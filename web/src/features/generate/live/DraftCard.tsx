@@ -1,4 +1,5 @@
 import { BookmarkPlus, Check, Sparkles } from 'lucide-react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { Button } from '../../../components/ui/Button';
 import { buttonClasses } from '../../../components/ui/buttonStyles';
@@ -21,19 +22,28 @@ export function DraftCard({
 }) {
   const { draft, previousPrompt, keptImageId } = item;
   const name = shorten(draft.prompt, 60);
+  // A draft's URL lasts as long as the draft: a picture that no longer loads has expired.
+  const [gone, setGone] = useState(false);
   return (
     <article
       className="flex h-full flex-col overflow-hidden rounded-2xl border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900"
       data-testid="draft"
     >
-      <img
-        src={draft.url}
-        alt={draft.prompt}
-        width={draft.width}
-        height={draft.height}
-        decoding="async"
-        className="aspect-square w-full bg-zinc-100 object-cover dark:bg-zinc-800"
-      />
+      {gone ? (
+        <div className="flex aspect-square w-full items-center justify-center bg-zinc-100 p-4 text-center text-sm text-zinc-500 dark:bg-zinc-800 dark:text-zinc-400">
+          This draft has expired.
+        </div>
+      ) : (
+        <img
+          src={draft.url}
+          alt={draft.prompt}
+          width={draft.width}
+          height={draft.height}
+          decoding="async"
+          onError={() => setGone(true)}
+          className="aspect-square w-full bg-zinc-100 object-cover dark:bg-zinc-800"
+        />
+      )}
       <div className="flex flex-1 flex-col gap-2 p-3">
         <p
           className="line-clamp-3 text-sm text-zinc-700 dark:text-zinc-300"
@@ -66,6 +76,7 @@ export function DraftCard({
               size="sm"
               className="px-2"
               busy={keeping}
+              disabled={gone}
               onClick={onKeep}
               aria-label={`Keep draft: ${name}`}
               icon={<BookmarkPlus className="size-4" aria-hidden="true" />}

@@ -124,14 +124,17 @@ describe('live mode on the Generate page', () => {
     expect((calls.at(-1)!.data as GenerationRequest).prompt).toBe(text);
   });
 
-  it("drafts at the model's fastest settings with one seed, announces each, and stacks them newest first with their diff", async () => {
+  it("drafts at the model's fastest settings with one seed, announces each, refreshes the usage, and stacks them newest first with their diff", async () => {
     const api = server(echo);
-    renderWithProviders(<GeneratePage />, { route: '/generate' });
+    const { client } = renderWithProviders(<GeneratePage />, { route: '/generate' });
+    const invalidate = vi.spyOn(client, 'invalidateQueries');
     const prompt = await openLive();
 
     fireEvent.change(prompt, { target: { value: 'a red fox' } });
     expect(await screen.findAllByTestId('draft', {}, { timeout: 3000 })).toHaveLength(1);
     expect(screen.getByTestId('live-announcer')).toHaveTextContent('Draft ready');
+    // The usage meter counts drafts too.
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: queryKeys.me });
     fireEvent.change(prompt, { target: { value: 'a red fox in snow' } });
     await waitFor(() => expect(screen.getAllByTestId('draft')).toHaveLength(2), { timeout: 3000 });
 
