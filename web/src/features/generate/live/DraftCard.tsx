@@ -60,11 +60,11 @@ export function DraftCard({
           costUsd={draft.cost_usd}
           className="text-xs text-zinc-500 dark:text-zinc-400"
         />
-        <div className="mt-auto grid grid-cols-2 gap-2">
+        <div className="mt-auto grid grid-cols-2 gap-1.5">
           {keptImageId ? (
             <Link
               to={`/gallery/${keptImageId}`}
-              className={buttonClasses('secondary', 'sm', 'px-2')}
+              className={buttonClasses('secondary', 'sm', 'gap-1 px-1.5 text-xs')}
               aria-label={`Kept: open ${name} in the gallery`}
             >
               <Check className="size-4" aria-hidden="true" />
@@ -74,7 +74,7 @@ export function DraftCard({
             <Button
               variant="secondary"
               size="sm"
-              className="px-2"
+              className="gap-1 px-1.5 text-xs"
               busy={keeping}
               disabled={gone}
               onClick={onKeep}
@@ -87,7 +87,7 @@ export function DraftCard({
           <Button
             variant="secondary"
             size="sm"
-            className="px-2"
+            className="gap-1 px-1.5 text-xs"
             onClick={onRender}
             aria-label={`Render at full settings: ${name}`}
             title="Render at full settings, with this draft's seed"

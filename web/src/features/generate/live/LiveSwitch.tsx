@@ -1,4 +1,3 @@
-import { Zap } from 'lucide-react';
 import { useId } from 'react';
 import { cn } from '../../../utils/cn';
 
@@ -36,12 +35,11 @@ export function LiveSwitch({
         >
           <span
             className={cn(
-              'absolute top-0.5 size-5 rounded-full bg-white shadow transition-transform',
-              checked ? 'translate-x-4.5' : 'translate-x-0.5',
+              'absolute left-0 top-0.5 size-5 rounded-full bg-white shadow transition-transform motion-reduce:transition-none',
+              checked ? 'translate-x-[18px]' : 'translate-x-0.5',
             )}
           />
         </span>
-        <Zap className="size-4" aria-hidden="true" />
         Live
       </button>
     </div>

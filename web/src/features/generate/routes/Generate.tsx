@@ -1,5 +1,5 @@
 import { ImagePlus } from 'lucide-react';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useLocation, useSearchParams } from 'react-router';
 import { useConfig } from '../../../lib/config';
 import { describeError } from '../../../lib/errors';
@@ -73,6 +73,14 @@ function Workspace({ config }: { config: Config }) {
   useKeepDraft(form.draft);
   const resultRef = useRevealResult<HTMLDivElement>(session.revealId);
   const live = useLiveDrafts(form);
+  // A draft rendered at full settings lands below the draft stack: bring its run into view.
+  const revealRun = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (!revealRun.current || session.feed[0]?.key !== revealRun.current) return;
+    revealRun.current = undefined;
+    const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+    resultRef.current?.scrollIntoView?.({ behavior: reduced ? 'auto' : 'smooth', block: 'start' });
+  }, [session.feed, resultRef]);
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
@@ -104,7 +112,12 @@ function Workspace({ config }: { config: Config }) {
             </Alert>
           )}
           {(live.on || live.stack.shown.length > 0) && (
-            <DraftStack live={live} onRender={(draft) => session.run(fullRequest(form, draft))} />
+            <DraftStack
+              live={live}
+              onRender={(draft) => {
+                revealRun.current = session.run(fullRequest(form, draft));
+              }}
+            />
           )}
           {session.feed.map((run, i) => (
             <div key={run.key} ref={i === 0 ? resultRef : undefined} className="scroll-mt-20">

@@ -181,12 +181,16 @@ describe('live mode on the Generate page', () => {
     ).toHaveAttribute('href', '/gallery/kept-d1');
   });
 
-  it("renders a draft at the form's full settings with the draft's seed", async () => {
+  it("renders a draft at the form's full settings with the draft's seed, and shows the run", async () => {
     const api = server((req, n) => {
       const answer = echo(req, n);
       (answer.data as { draft: { seed: number } }).draft.seed = 4242;
       return answer;
     });
+    const scrolled: Element[] = [];
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push(this);
+    };
     renderWithProviders(<GeneratePage />, { route: '/generate' });
     const prompt = await openLive();
     fireEvent.change(prompt, { target: { value: 'a koi pond' } });
@@ -208,6 +212,9 @@ describe('live mode on the Generate page', () => {
       steps: 4,
       n: 1,
     });
+    // The run lands below the drafts: it is brought into view.
+    await waitFor(() => expect(scrolled).toHaveLength(1));
+    expect(scrolled[0]).toHaveTextContent('a koi pond');
   });
 
   it('a 429 pauses live mode with the wait; the month’s quota or budget turns it off', async () => {
