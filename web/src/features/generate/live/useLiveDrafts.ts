@@ -11,7 +11,10 @@ import { draftSettings } from './requests';
 
 /** Why live mode stopped or paused, in words. */
 export interface LiveNotice {
-  /** `paused`: it goes on by itself after the wait; `off`: the switch was turned off. */
+  /**
+   * `paused`: it goes on by itself after the wait; `off`: the month's quota or
+   * budget turned the switch off; `failed`: one draft failed, live mode goes on.
+   */
   kind: 'paused' | 'off' | 'failed';
   message: string;
 }
@@ -97,8 +100,8 @@ export function useLiveDrafts(form: GenerateForm) {
         // A locked seed is the person's choice; otherwise one seed for this live session.
         const locked = form.seedLocked && form.seed.trim() !== '' ? Number(form.seed) : NaN;
         setSeed(Number.isInteger(locked) ? locked : randomSeed());
-        setNotice(null);
       }
+      setNotice(null);
       setOn(next);
     },
     stack,
