@@ -3,7 +3,7 @@ import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
-import { makeConfig, mockApi, testQueryClient, type RecordedRequest } from '../test/utils';
+import { makeConfig, mockApi, testMe, testQueryClient, type RecordedRequest } from '../test/utils';
 
 // A stand-in for Clerk's SDK: records how the app uses it and renders markers
 // where Clerk's components would be.
@@ -43,7 +43,7 @@ const me = {
     display_name: 'Ada',
     created_at: '2026-01-01T00:00:00Z',
   },
-  usage: { images: 3, storage_bytes: 1024, generations_this_month: 3, monthly_quota: 500 },
+  usage: { ...testMe.usage, images: 3, storage_bytes: 1024, generations_this_month: 3 },
 };
 
 function clerkConfig() {

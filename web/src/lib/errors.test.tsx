@@ -66,6 +66,19 @@ describe('problem+json to a message', () => {
     expect(describeError(err)).toBe('Monthly quota of 500 images reached. Try again in 2 hours.');
   });
 
+  it("says the month's budget is spent on 429 budget_exceeded, with no wait to offer", () => {
+    const err = toApiError(
+      axiosFailure(429, {
+        title: 'Budget',
+        status: 429,
+        code: 'budget_exceeded',
+        detail: 'This request would pass your monthly budget of $5.00.',
+      }),
+    );
+    expect(err.retryAfter).toBeNull();
+    expect(describeError(err)).toBe("This month's budget is spent. It starts again next month.");
+  });
+
   it('says the engine is busy on 503 upstream_unavailable', () => {
     const err = toApiError(
       axiosFailure(

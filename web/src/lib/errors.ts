@@ -96,6 +96,9 @@ export function describeError(error: unknown): string {
       return `You're going a little fast.${wait || ' Please wait a moment and try again.'}`;
     case 'quota_exceeded':
       return `${err.detail ?? "You've reached this month's image quota."}${wait}`;
+    case 'budget_exceeded':
+      // The budget comes back with the month, not after a wait: there is no Retry-After.
+      return "This month's budget is spent. It starts again next month.";
     case 'upstream_unavailable':
       return `The image engine is busy right now.${wait || ' Please try again shortly.'}`;
     case 'upstream_timeout':

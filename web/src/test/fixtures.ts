@@ -1,5 +1,5 @@
 import type { AdminStats, DayStats } from '../features/admin/api/stats';
-import type { Image } from '../types/api';
+import type { Draft, Image } from '../types/api';
 
 /** A saved image as the server sends it; override what a test cares about. */
 export function makeImage(id: string, overrides: Partial<Image> = {}): Image {
@@ -28,6 +28,28 @@ export function makeImage(id: string, overrides: Partial<Image> = {}): Image {
     trashed_at: null,
     purge_at: null,
     collection_ids: [],
+    ...overrides,
+  };
+}
+
+/** A live-mode draft as the server sends it: 512 × 512, one step, free on the offline engine. */
+export function makeDraft(id: string, overrides: Partial<Draft> = {}): Draft {
+  return {
+    id,
+    created_at: '2026-12-01T09:00:00Z',
+    prompt: `prompt ${id}`,
+    negative_prompt: null,
+    model: 'offline-preview',
+    provider: 'offline',
+    width: 512,
+    height: 512,
+    steps: 1,
+    seed: 7,
+    style: 'none',
+    url: `/media/drafts/${id}.jpg`,
+    expires_at: '2026-12-01T10:00:00Z',
+    timings: { provider_ms: 9, total_ms: 12 },
+    cost_usd: 0,
     ...overrides,
   };
 }

@@ -94,6 +94,10 @@ export const testMe = {
     monthly_quota: 500,
     trash_images: 0,
     trash_bytes: 0,
+    cost_this_month_usd: 0,
+    drafts_this_month: 0,
+    monthly_draft_quota: 1000,
+    resets_at: '2027-01-01T00:00:00Z',
   },
 };
 
@@ -159,6 +163,7 @@ export function makeConfig(
           height: { min: 256, max: 1440, multiple_of: 16 },
           max_images: 4,
           negative_prompt: false,
+          price_per_megapixel_usd: 0,
         },
       ],
       aspect_ratios: [
@@ -177,6 +182,9 @@ export function makeConfig(
       generations_per_minute: 10,
       monthly_quota: 500,
       trash_retention_days: 30,
+      drafts_per_minute: 60,
+      monthly_draft_quota: 1000,
+      draft_ttl_secs: 3600,
     },
   };
 }

@@ -42,6 +42,9 @@ export type GenerationRequest = Omit<Schemas['GenerationRequest'], 'model' | 'st
 };
 export type Generation = Schemas['GenerationView'];
 export type GenerationResponse = Schemas['GenerationEnvelope'];
+/** A quick preview made in live mode: outside the gallery until kept, gone at `expires_at`. */
+export type Draft = Schemas['DraftView'];
+export type DraftResponse = Schemas['DraftEnvelope'];
 
 export type Image = Schemas['ImageView'];
 export type ImagePage = Schemas['ImagePageView'];
@@ -96,6 +99,7 @@ export type ErrorCode =
   | 'not_found'
   | 'rate_limited'
   | 'quota_exceeded'
+  | 'budget_exceeded'
   | 'upstream_error'
   | 'upstream_unavailable'
   | 'upstream_timeout'

@@ -132,6 +132,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["create_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drafts/{id}/keep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["keep_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/generations": {
         parameters: {
             query?: never;
@@ -428,6 +460,38 @@ export interface components {
              */
             rate_limited: number;
         };
+        DraftEnvelope: {
+            draft: components["schemas"]["DraftView"];
+        };
+        /** @description A quick preview made while typing: outside the gallery, kept for `draft_ttl_secs`. */
+        DraftView: {
+            /**
+             * Format: double
+             * @description What the draft cost, in US dollars.
+             */
+            cost_usd: number;
+            /** @description RFC 3339, UTC. */
+            created_at: string;
+            /** @description RFC 3339, UTC: when the draft and its URL are gone. */
+            expires_at: string;
+            /** Format: int32 */
+            height: number;
+            id: string;
+            model: string;
+            negative_prompt?: string | null;
+            prompt: string;
+            provider: string;
+            /** Format: int64 */
+            seed: number;
+            /** Format: int32 */
+            steps: number;
+            style: string;
+            timings: components["schemas"]["GenerationTimings"];
+            /** @description Signed, expiring URL of the image. */
+            url: string;
+            /** Format: int32 */
+            width: number;
+        };
         EmptyTrashView: {
             /** @description How many images were deleted for good. */
             deleted: number;
@@ -533,6 +597,11 @@ export interface components {
         ImageTimings: {
             /** Format: int64 */
             inference_ms?: number | null;
+            /**
+             * Format: int64
+             * @description Time the whole request took on the server; null for images made before it was recorded.
+             */
+            total_ms?: number | null;
         };
         ImageUpdate: {
             favorite: boolean;
@@ -544,6 +613,11 @@ export interface components {
             /** @description The collections that hold the image. */
             collection_ids: string[];
             content_type: string;
+            /**
+             * Format: double
+             * @description What the image cost, in US dollars, at the price of its creation; null for images made before costs were recorded.
+             */
+            cost_usd?: number | null;
             /** @description RFC 3339, UTC. */
             created_at: string;
             favorite: boolean;
@@ -577,8 +651,17 @@ export interface components {
             width: number;
         };
         Limits: {
+            /**
+             * Format: int64
+             * @description Seconds a draft is kept before it is removed.
+             */
+            draft_ttl_secs: number;
+            /** Format: int32 */
+            drafts_per_minute: number;
             /** Format: int32 */
             generations_per_minute: number;
+            /** Format: int32 */
+            monthly_draft_quota: number;
             /** Format: int32 */
             monthly_quota: number;
             prompt_max_chars: number;
@@ -606,6 +689,11 @@ export interface components {
             /** Format: int32 */
             max_images: number;
             negative_prompt: boolean;
+            /**
+             * Format: double
+             * @description What one megapixel costs on this model, in US dollars (0 for the offline engine).
+             */
+            price_per_megapixel_usd: number;
             steps: components["schemas"]["StepRange"];
             width: components["schemas"]["SizeRange"];
         };
@@ -686,12 +774,28 @@ export interface components {
             include_favorites?: boolean;
         };
         UsageView: {
+            /**
+             * Format: double
+             * @description What this month's images and drafts cost, in US dollars.
+             */
+            cost_this_month_usd: number;
+            /** Format: int64 */
+            drafts_this_month: number;
             /** Format: int64 */
             generations_this_month: number;
             /** Format: int64 */
             images: number;
+            /**
+             * Format: double
+             * @description The most this user may spend in a month, in US dollars; absent when there is no budget.
+             */
+            monthly_budget_usd?: number | null;
+            /** Format: int32 */
+            monthly_draft_quota: number;
             /** Format: int32 */
             monthly_quota: number;
+            /** @description RFC 3339, UTC: when this month's counts start again from zero. */
+            resets_at: string;
             /** Format: int64 */
             storage_bytes: number;
             /**
@@ -1645,6 +1749,203 @@ export interface operations {
             };
         };
     };
+    create_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerationRequest"];
+            };
+        };
+        responses: {
+            /** @description The draft, made and kept for `draft_ttl_secs` */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftEnvelope"];
+                };
+            };
+            /** @description `invalid_request`: the body is not JSON of the documented shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid session or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the request did not come through the site's CDN (only when `ORIGIN_SECRET` is set) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_request` (including `n` other than 1) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited` (drafts per minute), `quota_exceeded` (monthly draft quota) or `budget_exceeded` (no `Retry-After`) */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure on the server */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_error` */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout` */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    keep_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Draft id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The draft's image, now in the gallery (keeping twice gives the same generation) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerationEnvelope"];
+                };
+            };
+            /** @description `unauthenticated`: no valid session or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the request did not come through the site's CDN (only when `ORIGIN_SECRET` is set) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: the draft expired or is not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited` or `quota_exceeded` */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure on the server */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     create_generation: {
         parameters: {
             query?: never;
@@ -1735,7 +2036,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited` or `quota_exceeded` */
+            /** @description `rate_limited`, `quota_exceeded` or `budget_exceeded` (the month's budget would be passed; no `Retry-After`) */
             429: {
                 headers: {
                     /** @description Seconds until a retry can succeed */

@@ -20,9 +20,41 @@ export function formatDate(iso: string): string {
   return date.toLocaleDateString(undefined, { dateStyle: 'long' });
 }
 
-export function formatMs(ms: number | null | undefined): string {
-  if (ms == null) return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+/** "15 ms", "0.8 s", "12 s": how long an image took, to the precision a person cares about. */
+export function formatDuration(ms: number): string {
+  if (ms < 100) return `${Math.round(ms)} ms`;
+  if (ms < 9950) return `${(Math.round(ms / 100) / 10).toFixed(1)} s`;
+  return `${Math.round(ms / 1000)} s`;
+}
+
+/**
+ * "$0.0028", "$0.50", "$12.40": an amount in US dollars. Single images cost
+ * fractions of a cent, so below a dollar four decimals are kept (trailing
+ * zeros beyond the cents dropped); from a dollar on, cents.
+ */
+export function formatUsd(usd: number): string {
+  if (usd > 0 && usd < 0.00005) return '< $0.0001';
+  if (usd < 0.99995) return `$${(Math.round(usd * 1e4) / 1e4).toFixed(4).replace(/0{1,2}$/, '')}`;
+  return `$${(Math.round(usd * 100) / 100).toFixed(2)}`;
+}
+
+/** What an image cost: "free" on an engine with no price. */
+export function formatCost(usd: number): string {
+  return usd <= 0 ? 'free' : formatUsd(usd);
+}
+
+/**
+ * "0.8 s · $0.0028": the time and cost of one image or draft; a part that was
+ * not recorded (older images) is left out, and both missing give "".
+ */
+export function formatTimeAndCost(
+  ms: number | null | undefined,
+  costUsd: number | null | undefined,
+): string {
+  const parts: string[] = [];
+  if (ms != null) parts.push(formatDuration(ms));
+  if (costUsd != null) parts.push(formatCost(costUsd));
+  return parts.join(' · ');
 }
 
 /** The first `max` characters of `text`, with an ellipsis when there is more. */

@@ -15,7 +15,9 @@ import { useAuth } from '../../features/auth/AuthContext';
 import { UserMenu } from '../../features/auth/components/UserMenu';
 import { buttonClasses } from '../../components/ui/buttonStyles';
 import { Logo } from '../../components/layout/Logo';
+import { useConfig } from '../../lib/config';
 import { cn } from '../../utils/cn';
+import { UsageMeter } from './UsageMeter';
 
 const NAV = [
   { to: '/generate', label: 'Generate', Icon: Sparkles },
@@ -44,6 +46,9 @@ export function Header() {
   const setMobileOpen = (open: boolean) => setOpenOn(open ? location.pathname : null);
 
   const signedIn = auth.status === 'signed-in' && auth.user;
+  const config = useConfig();
+  const priced = config.data?.generation.models.some((m) => m.price_per_megapixel_usd > 0) ?? false;
+  const usage = signedIn ? auth.usage : null;
   const nav = signedIn && auth.admin === true ? [...NAV, ADMIN_NAV] : NAV;
   // Icons alone while the bar is narrow (the names are still read); five names need a wider one.
   const labelClass = nav.length > NAV.length ? 'sr-only lg:not-sr-only' : 'sr-only md:not-sr-only';
@@ -61,6 +66,7 @@ export function Header() {
           ))}
         </nav>
         <div className="ml-auto hidden items-center gap-2 sm:flex">
+          {usage && <UsageMeter usage={usage} priced={priced} />}
           {signedIn && auth.views ? (
             <auth.views.UserButton />
           ) : signedIn ? (
@@ -110,6 +116,11 @@ export function Header() {
             ))}
             {signedIn ? (
               <>
+                {usage && (
+                  <li>
+                    <UsageMeter usage={usage} priced={priced} className="w-full py-3" />
+                  </li>
+                )}
                 <li>
                   <NavLink to="/profile" className={(s) => cn(navClass(s), 'w-full py-3')}>
                     <UserRound className="size-4" aria-hidden="true" />

@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { mockApi, problem, renderWithProviders } from '../../../test/utils';
+import { mockApi, problem, renderWithProviders, testMe } from '../../../test/utils';
 import { SignUpForm } from './SignUpForm';
 
 function fill(email: string, password: string) {
@@ -79,7 +79,7 @@ describe('SignUpForm', () => {
         : {
             data: {
               user,
-              usage: { images: 0, storage_bytes: 0, generations_this_month: 0, monthly_quota: 500 },
+              usage: testMe.usage,
             },
           },
     );

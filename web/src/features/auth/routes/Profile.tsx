@@ -1,4 +1,4 @@
-import { CalendarDays, HardDrive, Images, LogOut, Mail, Sparkles } from 'lucide-react';
+import { CalendarDays, Coins, HardDrive, Images, LogOut, Mail, Sparkles, Zap } from 'lucide-react';
 import { Link } from 'react-router';
 import { useMe } from '../api/auth';
 import { useAuth } from '../AuthContext';
@@ -9,7 +9,7 @@ import { ProgressBar } from '../../../components/ui/ProgressBar';
 import { Skeleton } from '../../../components/ui/Skeleton';
 import { Stat } from '../../../components/ui/Stat';
 import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
-import { formatBytes, formatDate, formatNumber, initials } from '../../../utils/format';
+import { formatBytes, formatDate, formatNumber, formatUsd, initials } from '../../../utils/format';
 
 export default function ProfilePage() {
   useDocumentTitle('Profile');
@@ -103,6 +103,20 @@ export default function ProfilePage() {
               icon={<Sparkles className="size-4" aria-hidden="true" />}
               label="Generated this month"
               value={formatNumber(used)}
+            />
+            <Stat
+              icon={<Zap className="size-4" aria-hidden="true" />}
+              label="Drafts this month"
+              value={`${formatNumber(usage.drafts_this_month)} of ${formatNumber(usage.monthly_draft_quota)}`}
+            />
+            <Stat
+              icon={<Coins className="size-4" aria-hidden="true" />}
+              label="Cost this month"
+              value={
+                usage.monthly_budget_usd != null
+                  ? `${formatUsd(usage.cost_this_month_usd)} of ${formatUsd(usage.monthly_budget_usd)}`
+                  : formatUsd(usage.cost_this_month_usd)
+              }
             />
           </div>
           <Card className="mt-4 p-6">

@@ -3,7 +3,7 @@ import { findModel, useConfig } from '../../../lib/config';
 import type { Config, Image } from '../../../types/api';
 import { cn } from '../../../utils/cn';
 import { formatDateTime } from '../../../utils/format';
-import { PromptDiff } from './PromptDiff';
+import { PromptDiff } from '../../../components/prompt/PromptDiff';
 
 interface Row {
   label: string;

@@ -4,6 +4,7 @@ import { Link, useLocation } from 'react-router';
 import type { Image } from '../../../types/api';
 import { FavoriteButton } from '../../../components/image/FavoriteButton';
 import { ImageFallback } from '../../../components/image/SignedImage';
+import { ImageTimeAndCost } from '../../../components/image/TimeAndCost';
 import { useSignedImage } from '../../../hooks/useSignedImage';
 import { useToggleFavorite } from '../../../lib/images';
 import { cn } from '../../../utils/cn';
@@ -122,6 +123,7 @@ export function ImageCard({
             className="pointer-events-none absolute inset-x-0 bottom-0 bg-linear-to-t from-black/75 via-black/30 to-transparent p-3 pt-10 opacity-0 transition group-hover:opacity-100 group-focus-within:opacity-100"
           >
             <p className="line-clamp-2 text-xs leading-snug text-white">{image.prompt}</p>
+            <ImageTimeAndCost image={image} className="mt-1 block text-[11px] text-white/80" />
           </div>
         </Link>
       )}

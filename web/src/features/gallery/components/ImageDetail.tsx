@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { Image } from '../../../types/api';
 import { useCopyToClipboard } from '../../../hooks/useCopyToClipboard';
-import { formatBytes, formatDateTime, formatMs, timeUntil } from '../../../utils/format';
+import { formatBytes, formatDateTime, timeUntil } from '../../../utils/format';
 import { settingsToSearch } from '../../../utils/settings';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
@@ -12,6 +12,7 @@ import { EngineBadge } from '../../../components/image/EngineBadge';
 import { DownloadButton } from '../../../components/image/DownloadButton';
 import { FavoriteButton } from '../../../components/image/FavoriteButton';
 import { SignedImage } from '../../../components/image/SignedImage';
+import { ImageTimeAndCost } from '../../../components/image/TimeAndCost';
 import { cn } from '../../../utils/cn';
 
 function Setting({ label, children }: { label: string; children: ReactNode }) {
@@ -185,7 +186,9 @@ export function ImageDetail({
           <Setting label="Style">{styleLabel ?? image.style}</Setting>
           <Setting label="File">{formatBytes(image.bytes)}</Setting>
           <Setting label="Created">{formatDateTime(image.created_at)}</Setting>
-          <Setting label="Render time">{formatMs(image.timings?.inference_ms)}</Setting>
+          <Setting label="Time · cost">
+            <ImageTimeAndCost image={image} />
+          </Setting>
         </dl>
 
         {extras}

@@ -34,6 +34,7 @@ const twoModels = makeConfig(
         height: { min: 256, max: 1440, multiple_of: 16 },
         max_images: 4,
         negative_prompt: false,
+        price_per_megapixel_usd: 0.0027,
       },
       {
         id: 'flux-dev',
@@ -43,6 +44,7 @@ const twoModels = makeConfig(
         height: { min: 256, max: 1024, multiple_of: 16 },
         max_images: 2,
         negative_prompt: true,
+        price_per_megapixel_usd: 0.025,
       },
     ],
   },
@@ -91,6 +93,22 @@ describe('ImageGenerator builds from /api/config', () => {
     // 768×1344 exceeds this model's 1024 px limit, so that preset is hidden.
     expect(screen.queryByRole('radio', { name: /9:16/ })).not.toBeInTheDocument();
     expect(screen.getByLabelText(/negative prompt/i)).toBeInTheDocument();
+  });
+
+  it('shows the expected cost of the request before it is sent: n × size × price', async () => {
+    const user = userEvent.setup();
+    renderWithProviders(<Harness config={twoModels} onGenerate={vi.fn()} />);
+    // One 1024 × 1024 image at $0.0027 per megapixel.
+    expect(screen.getByTestId('expected-cost')).toHaveTextContent('Expected cost: ≈ $0.0028');
+    await user.click(screen.getByRole('radio', { name: '4 images' }));
+    expect(screen.getByTestId('expected-cost')).toHaveTextContent('≈ $0.0113');
+    await user.click(screen.getByRole('radio', { name: '4:3 (1024 × 768)' }));
+    expect(screen.getByTestId('expected-cost')).toHaveTextContent('≈ $0.0085');
+  });
+
+  it('says an engine with no price is free', () => {
+    renderWithProviders(<Harness config={makeConfig()} onGenerate={vi.fn()} />);
+    expect(screen.getByTestId('expected-cost')).toHaveTextContent('Expected cost: free');
   });
 
   it('generates with Ctrl+Enter, sending the chosen settings and a fresh seed', async () => {

@@ -1,6 +1,8 @@
 import { Dices, Lock, LockOpen, Sparkles } from 'lucide-react';
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { expectedCostUsd } from '../../../lib/cost';
 import type { GenerationRequest } from '../../../types/api';
+import { formatCost } from '../../../utils/format';
 import { cn } from '../../../utils/cn';
 import { Button } from '../../../components/ui/Button';
 import { controlClasses, FieldMessage, Label, TextArea } from '../../../components/ui/Field';
@@ -37,10 +39,29 @@ export interface ImageGeneratorProps {
   onGenerate: (request: GenerationRequest) => void;
   /** Field messages from the server's last answer, by field name. */
   serverErrors?: Record<string, string>;
+  /** Shown under the prompt: the Live switch. */
+  live?: ReactNode;
+}
+
+/** "≈ $0.0113" or "free": what Generate will cost with the settings as they are. */
+function ExpectedCost({ form }: { form: GenerateForm }) {
+  if (!form.model || !form.aspect) return null;
+  const cost = expectedCostUsd(
+    { n: form.count, width: form.aspect.width, height: form.aspect.height },
+    form.model.price_per_megapixel_usd,
+  );
+  return (
+    <p
+      className="-mb-2 text-right text-xs tabular-nums text-zinc-500 dark:text-zinc-400"
+      data-testid="expected-cost"
+    >
+      Expected cost: {cost > 0 ? `≈ ${formatCost(cost)}` : 'free'}
+    </p>
+  );
 }
 
 /** The Generate form. Every limit, preset and option comes from /api/config. */
-export function ImageGenerator({ form, onGenerate, serverErrors = {} }: ImageGeneratorProps) {
+export function ImageGenerator({ form, onGenerate, serverErrors = {}, live }: ImageGeneratorProps) {
   const ids = {
     prompt: useId(),
     negative: useId(),
@@ -104,6 +125,8 @@ export function ImageGenerator({ form, onGenerate, serverErrors = {} }: ImageGen
           </span>
         }
       />
+
+      {live}
 
       {form.negativeSupported && (
         <TextArea
@@ -297,6 +320,7 @@ export function ImageGenerator({ form, onGenerate, serverErrors = {} }: ImageGen
         </div>
       </div>
 
+      <ExpectedCost form={form} />
       <Button
         type="submit"
         size="lg"

@@ -13,6 +13,7 @@ import { EngineBadge } from '../../../components/image/EngineBadge';
 import { DownloadButton } from '../../../components/image/DownloadButton';
 import { FavoriteButton } from '../../../components/image/FavoriteButton';
 import { SignedImage } from '../../../components/image/SignedImage';
+import { ImageTimeAndCost } from '../../../components/image/TimeAndCost';
 import type { Slot } from '../api/runs';
 import type { FeedRun } from '../hooks/useRunFeed';
 
@@ -51,8 +52,9 @@ function ResultFigure({
       <figcaption className="flex flex-col gap-3 p-3">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <EngineBadge provider={image.provider} />
-          <span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">
-            seed {image.seed}
+          <span className="flex flex-wrap gap-x-2 text-xs text-zinc-500 dark:text-zinc-400">
+            <ImageTimeAndCost image={image} />
+            <span className="font-mono">seed {image.seed}</span>
           </span>
         </div>
         <div className="grid grid-cols-3 gap-2">

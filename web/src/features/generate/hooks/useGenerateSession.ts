@@ -33,16 +33,17 @@ export function useGenerateSession(form: Pick<GenerateForm, 'setSeed'>) {
     loading: runs.loading,
     announcement: runs.announcement,
     refetchPast: runs.refetchPast,
-    run: (request: GenerationRequest) => {
+    /** Starts a run; returns its key, or undefined for a double click. */
+    run: (request: GenerationRequest): string | undefined => {
       // Generate stays usable while runs are in flight, so a double click
       // would otherwise make (and, with a paid provider, charge) a run twice.
       // The seed is left out: the form draws a new one after each start.
       const settings = JSON.stringify({ ...request, seed: undefined });
       const now = Date.now();
       const last = lastStart.current;
-      if (last && last.settings === settings && now - last.at < DOUBLE_CLICK_MS) return;
+      if (last && last.settings === settings && now - last.at < DOUBLE_CLICK_MS) return undefined;
       lastStart.current = { at: now, settings };
-      runs.start(request);
+      return runs.start(request);
     },
     retry: runs.retry,
     again,

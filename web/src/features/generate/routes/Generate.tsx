@@ -1,5 +1,5 @@
 import { ImagePlus } from 'lucide-react';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useLocation, useSearchParams } from 'react-router';
 import { useConfig } from '../../../lib/config';
 import { describeError } from '../../../lib/errors';
@@ -10,6 +10,10 @@ import { useGenerateForm } from '../hooks/useGenerateForm';
 import { useGenerateSession } from '../hooks/useGenerateSession';
 import { readDraft, useKeepDraft } from '../hooks/useGenerateDraft';
 import { useRevealResult } from '../hooks/useRevealResult';
+import { DraftStack } from '../live/DraftStack';
+import { LiveSwitch } from '../live/LiveSwitch';
+import { fullRequest } from '../live/requests';
+import { useLiveDrafts } from '../live/useLiveDrafts';
 import { PageHeader } from '../../../components/layout/PageHeader';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
@@ -68,6 +72,15 @@ function Workspace({ config }: { config: Config }) {
   const session = useGenerateSession(form);
   useKeepDraft(form.draft);
   const resultRef = useRevealResult<HTMLDivElement>(session.revealId);
+  const live = useLiveDrafts(form);
+  // A draft rendered at full settings lands below the draft stack: bring its run into view.
+  const revealRun = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (!revealRun.current || session.feed[0]?.key !== revealRun.current) return;
+    revealRun.current = undefined;
+    const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+    resultRef.current?.scrollIntoView?.({ behavior: reduced ? 'auto' : 'smooth', block: 'start' });
+  }, [session.feed, resultRef]);
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
@@ -82,6 +95,7 @@ function Workspace({ config }: { config: Config }) {
             form={form}
             onGenerate={session.run}
             serverErrors={session.serverErrors}
+            live={<LiveSwitch checked={live.on} onChange={live.setOn} />}
           />
         </Card>
 
@@ -89,6 +103,22 @@ function Workspace({ config }: { config: Config }) {
           <p className="sr-only" aria-live="polite" data-testid="generate-announcer">
             {session.announcement}
           </p>
+          <p className="sr-only" aria-live="polite" data-testid="live-announcer">
+            {live.announcement}
+          </p>
+          {live.notice && (
+            <Alert tone={live.notice.kind === 'paused' ? 'info' : 'error'}>
+              {live.notice.message}
+            </Alert>
+          )}
+          {(live.on || live.stack.shown.length > 0) && (
+            <DraftStack
+              live={live}
+              onRender={(draft) => {
+                revealRun.current = session.run(fullRequest(form, draft));
+              }}
+            />
+          )}
           {session.feed.map((run, i) => (
             <div key={run.key} ref={i === 0 ? resultRef : undefined} className="scroll-mt-20">
               <RunCard

@@ -1,4 +1,4 @@
-import { diffWords } from '../utils/wordDiff';
+import { diffWords } from '../../utils/wordDiff';
 
 /**
  * A prompt with its differences from the first image's marked: added words
