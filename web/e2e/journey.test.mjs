@@ -855,4 +855,58 @@ describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
     await page.getByText('This collection doesn’t exist').waitFor();
     await expectAccessible('Collection (not found)');
   });
+
+  test('live mode drafts while typing; a kept draft enters the gallery with its time and cost, and the meter moves', async () => {
+    await page.goto(`${server.baseURL}/generate`);
+    const meter = page.getByRole('banner').getByTestId('usage-meter');
+    const imagesThisMonth = async () =>
+      Number((await meter.innerText()).split('/')[0].replace(/\D/g, ''));
+    const before = await imagesThisMonth();
+    const live = page.getByRole('switch', { name: 'Live' });
+    await live.click();
+    assert.equal(await live.getAttribute('aria-checked'), 'true');
+    await page.getByLabel('Prompt', { exact: true }).fill('');
+    await page
+      .getByLabel('Prompt', { exact: true })
+      .pressSequentially('a red fox in the snow', { delay: 60 });
+    await page.waitForFunction(() => {
+      const imgs = [...document.querySelectorAll('[data-testid="draft"] img')];
+      return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    });
+    const drafts = await page.getByTestId('draft').count();
+    assert.ok(drafts >= 1 && drafts <= 12, `${drafts} drafts`);
+    assert.match(
+      await page.getByTestId('draft').first().getByTestId('time-and-cost').innerText(),
+      /free/,
+    );
+    await expectAccessible('Generate, live');
+    await snap('generate-live.png');
+
+    await page
+      .getByRole('button', { name: /^Keep draft/ })
+      .first()
+      .click();
+    await notifications().getByText('Draft kept in your gallery').waitFor();
+    await page.waitForFunction(
+      async (before) =>
+        (await (await fetch('/api/me')).json()).usage.generations_this_month === before + 1,
+      before,
+    );
+    await page.waitForFunction((before) => {
+      const text = document.querySelector('header [data-testid="usage-meter"]')?.textContent ?? '';
+      return Number(text.split('/')[0].replace(/\D/g, '')) === before + 1;
+    }, before);
+    await live.click();
+    assert.equal(await live.getAttribute('aria-checked'), 'false');
+
+    const newest = (await page.evaluate(async () => (await fetch('/api/images?limit=1')).json()))
+      .items[0];
+    assert.equal(newest.prompt.startsWith('a red fox'), true, newest.prompt);
+    assert.equal(newest.cost_usd, 0);
+    assert.equal(typeof newest.timings.total_ms, 'number');
+    await page.goto(`${server.baseURL}/gallery/${newest.id}`);
+    await page.getByRole('dialog').getByTestId('time-and-cost').waitFor();
+    assert.match(await page.getByRole('dialog').getByTestId('time-and-cost').innerText(), /free/);
+    await page.keyboard.press('Escape');
+  });
 });

@@ -76,12 +76,14 @@ pub struct UsageView {
     /// Bytes of originals in the trash (counted in `storage_bytes` too).
     pub trash_bytes: u64,
     /// What this month's generations and drafts cost, in US dollars.
+    #[schema(minimum = 0)]
     pub cost_this_month_usd: f64,
     pub drafts_this_month: u64,
     pub monthly_draft_quota: u32,
     /// Most this month's generations and drafts may cost (`MONTHLY_BUDGET_USD`);
     /// absent when there is no budget.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0)]
     pub monthly_budget_usd: Option<f64>,
     /// RFC 3339, UTC: when the month's counts start again.
     pub resets_at: String,

@@ -53,6 +53,7 @@ pub struct DraftView {
     pub expires_at: String,
     pub timings: GenerationTimings,
     /// What the provider charged for the draft, in US dollars; 0 when free.
+    #[schema(minimum = 0)]
     pub cost_usd: f64,
 }
 

@@ -77,7 +77,7 @@ pub struct GenerationEnvelope {
         (status = 201, description = "Images generated and stored", body = GenerationEnvelope),
         (status = 409, description = "`idempotency_conflict`", body = crate::http::error::Problem),
         (status = 422, description = "`invalid_request`", body = crate::http::error::Problem),
-        (status = 429, description = "`rate_limited` or `quota_exceeded`", body = crate::http::error::Problem),
+        (status = 429, description = "`rate_limited`, `quota_exceeded` or `budget_exceeded` (the month's budget would be passed; no `Retry-After`)", body = crate::http::error::Problem),
         (status = 502, description = "`upstream_error`", body = crate::http::error::Problem),
         (status = 503, description = "`upstream_unavailable`", body = crate::http::error::Problem),
         (status = 504, description = "`upstream_timeout`", body = crate::http::error::Problem)))]

@@ -85,6 +85,7 @@ pub struct ImageView {
     /// / 10⁶ × the model's price per megapixel when it was made); 0 when free,
     /// absent for images made before costs were recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0)]
     pub cost_usd: Option<f64>,
     /// RFC 3339, UTC: when the image was moved to the trash; null in the gallery.
     pub trashed_at: Option<String>,
