@@ -14,8 +14,9 @@ mod weather;
 
 use crate::canvas::Canvas;
 use crate::color::Rgb;
-use crate::palette::{Palette, SceneKind, TimeOfDay};
+use crate::palette::Palette;
 use crate::rng::Rng;
+use crate::understand::{SceneKind, TimeOfDay};
 use forest::TreeKind;
 use sky::{Body, SkyStyle};
 use terrain::{Ground, MountainStyle, Trees};
@@ -26,7 +27,9 @@ pub fn paint(c: &mut Canvas, p: &Palette, seed: u64, steps: u32) {
     // the same seed still get different compositions.
     let rng = Rng::new(seed ^ p.word_hash.rotate_left(23));
     match p.scene {
-        SceneKind::Abstract => abstract_art::paint(c, p, steps, &mut rng.fork(1)),
+        SceneKind::Abstract | SceneKind::Interior | SceneKind::Space | SceneKind::Portrait => {
+            abstract_art::paint(c, p, steps, &mut rng.fork(1))
+        }
         SceneKind::Landscape => landscape(c, p, steps, &rng),
         SceneKind::Neon => synthwave(c, p, steps, &rng),
     }
