@@ -19,6 +19,7 @@ mod understand;
 
 pub use color::Rgb;
 pub use palette::{Palette, palette_for, palette_from_plan};
+pub use scene::subjects::Placement;
 pub use understand::{
     COLORS, Family, Kind, Mood, Motifs, Plan, SceneKind, Style, Subject, TimeOfDay, understand,
 };
@@ -47,17 +48,24 @@ pub struct RgbImage {
 
 /// Renders the picture the request describes.
 pub fn render(req: &RenderRequest<'_>) -> RgbImage {
+    render_with_placements(req).0
+}
+
+/// Renders the picture and tells where each subject of the plan was drawn,
+/// for checking a picture shows what the prompt asked for.
+pub fn render_with_placements(req: &RenderRequest<'_>) -> (RgbImage, Vec<Placement>) {
     let width = req.width.clamp(1, MAX_SIDE);
     let height = req.height.clamp(1, MAX_SIDE);
     let plan = understand(req.prompt);
     let palette = palette_from_plan(&plan);
     let mut frame = canvas::Canvas::new(width as usize, height as usize);
-    scene::paint(&mut frame, &palette, req.seed, req.steps);
-    RgbImage {
+    let placed = scene::paint(&mut frame, &plan, &palette, req.seed, req.steps);
+    let image = RgbImage {
         width,
         height,
         pixels: post::finish(&frame, req.seed),
-    }
+    };
+    (image, placed)
 }
 
 /// Renders and encodes as a baseline JPEG (quality 88, 4:2:0).

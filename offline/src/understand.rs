@@ -1107,7 +1107,14 @@ fn color_name(word: &str) -> Option<&'static str> {
 /// Reads the prompt and decides what to draw.
 pub fn understand(prompt: &str) -> Plan {
     let raw = words(prompt);
-    let word_hash = crate::rng::hash_bytes(raw.join(" ").as_bytes());
+    // Colour words stay out of the hash, so "a red car" and "a blue car" share
+    // their composition and differ only in the car.
+    let uncoloured: Vec<&str> = raw
+        .iter()
+        .map(String::as_str)
+        .filter(|w| color_name(w).is_none())
+        .collect();
+    let word_hash = crate::rng::hash_bytes(uncoloured.join(" ").as_bytes());
     // Typos are corrected once, up front, so every table sees the fixed word.
     let words: Vec<String> = raw
         .iter()
