@@ -40,30 +40,20 @@ pub fn paint(
     let stage = match p.scene {
         SceneKind::Abstract => {
             abstract_art::paint(c, p, steps, &mut rng.fork(1));
-            subjects::Stage {
-                horizon: h * 0.7,
-                water: false,
-            }
+            subjects::Stage::open(h * 0.7)
         }
         SceneKind::Landscape => landscape(c, plan, p, steps, &rng),
         SceneKind::Neon => synthwave(c, p, steps, &rng),
-        SceneKind::Interior => subjects::Stage {
-            horizon: backdrop::interior(c, p, steps, &mut rng.fork(2)),
-            water: false,
-        },
+        SceneKind::Interior => {
+            subjects::Stage::open(backdrop::interior(c, p, steps, &mut rng.fork(2)))
+        }
         SceneKind::Space => {
             backdrop::space(c, p, steps, &mut rng.fork(3));
-            subjects::Stage {
-                horizon: h,
-                water: false,
-            }
+            subjects::Stage::open(h)
         }
         SceneKind::Portrait => {
             backdrop::studio(c, p, &mut rng.fork(4));
-            subjects::Stage {
-                horizon: h,
-                water: false,
-            }
+            subjects::Stage::open(h)
         }
     };
     subjects::paint(c, plan, p, &stage, steps, &mut rng.fork(30))
@@ -186,6 +176,7 @@ fn landscape(c: &mut Canvas, plan: &Plan, p: &Palette, steps: u32, rng: &Rng) ->
     subjects::Stage {
         horizon,
         water: m.water,
+        street: m.city && !m.water,
     }
 }
 
@@ -249,5 +240,6 @@ fn synthwave(c: &mut Canvas, p: &Palette, steps: u32, rng: &Rng) -> subjects::St
     subjects::Stage {
         horizon,
         water: m.water,
+        street: false,
     }
 }

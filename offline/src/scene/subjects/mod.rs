@@ -37,6 +37,19 @@ pub struct Stage {
     pub horizon: f32,
     /// Whether the land below the horizon is water.
     pub water: bool,
+    /// Whether a city fills the land below the horizon.
+    pub street: bool,
+}
+
+impl Stage {
+    /// Open ground below the horizon.
+    pub fn open(horizon: f32) -> Stage {
+        Stage {
+            horizon,
+            water: false,
+            street: false,
+        }
+    }
 }
 
 /// Where a kind of subject belongs.
@@ -90,13 +103,14 @@ fn spec(kind: Kind, scene: SceneKind) -> (f32, f32, Spot) {
         Pine => (0.6, 0.5, Spot::Back),
         Palm => (0.6, 0.7, Spot::Back),
         Oak => (0.6, 0.9, Spot::Back),
+        Flowers if scene == SceneKind::Interior => (0.22, 1.0, Spot::Table),
         Flowers => (0.3, 1.2, Spot::Ground),
         Cactus => (0.42, 0.7, Spot::Ground),
         Cup => (0.14, 1.2, Spot::Table),
         FruitBowl => (0.16, 1.7, Spot::Table),
         Book => (0.12, 1.6, Spot::Table),
         Lamp => (0.3, 0.6, Spot::Table),
-        Bottle => (0.28, 0.36, Spot::Table),
+        Bottle => (0.24, 0.36, Spot::Table),
         Cake => (0.2, 1.2, Spot::Table),
         Planet => (0.5, 1.0, Spot::Space),
         Moon => (0.3, 1.0, Spot::Space),
@@ -395,7 +409,7 @@ fn ambient(plan: &Plan, p: &Palette) -> Rgb {
             TimeOfDay::Day => Rgb::WHITE,
             TimeOfDay::Dawn => Rgb::new(1.0, 0.9, 0.88),
             TimeOfDay::Sunset => Rgb::new(1.0, 0.82, 0.68),
-            TimeOfDay::Night => Rgb::new(0.42, 0.48, 0.66),
+            TimeOfDay::Night => Rgb::new(0.55, 0.6, 0.8),
         },
     }
 }
@@ -421,12 +435,14 @@ pub fn paint(
     rng: &mut Rng,
 ) -> Vec<Placement> {
     let slots = layout(c, plan, stage, rng);
-    if stage.water
-        && slots
-            .iter()
-            .any(|s| matches!(s.spot, Spot::Ground | Spot::Back))
-    {
-        bank(c, p, rng);
+    let standing = slots
+        .iter()
+        .any(|s| matches!(s.spot, Spot::Ground | Spot::Back));
+    if standing && stage.water {
+        let sand = p.land.lerp(Rgb::hex(0xc8a070), 0.5);
+        bank(c, sand, 0.02, rng);
+    } else if standing && stage.street {
+        bank(c, p.land.lerp(Rgb::hex(0x34343a), 0.7), 0.0, rng);
     }
     let ambient = ambient(plan, p);
     let edge = (c.unit() * 0.0032).max(0.7);
@@ -515,17 +531,17 @@ fn draw(pen: &mut Pen, kind: Kind, col: Rgb, rng: &mut Rng) {
     }
 }
 
-/// A strip of shore in front of water, for subjects that need land to stand on.
-fn bank(c: &mut Canvas, p: &Palette, rng: &mut Rng) {
+/// A strip of land in front of water or a city, for subjects that need
+/// ground to stand on; `wobble` is the height of its uneven edge.
+fn bank(c: &mut Canvas, col: Rgb, wobble: f32, rng: &mut Rng) {
     let h = c.h as f32;
     let u = c.unit();
     let (seed, off) = (rng.next_u32(), rng.range(-100.0, 100.0));
     let top: Vec<f32> = (0..c.w)
-        .map(|x| h * 0.86 - u * 0.02 * crate::noise::fbm1(x as f32 / u * 3.0 + off, 3, seed))
+        .map(|x| h * 0.86 - u * wobble * crate::noise::fbm1(x as f32 / u * 3.0 + off, 3, seed))
         .collect();
-    let sand = p.land.lerp(Rgb::hex(0xc8a070), 0.5);
     c.fill_below(&top, c.h, |_, _, depth| {
-        sand * (1.0 - (depth / (h * 0.14)).min(1.0) * 0.3)
+        col * (1.0 - (depth / (h * 0.14)).min(1.0) * 0.3)
     });
 }
 
@@ -556,8 +572,12 @@ fn layout(c: &Canvas, plan: &Plan, stage: &Stage, rng: &mut Rng) -> Vec<Slot> {
     } else {
         [2.0 / 3.0, 1.0 / 3.0, 0.5, 0.84, 0.16, 0.5]
     };
-    let ground = if stage.water { h * 0.93 } else { h * 0.9 };
-    let back = if stage.water {
+    let ground = if stage.water || stage.street {
+        h * 0.93
+    } else {
+        h * 0.9
+    };
+    let back = if stage.water || stage.street {
         h * 0.9
     } else {
         stage.horizon + (h - stage.horizon) * 0.4
@@ -635,7 +655,7 @@ fn layout(c: &Canvas, plan: &Plan, stage: &Stage, rng: &mut Rng) -> Vec<Slot> {
         };
         // Things on a table are the still life's main subjects, whatever their order.
         if spot == Spot::Table {
-            size = u * height * 1.4 / (1.0 + 0.1 * table_i as f32);
+            size = u * height * 1.25 / (1.0 + 0.1 * table_i as f32);
         }
         slots.push(Slot {
             kind: *kind,

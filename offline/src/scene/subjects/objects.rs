@@ -67,15 +67,15 @@ pub fn lamp(p: &mut Pen, col: Rgb) {
 
 /// A bottle in `col` glass, with a label and a cork.
 pub fn bottle(p: &mut Pen, col: Rgb) {
-    p.rect(-0.45, 0.0, 0.45, 0.62, 0.15, col);
+    p.rect(-0.17, 0.0, 0.17, 0.6, 0.06, col);
     p.poly(
-        &[(-0.45, 0.55), (0.45, 0.55), (0.15, 0.75), (-0.15, 0.75)],
+        &[(-0.17, 0.55), (0.17, 0.55), (0.06, 0.74), (-0.06, 0.74)],
         col,
     );
-    p.rect(-0.15, 0.7, 0.15, 0.95, 0.03, col);
-    p.rect(-0.12, 0.92, 0.12, 1.0, 0.02, Rgb::new(0.6, 0.45, 0.3));
-    p.rect(-0.38, 0.18, 0.38, 0.42, 0.02, Rgb::new(0.92, 0.88, 0.78));
-    p.line(-0.3, 0.1, -0.3, 0.5, 0.06, col.lerp(Rgb::WHITE, 0.5));
+    p.rect(-0.06, 0.7, 0.06, 0.95, 0.02, col);
+    p.rect(-0.05, 0.92, 0.05, 1.0, 0.01, Rgb::new(0.6, 0.45, 0.3));
+    p.rect(-0.15, 0.18, 0.15, 0.4, 0.01, Rgb::new(0.92, 0.88, 0.78));
+    p.line(-0.1, 0.06, -0.1, 0.5, 0.03, col.lerp(Rgb::WHITE, 0.5));
 }
 
 /// A two-tier cake iced in `col`, with candles.
