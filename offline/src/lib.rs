@@ -15,6 +15,7 @@ mod palette;
 mod post;
 mod rng;
 mod scene;
+mod style;
 mod understand;
 
 pub use color::Rgb;
@@ -60,6 +61,10 @@ pub fn render_with_placements(req: &RenderRequest<'_>) -> (RgbImage, Vec<Placeme
     let palette = palette_from_plan(&plan);
     let mut frame = canvas::Canvas::new(width as usize, height as usize);
     let placed = scene::paint(&mut frame, &plan, &palette, req.seed, req.steps);
+    style::apply(&mut frame, plan.style, &placed, req.steps, req.seed as u32);
+    if plan.mood == Some(Mood::Monochrome) {
+        style::monochrome(&mut frame);
+    }
     let image = RgbImage {
         width,
         height,
