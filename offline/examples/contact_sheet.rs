@@ -24,7 +24,7 @@ fn main() {
         .collect();
     let rows = prompts.len().div_ceil(columns);
     let (w, h) = (columns * (cell + GAP) + GAP, rows * (cell + GAP) + GAP);
-    let mut sheet = vec![24u8; w * h * 3];
+    let mut sheet = vec![0u8; w * h * 3];
     for (i, prompt) in prompts.iter().enumerate() {
         let image = render(&RenderRequest {
             prompt,
@@ -48,11 +48,49 @@ fn main() {
         eprintln!("cannot create {out}: {e}");
         std::process::exit(1)
     });
+    // An indexed PNG on a fixed colour cube keeps the sheet small enough to
+    // commit; thumbnails lose little by it.
+    let (palette, indices) = to_cube(&sheet);
     let mut encoder = png::Encoder::new(BufWriter::new(file), w as u32, h as u32);
-    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_color(png::ColorType::Indexed);
     encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_palette(palette);
     encoder.set_compression(png::Compression::High);
     let mut writer = encoder.write_header().expect("PNG header");
-    writer.write_image_data(&sheet).expect("PNG data");
+    writer.write_image_data(&indices).expect("PNG data");
     println!("wrote {out} ({w}×{h})");
+}
+
+/// Levels per channel of the colour cube: 6 red, 7 green, 6 blue (252 colours).
+const LEVELS: [usize; 3] = [6, 7, 6];
+
+/// Maps RGB8 pixels to the nearest colour of the cube: its palette and the
+/// index of every pixel.
+fn to_cube(rgb: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let level = |v: u8, n: usize| (usize::from(v) * (n - 1) + 127) / 255;
+    let value = |i: usize, n: usize| (i * 255 / (n - 1)) as u8;
+    let mut palette = Vec::with_capacity(252 * 3);
+    for r in 0..LEVELS[0] {
+        for g in 0..LEVELS[1] {
+            for b in 0..LEVELS[2] {
+                palette.extend([
+                    value(r, LEVELS[0]),
+                    value(g, LEVELS[1]),
+                    value(b, LEVELS[2]),
+                ]);
+            }
+        }
+    }
+    let indices = rgb
+        .chunks_exact(3)
+        .map(|p| {
+            let (r, g, b) = (
+                level(p[0], LEVELS[0]),
+                level(p[1], LEVELS[1]),
+                level(p[2], LEVELS[2]),
+            );
+            ((r * LEVELS[1] + g) * LEVELS[2] + b) as u8
+        })
+        .collect();
+    (palette, indices)
 }

@@ -275,17 +275,26 @@ fn photo(c: &mut Canvas, placed: &[Placement], seed: u32) {
     }
 }
 
-/// Saturated colours with a glow bleeding from everything bright.
+/// Saturated colours with a glow bleeding from everything bright. The glow
+/// is smooth, so it is blurred on a quarter-resolution grid and upsampled.
 fn neon(c: &mut Canvas) {
-    let (w, h) = (c.w, c.h);
-    let bright: Vec<Rgb> =
-        c.px.iter()
-            .map(|&p| p * smoothstep(0.45, 0.9, luma(p)))
-            .collect();
-    let glow = blur(&bright, w, h, ((c.unit() / 60.0) as usize).max(1));
-    for (p, g) in c.px.iter_mut().zip(&glow) {
-        let (hh, s, l) = p.to_hsl();
-        *p = Rgb::from_hsl(hh, (s * 1.3).min(1.0), l) + *g * 0.8;
+    const CELL: usize = 4;
+    let (gw, gh) = (c.w / CELL + 2, c.h / CELL + 2);
+    let mut low = vec![Rgb::BLACK; gw * gh];
+    for gy in 0..gh {
+        for gx in 0..gw {
+            let (x, y) = ((gx * CELL).min(c.w - 1), (gy * CELL).min(c.h - 1));
+            let p = c.px[y * c.w + x];
+            low[gy * gw + gx] = p * smoothstep(0.45, 0.9, luma(p));
+        }
+    }
+    let low = blur(&low, gw, gh, ((c.unit() / 240.0) as usize).max(1));
+    let mut glow = Canvas::new(c.w, c.h);
+    glow.upsample_from(&low, gw, CELL);
+    for (p, g) in c.px.iter_mut().zip(&glow.px) {
+        let l = luma(*p);
+        let vivid = Rgb::new(l, l, l).lerp(*p, 1.3);
+        *p = vivid + *g * 0.8;
     }
 }
 
