@@ -1,11 +1,13 @@
 //! Median render times on one core, for the speed targets (1024² in 30 ms,
-//! 256² drafts in 5 ms, JPEG included):
+//! 256² drafts in 5 ms, JPEG included; `make bench` renders at 4 steps):
 //! `taskset -c 1 cargo run --release -p promptcanvas-offline --example timing [runs]`
 
 use promptcanvas_offline::{RenderRequest, render_jpeg};
 use std::time::Instant;
 
 const PROMPTS: &[&str] = &[
+    // The prompt `make bench` times.
+    "sunset over the ocean with mountains, oil painting",
     "sunset over the ocean",
     "misty mountains at dawn",
     "snowy pine forest at night with a full moon",
@@ -28,7 +30,7 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(9);
-    for (side, steps) in [(1024u32, 8u32), (256, 4)] {
+    for (side, steps) in [(1024u32, 4u32), (1024, 8), (256, 4)] {
         let mut all = Vec::new();
         for prompt in PROMPTS {
             let req = RenderRequest {

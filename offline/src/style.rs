@@ -30,13 +30,10 @@ fn luma(p: Rgb) -> f32 {
     p.luma()
 }
 
-/// A separable box blur of radius `r` pixels, edges clamped.
-fn blur(src: &[Rgb], w: usize, h: usize, r: usize) -> Vec<Rgb> {
-    if r == 0 {
-        return src.to_vec();
-    }
+/// A box blur of radius `r` pixels along rows, edges clamped.
+fn blur_rows(src: &[Rgb], w: usize, h: usize, r: usize) -> Vec<Rgb> {
     let k = 1.0 / (2 * r + 1) as f32;
-    let mut tmp = vec![Rgb::BLACK; w * h];
+    let mut out = vec![Rgb::BLACK; w * h];
     for y in 0..h {
         let row = &src[y * w..(y + 1) * w];
         let mut acc = row[0] * (r as f32 + 1.0);
@@ -44,22 +41,75 @@ fn blur(src: &[Rgb], w: usize, h: usize, r: usize) -> Vec<Rgb> {
             acc += row[x.min(w - 1)];
         }
         for x in 0..w {
-            tmp[y * w + x] = acc * k;
+            out[y * w + x] = acc * k;
             acc += row[(x + r + 1).min(w - 1)];
             acc = acc - row[x.saturating_sub(r)];
         }
     }
-    let mut out = vec![Rgb::BLACK; w * h];
-    for x in 0..w {
-        let at = |y: usize| tmp[y.min(h - 1) * w + x];
-        let mut acc = at(0) * (r as f32 + 1.0);
-        for y in 1..=r {
-            acc += at(y);
+    out
+}
+
+/// A box blur of radius `r` pixels along columns, edges clamped. Whole rows
+/// are summed at a time, so memory is read in order.
+fn blur_columns(src: &[Rgb], w: usize, h: usize, r: usize) -> Vec<Rgb> {
+    let k = 1.0 / (2 * r + 1) as f32;
+    let row = |y: usize| &src[y.min(h - 1) * w..(y.min(h - 1) + 1) * w];
+    let mut acc: Vec<Rgb> = row(0).iter().map(|&p| p * (r as f32 + 1.0)).collect();
+    for y in 1..=r {
+        for (a, &p) in acc.iter_mut().zip(row(y)) {
+            *a += p;
         }
-        for y in 0..h {
-            out[y * w + x] = acc * k;
-            acc += at(y + r + 1);
-            acc = acc - at(y.saturating_sub(r));
+    }
+    let mut out = vec![Rgb::BLACK; w * h];
+    for y in 0..h {
+        for (o, &a) in out[y * w..(y + 1) * w].iter_mut().zip(&acc) {
+            *o = a * k;
+        }
+        let (add, sub) = (row(y + r + 1), row(y.saturating_sub(r)));
+        for ((a, &p), &q) in acc.iter_mut().zip(add).zip(sub) {
+            *a = *a + p - q;
+        }
+    }
+    out
+}
+
+/// A separable box blur of radius `r` pixels, edges clamped.
+fn blur(src: &[Rgb], w: usize, h: usize, r: usize) -> Vec<Rgb> {
+    if r == 0 {
+        return src.to_vec();
+    }
+    blur_columns(&blur_rows(src, w, h, r), w, h, r)
+}
+
+/// A smooth noise field in [0, 1] over the frame, computed on a coarse grid
+/// and interpolated, for effects that vary slowly across the picture.
+fn coarse_field(c: &Canvas, freq: f32, seed: u32) -> Vec<f32> {
+    const CELL: usize = 8;
+    let (gw, gh) = (c.w / CELL + 2, c.h / CELL + 2);
+    let u = c.unit();
+    let grid: Vec<f32> = (0..gw * gh)
+        .map(|i| {
+            let (gx, gy) = ((i % gw) as f32, (i / gw) as f32);
+            fbm2(
+                gx * CELL as f32 / u * freq,
+                gy * CELL as f32 / u * freq,
+                2,
+                seed,
+            ) * 0.5
+                + 0.5
+        })
+        .collect();
+    let mut out = vec![0.0; c.w * c.h];
+    for y in 0..c.h {
+        let fy = y as f32 / CELL as f32;
+        let (iy, ty) = (fy as usize, fy - crate::noise::floor(fy));
+        for x in 0..c.w {
+            let fx = x as f32 / CELL as f32;
+            let (ix, tx) = (fx as usize, fx - crate::noise::floor(fx));
+            let at = |i: usize, j: usize| grid[j * gw + i];
+            let top = at(ix, iy) + (at(ix + 1, iy) - at(ix, iy)) * tx;
+            let bottom = at(ix, iy + 1) + (at(ix + 1, iy + 1) - at(ix, iy + 1)) * tx;
+            out[y * c.w + x] = top + (bottom - top) * ty;
         }
     }
     out
@@ -119,16 +169,15 @@ fn pixel(c: &mut Canvas) {
 fn watercolor(c: &mut Canvas, seed: u32) {
     let (w, h, u) = (c.w, c.h, c.unit());
     let soft = blur(&c.px, w, h, ((u / 180.0) as usize).max(1));
+    let bloom = coarse_field(c, 5.0, seed ^ 0x51);
     let paper = Rgb::new(0.97, 0.95, 0.9);
     for y in 0..h {
         for x in 0..w {
             let i = y * w + x;
-            let (fx, fy) = (x as f32 / u, y as f32 / u);
-            let grain = fbm2(fx * 60.0, fy * 60.0, 2, seed) * 0.05;
-            let bloom = fbm2(fx * 5.0, fy * 5.0, 2, seed ^ 0x51) * 0.12;
+            let fibre = unit(hash2(x as i32 / 2, y as i32, seed)) - 0.5;
             let pooled = (luma(c.px[i]) - luma(soft[i])).abs().min(0.3);
-            let wash = soft[i].lerp(paper, 0.22 + bloom) * (1.0 - pooled * 0.8);
-            c.px[i] = wash * (1.0 + grain);
+            let wash = soft[i].lerp(paper, 0.16 + 0.16 * bloom[i]) * (1.0 - pooled * 0.8);
+            c.px[i] = wash * (1.0 + fibre * 0.06);
         }
     }
 }
@@ -218,31 +267,61 @@ fn low_poly(c: &mut Canvas, seed: u32) {
     }
 }
 
-/// Paint dragged along short strokes that follow a flow field, on canvas weave.
+/// Paint dragged in short strokes, across in some patches of the picture
+/// and down in others, on canvas weave. Both smears are running sums kept
+/// while the rows stream past, so the pass reads the frame once whatever the
+/// stroke length.
 fn oil(c: &mut Canvas, steps: u32, seed: u32) {
+    const PATCH: usize = 8;
     let (w, h, u) = (c.w, c.h, c.unit());
-    let src = c.px.clone();
-    let len = (u / 420.0).max(1.0);
-    let taps = 2 + steps.min(6) as i32 / 2;
+    let r = ((u / 400.0) * (1.0 + steps.min(8) as f32 / 4.0)).max(1.0) as usize;
+    let k = 1.0 / (2 * r + 1) as f32;
+    // Which way the strokes go, per patch: a coarse noise, so neighbouring
+    // patches mostly agree and the strokes read as brushwork, not tiles.
+    let (pw, ph) = (w.div_ceil(PATCH), h.div_ceil(PATCH));
+    let way: Vec<bool> = (0..pw * ph)
+        .map(|i| {
+            let (px, py) = ((i % pw * PATCH) as f32 / u, (i / pw * PATCH) as f32 / u);
+            fbm2(px * 4.0, py * 4.0, 2, seed) > 0.0
+        })
+        .collect();
+    let at = |y: usize| y.min(h - 1) * w;
+    let mut down: Vec<Rgb> = c.px[..w].iter().map(|&p| p * (r as f32 + 1.0)).collect();
+    for y in 1..=r {
+        for (a, &p) in down.iter_mut().zip(&c.px[at(y)..at(y) + w]) {
+            *a += p;
+        }
+    }
+    // The last r + 1 rows as they were before being painted over, for the
+    // column sums to take back out.
+    let mut kept = vec![Rgb::BLACK; (r + 1) * w];
     for y in 0..h {
+        let slot = (y % (r + 1)) * w;
+        kept[slot..slot + w].copy_from_slice(&c.px[y * w..(y + 1) * w]);
+        let line = &kept[slot..slot + w];
+        let mut across = line[0] * (r as f32 + 1.0);
+        for &p in &line[1..=r.min(w - 1)] {
+            across += p;
+        }
+        let ways = &way[(y / PATCH) * pw..(y / PATCH + 1) * pw];
+        let mut third = y % 3;
         for x in 0..w {
-            let (fx, fy) = (x as f32 / u, y as f32 / u);
-            let a = fbm2(fx * 4.0, fy * 4.0, 2, seed) * 3.0;
-            // A direction from the noise without trigonometry: a unit vector
-            // on the (1 - t², 2t) / (1 + t²) circle.
-            let t = a.clamp(-3.0, 3.0);
-            let n = 1.0 / (1.0 + t * t);
-            let (dx, dy) = ((1.0 - t * t) * n * len, 2.0 * t * n * len);
-            let mut sum = Rgb::BLACK;
-            for k in -taps..=taps {
-                let sx = (x as f32 + dx * k as f32).clamp(0.0, (w - 1) as f32) as usize;
-                let sy = (y as f32 + dy * k as f32).clamp(0.0, (h - 1) as f32) as usize;
-                sum += src[sy * w + sx];
-            }
-            let stroke = sum * (1.0 / (2 * taps + 1) as f32);
-            let weave = if (x + y) % 3 == 0 { 0.97 } else { 1.0 };
+            let stroke = if ways[x / PATCH] {
+                down[x] * k
+            } else {
+                across * k
+            };
+            let weave = if third == 0 { 0.97 } else { 1.0 };
+            third = if third == 2 { 0 } else { third + 1 };
             let ridge = 1.0 + (unit(hash2(x as i32 / 2, y as i32 / 2, seed)) - 0.5) * 0.06;
             c.px[y * w + x] = stroke * (weave * ridge);
+            across += line[(x + r + 1).min(w - 1)];
+            across = across - line[x.saturating_sub(r)];
+        }
+        let gone = (y.saturating_sub(r) % (r + 1)) * w;
+        let ahead = at(y + r + 1);
+        for (i, a) in down.iter_mut().enumerate() {
+            *a = *a + c.px[ahead + i] - kept[gone + i];
         }
     }
 }

@@ -24,7 +24,7 @@ const GOLDEN: &[(&str, &str)] = &[
     ),
     (
         "a watercolor lighthouse at dawn",
-        "433239296dcf8c4210c8bb57583ebaab6ef15578dc795584d9e2537312cf8abd",
+        "3fd1461e8de291cadaa45a873897571fe690d2885a35801ce3430cc490f72406",
     ),
     (
         "abstract swirling colors",
