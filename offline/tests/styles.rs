@@ -95,3 +95,24 @@ fn sketches_and_monochrome_are_nearly_grey() {
     }
     assert!(colourfulness(&draw("a red car")) > 20.0);
 }
+
+#[test]
+fn every_style_copes_with_tiny_and_thin_pictures() {
+    for style in STYLES {
+        let prompt = format!("{style} a cat, a castle and a red car on a table");
+        for (w, h) in [(1, 1), (2, 3), (1, 40), (40, 1), (17, 9)] {
+            let img = render(&RenderRequest {
+                prompt: &prompt,
+                seed: 1,
+                width: w,
+                height: h,
+                steps: 8,
+            });
+            assert_eq!(
+                img.pixels.len(),
+                (w * h * 3) as usize,
+                "{prompt:?} at {w}×{h}"
+            );
+        }
+    }
+}

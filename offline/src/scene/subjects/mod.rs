@@ -567,10 +567,12 @@ fn layout(c: &Canvas, plan: &Plan, stage: &Stage, rng: &mut Rng) -> Vec<Slot> {
         kinds.push((Kind::Table, None));
     }
     let main_left = rng.chance(0.5);
+    // The main subject on one third, the next on the other, then the outer
+    // sixths, and only then the middle, where they would hide each other.
     let thirds = if main_left {
-        [1.0 / 3.0, 2.0 / 3.0, 0.5, 0.16, 0.84, 0.5]
+        [1.0 / 3.0, 2.0 / 3.0, 0.12, 0.88, 0.5, 0.5]
     } else {
-        [2.0 / 3.0, 1.0 / 3.0, 0.5, 0.84, 0.16, 0.5]
+        [2.0 / 3.0, 1.0 / 3.0, 0.88, 0.12, 0.5, 0.5]
     };
     let ground = if stage.water || stage.street {
         h * 0.93
