@@ -1,9 +1,10 @@
 //! The offline preview engine: the image generator every new user sees first,
 //! when no cloud key is configured.
 //!
-//! It is a pure function of `(prompt, seed, width, height, steps)`: the prompt's
-//! words choose a palette and scene ([`palette_for`]), the seed chooses the
-//! composition, `steps` the amount of detail. Everything is single-threaded with
+//! It is a pure function of `(prompt, seed, width, height, steps)`: the prompt
+//! is read into a [`Plan`] ([`understand`]) of scene, subjects, colours, style
+//! and time, the plan chooses the palette ([`palette_from_plan`]), the seed
+//! chooses the composition, `steps` the amount of detail. Everything is single-threaded with
 //! our own seeded random numbers, so equal inputs give byte-identical JPEGs.
 
 mod canvas;
@@ -14,9 +15,15 @@ mod palette;
 mod post;
 mod rng;
 mod scene;
+mod style;
+mod understand;
 
 pub use color::Rgb;
-pub use palette::{Motifs, Palette, SceneKind, TimeOfDay, palette_for};
+pub use palette::{Palette, palette_for, palette_from_plan};
+pub use scene::subjects::Placement;
+pub use understand::{
+    COLORS, Family, Kind, Mood, Motifs, Plan, SceneKind, Style, Subject, TimeOfDay, understand,
+};
 
 /// Largest side we render; beyond this JPEG headers and memory get silly.
 const MAX_SIDE: u32 = 8192;
@@ -42,16 +49,28 @@ pub struct RgbImage {
 
 /// Renders the picture the request describes.
 pub fn render(req: &RenderRequest<'_>) -> RgbImage {
+    render_with_placements(req).0
+}
+
+/// Renders the picture and tells where each subject of the plan was drawn,
+/// for checking a picture shows what the prompt asked for.
+pub fn render_with_placements(req: &RenderRequest<'_>) -> (RgbImage, Vec<Placement>) {
     let width = req.width.clamp(1, MAX_SIDE);
     let height = req.height.clamp(1, MAX_SIDE);
-    let palette = palette_for(req.prompt);
+    let plan = understand(req.prompt);
+    let palette = palette_from_plan(&plan);
     let mut frame = canvas::Canvas::new(width as usize, height as usize);
-    scene::paint(&mut frame, &palette, req.seed, req.steps);
-    RgbImage {
+    let placed = scene::paint(&mut frame, &plan, &palette, req.seed, req.steps);
+    style::apply(&mut frame, plan.style, &placed, req.steps, req.seed as u32);
+    if plan.mood == Some(Mood::Monochrome) {
+        style::monochrome(&mut frame);
+    }
+    let image = RgbImage {
         width,
         height,
         pixels: post::finish(&frame, req.seed),
-    }
+    };
+    (image, placed)
 }
 
 /// Renders and encodes as a baseline JPEG (quality 88, 4:2:0).

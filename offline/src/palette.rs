@@ -1,48 +1,9 @@
-//! Reads the prompt: which words name colours, a time of day and scene motifs,
-//! and turns them into a [`Palette`]. This is the only place that looks at the
-//! prompt text; everything downstream works from the palette.
+//! Turns a [`Plan`] into the colours to paint with: a base palette for the
+//! scene and time of day, moved by the colours the prompt bound to the sky,
+//! the ground or the background, by its loose colour words and by its mood.
 
 use crate::color::Rgb;
-use crate::rng::hash_bytes;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TimeOfDay {
-    Dawn,
-    Day,
-    Sunset,
-    Night,
-}
-
-/// The overall kind of picture.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SceneKind {
-    /// Layered sky, terrain and motifs.
-    Landscape,
-    /// A dark synthwave scene: glowing grid, striped sun, neon signs.
-    Neon,
-    /// Flow fields and soft gradients, for prompts naming no scene.
-    Abstract,
-}
-
-/// Scene motifs the prompt asked for, painted back to front.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Motifs {
-    pub water: bool,
-    pub mountains: bool,
-    pub forest: bool,
-    pub city: bool,
-    pub desert: bool,
-    pub snow: bool,
-    pub neon: bool,
-    pub mist: bool,
-    pub moon: bool,
-}
-
-impl Motifs {
-    fn any_scenery(&self) -> bool {
-        self.water || self.mountains || self.forest || self.city || self.desert || self.snow
-    }
-}
+use crate::understand::{Mood, Motifs, Plan, SceneKind, TimeOfDay, color_value, understand};
 
 /// What the prompt chose: scene, time of day and the colours to paint with.
 #[derive(Clone, Debug, PartialEq)]
@@ -91,273 +52,72 @@ impl Palette {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Motif {
-    Water,
-    Mountains,
-    Forest,
-    City,
-    Desert,
-    Snow,
-    Neon,
-    Mist,
-    Moon,
-}
-
-const COLORS: &[(&str, u32)] = &[
-    ("red", 0xd42a2a),
-    ("crimson", 0xb3123a),
-    ("scarlet", 0xe0301e),
-    ("ruby", 0xa8102e),
-    ("orange", 0xf08a24),
-    ("amber", 0xf0a020),
-    ("gold", 0xe8b830),
-    ("golden", 0xe8b830),
-    ("yellow", 0xf2d22e),
-    ("green", 0x2fa84f),
-    ("emerald", 0x1f9e6a),
-    ("lime", 0x9ad83a),
-    ("olive", 0x7a8a30),
-    ("teal", 0x1a9a9a),
-    ("turquoise", 0x30c8c0),
-    ("cyan", 0x28d0e8),
-    ("aqua", 0x40d8e0),
-    ("blue", 0x2a5ad8),
-    ("azure", 0x3a8ae8),
-    ("navy", 0x1a2a6a),
-    ("cobalt", 0x1f4ab8),
-    ("indigo", 0x3a2a90),
-    ("purple", 0x7a2ab8),
-    ("violet", 0x8a4ae0),
-    ("lavender", 0xa890e0),
-    ("lilac", 0xb890d8),
-    ("pink", 0xf07ab0),
-    ("rose", 0xe0607a),
-    ("magenta", 0xd82ab0),
-    ("fuchsia", 0xe02aa0),
-    ("black", 0x0c0c10),
-    ("dark", 0x202028),
-    ("white", 0xf4f4f4),
-    ("grey", 0x808488),
-    ("gray", 0x808488),
-    ("silver", 0xb8bcc4),
-    ("brown", 0x7a4a2a),
-    ("bronze", 0x9a6a30),
-    ("copper", 0xb8643a),
-    ("rust", 0xa84a20),
-];
-
-const TIMES: &[(&str, TimeOfDay)] = &[
-    ("dawn", TimeOfDay::Dawn),
-    ("sunrise", TimeOfDay::Dawn),
-    ("morning", TimeOfDay::Dawn),
-    ("daybreak", TimeOfDay::Dawn),
-    ("day", TimeOfDay::Day),
-    ("daytime", TimeOfDay::Day),
-    ("noon", TimeOfDay::Day),
-    ("midday", TimeOfDay::Day),
-    ("afternoon", TimeOfDay::Day),
-    ("sunny", TimeOfDay::Day),
-    ("sunshine", TimeOfDay::Day),
-    ("sunset", TimeOfDay::Sunset),
-    ("dusk", TimeOfDay::Sunset),
-    ("evening", TimeOfDay::Sunset),
-    ("twilight", TimeOfDay::Sunset),
-    ("sundown", TimeOfDay::Sunset),
-    ("night", TimeOfDay::Night),
-    ("nighttime", TimeOfDay::Night),
-    ("midnight", TimeOfDay::Night),
-    ("starry", TimeOfDay::Night),
-    ("star", TimeOfDay::Night),
-    ("starlight", TimeOfDay::Night),
-    ("moonlight", TimeOfDay::Night),
-    ("moonlit", TimeOfDay::Night),
-    ("galaxy", TimeOfDay::Night),
-];
-
-const MOTIFS: &[(&str, Motif)] = &[
-    ("ocean", Motif::Water),
-    ("sea", Motif::Water),
-    ("seascape", Motif::Water),
-    ("lake", Motif::Water),
-    ("river", Motif::Water),
-    ("water", Motif::Water),
-    ("beach", Motif::Water),
-    ("coast", Motif::Water),
-    ("shore", Motif::Water),
-    ("bay", Motif::Water),
-    ("harbor", Motif::Water),
-    ("harbour", Motif::Water),
-    ("pond", Motif::Water),
-    ("reflection", Motif::Water),
-    ("lighthouse", Motif::Water),
-    ("wave", Motif::Water),
-    ("island", Motif::Water),
-    ("mountain", Motif::Mountains),
-    ("peak", Motif::Mountains),
-    ("alp", Motif::Mountains),
-    ("alpine", Motif::Mountains),
-    ("hill", Motif::Mountains),
-    ("ridge", Motif::Mountains),
-    ("valley", Motif::Mountains),
-    ("cliff", Motif::Mountains),
-    ("canyon", Motif::Mountains),
-    ("volcano", Motif::Mountains),
-    ("summit", Motif::Mountains),
-    ("range", Motif::Mountains),
-    ("forest", Motif::Forest),
-    ("tree", Motif::Forest),
-    ("pine", Motif::Forest),
-    ("wood", Motif::Forest),
-    ("woodland", Motif::Forest),
-    ("jungle", Motif::Forest),
-    ("grove", Motif::Forest),
-    ("taiga", Motif::Forest),
-    ("city", Motif::City),
-    ("skyline", Motif::City),
-    ("town", Motif::City),
-    ("building", Motif::City),
-    ("skyscraper", Motif::City),
-    ("street", Motif::City),
-    ("downtown", Motif::City),
-    ("metropolis", Motif::City),
-    ("urban", Motif::City),
-    ("tokyo", Motif::City),
-    ("desert", Motif::Desert),
-    ("dune", Motif::Desert),
-    ("sand", Motif::Desert),
-    ("sahara", Motif::Desert),
-    ("oasis", Motif::Desert),
-    ("snow", Motif::Snow),
-    ("snowfall", Motif::Snow),
-    ("snowflake", Motif::Snow),
-    ("winter", Motif::Snow),
-    ("frozen", Motif::Snow),
-    ("ice", Motif::Snow),
-    ("icy", Motif::Snow),
-    ("blizzard", Motif::Snow),
-    ("arctic", Motif::Snow),
-    ("neon", Motif::Neon),
-    ("cyberpunk", Motif::Neon),
-    ("synthwave", Motif::Neon),
-    ("vaporwave", Motif::Neon),
-    ("retrowave", Motif::Neon),
-    ("outrun", Motif::Neon),
-    ("cyber", Motif::Neon),
-    ("futuristic", Motif::Neon),
-    ("mist", Motif::Mist),
-    ("misty", Motif::Mist),
-    ("fog", Motif::Mist),
-    ("foggy", Motif::Mist),
-    ("haze", Motif::Mist),
-    ("hazy", Motif::Mist),
-    ("moon", Motif::Moon),
-    ("moonrise", Motif::Moon),
-];
-
-/// Tries the word itself, then simple English stems ("cities" → "city",
-/// "dunes" → "dune", "snowy" → "snow").
-fn lookup<T: Copy>(table: &[(&str, T)], word: &str) -> Option<T> {
-    let find = |w: &str| table.iter().find(|(k, _)| *k == w).map(|(_, v)| *v);
-    if let Some(v) = find(word) {
-        return Some(v);
-    }
-    if word.len() < 4 {
-        return None;
-    }
-    if let Some(stem) = word.strip_suffix("ies")
-        && let Some(v) = find(&format!("{stem}y"))
-    {
-        return Some(v);
-    }
-    for suffix in ["es", "s", "y"] {
-        if let Some(stem) = word.strip_suffix(suffix)
-            && let Some(v) = find(stem)
-        {
-            return Some(v);
-        }
-    }
-    None
-}
-
-/// Lower-cased alphanumeric words. Bounded so a huge prompt costs little.
-fn words(prompt: &str) -> Vec<String> {
-    prompt
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(600)
-        .map(|w| w.chars().take(32).flat_map(char::to_lowercase).collect())
-        .collect()
-}
-
-/// Reads the prompt and chooses scene, time of day and colours.
-pub fn palette_for(prompt: &str) -> Palette {
-    let words = words(prompt);
-    let mut motifs = Motifs::default();
-    let mut time = None;
-    let (mut tint_sum, mut tints) = (Rgb::BLACK, 0u32);
-    for w in &words {
-        if let Some(hex) = lookup(COLORS, w) {
-            tint_sum += Rgb::hex(hex);
-            tints += 1;
-        }
-        if let Some(t) = lookup(TIMES, w) {
-            // The first named time wins: "sunset ... night sky" is a sunset.
-            time.get_or_insert(t);
-        }
-        if let Some(m) = lookup(MOTIFS, w) {
-            match m {
-                Motif::Water => motifs.water = true,
-                Motif::Mountains => motifs.mountains = true,
-                Motif::Forest => motifs.forest = true,
-                Motif::City => motifs.city = true,
-                Motif::Desert => motifs.desert = true,
-                Motif::Snow => motifs.snow = true,
-                Motif::Neon => motifs.neon = true,
-                Motif::Mist => motifs.mist = true,
-                Motif::Moon => motifs.moon = true,
-            }
-        }
-    }
-    let word_hash = hash_bytes(words.join(" ").as_bytes());
-    let tint = (tints > 0).then(|| tint_sum * (1.0 / tints as f32));
-    if motifs.moon && time.is_none() {
-        time = Some(TimeOfDay::Night);
-    }
-
-    let scene = if motifs.neon {
-        SceneKind::Neon
-    } else if motifs.any_scenery() || time.is_some() || motifs.moon {
-        SceneKind::Landscape
-    } else {
-        SceneKind::Abstract
+/// The colours for a plan: the scene's and time's base palette, then the
+/// colours the prompt bound to parts of the scene, its loose colour words and
+/// its mood.
+pub fn palette_from_plan(plan: &Plan) -> Palette {
+    let (scene, time, motifs) = (plan.scene, plan.time, plan.motifs);
+    let tints: Vec<Rgb> = plan
+        .tints
+        .iter()
+        .filter_map(|c| color_value(c))
+        .map(Rgb::hex)
+        .collect();
+    let tint = (!tints.is_empty())
+        .then(|| tints.iter().fold(Rgb::BLACK, |a, &b| a + b) * (1.0 / tints.len() as f32));
+    let bound = |target: &str| {
+        plan.colors
+            .get(target)
+            .and_then(|c| color_value(c))
+            .map(Rgb::hex)
     };
-    let time = time.unwrap_or(match scene {
-        SceneKind::Neon => TimeOfDay::Night,
-        _ => [
-            TimeOfDay::Day,
-            TimeOfDay::Sunset,
-            TimeOfDay::Dawn,
-            TimeOfDay::Day,
-            TimeOfDay::Sunset,
-        ][(word_hash % 5) as usize],
-    });
-
     let mut p = match scene {
         SceneKind::Landscape => landscape_colors(time, &motifs),
         SceneKind::Neon => neon_colors(time),
-        SceneKind::Abstract => abstract_colors(word_hash, tint),
+        SceneKind::Abstract => abstract_colors(
+            plan.word_hash,
+            tint.or(bound("background")).or(bound("sky")),
+        ),
+        SceneKind::Interior => interior_colors(time),
+        SceneKind::Space => space_colors(plan.word_hash),
+        SceneKind::Portrait => portrait_colors(plan.word_hash),
     };
     if let (Some(t), true) = (tint, scene != SceneKind::Abstract) {
         apply_tint(&mut p, t);
+    }
+    for (target, parts) in [
+        ("sky", [0.8, 0.8, 0.6, 0.0, 0.0]),
+        ("background", [0.85, 0.85, 0.7, 0.0, 0.0]),
+        ("ground", [0.0, 0.0, 0.0, 0.25, 0.85]),
+        ("mountains", [0.0, 0.0, 0.0, 0.7, 0.6]),
+    ] {
+        if let Some(c) = bound(target) {
+            p.sky_top = recolor(p.sky_top, c, parts[0]);
+            p.sky_mid = recolor(p.sky_mid, c, parts[1]);
+            p.sky_horizon = recolor(p.sky_horizon, c, parts[2]);
+            p.haze = recolor(p.haze, c, parts[3]);
+            p.land = recolor(p.land, c, parts[4]);
+        }
+    }
+    if let Some(c) = bound("sun").or(bound("light")) {
+        p.sun = recolor(p.sun, c, 0.7);
+        p.accent = recolor(p.accent, c, 0.7);
+    }
+    if let Some(m) = plan.mood {
+        apply_mood(&mut p, m);
     }
     p.name = describe(scene, time, &motifs, tint);
     p.scene = scene;
     p.time = time;
     p.motifs = motifs;
     p.tint = tint;
-    p.word_hash = word_hash;
+    p.word_hash = plan.word_hash;
     p
+}
+
+/// Reads the prompt and chooses scene, time of day and colours.
+pub fn palette_for(prompt: &str) -> Palette {
+    palette_from_plan(&understand(prompt))
 }
 
 fn describe(scene: SceneKind, time: TimeOfDay, m: &Motifs, tint: Option<Rgb>) -> String {
@@ -387,6 +147,9 @@ fn describe(scene: SceneKind, time: TimeOfDay, m: &Motifs, tint: Option<Rgb>) ->
         SceneKind::Neon => format!("neon {time}: {}{tinted}", parts.join(", ")),
         SceneKind::Landscape if parts.is_empty() => format!("{time}: hills{tinted}"),
         SceneKind::Landscape => format!("{time}: {}{tinted}", parts.join(", ")),
+        SceneKind::Interior => format!("interior {time}{tinted}"),
+        SceneKind::Space => format!("space{tinted}"),
+        SceneKind::Portrait => format!("portrait{tinted}"),
     }
 }
 
@@ -515,24 +278,96 @@ fn abstract_colors(hash: u64, tint: Option<Rgb>) -> Palette {
     p
 }
 
+/// Moves `c` toward `target`'s hue and saturation by `k`, keeping its
+/// lightness, so a blue sky at dawn is still a dawn sky. Grey targets shift
+/// lightness only.
+fn recolor(c: Rgb, target: Rgb, k: f32) -> Rgb {
+    let (th, ts, tl) = target.to_hsl();
+    let (_, s, l) = c.to_hsl();
+    if ts < 0.15 {
+        let grey = Rgb::new(l, l, l).lerp(Rgb::new(tl, tl, tl), 0.5);
+        return c.lerp(grey, k);
+    }
+    let l = l.clamp(0.12, 0.85);
+    c.lerp(Rgb::from_hsl(th, (s * 0.3 + ts * 0.7).min(1.0), l), k)
+}
+
 /// Pulls every colour toward the tint's hue while keeping its lightness, so "red
-/// mountains at dawn" is still a dawn. Greys and black/white shift lightness only.
+/// mountains at dawn" is still a dawn.
 fn apply_tint(p: &mut Palette, tint: Rgb) {
-    let (th, ts, tl) = tint.to_hsl();
-    let shift = |c: Rgb, k: f32| -> Rgb {
-        let (_, s, l) = c.to_hsl();
-        if ts < 0.15 {
-            let grey = Rgb::new(l, l, l).lerp(Rgb::new(tl, tl, tl), 0.3);
-            return c.lerp(grey, k);
+    p.sky_top = recolor(p.sky_top, tint, 0.35);
+    p.sky_mid = recolor(p.sky_mid, tint, 0.5);
+    p.sky_horizon = recolor(p.sky_horizon, tint, 0.45);
+    p.haze = recolor(p.haze, tint, 0.45);
+    p.land = recolor(p.land, tint, 0.5);
+    p.accent = recolor(p.accent, tint, 0.6);
+    p.sun = recolor(p.sun, tint, 0.25);
+}
+
+/// General palette words: every colour of the palette is moved the same way.
+fn apply_mood(p: &mut Palette, mood: Mood) {
+    let f = |c: Rgb| -> Rgb {
+        let (h, s, l) = c.to_hsl();
+        match mood {
+            Mood::Pastel => Rgb::from_hsl(h, s * 0.55, 0.55 + l * 0.4),
+            Mood::Monochrome => Rgb::new(c.luma(), c.luma(), c.luma()),
+            Mood::Golden => c.lerp(Rgb::from_hsl(40.0, 0.75, l.max(0.1)), 0.45),
+            Mood::Dark => c * 0.55,
+            Mood::Vivid => Rgb::from_hsl(h, (s * 1.35).min(1.0), l),
+            Mood::Muted => Rgb::from_hsl(h, s * 0.5, l),
         }
-        let target = Rgb::from_hsl(th, (s * 0.5 + ts * 0.5).min(1.0), l);
-        c.lerp(target, k)
     };
-    p.sky_top = shift(p.sky_top, 0.35);
-    p.sky_mid = shift(p.sky_mid, 0.5);
-    p.sky_horizon = shift(p.sky_horizon, 0.45);
-    p.haze = shift(p.haze, 0.45);
-    p.land = shift(p.land, 0.5);
-    p.accent = shift(p.accent, 0.6);
-    p.sun = shift(p.sun, 0.25);
+    for c in [
+        &mut p.sky_top,
+        &mut p.sky_mid,
+        &mut p.sky_horizon,
+        &mut p.sun,
+        &mut p.haze,
+        &mut p.land,
+        &mut p.accent,
+        &mut p.accent2,
+    ] {
+        *c = f(*c);
+    }
+    p.stops = p.stops.map(f);
+}
+
+fn interior_colors(time: TimeOfDay) -> Palette {
+    // Walls in sky_*, floor in land, lamp light in sun/accent, window view in haze.
+    let (wall, light) = match time {
+        TimeOfDay::Night => ([0x2a2230, 0x3a2e3a, 0x4a3a40], 0xffb860),
+        TimeOfDay::Sunset | TimeOfDay::Dawn => ([0x6a4a48, 0x8a6458, 0xa87a62], 0xffc080),
+        TimeOfDay::Day => ([0x9a8a7a, 0xb8a894, 0xcab8a0], 0xfff0d0),
+    };
+    base(wall, light, 0x9ac0e0, 0x6a4428, [0xffb050, 0xffe0a0])
+}
+
+fn space_colors(hash: u64) -> Palette {
+    let hue = (hash % 360) as f32;
+    let mut p = base(
+        [0x020208, 0x060a1c, 0x10142e],
+        0xfff4e0,
+        0x1a1840,
+        0x0a0a14,
+        [0x8a5ad8, 0x2ab0d8],
+    );
+    p.accent = Rgb::from_hsl(hue, 0.7, 0.55);
+    p.accent2 = Rgb::from_hsl(hue + 140.0, 0.7, 0.5);
+    p
+}
+
+fn portrait_colors(hash: u64) -> Palette {
+    let hue = (hash % 360) as f32;
+    let mut p = base(
+        [0x2a2c34, 0x44464e, 0x5a5c64],
+        0xfff4e8,
+        0x50525a,
+        0x2a2a30,
+        [0xffe0c0, 0xa0c0ff],
+    );
+    let backdrop = Rgb::from_hsl(hue, 0.25, 0.3);
+    p.sky_top = p.sky_top.lerp(backdrop, 0.5);
+    p.sky_mid = p.sky_mid.lerp(backdrop, 0.5);
+    p.sky_horizon = p.sky_horizon.lerp(backdrop, 0.5);
+    p
 }

@@ -195,7 +195,8 @@ fn prompt_words_choose_time_and_motifs() {
     assert!(p.motifs.city && p.motifs.desert);
     assert_eq!(p.time, TimeOfDay::Sunset);
     assert_eq!(palette_for("synthwave drive").scene, SceneKind::Neon);
-    assert_eq!(palette_for("a red fox").scene, SceneKind::Abstract);
+    assert_eq!(palette_for("a red fox").scene, SceneKind::Landscape);
+    assert_eq!(palette_for("quiet thoughts").scene, SceneKind::Abstract);
 }
 
 #[test]

@@ -5,8 +5,9 @@
 use crate::canvas::Canvas;
 use crate::color::Rgb;
 use crate::noise::smoothstep;
-use crate::palette::{Palette, TimeOfDay};
+use crate::palette::Palette;
 use crate::rng::{Rng, hash2, unit};
+use crate::understand::TimeOfDay;
 
 /// One row of buildings, stored per column.
 struct Row {

@@ -4,32 +4,59 @@
 //! motif never reshuffles the others.
 
 mod abstract_art;
+mod backdrop;
 mod city;
 mod forest;
 mod neon;
 pub mod sky;
+pub mod subjects;
 mod terrain;
 mod water;
 mod weather;
 
 use crate::canvas::Canvas;
 use crate::color::Rgb;
-use crate::palette::{Palette, SceneKind, TimeOfDay};
+use crate::palette::Palette;
 use crate::rng::Rng;
+use crate::understand::{Kind, Plan, SceneKind, TimeOfDay};
 use forest::TreeKind;
 use sky::{Body, SkyStyle};
 use terrain::{Ground, MountainStyle, Trees};
 
-pub fn paint(c: &mut Canvas, p: &Palette, seed: u64, steps: u32) {
+/// Paints the background the plan's scene asks for, then its subjects;
+/// returns where each subject was drawn.
+pub fn paint(
+    c: &mut Canvas,
+    plan: &Plan,
+    p: &Palette,
+    seed: u64,
+    steps: u32,
+) -> Vec<subjects::Placement> {
     let steps = steps.clamp(1, 8);
     // The prompt's words join the seed, so two prompts with the same motifs and
     // the same seed still get different compositions.
     let rng = Rng::new(seed ^ p.word_hash.rotate_left(23));
-    match p.scene {
-        SceneKind::Abstract => abstract_art::paint(c, p, steps, &mut rng.fork(1)),
-        SceneKind::Landscape => landscape(c, p, steps, &rng),
+    let h = c.h as f32;
+    let stage = match p.scene {
+        SceneKind::Abstract => {
+            abstract_art::paint(c, p, steps, &mut rng.fork(1));
+            subjects::Stage::open(h * 0.7)
+        }
+        SceneKind::Landscape => landscape(c, plan, p, steps, &rng),
         SceneKind::Neon => synthwave(c, p, steps, &rng),
-    }
+        SceneKind::Interior => {
+            subjects::Stage::open(backdrop::interior(c, p, steps, &mut rng.fork(2)))
+        }
+        SceneKind::Space => {
+            backdrop::space(c, p, steps, &mut rng.fork(3));
+            subjects::Stage::open(h)
+        }
+        SceneKind::Portrait => {
+            backdrop::studio(c, p, &mut rng.fork(4));
+            subjects::Stage::open(h)
+        }
+    };
+    subjects::paint(c, plan, p, &stage, steps, &mut rng.fork(30))
 }
 
 fn place_body(c: &Canvas, p: &Palette, horizon: f32, rng: &mut Rng) -> Body {
@@ -50,7 +77,7 @@ fn place_body(c: &Canvas, p: &Palette, horizon: f32, rng: &mut Rng) -> Body {
     }
 }
 
-fn landscape(c: &mut Canvas, p: &Palette, steps: u32, rng: &Rng) {
+fn landscape(c: &mut Canvas, plan: &Plan, p: &Palette, steps: u32, rng: &Rng) -> subjects::Stage {
     let m = p.motifs;
     let h = c.h as f32;
     let mut layout = rng.fork(10);
@@ -63,7 +90,12 @@ fn landscape(c: &mut Canvas, p: &Palette, steps: u32, rng: &Rng) {
     } else {
         layout.range(0.58, 0.68)
     };
-    let body = place_body(c, p, horizon, &mut layout);
+    let mut body = place_body(c, p, horizon, &mut layout);
+    if plan.has(Kind::Moon) {
+        // A moon the prompt names is the picture's moon: large and clear.
+        body.r *= 2.2;
+        body.y = body.y.max(body.r * 1.4);
+    }
     let clouds = match p.time {
         TimeOfDay::Night => layout.range(0.0, 0.35),
         _ => layout.range(0.2, 0.7),
@@ -96,7 +128,7 @@ fn landscape(c: &mut Canvas, p: &Palette, steps: u32, rng: &Rng) {
     if m.city {
         city::skyline(c, p, horizon, false, steps, &mut rng.fork(13));
     }
-    let trees = tree_kind(p, &mut layout);
+    let trees = tree_kind(plan, p, &mut layout);
     if m.water {
         if m.forest {
             forest::shore(c, p, horizon, trees, steps, &mut rng.fork(14));
@@ -141,10 +173,20 @@ fn landscape(c: &mut Canvas, p: &Palette, steps: u32, rng: &Rng) {
     if m.snow {
         weather::snowfall(c, p, steps, &mut rng.fork(17));
     }
+    subjects::Stage {
+        horizon,
+        water: m.water,
+        street: m.city && !m.water,
+    }
 }
 
-fn tree_kind(p: &Palette, rng: &mut Rng) -> TreeKind {
-    if p.motifs.snow || p.motifs.mountains || p.time == TimeOfDay::Night {
+fn tree_kind(plan: &Plan, p: &Palette, rng: &mut Rng) -> TreeKind {
+    // A tree the prompt names sets the kind of the whole forest.
+    if plan.has(Kind::Pine) {
+        TreeKind::Pine
+    } else if plan.has(Kind::Oak) || plan.has(Kind::Palm) {
+        TreeKind::Round
+    } else if p.motifs.snow || p.motifs.mountains || p.time == TimeOfDay::Night {
         TreeKind::Pine
     } else if rng.chance(0.5) {
         TreeKind::Mixed
@@ -153,7 +195,7 @@ fn tree_kind(p: &Palette, rng: &mut Rng) -> TreeKind {
     }
 }
 
-fn synthwave(c: &mut Canvas, p: &Palette, steps: u32, rng: &Rng) {
+fn synthwave(c: &mut Canvas, p: &Palette, steps: u32, rng: &Rng) -> subjects::Stage {
     let m = p.motifs;
     let h = c.h as f32;
     let u = c.unit();
@@ -194,5 +236,10 @@ fn synthwave(c: &mut Canvas, p: &Palette, steps: u32, rng: &Rng) {
             c.px[y * c.w + x] += p.accent2.lerp(Rgb::WHITE, 0.3) * 0.5;
             c.px[(y - 1) * c.w + x] += p.accent2 * 0.25;
         }
+    }
+    subjects::Stage {
+        horizon,
+        water: m.water,
+        street: false,
     }
 }

@@ -6,8 +6,9 @@
 use crate::canvas::Canvas;
 use crate::color::Rgb;
 use crate::noise::{fbm2, smoothstep};
-use crate::palette::{Palette, TimeOfDay};
+use crate::palette::Palette;
 use crate::rng::Rng;
+use crate::understand::TimeOfDay;
 
 /// The sun or moon.
 #[derive(Clone, Copy, Debug)]

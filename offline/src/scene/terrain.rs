@@ -10,10 +10,11 @@
 use crate::canvas::Canvas;
 use crate::color::Rgb;
 use crate::noise::{fbm1, grad1, ridged1, smoothstep};
-use crate::palette::{Palette, TimeOfDay};
+use crate::palette::Palette;
 use crate::rng::Rng;
 use crate::scene::forest::{self, TreeKind};
 use crate::scene::sky::Body;
+use crate::understand::TimeOfDay;
 
 /// A layer's top edge over an extended range, so faces can be looked up beyond
 /// the canvas edges. Column `x` of the canvas is `edge[x + pad]`.

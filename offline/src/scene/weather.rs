@@ -2,8 +2,9 @@
 
 use crate::canvas::Canvas;
 use crate::color::Rgb;
-use crate::palette::{Palette, TimeOfDay};
+use crate::palette::Palette;
 use crate::rng::Rng;
+use crate::understand::TimeOfDay;
 
 pub fn snowfall(c: &mut Canvas, p: &Palette, steps: u32, rng: &mut Rng) {
     let area = (c.w * c.h) as f32 / 1.0e6;
