@@ -26,7 +26,7 @@ PHASE = @echo "== $@ $$(date -u +%T)"
 # libjpeg-turbo (thumbnails) is built from source by the turbojpeg crate: it needs cmake and nasm.
 BUILD_TOOLS := cmake nasm
 
-.PHONY: build-tools zig venv run dev build test lint rust-test openapi-check api-fuzz web-deps web-build web-test e2e smoke-test browser bench
+.PHONY: build-tools zig venv run dev build test lint rust-test openapi-check api-fuzz web-deps web-build web-test e2e smoke-test browser bench contact-sheet
 
 run: web-build build
 	$(BIN) serve
@@ -131,6 +131,11 @@ bench: build build-tools
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(ZIGBUILD) test $(RELEASE) -p promptcanvas --bench figures
 	$(MAKE) lambda-bench
+
+# Every prompt of the offline engine's corpus (offline/tests/corpus.tsv) drawn
+# into one picture, for looking at what the engine understands.
+contact-sheet: build-tools
+	$(ZIGBUILD) run $(RELEASE) -p promptcanvas-offline --example contact_sheet -- docs/offline-contact-sheet.png
 
 # AWS Lambda (provided.al2023): the very binary `make build` and the tests use,
 # stripped of symbols as it is zipped. infra/ deploys it.

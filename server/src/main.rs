@@ -44,6 +44,36 @@ enum Command {
     /// Print the operators' statistics (what the Admin page shows): users,
     /// images, storage, the last 30 days' generations and errors, models.
     Stats(StatsArgs),
+    /// Draw one picture with the offline engine into a JPEG file, without a
+    /// server or database: the same picture the offline model makes for
+    /// these settings.
+    Render(RenderArgs),
+    /// Print, as JSON, what the offline engine understood of a prompt (scene,
+    /// subjects and their colours, palette, style, time of day): the plan it
+    /// draws from.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct RenderArgs {
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(16..=8192))]
+    width: u32,
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(16..=8192))]
+    height: u32,
+    /// Detail, 1 to 8.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=8))]
+    steps: u32,
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// The JPEG file to write.
+    #[arg(long)]
+    out: std::path::PathBuf,
+    prompt: String,
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    prompt: String,
 }
 
 #[derive(clap::Args)]
@@ -120,6 +150,31 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }),
+        Some(Command::Render(args)) => {
+            let jpeg = promptcanvas_offline::render_jpeg(&promptcanvas_offline::RenderRequest {
+                prompt: &args.prompt,
+                seed: args.seed,
+                width: args.width,
+                height: args.height,
+                steps: args.steps,
+            });
+            std::fs::write(&args.out, &jpeg)
+                .map_err(|error| anyhow::anyhow!("writing {}: {error}", args.out.display()))?;
+            println!(
+                "wrote {} ({}×{}, {} bytes)",
+                args.out.display(),
+                args.width,
+                args.height,
+                jpeg.len()
+            );
+            Ok(())
+        }
+        Some(Command::Explain(args)) => {
+            let plan = promptcanvas_offline::understand(&args.prompt).to_json();
+            let plan: serde_json::Value = serde_json::from_str(&plan)?;
+            println!("{}", serde_json::to_string_pretty(&plan)?);
+            Ok(())
+        }
         None => serve(Config::parse_from_env()),
     }
 }

@@ -6,6 +6,7 @@ mod clerk;
 mod collections;
 mod crash;
 mod drafts;
+mod engine_cli;
 mod fake_clerk;
 mod fake_together;
 mod gallery;
