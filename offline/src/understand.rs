@@ -1123,7 +1123,9 @@ fn color_name(word: &str) -> Option<&'static str> {
     COLORS.iter().find(|(k, _)| *k == word).map(|(k, _)| *k)
 }
 
-/// Reads the prompt and decides what to draw.
+/// Reads the prompt and decides what to draw: the plan the renderer paints
+/// from, and, through [`Plan::to_json`], what `explain` shows people.
+/// Deterministic, and cheap enough to run on every keystroke.
 pub fn understand(prompt: &str) -> Plan {
     let raw = words(prompt);
     // Colour words stay out of the hash, so "a red car" and "a blue car" share
