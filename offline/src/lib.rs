@@ -3,9 +3,10 @@
 //!
 //! It is a pure function of `(prompt, seed, width, height, steps)`: the prompt
 //! is read into a [`Plan`] ([`understand`]) of scene, subjects, colours, style
-//! and time, the plan chooses the palette ([`palette_from_plan`]), the seed
-//! chooses the composition, `steps` the amount of detail. Everything is single-threaded with
-//! our own seeded random numbers, so equal inputs give byte-identical JPEGs.
+//! and time; the plan chooses the palette ([`palette_from_plan`]), the
+//! background and the subjects to draw; the seed chooses the composition,
+//! `steps` the amount of detail. Everything is single-threaded with our own
+//! seeded random numbers, so equal inputs give byte-identical JPEGs.
 
 mod canvas;
 mod color;

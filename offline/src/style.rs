@@ -285,6 +285,15 @@ fn oil(c: &mut Canvas, steps: u32, seed: u32) {
             fbm2(px * 4.0, py * 4.0, 2, seed) > 0.0
         })
         .collect();
+    // The canvas weave and the ridges of paint, as a tile of 2-pixel cells.
+    const TILE: usize = 64;
+    let weave: Vec<f32> = (0..TILE * TILE)
+        .map(|i| {
+            let (x, y) = (i % TILE, i / TILE);
+            let thread = if (x + y) % 3 == 0 { 0.97 } else { 1.0 };
+            thread * (1.0 + (unit(hash2(x as i32, y as i32, seed)) - 0.5) * 0.06)
+        })
+        .collect();
     let at = |y: usize| y.min(h - 1) * w;
     let mut down: Vec<Rgb> = c.px[..w].iter().map(|&p| p * (r as f32 + 1.0)).collect();
     for y in 1..=r {
@@ -295,33 +304,30 @@ fn oil(c: &mut Canvas, steps: u32, seed: u32) {
     // The last r + 1 rows as they were before being painted over, for the
     // column sums to take back out.
     let mut kept = vec![Rgb::BLACK; (r + 1) * w];
+    // The row with its edge pixels repeated r times on each side.
+    let mut pad = vec![Rgb::BLACK; w + 2 * r + 1];
     for y in 0..h {
         let slot = (y % (r + 1)) * w;
         kept[slot..slot + w].copy_from_slice(&c.px[y * w..(y + 1) * w]);
         let line = &kept[slot..slot + w];
-        let mut across = line[0] * (r as f32 + 1.0);
-        for &p in &line[1..=r.min(w - 1)] {
-            across += p;
-        }
+        pad[..r].fill(line[0]);
+        pad[r..r + w].copy_from_slice(line);
+        pad[r + w..].fill(line[w - 1]);
+        let mut across = pad[..2 * r + 1].iter().fold(Rgb::BLACK, |a, &p| a + p);
         let ways = &way[(y / PATCH) * pw..(y / PATCH + 1) * pw];
-        let mut third = y % 3;
-        for x in 0..w {
-            let stroke = if ways[x / PATCH] {
-                down[x] * k
-            } else {
-                across * k
-            };
-            let weave = if third == 0 { 0.97 } else { 1.0 };
-            third = if third == 2 { 0 } else { third + 1 };
-            let ridge = 1.0 + (unit(hash2(x as i32 / 2, y as i32 / 2, seed)) - 0.5) * 0.06;
-            c.px[y * w + x] = stroke * (weave * ridge);
-            across += line[(x + r + 1).min(w - 1)];
-            across = across - line[x.saturating_sub(r)];
+        let canvas = &weave[(y / 2 % TILE) * TILE..(y / 2 % TILE + 1) * TILE];
+        let out = &mut c.px[y * w..(y + 1) * w];
+        let slide = pad[2 * r + 1..].iter().zip(&pad);
+        for (x, ((o, d), (add, sub))) in out.iter_mut().zip(&down).zip(slide).enumerate() {
+            let stroke = if ways[x / PATCH] { *d } else { across };
+            *o = stroke * (canvas[x / 2 % TILE] * k);
+            across = across + *add - *sub;
         }
         let gone = (y.saturating_sub(r) % (r + 1)) * w;
         let ahead = at(y + r + 1);
-        for (i, a) in down.iter_mut().enumerate() {
-            *a = *a + c.px[ahead + i] - kept[gone + i];
+        let rows = c.px[ahead..ahead + w].iter().zip(&kept[gone..gone + w]);
+        for (a, (&p, &q)) in down.iter_mut().zip(rows) {
+            *a = *a + p - q;
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Composition: decides the layout (horizon height, where the sun or moon
-//! sits) from the seed and paints the layers the palette asks for, back to
-//! front. Each layer draws from its own forked random stream, so toggling one
-//! motif never reshuffles the others.
+//! sits) from the seed, paints the background the plan's scene asks for back
+//! to front, then the subjects in front of it. Each layer draws from its own
+//! forked random stream, so toggling one motif never reshuffles the others.
 
 mod abstract_art;
 mod backdrop;
