@@ -164,13 +164,7 @@ impl Generator<'_> {
         draft: &DraftRecord,
         record: ImageRecord,
     ) -> GenerationResult<Generation> {
-        let links = self
-            .media
-            .links(
-                OffsetDateTime::now_utc().unix_timestamp(),
-                self.public_base_url,
-            )
-            .await?;
+        let links = self.links().await?;
         let (url, thumbnail_url) = links.urls(&record.object_key, &record.thumbnail_key)?;
         let model = self
             .provider

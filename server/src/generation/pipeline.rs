@@ -17,7 +17,7 @@ use crate::{
         GenerationPlan, GenerationRequest, ImageProvider, ProviderError, ProviderImage,
         ProviderJob, cost, plan::plan, usage,
     },
-    store::media::{ImageKeys, MediaStore},
+    store::media::{ImageKeys, MediaLinks, MediaStore},
     store::metadata::{
         Admission, DraftRecord, ImageRecord, MetadataStore, MonthCaps, MonthCounter, Reservation,
         Reserved, StoreError, User, rules::day_of,
@@ -334,13 +334,7 @@ impl Generator<'_> {
         self.store_objects(&records, &processed).await?;
         self.record(user, &records).await?;
 
-        let links = self
-            .media
-            .links(
-                OffsetDateTime::now_utc().unix_timestamp(),
-                self.public_base_url,
-            )
-            .await?;
+        let links = self.links().await?;
         let images = records
             .into_iter()
             .map(|record| {
@@ -459,15 +453,20 @@ impl Generator<'_> {
         Ok(Draft { record, url })
     }
 
-    /// A signed URL of one stored object.
-    pub async fn url_of(&self, key: &str) -> GenerationResult<String> {
-        let links = self
+    /// The URL maker for one answer, signing as of now.
+    pub(super) async fn links(&self) -> GenerationResult<MediaLinks> {
+        Ok(self
             .media
             .links(
                 OffsetDateTime::now_utc().unix_timestamp(),
                 self.public_base_url,
             )
-            .await?;
+            .await?)
+    }
+
+    /// A signed URL of one stored object.
+    pub async fn url_of(&self, key: &str) -> GenerationResult<String> {
+        let links = self.links().await?;
         Ok(links.urls(key, key)?.0)
     }
 

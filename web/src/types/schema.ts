@@ -463,16 +463,44 @@ export interface components {
         DraftEnvelope: {
             draft: components["schemas"]["DraftView"];
         };
-        /** @description A quick preview made while typing: outside the gallery, kept for `draft_ttl_secs`. */
+        /** @description The body of `POST /api/drafts`: a generation's, with `n` 1. */
+        DraftRequest: {
+            /** Format: int64 */
+            height?: number | null;
+            /** @enum {string|null} */
+            model?: "offline-preview" | null;
+            /**
+             * Format: int64
+             * @description Leave out, or 1.
+             */
+            n?: number | null;
+            negative_prompt?: string | null;
+            prompt: string;
+            /**
+             * Format: int64
+             * @description The first image's seed; image `i` gets `seed + i`. Random when left out.
+             */
+            seed?: number | null;
+            /** Format: int64 */
+            steps?: number | null;
+            /** @enum {string|null} */
+            style?: "none" | "photographic" | "cinematic" | "digital-art" | "oil-painting" | "watercolor" | "anime" | "3d-render" | "pixel-art" | "line-art" | null;
+            /** Format: int64 */
+            width?: number | null;
+        };
+        /**
+         * @description A quick preview: not in the gallery, not counted as storage, removed when
+         *     it expires unless kept.
+         */
         DraftView: {
             /**
              * Format: double
-             * @description What the draft cost, in US dollars.
+             * @description What the provider charged for the draft, in US dollars; 0 when free.
              */
             cost_usd: number;
             /** @description RFC 3339, UTC. */
             created_at: string;
-            /** @description RFC 3339, UTC: when the draft and its URL are gone. */
+            /** @description RFC 3339, UTC: when the draft is removed; it can be kept until then. */
             expires_at: string;
             /** Format: int32 */
             height: number;
@@ -487,7 +515,7 @@ export interface components {
             steps: number;
             style: string;
             timings: components["schemas"]["GenerationTimings"];
-            /** @description Signed, expiring URL of the image. */
+            /** @description Signed and expiring, like an image's. */
             url: string;
             /** Format: int32 */
             width: number;
@@ -599,7 +627,8 @@ export interface components {
             inference_ms?: number | null;
             /**
              * Format: int64
-             * @description Time the whole request took on the server; null for images made before it was recorded.
+             * @description Time the whole generation took on the server, up to recording the
+             *     image; absent for images made before it was recorded.
              */
             total_ms?: number | null;
         };
@@ -615,7 +644,9 @@ export interface components {
             content_type: string;
             /**
              * Format: double
-             * @description What the image cost, in US dollars, at the price of its creation; null for images made before costs were recorded.
+             * @description What the provider charged for the image, in US dollars (width × height
+             *     / 10⁶ × the model's price per megapixel when it was made); 0 when free,
+             *     absent for images made before costs were recorded.
              */
             cost_usd?: number | null;
             /** @description RFC 3339, UTC. */
@@ -653,7 +684,7 @@ export interface components {
         Limits: {
             /**
              * Format: int64
-             * @description Seconds a draft is kept before it is removed.
+             * @description Seconds a draft lasts before it is removed (and can no longer be kept).
              */
             draft_ttl_secs: number;
             /** Format: int32 */
@@ -691,7 +722,8 @@ export interface components {
             negative_prompt: boolean;
             /**
              * Format: double
-             * @description What one megapixel costs on this model, in US dollars (0 for the offline engine).
+             * @description What the provider charges for a megapixel (width × height / 10⁶), in
+             *     US dollars; 0 when free.
              */
             price_per_megapixel_usd: number;
             steps: components["schemas"]["StepRange"];
@@ -776,7 +808,7 @@ export interface components {
         UsageView: {
             /**
              * Format: double
-             * @description What this month's images and drafts cost, in US dollars.
+             * @description What this month's generations and drafts cost, in US dollars.
              */
             cost_this_month_usd: number;
             /** Format: int64 */
@@ -787,14 +819,15 @@ export interface components {
             images: number;
             /**
              * Format: double
-             * @description The most this user may spend in a month, in US dollars; absent when there is no budget.
+             * @description Most this month's generations and drafts may cost (`MONTHLY_BUDGET_USD`);
+             *     absent when there is no budget.
              */
             monthly_budget_usd?: number | null;
             /** Format: int32 */
             monthly_draft_quota: number;
             /** Format: int32 */
             monthly_quota: number;
-            /** @description RFC 3339, UTC: when this month's counts start again from zero. */
+            /** @description RFC 3339, UTC: when the month's counts start again. */
             resets_at: string;
             /** Format: int64 */
             storage_bytes: number;
@@ -1756,13 +1789,14 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description The body of `POST /api/generations`; `n`, if given, must be 1 */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["GenerationRequest"];
+                "application/json": components["schemas"]["DraftRequest"];
             };
         };
         responses: {
-            /** @description The draft, made and kept for `draft_ttl_secs` */
+            /** @description The draft, made and stored until it expires */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1816,7 +1850,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_request` (including `n` other than 1) */
+            /** @description `invalid_request` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1825,7 +1859,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited` (drafts per minute), `quota_exceeded` (monthly draft quota) or `budget_exceeded` (no `Retry-After`) */
+            /** @description `rate_limited` (with `Retry-After`), `quota_exceeded` (the monthly draft quota) or `budget_exceeded` */
             429: {
                 headers: {
                     /** @description Seconds until a retry can succeed */
@@ -1888,7 +1922,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The draft's image, now in the gallery (keeping twice gives the same generation) */
+            /** @description The draft's image in the gallery, as a generation of one image; keeping again gives the same one */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1915,7 +1949,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `not_found`: the draft expired or is not yours */
+            /** @description `not_found`: no such draft of yours, or it expired */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1924,7 +1958,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `rate_limited` or `quota_exceeded` */
+            /** @description `quota_exceeded` (the monthly image quota or storage); or `rate_limited`: too many requests from this address */
             429: {
                 headers: {
                     /** @description Seconds until a retry can succeed */
