@@ -89,7 +89,7 @@ export function DraftCard({
             size="sm"
             className="gap-1 px-1.5 text-xs"
             onClick={onRender}
-            aria-label={`Render at full settings: ${name}`}
+            aria-label={`Full render: ${name}`}
             title="Render at full settings, with this draft's seed"
             icon={<Sparkles className="size-4" aria-hidden="true" />}
           >

@@ -197,7 +197,7 @@ describe('live mode on the Generate page', () => {
     fireEvent.click(
       await screen.findByRole(
         'button',
-        { name: 'Render at full settings: a koi pond' },
+        { name: 'Full render: a koi pond' },
         { timeout: 3000 },
       ),
     );
