@@ -195,11 +195,7 @@ describe('live mode on the Generate page', () => {
     const prompt = await openLive();
     fireEvent.change(prompt, { target: { value: 'a koi pond' } });
     fireEvent.click(
-      await screen.findByRole(
-        'button',
-        { name: 'Full render: a koi pond' },
-        { timeout: 3000 },
-      ),
+      await screen.findByRole('button', { name: 'Full render: a koi pond' }, { timeout: 3000 }),
     );
 
     await waitFor(() => expect(api.requests.some((r) => r.url === '/generations')).toBe(true));
