@@ -130,7 +130,6 @@ pub async fn handle_invocation(
                 "examined": report.examined,
                 "removed": report.removed.len(),
                 "expired": report.expired,
-                "expired_drafts": report.expired_drafts,
             }))
         }
     }
