@@ -1,9 +1,11 @@
 //! How people sign in: built-in accounts (`local`: passwords and session
 //! tokens) or Clerk (`clerk`: session tokens checked against its signing keys,
-//! `jwks`). `http::caller` turns a request into the signed-in user with them.
+//! `jwks`), and in both modes API keys for scripts (`api_keys`).
+//! `http::caller` turns a request into the signed-in user with them.
 
 // Public for the bench, which measures a token check on its own, and for the
 // tests, which make sessions directly.
+pub mod api_keys;
 pub mod clerk;
 pub mod jwks;
 pub mod local;

@@ -12,6 +12,7 @@ mod keep;
 pub mod pipeline;
 pub(crate) mod plan;
 pub(crate) mod providers;
+pub mod reproduce;
 pub(crate) mod usage;
 
 use std::time::Duration;
@@ -50,6 +51,9 @@ pub enum GenerationError {
     UpstreamUnavailable { retry_after: Duration },
     #[error("the image provider took too long")]
     UpstreamTimeout,
+    /// The recipe names a model (or style) this server does not offer now.
+    #[error("this image's model is not offered by this server, so it cannot be made again here")]
+    NotReproducible,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -71,6 +75,7 @@ impl GenerationError {
             Self::Upstream(_) => "upstream_error",
             Self::UpstreamUnavailable { .. } => "upstream_unavailable",
             Self::UpstreamTimeout => "upstream_timeout",
+            Self::NotReproducible => "not_reproducible",
             Self::Store(_) | Self::Internal(_) => "internal_error",
         }
     }

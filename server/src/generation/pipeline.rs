@@ -88,10 +88,10 @@ pub struct Draft {
 }
 
 /// What the provider delivered and the checks made of it, in the plan's order.
-struct Made {
-    delivered: Vec<ProviderImage>,
-    processed: Vec<ProcessedImage>,
-    provider_ms: u64,
+pub(super) struct Made {
+    pub delivered: Vec<ProviderImage>,
+    pub processed: Vec<ProcessedImage>,
+    pub provider_ms: u64,
 }
 
 /// Where a draft's image lives: outside `users/`, so the gallery's sweep of
@@ -272,7 +272,7 @@ impl Generator<'_> {
     /// instead, against the same number of images a minute the limit allows
     /// in whole requests, so splitting a run neither costs the person more of
     /// the limit nor lets anyone generate faster.
-    async fn check_rate_limit(
+    pub(super) async fn check_rate_limit(
         &self,
         user: &User,
         plan: &GenerationPlan,
@@ -357,7 +357,7 @@ impl Generator<'_> {
     }
 
     /// Asks the provider for the plan's images and checks each one.
-    async fn make(&self, plan: &GenerationPlan) -> GenerationResult<Made> {
+    pub(super) async fn make(&self, plan: &GenerationPlan) -> GenerationResult<Made> {
         let job = ProviderJob {
             model: plan.model.id.clone(),
             prompt: plan.provider_prompt(),

@@ -39,7 +39,9 @@ pub struct GenerationRequest {
 
 /// A JSON number that is a whole number, `4.0` included (JSON Schema counts
 /// it as an integer, so the API does too), or null.
-fn whole_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+pub(crate) fn whole_number<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i64>, D::Error> {
     struct WholeNumber;
     impl<'de> de::Visitor<'de> for WholeNumber {
         type Value = Option<i64>;

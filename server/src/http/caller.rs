@@ -1,7 +1,8 @@
 //! Who is calling: the `CurrentUser` extractor every protected handler takes.
 //!
 //! Handlers never know how the caller signed in; each sign-in mode (see
-//! `auth`) only has to turn a request into a known user here.
+//! `auth`), and API keys in both, only has to turn a request into a known
+//! user here.
 
 use axum::{
     extract::FromRequestParts,
@@ -10,15 +11,15 @@ use axum::{
 use time::OffsetDateTime;
 
 use crate::{
-    auth::{Auth, clerk, local},
+    auth::{Auth, api_keys, clerk, local},
     http::error::ApiError,
     http::security::arrived_over_https,
     http::state::AppState,
     store::metadata::User,
 };
 
-/// The signed-in caller. Extracting it answers 401 `unauthenticated` when no
-/// valid credentials came with the request.
+/// The signed-in caller, by session or by API key. Extracting it answers
+/// 401 `unauthenticated` when no valid credentials came with the request.
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub User);
 
@@ -26,23 +27,89 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if let Auth::Clerk(clerk) = &state.auth {
-            return clerk_user(clerk, parts, state).await.map(Self);
+        if let Some(secret) = api_key_secret(&parts.headers) {
+            return key_user(secret, state).await.map(Self);
         }
-        let https = arrived_over_https(&parts.headers, &state.config);
-        let token = cookie(&parts.headers, local::session_cookie_name(https))
-            .ok_or(ApiError::Unauthenticated)?;
-        // A cookie rides along on cross-site form posts; a JSON content type cannot.
-        if parts.method == Method::POST && !is_json_or_bodiless(&parts.headers) {
-            return Err(ApiError::UnsupportedMediaType);
-        }
-        let user = state
-            .metadata
-            .session_user(&local::token_hash(token), OffsetDateTime::now_utc())
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
-        Ok(Self(user))
+        session_user(parts, state).await.map(Self)
     }
+}
+
+/// The caller signed in by session only: for what a key may not do (make
+/// or revoke keys), which answers 403 `key_not_allowed` to a key.
+#[derive(Debug, Clone)]
+pub struct SessionUser(pub User);
+
+impl FromRequestParts<AppState> for SessionUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if api_key_secret(&parts.headers).is_some() {
+            return Err(ApiError::KeyNotAllowed);
+        }
+        session_user(parts, state).await.map(Self)
+    }
+}
+
+/// A session of the deployment's sign-in mode: Clerk's token, or our cookie.
+async fn session_user(parts: &Parts, state: &AppState) -> Result<User, ApiError> {
+    if let Auth::Clerk(clerk) = &state.auth {
+        return clerk_user(clerk, parts, state).await;
+    }
+    let https = arrived_over_https(&parts.headers, &state.config);
+    let token = cookie(&parts.headers, local::session_cookie_name(https))
+        .ok_or(ApiError::Unauthenticated)?;
+    // A cookie rides along on cross-site form posts; a JSON content type cannot.
+    if parts.method == Method::POST && !is_json_or_bodiless(&parts.headers) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    state
+        .metadata
+        .session_user(&local::token_hash(token), OffsetDateTime::now_utc())
+        .await?
+        .ok_or(ApiError::Unauthenticated)
+}
+
+/// The bearer credential, when it is an API key's secret.
+fn api_key_secret(headers: &HeaderMap) -> Option<&str> {
+    bearer(headers)
+        .and_then(Result::ok)
+        .filter(|credential| api_keys::is_key_secret(credential))
+}
+
+/// `Authorization: Bearer <credential>`: `None` without the header, an
+/// error when it is there but is not a bearer credential.
+fn bearer(headers: &HeaderMap) -> Option<Result<&str, ApiError>> {
+    headers.get(header::AUTHORIZATION).map(|value| {
+        value
+            .to_str()
+            .ok()
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(ApiError::Unauthenticated)
+    })
+}
+
+/// The owner of a working key; unknown, revoked and expired keys are all
+/// 401 `unauthenticated`, alike.
+async fn key_user(secret: &str, state: &AppState) -> Result<User, ApiError> {
+    let id = api_keys::key_id(secret).ok_or(ApiError::Unauthenticated)?;
+    let (key, user) = state
+        .metadata
+        .api_key(id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let now = OffsetDateTime::now_utc();
+    if !api_keys::admits(&key, secret, now) {
+        return Err(ApiError::Unauthenticated);
+    }
+    if api_keys::use_is_worth_recording(&key, now) {
+        let since = now - api_keys::USE_RECORDED_EVERY;
+        if let Err(error) = state.metadata.note_api_key_use(&key.id, now, since).await {
+            // The request goes on: a missed "last used" is not worth a refusal.
+            tracing::warn!(error = format!("{error:#}"), "recording an API key's use");
+        }
+    }
+    Ok(user)
 }
 
 /// Clerk mode: the session token from `Authorization: Bearer` (which wins) or
@@ -52,19 +119,7 @@ async fn clerk_user(
     parts: &Parts,
     state: &AppState,
 ) -> Result<User, ApiError> {
-    let bearer = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .map(|value| {
-            value
-                .to_str()
-                .ok()
-                .and_then(|value| value.strip_prefix("Bearer "))
-                .map(str::trim)
-                .ok_or(ApiError::Unauthenticated)
-        })
-        .transpose()?;
-    let token = match bearer {
+    let token = match bearer(&parts.headers).transpose()? {
         Some(token) => token,
         None => {
             let token =

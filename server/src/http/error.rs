@@ -75,6 +75,12 @@ pub enum ApiError {
     Busy { retry_after: Duration },
     #[error("this link is invalid or has expired")]
     Forbidden,
+    #[error("this image's model is not offered by this server, so it cannot be made again here")]
+    NotReproducible,
+    #[error("an API key cannot manage API keys: sign in to do this")]
+    KeyNotAllowed,
+    #[error("you already have {0} API keys: revoke one to make another")]
+    TooManyKeys(u32),
     #[error("this API answers only through the site's own address")]
     NotThroughSite,
     #[error("local accounts are disabled")]
@@ -123,6 +129,7 @@ impl From<crate::generation::GenerationError> for ApiError {
                 Self::UpstreamUnavailable { retry_after }
             }
             Refused::UpstreamTimeout => Self::UpstreamTimeout,
+            Refused::NotReproducible => Self::NotReproducible,
             Refused::Store(error) => error.into(),
             Refused::Internal(cause) => Self::Internal(cause),
         }
@@ -133,14 +140,15 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) | Self::BadRequestFields(..) => StatusCode::BAD_REQUEST,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::TooManyKeys(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::NotFound | Self::LocalAuthDisabled => StatusCode::NOT_FOUND,
             Self::EmailTaken
             | Self::IdempotencyConflict(_)
             | Self::FavoriteProtected
             | Self::NameTaken
-            | Self::CoverNotInCollection => StatusCode::CONFLICT,
+            | Self::CoverNotInCollection
+            | Self::NotReproducible => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. }
@@ -150,7 +158,7 @@ impl ApiError {
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::UpstreamUnavailable { .. } | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
-            Self::Forbidden | Self::NotThroughSite => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::NotThroughSite | Self::KeyNotAllowed => StatusCode::FORBIDDEN,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -179,6 +187,9 @@ impl ApiError {
             Self::Busy { .. } => "busy",
             Self::UpstreamTimeout => "upstream_timeout",
             Self::Forbidden | Self::NotThroughSite => "forbidden",
+            Self::KeyNotAllowed => "key_not_allowed",
+            Self::NotReproducible => "not_reproducible",
+            Self::TooManyKeys(_) => "too_many_keys",
             Self::LocalAuthDisabled => "local_auth_disabled",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal(_) => "internal_error",
@@ -303,6 +314,7 @@ mod tests {
             GenerationError::Upstream("broken".into()),
             GenerationError::UpstreamUnavailable { retry_after: wait },
             GenerationError::UpstreamTimeout,
+            GenerationError::NotReproducible,
             GenerationError::Store(StoreError::StorageQuotaExceeded),
             GenerationError::Store(StoreError::Backend(anyhow::anyhow!("down"))),
             GenerationError::Internal(anyhow::anyhow!("broken")),

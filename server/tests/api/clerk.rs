@@ -108,6 +108,45 @@ async fn every_endpoint_works_the_same_for_a_clerk_user() {
 }
 
 #[tokio::test]
+async fn a_clerk_user_makes_an_api_key_that_acts_as_them_but_cannot_make_keys() {
+    let clerk = FakeClerk::start(KID).await;
+    let app = clerk.app(|_| {}).await;
+    let subject = new_subject();
+    let token = session_token(&subject, KID);
+    let client = Client::new();
+    let made: Value = client
+        .post(app.url("/api/keys"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "render farm"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = made["secret"].as_str().unwrap();
+
+    let me: Value = client
+        .get(app.url("/api/me"))
+        .bearer_auth(secret)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed = client
+        .get(app.url("/api/keys"))
+        .bearer_auth(secret)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(me["user"]["id"], subject.as_str());
+    assert_problem(listed, StatusCode::FORBIDDEN, "key_not_allowed").await;
+}
+
+#[tokio::test]
 async fn the_session_cookie_works_on_the_same_origin_and_the_header_wins() {
     let clerk = FakeClerk::start(KID).await;
     let app = clerk.app(|_| {}).await;

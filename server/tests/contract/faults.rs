@@ -16,11 +16,11 @@ use object_store::{
     PutMultipartOptions, PutOptions, PutPayload, PutResult, path::Path,
 };
 use promptcanvas::store::metadata::{
-    Accounts, Admission, CollectionChanges, CollectionRecord, Collections, Credentials, DayTally,
-    DraftRecord, DraftRef, Drafts, Figures, Gallery, Guards, IdempotencyClaim, ImagePage,
-    ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore, MonthCaps, NewSession, Quotas,
-    Reservation, Reserved, Sessions, Statistics, StoreError, StoreResult, TrashOutcome, Usage,
-    User,
+    Accounts, Admission, ApiKeyRecord, ApiKeys, CollectionChanges, CollectionRecord, Collections,
+    Credentials, DayTally, DraftRecord, DraftRef, Drafts, Figures, Gallery, Guards,
+    IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore,
+    MonthCaps, NewSession, Quotas, Reservation, Reserved, Sessions, Statistics, StoreError,
+    StoreResult, TrashOutcome, Usage, User,
 };
 use time::OffsetDateTime;
 
@@ -366,6 +366,10 @@ impl Quotas for FaultyMetadata {
         self.inner.release_generations(reservation, failure).await
     }
 
+    async fn settle_reservation(&self, reservation: &Reservation) -> StoreResult<()> {
+        self.inner.settle_reservation(reservation).await
+    }
+
     async fn stale_reservations(
         &self,
         before: OffsetDateTime,
@@ -400,6 +404,39 @@ impl Drafts for FaultyMetadata {
 
     async fn delete_draft(&self, draft: &DraftRef) -> StoreResult<()> {
         self.inner.delete_draft(draft).await
+    }
+}
+
+#[async_trait]
+impl ApiKeys for FaultyMetadata {
+    async fn create_api_key(
+        &self,
+        key: &ApiKeyRecord,
+        max_live: u32,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        self.inner.create_api_key(key, max_live, now).await
+    }
+
+    async fn list_api_keys(&self, user_id: &str) -> StoreResult<Vec<ApiKeyRecord>> {
+        self.inner.list_api_keys(user_id).await
+    }
+
+    async fn revoke_api_key(&self, user_id: &str, key_id: &str) -> StoreResult<bool> {
+        self.inner.revoke_api_key(user_id, key_id).await
+    }
+
+    async fn api_key(&self, key_id: &str) -> StoreResult<Option<(ApiKeyRecord, User)>> {
+        self.inner.api_key(key_id).await
+    }
+
+    async fn note_api_key_use(
+        &self,
+        key_id: &str,
+        now: OffsetDateTime,
+        unless_since: OffsetDateTime,
+    ) -> StoreResult<()> {
+        self.inner.note_api_key_use(key_id, now, unless_since).await
     }
 }
 

@@ -9,6 +9,7 @@ mod backends;
 mod collection_cases;
 mod draft_cases;
 mod faults;
+mod key_cases;
 mod media_cases;
 mod metadata_cases;
 mod moto;
@@ -88,6 +89,12 @@ contract!(drafts, draft_cases, backend => backend.metadata.clone(), [
     drafts_and_generations_share_one_budget_and_keep_their_own_quotas,
     a_draft_is_kept_once_and_swept_once_expired,
     an_image_keeps_its_time_and_cost,
+]);
+contract!(keys, key_cases, backend => backend.metadata.clone(), [
+    a_key_is_found_by_its_id_listed_for_its_owner_and_revoked_at_once,
+    live_keys_are_limited_and_expired_ones_make_room,
+    concurrent_creations_never_pass_the_limit,
+    a_keys_use_is_recorded_at_most_once_a_minute,
 ]);
 contract!(objects, media_cases, backend => backend.media.clone(), [
     objects_round_trip_and_deletes_can_repeat,

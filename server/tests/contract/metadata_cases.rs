@@ -620,18 +620,22 @@ pub async fn the_monthly_quota_is_reserved_atomically(store: Store) {
     assert_eq!(generations_in(&store, &racer.id, "2026-11").await, 4);
 }
 
-/// What a crash leaves: reservations neither recorded nor given back are
-/// listed once they are old enough, and giving one back counts it once,
-/// whatever happened to it first.
+/// What a crash leaves: reservations neither recorded, given back nor
+/// settled are listed once they are old enough, and giving one back counts
+/// it once, whatever happened to it first (a settled one keeps its count).
 pub async fn a_reservation_stays_until_its_generation_is_recorded_or_given_back(store: Store) {
     let user = signed_up(&store).await;
     let month = "2031-05";
     let recorded = reservation(&user.id, month, 2);
     let crashed = reservation(&user.id, month, 3);
     let failed = reservation(&user.id, month, 1);
-    for held in [&recorded, &crashed, &failed] {
+    // A reproduction: made, counted, never recorded.
+    let settled = reservation(&user.id, month, 1);
+    for held in [&recorded, &crashed, &failed, &settled] {
         assert!(store.reserve_generations(held, 100).await.unwrap());
     }
+    store.settle_reservation(&settled).await.unwrap();
+    store.settle_reservation(&settled).await.unwrap();
     let images: Vec<ImageRecord> = (0..2)
         .map(|_| ImageRecord {
             generation_id: recorded.id.clone(),
@@ -664,8 +668,12 @@ pub async fn a_reservation_stays_until_its_generation_is_recorded_or_given_back(
         .is_empty(),
         "a reservation younger than the cutoff may still be running"
     );
-    assert_eq!(generations_in(&store, &user.id, month).await, 5);
+    assert_eq!(generations_in(&store, &user.id, month).await, 6);
 
+    store
+        .release_generations(&settled, "upstream_error")
+        .await
+        .unwrap();
     store
         .release_generations(&crashed, "upstream_error")
         .await
@@ -683,7 +691,7 @@ pub async fn a_reservation_stays_until_its_generation_is_recorded_or_given_back(
         .await
         .unwrap();
 
-    assert_eq!(generations_in(&store, &user.id, month).await, 2);
+    assert_eq!(generations_in(&store, &user.id, month).await, 3);
     assert!(ours(store.stale_reservations(later, 1000).await.unwrap()).is_empty());
 }
 

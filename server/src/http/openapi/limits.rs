@@ -70,6 +70,7 @@ pub fn apply(document: &mut Value, limits: &RequestLimits) {
     collections(document);
 }
 
+/// Names of collections and API keys, and collection descriptions.
 fn collections(document: &mut Value) {
     let name = json!({
         "minLength": 1,
@@ -89,6 +90,8 @@ fn collections(document: &mut Value) {
         constrain(document, schema, "name", name.clone());
         constrain(document, schema, "description", description.clone());
     }
+    // API keys are named by the same rules.
+    constrain(document, "NewApiKeyRequest", "name", name);
 }
 
 fn generation_request(document: &mut Value, limits: &RequestLimits) {

@@ -13,7 +13,7 @@ use utoipa::OpenApi;
 pub use limits::RequestLimits;
 
 use crate::http::routes::{
-    auth, bulk, collections, drafts, generations, images, operations, service,
+    auth, bulk, collections, drafts, generations, images, keys, operations, reproduce, service,
 };
 
 #[derive(OpenApi)]
@@ -44,12 +44,16 @@ use crate::http::routes::{
         images::trash_image,
         images::restore_image,
         images::empty_trash,
+        reproduce::reproduce_image,
         bulk::bulk_action,
         collections::list_collections,
         collections::create_collection,
         collections::get_collection,
         collections::update_collection,
         collections::delete_collection,
+        keys::list_keys,
+        keys::create_key,
+        keys::revoke_key,
         operations::report_client_error,
         operations::admin_stats,
     ),
@@ -60,6 +64,7 @@ use crate::http::routes::{
         (name = "generation", description = "Making images from prompts"),
         (name = "gallery", description = "The caller's stored images"),
         (name = "collections", description = "Named groups of the caller's images"),
+        (name = "keys", description = "API keys: scripts act as their owner with `Authorization: Bearer pcp_…`"),
         (name = "operations", description = "The web app's error reports and the operators' statistics"),
     )
 )]

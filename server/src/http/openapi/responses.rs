@@ -23,82 +23,104 @@ pub fn complete(document: &mut Value) {
             "scheme": "bearer",
             "bearerFormat": "JWT",
             "description": "A Clerk session token, when Clerk sign-in is on."
+        },
+        "api_key": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "pcp_…",
+            "description": "An API key's secret (`POST /api/keys`), in either sign-in mode: \
+                it acts as its owner everywhere but `/api/keys`."
         }
     });
     let paths = document["paths"]
         .as_object_mut()
         .expect("the document has paths");
-    for operation in paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|methods| methods.values_mut())
-    {
-        let signed_in = operation.get("security").is_some();
-        let has_body = operation.get("requestBody").is_some();
-        let responses = operation["responses"]
+    for (path, methods) in paths.iter_mut() {
+        let keys_allowed = !path.starts_with("/api/keys");
+        for operation in methods
             .as_object_mut()
-            .expect("every operation has responses");
-        if signed_in {
-            add(
-                responses,
-                "401",
-                "unauthenticated",
-                "no valid session or token",
-            );
+            .into_iter()
+            .flat_map(|methods| methods.values_mut())
+        {
+            complete_operation(operation, keys_allowed);
         }
-        if has_body {
-            add(
-                responses,
-                "400",
-                "invalid_request",
-                "the body is not JSON of the documented shape",
-            );
-            add(
-                responses,
-                "413",
-                "payload_too_large",
-                &format!("the body is over {} KiB", MAX_BODY_BYTES / 1024),
-            );
-            add(
-                responses,
-                "415",
-                "unsupported_media_type",
-                "the body is not `application/json`",
-            );
+    }
+}
+
+/// Adds the shared answers to one operation; `keys_allowed`: an API key may
+/// call it in place of a session.
+fn complete_operation(operation: &mut Value, keys_allowed: bool) {
+    let signed_in = operation.get("security").is_some();
+    if signed_in && keys_allowed {
+        operation["security"]
+            .as_array_mut()
+            .expect("security is a list")
+            .push(json!({"api_key": []}));
+    }
+    let has_body = operation.get("requestBody").is_some();
+    let responses = operation["responses"]
+        .as_object_mut()
+        .expect("every operation has responses");
+    if signed_in {
+        add(
+            responses,
+            "401",
+            "unauthenticated",
+            "no valid session or token",
+        );
+    }
+    if has_body {
+        add(
+            responses,
+            "400",
+            "invalid_request",
+            "the body is not JSON of the documented shape",
+        );
+        add(
+            responses,
+            "413",
+            "payload_too_large",
+            &format!("the body is over {} KiB", MAX_BODY_BYTES / 1024),
+        );
+        add(
+            responses,
+            "415",
+            "unsupported_media_type",
+            "the body is not `application/json`",
+        );
+    }
+    add(
+        responses,
+        "403",
+        "forbidden",
+        "the request did not come through the site's CDN (only when `ORIGIN_SECRET` is set)",
+    );
+    add(
+        responses,
+        "429",
+        "rate_limited",
+        "too many requests from this address",
+    );
+    add(
+        responses,
+        "500",
+        "internal_error",
+        "an unexpected failure on the server",
+    );
+    for (status, response) in responses.iter_mut() {
+        if status.as_str() < "400" {
+            continue;
         }
-        add(
-            responses,
-            "403",
-            "forbidden",
-            "the request did not come through the site's CDN (only when `ORIGIN_SECRET` is set)",
-        );
-        add(
-            responses,
-            "429",
-            "rate_limited",
-            "too many requests from this address",
-        );
-        add(
-            responses,
-            "500",
-            "internal_error",
-            "an unexpected failure on the server",
-        );
-        for (status, response) in responses.iter_mut() {
-            if status.as_str() < "400" {
-                continue;
-            }
-            response["content"] = json!({
-                "application/problem+json": { "schema": { "$ref": PROBLEM } }
+        response["content"] = json!({
+            "application/problem+json": { "schema": { "$ref": PROBLEM } }
+        });
+        if status == "429" || status == "503" {
+            response["headers"] = json!({
+                "Retry-After": {
+                    "description": "Seconds until a retry can succeed",
+                    "schema": { "type": "integer", "minimum": 0 }
+                }
             });
-            if status == "429" || status == "503" {
-                response["headers"] = json!({
-                    "Retry-After": {
-                        "description": "Seconds until a retry can succeed",
-                        "schema": { "type": "integer", "minimum": 0 }
-                    }
-                });
-            }
         }
     }
 }

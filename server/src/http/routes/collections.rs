@@ -149,8 +149,8 @@ async fn answer(state: &AppState, collection: &CollectionRecord) -> ApiResult<Co
     view(&ImageViews::of(state).await?, collection, cover.as_ref())
 }
 
-/// The name as stored, or why it cannot be one.
-fn valid_name(name: &str, errors: &mut Vec<FieldError>) -> String {
+/// A name as stored (of a collection or an API key), or why it cannot be one.
+pub(crate) fn valid_name(name: &str, errors: &mut Vec<FieldError>) -> String {
     let chars = name.chars().count();
     if !(1..=NAME_MAX_CHARS).contains(&chars)
         || name.trim().is_empty()

@@ -6,8 +6,10 @@ pub mod collections;
 pub mod drafts;
 pub mod generations;
 pub mod images;
+pub mod keys;
 pub mod media;
 pub mod operations;
+pub mod reproduce;
 pub mod service;
 
 use axum::{
@@ -31,6 +33,8 @@ pub fn api_router() -> Router<AppState> {
         .merge(images::router())
         .merge(bulk::router())
         .merge(collections::router())
+        .merge(keys::router())
+        .merge(reproduce::router())
         .merge(media::router())
         .merge(operations::router())
         .fallback(|| async { ApiError::NotFound })

@@ -1,10 +1,10 @@
-//! Metadata: users, sessions, generations, images, collections, idempotency
-//! records, usage.
+//! Metadata: users, sessions, API keys, generations, images, collections,
+//! drafts, idempotency records, usage.
 //!
 //! The store is a set of traits because it has two real backends: SQLite
 //! (embedded default) and DynamoDB (serverless production). Each trait is one
-//! concern (`Accounts`, `Sessions`, `Gallery`, `Collections`, `Quotas`,
-//! `Guards`), each backend implements it in a file of the same name, and
+//! concern (`Accounts`, `Sessions`, `ApiKeys`, `Gallery`, `Collections`,
+//! `Quotas`, `Guards`, `Statistics`, `Drafts`), each backend implements it in a file of the same name, and
 //! `MetadataStore` is all of them, as the application holds the store. Every
 //! method is one logical operation with the store's own atomicity guarantee,
 //! so handlers never check-then-write; the rules both backends apply live
@@ -494,6 +494,10 @@ pub trait Quotas: Send + Sync {
         failure: &str,
     ) -> StoreResult<()>;
 
+    /// Ends a reservation that served without a record (a reproduction,
+    /// which stores nothing): what it counted stays counted. Harmless to repeat.
+    async fn settle_reservation(&self, reservation: &Reservation) -> StoreResult<()>;
+
     /// Up to `limit` reservations, of every user, made before `before` and
     /// neither recorded nor given back.
     async fn stale_reservations(
@@ -626,10 +630,76 @@ pub trait Drafts: Send + Sync {
     async fn delete_draft(&self, draft: &DraftRef) -> StoreResult<()>;
 }
 
+/// A key a user made for scripts: only the SHA-256 of its secret is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyRecord {
+    /// A ULID; the secret carries it, so a request's key is found by id.
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    /// The secret's first characters, to tell keys apart.
+    pub prefix: String,
+    pub secret_hash: [u8; 32],
+    pub created_at: OffsetDateTime,
+    /// `None`: the key works until revoked.
+    pub expires_at: Option<OffsetDateTime>,
+    /// Recorded at most once a minute (see [`ApiKeys::note_api_key_use`]).
+    pub last_used_at: Option<OffsetDateTime>,
+}
+
+impl ApiKeyRecord {
+    pub fn has_expired(&self, now: OffsetDateTime) -> bool {
+        self.expires_at.is_some_and(|expires_at| expires_at <= now)
+    }
+}
+
+/// Keys that act as their owner in scripts, in place of a sign-in.
+#[async_trait]
+pub trait ApiKeys: Send + Sync {
+    /// Removes the user's expired keys, then records `key` if that leaves
+    /// them fewer than `max_live` keys, in one atomic step; `false` (nothing
+    /// recorded) when they already have `max_live`.
+    async fn create_api_key(
+        &self,
+        key: &ApiKeyRecord,
+        max_live: u32,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool>;
+
+    /// The user's keys, expired ones included until the next creation
+    /// removes them, newest first.
+    async fn list_api_keys(&self, user_id: &str) -> StoreResult<Vec<ApiKeyRecord>>;
+
+    /// Forgets a key at once; `false` when the user has no such key.
+    async fn revoke_api_key(&self, user_id: &str, key_id: &str) -> StoreResult<bool>;
+
+    /// A key by its id, with its owner: what signing a request in reads.
+    async fn api_key(&self, key_id: &str) -> StoreResult<Option<(ApiKeyRecord, User)>>;
+
+    /// Records that the key was used at `now`, unless a use at or after
+    /// `unless_since` is already recorded: at most one write a minute, however
+    /// busy the key, and concurrent requests write once.
+    async fn note_api_key_use(
+        &self,
+        key_id: &str,
+        now: OffsetDateTime,
+        unless_since: OffsetDateTime,
+    ) -> StoreResult<()>;
+}
+
 /// The whole metadata store, as the application holds it: each backend
 /// implements every part.
 pub trait MetadataStore:
-    Accounts + Sessions + Gallery + Collections + Quotas + Guards + Statistics + Drafts + 'static
+    Accounts
+    + Sessions
+    + Gallery
+    + Collections
+    + Quotas
+    + Guards
+    + Statistics
+    + Drafts
+    + ApiKeys
+    + 'static
 {
 }
 
@@ -642,6 +712,7 @@ impl<T> MetadataStore for T where
         + Guards
         + Statistics
         + Drafts
+        + ApiKeys
         + 'static
 {
 }

@@ -24,11 +24,16 @@
 //! `Query` is the collection's page); the image item lists its
 //! `collection_ids`, changed in the same transaction as the entry.
 //!
+//! API keys (`api_keys.rs`): `APIKEY#<id>/APIKEY` (found by the id the
+//! secret carries), `USER#id/APIKEY#<id>` (the owner's list) and
+//! `USER#id/APIKEYS` (the owner's key count).
+//!
 //! Each concern is in the file of its trait (`accounts.rs`, `sessions.rs`,
 //! `gallery.rs`, `collections.rs`, `quotas.rs`, `guards.rs`); this module
 //! holds the client, the attribute helpers and the transaction retry they share.
 
 mod accounts;
+mod api_keys;
 mod collections;
 mod drafts;
 mod gallery;

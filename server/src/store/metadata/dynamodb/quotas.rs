@@ -167,6 +167,19 @@ impl Quotas for DynamoStore {
         }
     }
 
+    async fn settle_reservation(&self, reservation: &Reservation) -> StoreResult<()> {
+        let entry = reservation_entry(reservation);
+        self.client
+            .delete_item()
+            .table_name(&self.users_table)
+            .key("pk", entry["pk"].clone())
+            .key("sk", entry["sk"].clone())
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
     async fn stale_reservations(
         &self,
         before: OffsetDateTime,

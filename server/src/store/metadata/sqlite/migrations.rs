@@ -256,6 +256,22 @@ CREATE TABLE drafts (
 CREATE INDEX drafts_by_expiry ON drafts(expires_at);
 "#,
     ),
+    // 11: API keys, found by id; only the SHA-256 of the secret is kept.
+    Migration::Sql(
+        r#"
+CREATE TABLE api_keys (
+    id           TEXT PRIMARY KEY,
+    user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    prefix       TEXT NOT NULL,
+    secret_hash  BLOB NOT NULL,
+    created_at   INTEGER NOT NULL,
+    expires_at   INTEGER,
+    last_used_at INTEGER
+);
+CREATE INDEX api_keys_by_user ON api_keys(user_id, id);
+"#,
+    ),
 ];
 
 /// Migration 6: the search index holds every word behind its owner's key

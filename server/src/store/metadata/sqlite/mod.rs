@@ -10,6 +10,7 @@
 //! `migrations.rs`; this module holds the connections and the row helpers.
 
 mod accounts;
+mod api_keys;
 mod collections;
 mod drafts;
 mod gallery;

@@ -151,6 +151,18 @@ impl Quotas for SqliteStore {
         .await
     }
 
+    async fn settle_reservation(&self, reservation: &Reservation) -> StoreResult<()> {
+        let (id, user_id) = (reservation.id.clone(), reservation.user_id.clone());
+        self.write(move |conn| {
+            conn.execute(
+                "DELETE FROM generation_reservations WHERE id = ?1 AND user_id = ?2",
+                params![id, user_id],
+            )
+            .map(drop)
+        })
+        .await
+    }
+
     async fn stale_reservations(
         &self,
         before: OffsetDateTime,

@@ -583,3 +583,35 @@ async fn a_database_from_before_drafts_and_costs_keeps_its_counts_and_reservatio
         (2, 1, 708)
     );
 }
+
+/// A database as the version before API keys wrote it: its owner can make
+/// a key at once, and the key signs them in.
+#[tokio::test]
+async fn a_database_from_before_api_keys_makes_and_finds_keys() {
+    use crate::store::metadata::{ApiKeyRecord, ApiKeys};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("promptcanvas.db");
+    previous_layout(&path, 10);
+    let store = SqliteStore::open(&path).unwrap();
+
+    let now = crate::store::metadata::rules::from_millis(1_800_000_000_000);
+    let key = ApiKeyRecord {
+        id: "01KEY".into(),
+        user_id: "u1".into(),
+        name: "laptop".into(),
+        prefix: "pcp_abcdefgh".into(),
+        secret_hash: [7; 32],
+        created_at: now,
+        expires_at: None,
+        last_used_at: None,
+    };
+    assert!(store.create_api_key(&key, 20, now).await.unwrap());
+    let (found, owner) = store.api_key("01KEY").await.unwrap().unwrap();
+    assert_eq!(found, key);
+    assert_eq!(owner.email, "ada@example.com");
+    assert_eq!(
+        store.get_image("u1", "01JB").await.unwrap().unwrap().bytes,
+        200
+    );
+}
