@@ -1,7 +1,7 @@
 //! The HTTP edge: the router with its layers (request ids, tracing, security
 //! headers, compression, body limit, per-IP limiting, metrics), the one error
-//! type, the JSON extractor, the API document, the web app and the thin
-//! per-resource routes.
+//! type, the JSON extractor, the API document, the web app, share links'
+//! pages and the thin per-resource routes.
 
 pub(crate) mod attempts;
 pub(crate) mod caller;
@@ -14,6 +14,7 @@ pub(crate) mod metrics;
 pub(crate) mod openapi;
 pub(crate) mod routes;
 pub(crate) mod security;
+pub(crate) mod share_page;
 pub(crate) mod state;
 pub(crate) mod web;
 
@@ -63,7 +64,21 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
                     state.clone(),
                     security::require_origin_secret,
                 ))
-                .with_state(state),
+                .with_state(state.clone()),
+        )
+        // Share links' pages: public, so limited per address like the API.
+        .nest(
+            "/s",
+            share_page::router()
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    limiter::limit_by_ip,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    security::require_origin_secret,
+                ))
+                .with_state(state.clone()),
         )
         .route("/metrics", metrics_route)
         .merge(web)

@@ -94,7 +94,10 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
-    let is_api = request.uri().path().starts_with("/api/");
+    let path = request.uri().path();
+    let is_api = path.starts_with("/api/");
+    // A share link's page states its own, stricter policy.
+    let is_share_page = path.starts_with("/s/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let csp = if is_api {
@@ -102,7 +105,9 @@ pub async fn security_headers(
     } else {
         web_csp
     };
-    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    if !(is_share_page && headers.contains_key(header::CONTENT_SECURITY_POLICY)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

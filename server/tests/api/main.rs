@@ -22,5 +22,6 @@ mod operations;
 mod protection;
 mod reproduce;
 mod service;
+mod shares;
 mod together;
 mod trash;

@@ -19,8 +19,8 @@ use promptcanvas::store::metadata::{
     Accounts, Admission, ApiKeyRecord, ApiKeys, CollectionChanges, CollectionRecord, Collections,
     Credentials, DayTally, DraftRecord, DraftRef, Drafts, Figures, Gallery, Guards,
     IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore,
-    MonthCaps, NewSession, Quotas, Reservation, Reserved, Sessions, Statistics, StoreError,
-    StoreResult, TrashOutcome, Usage, User,
+    MonthCaps, NewSession, Quotas, Reservation, Reserved, Sessions, ShareKind, ShareRecord, Shares,
+    Statistics, StoreError, StoreResult, TrashOutcome, Usage, User,
 };
 use time::OffsetDateTime;
 
@@ -437,6 +437,39 @@ impl ApiKeys for FaultyMetadata {
         unless_since: OffsetDateTime,
     ) -> StoreResult<()> {
         self.inner.note_api_key_use(key_id, now, unless_since).await
+    }
+}
+
+#[async_trait]
+impl Shares for FaultyMetadata {
+    async fn put_share(&self, share: &ShareRecord) -> StoreResult<(ShareRecord, bool)> {
+        self.inner.put_share(share).await
+    }
+
+    async fn share_of(
+        &self,
+        user_id: &str,
+        kind: ShareKind,
+        target_id: &str,
+    ) -> StoreResult<Option<ShareRecord>> {
+        self.inner.share_of(user_id, kind, target_id).await
+    }
+
+    async fn share_by_id(&self, share_id: &str) -> StoreResult<Option<ShareRecord>> {
+        self.inner.share_by_id(share_id).await
+    }
+
+    async fn list_shares(&self, user_id: &str) -> StoreResult<Vec<ShareRecord>> {
+        self.inner.list_shares(user_id).await
+    }
+
+    async fn delete_share(
+        &self,
+        user_id: &str,
+        kind: ShareKind,
+        target_id: &str,
+    ) -> StoreResult<bool> {
+        self.inner.delete_share(user_id, kind, target_id).await
     }
 }
 

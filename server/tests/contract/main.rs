@@ -14,6 +14,7 @@ mod media_cases;
 mod metadata_cases;
 mod moto;
 mod s3_specifics;
+mod share_cases;
 mod statistics_cases;
 
 /// Instantiates each named case once per backend.
@@ -95,6 +96,11 @@ contract!(keys, key_cases, backend => backend.metadata.clone(), [
     live_keys_are_limited_and_expired_ones_make_room,
     concurrent_creations_never_pass_the_limit,
     a_keys_use_is_recorded_at_most_once_a_minute,
+]);
+contract!(shares, share_cases, backend => backend.metadata.clone(), [
+    a_thing_is_shared_once_and_found_by_id_and_by_owner,
+    unsharing_removes_the_link_at_once,
+    concurrent_shares_of_one_thing_make_one_link,
 ]);
 contract!(objects, media_cases, backend => backend.media.clone(), [
     objects_round_trip_and_deletes_can_repeat,

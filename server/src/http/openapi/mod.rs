@@ -14,6 +14,7 @@ pub use limits::RequestLimits;
 
 use crate::http::routes::{
     auth, bulk, collections, drafts, generations, images, keys, operations, reproduce, service,
+    shares,
 };
 
 #[derive(OpenApi)]
@@ -51,6 +52,12 @@ use crate::http::routes::{
         collections::get_collection,
         collections::update_collection,
         collections::delete_collection,
+        shares::share_image,
+        shares::unshare_image,
+        shares::share_collection,
+        shares::unshare_collection,
+        shares::list_shares,
+        shares::read_shared,
         keys::list_keys,
         keys::create_key,
         keys::revoke_key,
@@ -64,6 +71,7 @@ use crate::http::routes::{
         (name = "generation", description = "Making images from prompts"),
         (name = "gallery", description = "The caller's stored images"),
         (name = "collections", description = "Named groups of the caller's images"),
+        (name = "sharing", description = "Public links to images and collections"),
         (name = "keys", description = "API keys: scripts act as their owner with `Authorization: Bearer pcp_…`"),
         (name = "operations", description = "The web app's error reports and the operators' statistics"),
     )
@@ -133,6 +141,7 @@ mod tests {
             "POST /api/auth/login",
             "POST /api/auth/logout",
             "POST /api/client-errors",
+            "GET /api/shared/{token}",
             // Operators only, and 404 to everyone else, signed in or not.
             "GET /api/admin/stats",
         ];

@@ -11,6 +11,7 @@ pub mod media;
 pub mod operations;
 pub mod reproduce;
 pub mod service;
+pub mod shares;
 
 use axum::{
     Router,
@@ -35,6 +36,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(collections::router())
         .merge(keys::router())
         .merge(reproduce::router())
+        .merge(shares::router())
         .merge(media::router())
         .merge(operations::router())
         .fallback(|| async { ApiError::NotFound })

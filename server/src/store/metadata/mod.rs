@@ -1,10 +1,10 @@
 //! Metadata: users, sessions, API keys, generations, images, collections,
-//! drafts, idempotency records, usage.
+//! drafts, share links, idempotency records, usage.
 //!
 //! The store is a set of traits because it has two real backends: SQLite
 //! (embedded default) and DynamoDB (serverless production). Each trait is one
 //! concern (`Accounts`, `Sessions`, `ApiKeys`, `Gallery`, `Collections`,
-//! `Quotas`, `Guards`, `Statistics`, `Drafts`), each backend implements it in a file of the same name, and
+//! `Quotas`, `Guards`, `Statistics`, `Drafts`, `Shares`), each backend implements it in a file of the same name, and
 //! `MetadataStore` is all of them, as the application holds the store. Every
 //! method is one logical operation with the store's own atomicity guarantee,
 //! so handlers never check-then-write; the rules both backends apply live
@@ -687,6 +687,75 @@ pub trait ApiKeys: Send + Sync {
     ) -> StoreResult<()>;
 }
 
+/// What a share link shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareKind {
+    Image,
+    Collection,
+}
+
+impl ShareKind {
+    /// The kind's name in both stores and the API.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Image => "image",
+            Self::Collection => "collection",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Image, Self::Collection]
+            .into_iter()
+            .find(|kind| kind.name() == name)
+    }
+}
+
+/// A public link to one image or collection of one user. Its token is
+/// derived from the id with the server's key, so the record alone does not
+/// give a working link away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareRecord {
+    /// A ULID.
+    pub id: String,
+    pub user_id: String,
+    pub kind: ShareKind,
+    /// The shared image's or collection's id.
+    pub target_id: String,
+    pub show_prompt: bool,
+    pub created_at: OffsetDateTime,
+}
+
+/// Public links to images and collections: at most one per shared thing.
+#[async_trait]
+pub trait Shares: Send + Sync {
+    /// Shares `share.target_id` unless it is shared already, in one atomic
+    /// step: answers the share that stands (with `show_prompt` as asked)
+    /// and whether it was made now.
+    async fn put_share(&self, share: &ShareRecord) -> StoreResult<(ShareRecord, bool)>;
+
+    /// The share of one of the user's images or collections.
+    async fn share_of(
+        &self,
+        user_id: &str,
+        kind: ShareKind,
+        target_id: &str,
+    ) -> StoreResult<Option<ShareRecord>>;
+
+    /// A share by its id: what a public link reads.
+    async fn share_by_id(&self, share_id: &str) -> StoreResult<Option<ShareRecord>>;
+
+    /// The user's shares, newest first.
+    async fn list_shares(&self, user_id: &str) -> StoreResult<Vec<ShareRecord>>;
+
+    /// Stops sharing at once; `false` when it was not shared.
+    async fn delete_share(
+        &self,
+        user_id: &str,
+        kind: ShareKind,
+        target_id: &str,
+    ) -> StoreResult<bool>;
+}
+
 /// The whole metadata store, as the application holds it: each backend
 /// implements every part.
 pub trait MetadataStore:
@@ -699,6 +768,7 @@ pub trait MetadataStore:
     + Statistics
     + Drafts
     + ApiKeys
+    + Shares
     + 'static
 {
 }
@@ -713,6 +783,7 @@ impl<T> MetadataStore for T where
         + Statistics
         + Drafts
         + ApiKeys
+        + Shares
         + 'static
 {
 }

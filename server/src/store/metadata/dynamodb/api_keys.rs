@@ -83,7 +83,11 @@ fn key_from_item(item: &Item) -> StoreResult<ApiKeyRecord> {
 }
 
 impl DynamoStore {
-    fn put_entry(&self, item: Item, condition: Option<&str>) -> StoreResult<TransactWriteItem> {
+    pub(super) fn put_entry(
+        &self,
+        item: Item,
+        condition: Option<&str>,
+    ) -> StoreResult<TransactWriteItem> {
         let put = Put::builder()
             .table_name(&self.users_table)
             .set_item(Some(item))

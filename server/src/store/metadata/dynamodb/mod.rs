@@ -28,6 +28,9 @@
 //! secret carries), `USER#id/APIKEY#<id>` (the owner's list) and
 //! `USER#id/APIKEYS` (the owner's key count).
 //!
+//! Share links (`shares.rs`): `SHARE#<id>/SHARE` (found by the id the token
+//! carries) and `USER#id/SHARE#<kind>#<target>` (one per shared thing).
+//!
 //! Each concern is in the file of its trait (`accounts.rs`, `sessions.rs`,
 //! `gallery.rs`, `collections.rs`, `quotas.rs`, `guards.rs`); this module
 //! holds the client, the attribute helpers and the transaction retry they share.
@@ -40,6 +43,7 @@ mod gallery;
 mod guards;
 mod quotas;
 mod sessions;
+mod shares;
 mod statistics;
 
 use std::{collections::HashMap, str::FromStr, time::Duration};

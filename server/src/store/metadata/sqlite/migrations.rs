@@ -272,6 +272,20 @@ CREATE TABLE api_keys (
 CREATE INDEX api_keys_by_user ON api_keys(user_id, id);
 "#,
     ),
+    // 12: share links, one per shared image or collection.
+    Migration::Sql(
+        r#"
+CREATE TABLE shares (
+    id          TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,
+    target_id   TEXT NOT NULL,
+    show_prompt INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    UNIQUE (user_id, kind, target_id)
+);
+"#,
+    ),
 ];
 
 /// Migration 6: the search index holds every word behind its owner's key

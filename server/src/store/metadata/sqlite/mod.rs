@@ -18,6 +18,7 @@ mod guards;
 mod migrations;
 mod quotas;
 mod sessions;
+mod shares;
 mod statistics;
 
 use std::{

@@ -1,0 +1,113 @@
+//! Share links: a public view of one image or one collection.
+//!
+//! A link's token is the share's id followed by the server key's signature
+//! of it (128 bits): the id finds the record with one read, the signature
+//! cannot be guessed, and a copy of the database alone (which holds only the
+//! id) gives no working link away, while the owner can always be shown theirs.
+//! What a link shows is worked out on every read, so revoking, trashing or
+//! deleting takes effect at once.
+
+use crate::store::{
+    media::UrlSigner,
+    metadata::{ImageQuery, ImageRecord, MetadataStore, ShareKind, ShareRecord, StoreResult},
+};
+
+/// The signature's purpose, so no other signature of the key can pass for it.
+const DOMAIN: &str = "share";
+/// A share id's length: a ULID.
+const ID_CHARS: usize = 26;
+/// Most images a shared collection shows: its newest.
+pub const COLLECTION_IMAGES: u32 = 100;
+
+/// The token of a share's link.
+pub fn token(signer: &UrlSigner, share_id: &str) -> String {
+    format!("{share_id}{}", signer.sign(DOMAIN, share_id.as_bytes()))
+}
+
+/// The share id a genuine token carries.
+pub fn share_id<'a>(signer: &UrlSigner, token: &'a str) -> Option<&'a str> {
+    if !token.is_ascii() || token.len() <= ID_CHARS {
+        return None;
+    }
+    let (id, signature) = token.split_at(ID_CHARS);
+    signer
+        .verify(DOMAIN, id.as_bytes(), signature)
+        .then_some(id)
+}
+
+/// What a link shows now.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    pub share: ShareRecord,
+    /// The collection's name, or the image's prompt when shown.
+    pub title: Option<String>,
+    /// Newest first; never a trashed image.
+    pub images: Vec<ImageRecord>,
+}
+
+/// What `share` shows now; `None` once its image is trashed or deleted, or
+/// its collection deleted.
+pub async fn shared(
+    metadata: &dyn MetadataStore,
+    share: ShareRecord,
+) -> StoreResult<Option<Shared>> {
+    let owner = share.user_id.as_str();
+    let (title, images) = match share.kind {
+        ShareKind::Image => {
+            let Some(image) = metadata
+                .get_image(owner, &share.target_id)
+                .await?
+                .filter(|image| image.trashed_at.is_none())
+            else {
+                return Ok(None);
+            };
+            let title = share.show_prompt.then(|| image.prompt.clone());
+            (title, vec![image])
+        }
+        ShareKind::Collection => {
+            let Some(collection) = metadata.get_collection(owner, &share.target_id).await? else {
+                return Ok(None);
+            };
+            let query = ImageQuery {
+                limit: COLLECTION_IMAGES,
+                collection: Some(collection.id.clone()),
+                ..ImageQuery::default()
+            };
+            let page = metadata.list_images(owner, &query).await?;
+            (Some(collection.name), page.items)
+        }
+    };
+    Ok(Some(Shared {
+        share,
+        title,
+        images,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signer(key: u8) -> UrlSigner {
+        UrlSigner::new(vec![key; 32], std::time::Duration::from_secs(3600))
+    }
+
+    #[test]
+    fn a_token_carries_its_share_id_and_only_the_key_makes_one() {
+        let id = "01JF0000000000000000000000";
+        let token = token(&signer(1), id);
+        assert_eq!(token.len(), 26 + 32);
+        assert_eq!(share_id(&signer(1), &token), Some(id));
+        assert_eq!(share_id(&signer(2), &token), None);
+        let mut forged = token.clone().into_bytes();
+        let last = forged.len() - 1;
+        forged[last] = if forged[last] == b'0' { b'1' } else { b'0' };
+        assert_eq!(
+            share_id(&signer(1), &String::from_utf8(forged).unwrap()),
+            None
+        );
+        for bad in ["", id, "é", &format!("{id}zz")] {
+            assert_eq!(share_id(&signer(1), bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,267 @@
+//! The page of a share link, `GET /s/{token}`: rendered on the server, so it
+//! works without JavaScript and link previews (Open Graph, Twitter cards)
+//! see the picture. Its policy lets in no script at all. `GET /s/{token}/image`
+//! is the preview's image: a redirect to a freshly signed link, so a crawler
+//! that comes back days later still finds it while the link is shared.
+
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use crate::{
+    gallery::shares::Shared,
+    http::error::ApiError,
+    http::routes::shares::{PublicImage, origin, public_images, resolve},
+    http::state::AppState,
+    store::metadata::ShareKind,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/{token}", get(page))
+        .route("/{token}/image", get(preview_image))
+}
+
+const STYLE: &str = "\
+body{margin:0;font-family:system-ui,-apple-system,'Segoe UI',sans-serif;background:#0b0d12;color:#e8eaf0}\
+main{max-width:72rem;margin:0 auto;padding:1.5rem}\
+h1{font-size:1.25rem;font-weight:600;margin:0 0 1rem;line-height:1.4;overflow-wrap:anywhere}\
+.grid{display:grid;gap:.75rem;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr))}\
+figure{margin:0;border-radius:.5rem;overflow:hidden;background:#161a22}\
+img{display:block;width:100%;height:auto}\
+figcaption{padding:.5rem .75rem;font-size:.875rem;color:#aab0c0;overflow-wrap:anywhere}\
+.single img{max-height:80vh;object-fit:contain}\
+footer{margin-top:1.5rem;font-size:.875rem;color:#aab0c0}\
+a{color:#9db7ff}";
+
+/// The page's policy: no scripts, no frames, only its own inline style and
+/// images from here or the media store.
+fn policy(state: &AppState) -> String {
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE.as_bytes()));
+    let media = state
+        .media
+        .external_origin()
+        .map(|origin| format!(" {origin}"))
+        .unwrap_or_default();
+    format!(
+        "default-src 'none'; img-src 'self' data:{media}; style-src 'sha256-{hash}'; \
+         base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+}
+
+/// Text made safe inside HTML and its attributes.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+fn shortened(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+fn render(shared: &Shared, images: &[PublicImage], page_url: &str) -> String {
+    let collection = shared.share.kind == ShareKind::Collection;
+    let title = shared.title.as_deref().map_or_else(
+        || {
+            if collection {
+                "A collection".to_owned()
+            } else {
+                "An image".to_owned()
+            }
+        },
+        |title| shortened(title, 120),
+    );
+    let first = images.first();
+    let mut head = format!(
+        "<meta property=\"og:type\" content=\"website\">\
+         <meta property=\"og:site_name\" content=\"PromptCanvas\">\
+         <meta property=\"og:title\" content=\"{title}\">\
+         <meta property=\"og:url\" content=\"{page_url}\">\
+         <meta name=\"twitter:title\" content=\"{title}\">",
+        title = escape(&title),
+        page_url = escape(page_url),
+    );
+    if let Some(image) = first {
+        head.push_str(&format!(
+            "<meta property=\"og:image\" content=\"{url}\">\
+             <meta property=\"og:image:width\" content=\"{w}\">\
+             <meta property=\"og:image:height\" content=\"{h}\">\
+             <meta name=\"twitter:card\" content=\"summary_large_image\">\
+             <meta name=\"twitter:image\" content=\"{url}\">",
+            url = escape(&format!("{page_url}/image")),
+            w = image.width,
+            h = image.height,
+        ));
+    }
+    if !collection && shared.share.show_prompt {
+        if let Some(prompt) = first.and_then(|image| image.prompt.as_deref()) {
+            let prompt = escape(&shortened(prompt, 300));
+            head.push_str(&format!(
+                "<meta property=\"og:description\" content=\"{prompt}\">\
+                 <meta name=\"twitter:description\" content=\"{prompt}\">"
+            ));
+        }
+    }
+    let figures: String = images
+        .iter()
+        .map(|image| {
+            let (source, alt) = if collection {
+                (
+                    &image.thumbnail_url,
+                    image.prompt.as_deref().unwrap_or("An image"),
+                )
+            } else {
+                (
+                    &image.url,
+                    image.prompt.as_deref().unwrap_or("The shared image"),
+                )
+            };
+            format!(
+                "<figure><img src=\"{src}\" alt=\"{alt}\" width=\"{w}\" height=\"{h}\" \
+                 loading=\"lazy\"><figcaption>{caption}</figcaption></figure>",
+                src = escape(source),
+                alt = escape(&shortened(alt, 300)),
+                w = image.width,
+                h = image.height,
+                caption = escape(&format!(
+                    "{} · {}×{}",
+                    image.model, image.width, image.height
+                )),
+            )
+        })
+        .collect();
+    let layout = if collection { "grid" } else { "single" };
+    let robots = "<meta name=\"robots\" content=\"noindex, nofollow\">";
+    let heading = escape(&title);
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{heading} · PromptCanvas</title>{robots}{head}<style>{STYLE}</style></head>\
+         <body><main><h1>{heading}</h1><div class=\"{layout}\">{figures}</div>\
+         <footer>Made with <a href=\"{home}/\">PromptCanvas</a></footer></main></body></html>",
+        home = escape(origin_of(page_url)),
+    )
+}
+
+/// The site's own address, from the page's.
+fn origin_of(page_url: &str) -> &str {
+    page_url.rfind("/s/").map_or("", |at| &page_url[..at])
+}
+
+fn not_found_page() -> Response {
+    let body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        <meta name=\"robots\" content=\"noindex\"><title>Link not found · PromptCanvas</title></head>\
+        <body><main><h1>This link does not work</h1>\
+        <p>It may have been revoked, or what it showed was deleted.</p></main></body></html>";
+    html(StatusCode::NOT_FOUND, body.to_owned(), None)
+}
+
+fn html(status: StatusCode, body: String, policy: Option<String>) -> Response {
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let policy = policy.unwrap_or_else(|| {
+        "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'".into()
+    });
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    response
+}
+
+async fn page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let shared = match resolve(&state, &token).await {
+        Ok(shared) => shared,
+        Err(ApiError::NotFound) => return not_found_page(),
+        Err(error) => return error.into_response(),
+    };
+    let images = match public_images(&state, &shared).await {
+        Ok(images) => images,
+        Err(error) => return error.into_response(),
+    };
+    let page_url = format!("{}/s/{token}", origin(&state, &headers));
+    let body = render(&shared, &images, &page_url);
+    html(StatusCode::OK, body, Some(policy(&state)))
+}
+
+/// The preview image: the image itself, or a collection's newest thumbnail.
+async fn preview_image(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let answer = async {
+        let shared = resolve(&state, &token).await?;
+        let images = public_images(&state, &shared).await?;
+        let image = images.first().ok_or(ApiError::NotFound)?;
+        let target = if shared.share.kind == ShareKind::Image {
+            &image.url
+        } else {
+            &image.thumbnail_url
+        };
+        let absolute = if target.starts_with('/') {
+            format!("{}{target}", origin(&state, &headers))
+        } else {
+            target.clone()
+        };
+        Ok::<_, ApiError>(absolute)
+    };
+    match answer.await {
+        Ok(url) => {
+            let mut response = Redirect::to(&url).into_response();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_for_html_and_attributes() {
+        assert_eq!(
+            escape(r#"<script>alert("x")</script> & 'y'"#),
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+        );
+    }
+
+    #[test]
+    fn long_text_is_cut_on_a_character() {
+        assert_eq!(shortened("ééééé", 3), "ééé…");
+        assert_eq!(shortened("abc", 3), "abc");
+    }
+}
