@@ -14,6 +14,7 @@ import { FavoriteButton } from '../../../components/image/FavoriteButton';
 import { SignedImage } from '../../../components/image/SignedImage';
 import { ImageTimeAndCost } from '../../../components/image/TimeAndCost';
 import { cn } from '../../../utils/cn';
+import { ReproduceCheck } from './ReproduceCheck';
 
 function Setting({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -189,6 +190,9 @@ export function ImageDetail({
             Use these settings
           </Link>
         </div>
+
+        {/* Keyed: a result belongs to the image it was checked for. */}
+        <ReproduceCheck key={image.id} image={image} />
 
         <div className="mt-auto border-t border-zinc-200 pt-4 dark:border-zinc-800">
           {image.trashed_at ? (
