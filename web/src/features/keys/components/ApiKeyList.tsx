@@ -8,16 +8,12 @@ import { useToast } from '../../../components/ui/toast';
 import { useNow } from '../../../hooks/useNow';
 import { describeError } from '../../../lib/errors';
 import type { ApiKey } from '../../../types/api';
+import { cn } from '../../../utils/cn';
 import { formatDate, formatDateTime } from '../../../utils/format';
 import { useApiKeys, useRevokeApiKey } from '../api/keys';
 
-function expiry(key: ApiKey, now: number): string {
-  if (key.expires_at == null) return 'Never expires';
-  const when = formatDate(key.expires_at);
-  return Date.parse(key.expires_at) <= now ? `Expired ${when}` : `Expires ${when}`;
-}
-
 function KeyItem({ apiKey, now, onRevoke }: { apiKey: ApiKey; now: number; onRevoke: () => void }) {
+  const expired = apiKey.expires_at != null && Date.parse(apiKey.expires_at) <= now;
   return (
     <li className="flex flex-col gap-3 p-4 sm:flex-row sm:items-center sm:gap-4">
       <div className="min-w-0 flex-1">
@@ -38,7 +34,11 @@ function KeyItem({ apiKey, now, onRevoke }: { apiKey: ApiKey; now: number; onRev
           </div>
           <div>
             <dt className="sr-only">Expiry</dt>
-            <dd>{expiry(apiKey, now)}</dd>
+            <dd className={cn(expired && 'font-medium text-red-700 dark:text-red-400')}>
+              {apiKey.expires_at == null
+                ? 'Never expires'
+                : `${expired ? 'Expired' : 'Expires'} ${formatDate(apiKey.expires_at)}`}
+            </dd>
           </div>
         </dl>
       </div>
