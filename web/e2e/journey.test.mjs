@@ -856,6 +856,37 @@ describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
     await expectAccessible('Collection (not found)');
   });
 
+  test('an API key made on the profile works from a script until it is revoked', async () => {
+    await page.goto(`${server.baseURL}/profile`);
+    const keys = page.getByRole('region', { name: 'API keys' });
+    await keys.getByLabel('Name', { exact: true }).fill('journey script');
+    await keys.getByRole('button', { name: 'Create key' }).click();
+    const panel = keys.getByRole('region', { name: 'Your new key “journey script”' });
+    const secret = await panel.getByLabel('Secret key').inputValue();
+    assert.match(secret, /^pcp_/);
+    await expectAccessible('Profile (new API key)');
+    await snap('profile-api-key.png');
+
+    // From outside the browser: no session cookie, only the key.
+    const asScript = () =>
+      fetch(`${server.baseURL}/api/images`, { headers: { Authorization: `Bearer ${secret}` } });
+    assert.equal((await asScript()).status, 200);
+
+    await panel.getByRole('button', { name: 'Done' }).click();
+    await panel.waitFor({ state: 'detached' });
+    assert.ok(!(await page.content()).includes(secret), 'the secret is still on the page');
+
+    await keys.getByRole('button', { name: 'Revoke journey script' }).click();
+    await page
+      .getByRole('alertdialog', { name: 'Revoke “journey script”?' })
+      .getByRole('button', { name: 'Revoke key' })
+      .click();
+    await keys
+      .getByRole('button', { name: 'Revoke journey script' })
+      .waitFor({ state: 'detached' });
+    assert.equal((await asScript()).status, 401);
+  });
+
   test('live mode drafts while typing; a kept draft enters the gallery with its time and cost, and the meter moves', async () => {
     await page.goto(`${server.baseURL}/generate`);
     const meter = page.getByRole('banner').getByTestId('usage-meter');

@@ -113,6 +113,14 @@ describe('sign-in modes', () => {
     expect(await screen.findByText('Images in gallery')).toBeInTheDocument();
   });
 
+  it('Clerk mode lists the API keys on the profile, asked for with the session token', async () => {
+    const api = server();
+    renderAppAt('/profile');
+    expect(await screen.findByText('No API keys yet.')).toBeInTheDocument();
+    const asked = api.requests.find((req) => req.url === '/keys');
+    expect(asked?.headers.Authorization).toBe(`Bearer ${clerk.token}`);
+  });
+
   it("Clerk mode signs in and up with Clerk's components", async () => {
     clerk.signedIn = false;
     server();

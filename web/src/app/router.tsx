@@ -15,7 +15,7 @@ const Trash = lazy(() => import('./routes/Trash'));
 const Collections = lazy(() => import('../features/collections/routes/Collections'));
 const Collection = lazy(() => import('./routes/Collection'));
 const Compare = lazy(() => import('../features/compare/routes/Compare'));
-const Profile = lazy(() => import('../features/auth/routes/Profile'));
+const Profile = lazy(() => import('./routes/Profile'));
 const Admin = lazy(() => import('./routes/Admin'));
 const NotFound = lazy(() => import('./routes/NotFound'));
 

@@ -210,6 +210,13 @@ describe('scrub', () => {
     ).toBe('token [token] expired; monkeyJump stays');
   });
 
+  it('replaces API key secrets, even short ones', () => {
+    expect(scrub('curl -H "X-Key: pcp_ab12cd" failed; pcp_ is only the prefix')).toBe(
+      'curl -H "X-Key: [api key]" failed; pcp_ is only the prefix',
+    );
+    expect(scrub('shopcp_x stays')).toBe('shopcp_x stays');
+  });
+
   it('cuts query strings, fragments and credentials off URLs, keeping line and column', () => {
     expect(scrub('GET /api/media/users/u1/i1.thumb.jpg?exp=1796115600&sig=0f3a failed')).toBe(
       'GET /api/media/users/u1/i1.thumb.jpg failed',

@@ -5,9 +5,10 @@
  * it without anyone writing in.
  *
  * Only a scrubbed message and stack, the route's pattern and the release are
- * sent: never prompts, emails, tokens or signed URLs. Each error goes once per
- * page load, and bursts are cut short, so a render loop or a flapping network
- * cannot flood the server; a report that fails is dropped, never reported.
+ * sent: never prompts, emails, tokens, API keys or signed URLs. Each error
+ * goes once per page load, and bursts are cut short, so a render loop or a
+ * flapping network cannot flood the server; a report that fails is dropped,
+ * never reported.
  */
 import type { RootOptions } from 'react-dom/client';
 import { API_BASE } from './env';
@@ -72,6 +73,8 @@ const URL_QUERY = new RegExp(
 );
 const BEARER = /\bBearer\s+[^\s'"`,;]+/gi;
 const JWT = /(?<![\w-])eyJ[\w-]{8,}(?:\.[\w-]+){0,2}/g;
+/** An API key's secret, however short, and wherever it stands (a pasted curl command, say). */
+const API_KEY = /(?<![\w-])pcp_[\w-]+/g;
 const EMAIL = /[\w.%+-]+@[a-z\d-]+(?:\.[a-z\d-]+)*\.[a-z]{2,}/gi;
 /** Split at `/` and `.`, so paths and file names in stacks survive. */
 const LONG_RUN = /[\w+=-]{32,}/g;
@@ -83,8 +86,9 @@ const looksRandom = (run: string) =>
 
 /**
  * Takes out of `text` whatever could identify a person or open their
- * account: emails, tokens, URL credentials, query strings and fragments
- * (signed image URLs carry their signatures there) and long random-looking runs.
+ * account: emails, tokens, API keys, URL credentials, query strings and
+ * fragments (signed image URLs carry their signatures there) and long
+ * random-looking runs.
  */
 export function scrub(text: string): string {
   let out = text;
@@ -97,6 +101,7 @@ export function scrub(text: string): string {
     .replace(URL_QUERY, '$1$2')
     .replace(BEARER, 'Bearer [token]')
     .replace(JWT, '[token]')
+    .replace(API_KEY, '[api key]')
     .replace(EMAIL, '[email]')
     .replace(LONG_RUN, (run) => (looksRandom(run) ? '[redacted]' : run));
   // The server reads UTF-8 JSON: half a surrogate pair would make it refuse the report.

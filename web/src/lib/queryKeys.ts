@@ -16,4 +16,6 @@ export const queryKeys = {
   collectionList: ['collections', 'list'] as const,
   collection: (id: string) => ['collections', 'detail', id] as const,
   adminStats: ['admin', 'stats'] as const,
+  /** The caller's API keys: never their secrets, which are shown once and kept nowhere. */
+  apiKeys: ['keys'] as const,
 };

@@ -1,12 +1,20 @@
 /**
  * A small in-memory PromptCanvas server for component tests: the signed-in
  * test user, images (with the trash, favourites, search and collections),
- * bulk actions, collections and the admin figures, answering as API.md says.
+ * bulk actions, collections, API keys and the admin figures, answering as
+ * API.md says.
  * `answer` may take over any request first (to fail one, or hold it).
  */
 import type { AdminStats } from '../features/admin/api/stats';
-import type { BulkRequest, Collection, CollectionUpdate, Image } from '../types/api';
-import { makeAdminStats, makeImage } from './fixtures';
+import type {
+  ApiKey,
+  ApiKeyCreate,
+  BulkRequest,
+  Collection,
+  CollectionUpdate,
+  Image,
+} from '../types/api';
+import { makeAdminStats, makeApiKey, makeImage } from './fixtures';
 import {
   makeConfig,
   mockApi,
@@ -19,6 +27,8 @@ import {
 export interface FakeServerOptions {
   images?: Image[];
   collections?: Collection[];
+  /** The test user's API keys, newest first. */
+  keys?: ApiKey[];
   /**
    * The test user is one of the server's admins: /me says so and
    * /admin/stats answers these figures (others get a 404, as from the server).
@@ -54,6 +64,7 @@ const now = () => new Date(Date.UTC(2026, 11, 1, 9, 0, clock++)).toISOString();
 export function fakeServer(options: FakeServerOptions = {}) {
   const images: Image[] = options.images ?? fiveImages();
   const collections: Collection[] = options.collections ?? [];
+  const keys: ApiKey[] = options.keys ?? [];
 
   const visible = () => images.filter((i) => !i.trashed_at);
   const inCollection = (c: Collection) => visible().filter((i) => i.collection_ids.includes(c.id));
@@ -208,11 +219,41 @@ export function fakeServer(options: FakeServerOptions = {}) {
       }
       return { data: view(c) };
     }
+    if (url.startsWith('/keys')) return serveKeys(req);
     return problem(404, 'not_found', `No route for ${method} ${url}.`);
+  }
+
+  /** At most 20 live keys; a new one's secret is answered once and kept nowhere. */
+  function serveKeys({ method, url, data }: RecordedRequest): MockResponse {
+    if (url === '/keys' && method === 'GET') return { data: { items: [...keys] } };
+    if (url === '/keys' && method === 'POST') {
+      const body = data as ApiKeyCreate;
+      const name = body.name.trim();
+      if (!name || name.length > 80)
+        return problem(422, 'invalid_request', 'The name must be 1 to 80 characters.', {
+          errors: [{ field: 'name', message: 'Use 1 to 80 characters.' }],
+        });
+      if (keys.length >= 20)
+        return problem(422, 'too_many_keys', 'You have 20 live keys: revoke one first.');
+      const created = now();
+      const key = makeApiKey(`key-${clock}`, {
+        name,
+        created_at: created,
+        expires_at: body.expires_in_days
+          ? new Date(Date.parse(created) + body.expires_in_days * 86_400_000).toISOString()
+          : null,
+      });
+      keys.unshift(key);
+      return { status: 201, data: { key, secret: `${key.prefix}_secret${clock}` } };
+    }
+    const at = keys.findIndex((k) => url === `/keys/${encodeURIComponent(k.id)}`);
+    if (at < 0 || method !== 'DELETE') return problem(404, 'not_found', 'No such key.');
+    keys.splice(at, 1);
+    return { status: 204 };
   }
 
   const api = mockApi(async (req) => (await options.answer?.(req)) ?? serve(req));
   const bulk = () =>
     api.requests.filter((r) => r.url === '/images/bulk').map((r) => r.data as BulkRequest);
-  return { api, images, collections, bulk, view };
+  return { api, images, collections, keys, bulk, view };
 }

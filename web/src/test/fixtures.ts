@@ -1,5 +1,5 @@
 import type { AdminStats, DayStats } from '../features/admin/api/stats';
-import type { Draft, Image } from '../types/api';
+import type { ApiKey, Draft, Image } from '../types/api';
 
 /** A saved image as the server sends it; override what a test cares about. */
 export function makeImage(id: string, overrides: Partial<Image> = {}): Image {
@@ -28,6 +28,19 @@ export function makeImage(id: string, overrides: Partial<Image> = {}): Image {
     trashed_at: null,
     purge_at: null,
     collection_ids: [],
+    ...overrides,
+  };
+}
+
+/** An API key as the server lists it: never used, never expiring; override what a test cares about. */
+export function makeApiKey(id: string, overrides: Partial<ApiKey> = {}): ApiKey {
+  return {
+    id,
+    name: `Key ${id}`,
+    prefix: `pcp_${id.padEnd(4, '0').slice(0, 4)}`,
+    created_at: '2026-11-20T08:00:00Z',
+    last_used_at: null,
+    expires_at: null,
     ...overrides,
   };
 }

@@ -80,6 +80,16 @@ export type CollectionList = Omit<Schemas['CollectionList'], 'items'> & { items:
 export type CollectionCreate = Schemas['NewCollectionRequest'];
 export type CollectionUpdate = Schemas['CollectionUpdate'];
 
+/** An API key as its owner sees it: never the secret, which is shown once, at creation. */
+export type ApiKey = Schemas['ApiKeyView'];
+/** GET /api/keys: the caller's keys that are not revoked. */
+export type ApiKeyList = Schemas['ApiKeyList'];
+export type ApiKeyCreate = Schemas['NewApiKeyRequest'];
+/** POST /api/keys: the new key and its secret, which the server never sends again. */
+export type NewApiKey = Schemas['NewApiKeyEnvelope'];
+/** POST /api/images/{id}/reproduce: the image made again from its recipe, compared. */
+export type Reproduction = Schemas['ReproductionView'];
+
 export type FieldError = Schemas['FieldError'];
 /** RFC 9457 problem details, as every error response carries. */
 export type Problem = Schemas['Problem'];

@@ -1,10 +1,15 @@
 import { AlertTriangle, CheckCircle2, Info } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { cn } from '../../utils/cn';
+import { Button } from './Button';
 
 const tones = {
   error: {
     box: 'border-red-200 bg-red-50 text-red-800 dark:border-red-900/60 dark:bg-red-950/40 dark:text-red-200',
+    Icon: AlertTriangle,
+  },
+  warning: {
+    box: 'border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-900/60 dark:bg-amber-950/40 dark:text-amber-200',
     Icon: AlertTriangle,
   },
   info: {
@@ -22,12 +27,15 @@ export function Alert({
   title,
   children,
   action,
+  onRetry,
   className,
 }: {
   tone?: keyof typeof tones;
   title?: string;
   children?: ReactNode;
   action?: ReactNode;
+  /** Offers a Retry button (in place of `action`), for what failed to load. */
+  onRetry?: () => void;
   className?: string;
 }) {
   const { box, Icon } = tones[tone];
@@ -41,7 +49,13 @@ export function Alert({
         {title && <p className="font-semibold">{title}</p>}
         {children && <div className={title ? 'mt-0.5' : undefined}>{children}</div>}
       </div>
-      {action}
+      {onRetry ? (
+        <Button variant="secondary" size="sm" onClick={onRetry}>
+          Retry
+        </Button>
+      ) : (
+        action
+      )}
     </div>
   );
 }

@@ -165,15 +165,7 @@ function AdminScreen({ stats }: { stats: ReturnType<typeof useAdminStats> }) {
         ) : stats.isPending ? (
           <Loading />
         ) : (
-          <Alert
-            className="mt-8"
-            title="Couldn't load the figures"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => void refetch()}>
-                Retry
-              </Button>
-            }
-          >
+          <Alert className="mt-8" title="Couldn't load the figures" onRetry={() => void refetch()}>
             {describeError(stats.error)}
           </Alert>
         )}

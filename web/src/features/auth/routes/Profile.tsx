@@ -1,4 +1,5 @@
 import { CalendarDays, Coins, HardDrive, Images, LogOut, Mail, Sparkles, Zap } from 'lucide-react';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useMe } from '../api/auth';
 import { useAuth } from '../AuthContext';
@@ -11,7 +12,8 @@ import { Stat } from '../../../components/ui/Stat';
 import { useDocumentTitle } from '../../../hooks/useDocumentTitle';
 import { formatBytes, formatDate, formatNumber, formatUsd, initials } from '../../../utils/format';
 
-export default function ProfilePage() {
+/** `extras`: what other features add to the profile (API keys), below the usage. */
+export default function ProfilePage({ extras }: { extras?: ReactNode } = {}) {
   useDocumentTitle('Profile');
   const auth = useAuth();
   // Usage changes as you generate: refresh it whenever the page opens.
@@ -137,6 +139,8 @@ export default function ProfilePage() {
       ) : (
         <Skeleton className="mt-4 h-40" />
       )}
+
+      {extras}
 
       {ClerkProfile && (
         <>

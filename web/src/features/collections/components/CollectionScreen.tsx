@@ -4,7 +4,6 @@ import { Link } from 'react-router';
 import { ApiError, describeError } from '../../../lib/errors';
 import type { Collection } from '../../../types/api';
 import { Alert } from '../../../components/ui/Alert';
-import { Button } from '../../../components/ui/Button';
 import { buttonClasses } from '../../../components/ui/buttonStyles';
 import { EmptyState } from '../../../components/ui/EmptyState';
 import { PageSkeleton } from '../../../components/ui/Skeleton';
@@ -57,11 +56,7 @@ export function CollectionScreen({
       <Alert
         className="mt-6"
         title="Couldn't load this collection"
-        action={
-          <Button variant="secondary" size="sm" onClick={() => void collection.refetch()}>
-            Retry
-          </Button>
-        }
+        onRetry={() => void collection.refetch()}
       >
         {describeError(collection.error)}
       </Alert>

@@ -52,14 +52,7 @@ export default function CollectionsPage() {
             ))}
           </div>
         ) : collections.isError && !collections.data ? (
-          <Alert
-            title="Couldn't load your collections"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => void refetch()}>
-                Retry
-              </Button>
-            }
-          >
+          <Alert title="Couldn't load your collections" onRetry={() => void refetch()}>
             {describeError(collections.error)}
           </Alert>
         ) : items.length === 0 ? (

@@ -3,7 +3,6 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { describeError } from '../../../lib/errors';
 import { Alert } from '../../../components/ui/Alert';
-import { Button } from '../../../components/ui/Button';
 import { buttonClasses } from '../../../components/ui/buttonStyles';
 import { EmptyState } from '../../../components/ui/EmptyState';
 import { Skeleton } from '../../../components/ui/Skeleton';
@@ -134,14 +133,7 @@ export default function ComparePage() {
           </Alert>
         )}
         {error !== null && (
-          <Alert
-            title="Couldn’t load every image"
-            action={
-              <Button variant="secondary" size="sm" onClick={retry}>
-                Retry
-              </Button>
-            }
-          >
+          <Alert title="Couldn’t load every image" onRetry={retry}>
             {describeError(error)}
           </Alert>
         )}

@@ -1,19 +1,20 @@
-import { Check, ChevronLeft, ChevronRight, Copy, RotateCcw, Trash2, Wand2, X } from 'lucide-react';
+import { ChevronLeft, ChevronRight, RotateCcw, Trash2, Wand2, X } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { Image } from '../../../types/api';
-import { useCopyToClipboard } from '../../../hooks/useCopyToClipboard';
 import { formatBytes, formatDateTime, timeUntil } from '../../../utils/format';
 import { settingsToSearch } from '../../../utils/settings';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
 import { buttonClasses } from '../../../components/ui/buttonStyles';
+import { CopyButton } from '../../../components/ui/CopyButton';
 import { EngineBadge } from '../../../components/image/EngineBadge';
 import { DownloadButton } from '../../../components/image/DownloadButton';
 import { FavoriteButton } from '../../../components/image/FavoriteButton';
 import { SignedImage } from '../../../components/image/SignedImage';
 import { ImageTimeAndCost } from '../../../components/image/TimeAndCost';
 import { cn } from '../../../utils/cn';
+import { ReproduceCheck } from './ReproduceCheck';
 
 function Setting({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -95,8 +96,6 @@ export function ImageDetail({
   /** What other features show about the image (the collections holding it). */
   extras?: ReactNode;
 }) {
-  const { copied, copy } = useCopyToClipboard();
-
   return (
     <div className="flex flex-col lg:flex-row">
       <div className="relative flex items-center justify-center bg-zinc-100 p-3 sm:p-5 lg:w-[62%] dark:bg-zinc-950">
@@ -146,20 +145,7 @@ export function ImageDetail({
             <h3 className="text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
               Prompt
             </h3>
-            <Button
-              variant="ghost"
-              size="sm"
-              onClick={() => void copy(image.prompt)}
-              icon={
-                copied ? (
-                  <Check className="size-4 text-emerald-600" aria-hidden="true" />
-                ) : (
-                  <Copy className="size-4" aria-hidden="true" />
-                )
-              }
-            >
-              {copied ? 'Copied' : 'Copy prompt'}
-            </Button>
+            <CopyButton text={image.prompt}>Copy prompt</CopyButton>
           </div>
           <p
             className="mt-1 whitespace-pre-wrap break-words text-sm leading-relaxed"
@@ -204,6 +190,9 @@ export function ImageDetail({
             Use these settings
           </Link>
         </div>
+
+        {/* Keyed: a result belongs to the image it was checked for. */}
+        <ReproduceCheck key={image.id} image={image} />
 
         <div className="mt-auto border-t border-zinc-200 pt-4 dark:border-zinc-800">
           {image.trashed_at ? (

@@ -142,14 +142,7 @@ function Gallery({
         {gallery.isPending ? (
           <GallerySkeleton />
         ) : gallery.isError && !gallery.data ? (
-          <Alert
-            title="Couldn't load your gallery"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => void gallery.refetch()}>
-                Retry
-              </Button>
-            }
-          >
+          <Alert title="Couldn't load your gallery" onRetry={() => void gallery.refetch()}>
             {describeError(gallery.error)}
           </Alert>
         ) : items.length === 0 ? (

@@ -204,14 +204,7 @@ export default function TrashPage({ trashCount }: { trashCount?: number }) {
             ))}
           </div>
         ) : trash.isError && !data ? (
-          <Alert
-            title="Couldn't load the trash"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => void refetch()}>
-                Retry
-              </Button>
-            }
-          >
+          <Alert title="Couldn't load the trash" onRetry={() => void refetch()}>
             {describeError(trash.error)}
           </Alert>
         ) : items.length === 0 ? (

@@ -16,7 +16,6 @@ import { fullRequest } from '../live/requests';
 import { useLiveDrafts } from '../live/useLiveDrafts';
 import { PageHeader } from '../../../components/layout/PageHeader';
 import { Alert } from '../../../components/ui/Alert';
-import { Button } from '../../../components/ui/Button';
 import { Card } from '../../../components/ui/Card';
 import { EmptyState } from '../../../components/ui/EmptyState';
 import { Skeleton } from '../../../components/ui/Skeleton';
@@ -43,14 +42,7 @@ export default function GeneratePage() {
   if (config.isError) {
     return (
       <div className="mx-auto max-w-3xl px-4 py-10 sm:px-6">
-        <Alert
-          title="Couldn't load the studio settings"
-          action={
-            <Button variant="secondary" size="sm" onClick={() => void config.refetch()}>
-              Retry
-            </Button>
-          }
-        >
+        <Alert title="Couldn't load the studio settings" onRetry={() => void config.refetch()}>
           {describeError(config.error)}
         </Alert>
       </div>
