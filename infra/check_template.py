@@ -211,9 +211,17 @@ def check_operations(template, case):
          f"{headers} / {env.get('ORIGIN_SECRET')}")
     case("X-Forwarded-For is trusted only behind the origin secret",
          env.get("TRUSTED_PROXY_HOPS") in (None, "0") or "ORIGIN_SECRET" in env)
-    case("the API has no route outside /api (CloudFront sends only /api/* there)",
-         [r["Properties"]["RouteKey"] for r in resources.values() if r["Type"] == "AWS::ApiGatewayV2::Route"]
-         == ["ANY /api/{proxy+}"])
+    case("the API has no route outside /api and the share pages (CloudFront sends only /api/* and /s/* there)",
+         sorted(r["Properties"]["RouteKey"] for r in resources.values() if r["Type"] == "AWS::ApiGatewayV2::Route")
+         == ["ANY /api/{proxy+}", "GET /s/{proxy+}"])
+    behaviours = {b["PathPattern"]: b for b in
+                  resources["Distribution"]["Properties"]["DistributionConfig"]["CacheBehaviors"]}
+    share_pages = behaviours.get("/s/*", {})
+    case("share links' pages go to the function uncached, with the function's own security headers",
+         share_pages.get("TargetOriginId") == "api"
+         and "4135ea2d" in share_pages.get("CachePolicyId", "")
+         and "ResponseHeadersPolicyId" not in share_pages,
+         str(share_pages))
 
     # The web app's CSP, as CloudFront serves it with index.html.
     policy = resources["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]

@@ -5,7 +5,8 @@
 //! cannot be guessed, and a copy of the database alone (which holds only the
 //! id) gives no working link away, while the owner can always be shown theirs.
 //! What a link shows is worked out on every read, so revoking, trashing or
-//! deleting takes effect at once.
+//! deleting takes effect at once. Its images are served through the link
+//! itself (`/s/{token}/i/{public id}`), so no URL names a stored file.
 
 use crate::store::{
     media::UrlSigner,
@@ -22,6 +23,13 @@ pub const COLLECTION_IMAGES: u32 = 100;
 /// The token of a share's link.
 pub fn token(signer: &UrlSigner, share_id: &str) -> String {
     format!("{share_id}{}", signer.sign(DOMAIN, share_id.as_bytes()))
+}
+
+/// How a link names one of its images: a signature of the share and the
+/// image, so the image's id (and its owner's, which its files' names hold)
+/// never leaves the server.
+pub fn public_image_id(signer: &UrlSigner, share_id: &str, image_id: &str) -> String {
+    signer.sign("share-image", format!("{share_id}\n{image_id}").as_bytes())
 }
 
 /// The share id a genuine token carries.
@@ -109,5 +117,9 @@ mod tests {
         for bad in ["", id, "é", &format!("{id}zz")] {
             assert_eq!(share_id(&signer(1), bad), None, "{bad}");
         }
+        let image = public_image_id(&signer(1), id, "01JIMAGE");
+        assert_eq!(image.len(), 32);
+        assert!(!image.contains("01JIMAGE"));
+        assert_ne!(image, public_image_id(&signer(1), "01JOTHER", "01JIMAGE"));
     }
 }

@@ -1,21 +1,23 @@
 //! The page of a share link, `GET /s/{token}`: rendered on the server, so it
 //! works without JavaScript and link previews (Open Graph, Twitter cards)
-//! see the picture. Its policy lets in no script at all. `GET /s/{token}/image`
-//! is the preview's image: a redirect to a freshly signed link, so a crawler
-//! that comes back days later still finds it while the link is shared.
+//! see the picture. Its policy lets in no script at all. The link serves its
+//! images itself (`/s/{token}/i/{public id}` and its `/thumbnail`, and
+//! `/s/{token}/image` for previews), so a crawler that comes back days later
+//! still finds them while the link stands, and no URL names a stored file
+//! (whose names hold the owner's id).
 
 use axum::{
     Router,
     extract::{Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
     routing::get,
 };
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    gallery::shares::Shared,
+    gallery::shares::{self, Shared},
     http::error::ApiError,
     http::routes::shares::{PublicImage, origin, public_images, resolve},
     http::state::AppState,
@@ -26,6 +28,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/{token}", get(page))
         .route("/{token}/image", get(preview_image))
+        .route("/{token}/i/{image}", get(original))
+        .route("/{token}/i/{image}/thumbnail", get(thumbnail))
 }
 
 const STYLE: &str = "\
@@ -41,19 +45,18 @@ footer{margin-top:1.5rem;font-size:.875rem;color:#aab0c0}\
 a{color:#9db7ff}";
 
 /// The page's policy: no scripts, no frames, only its own inline style and
-/// images from here or the media store.
-fn policy(state: &AppState) -> String {
+/// the link's own images.
+fn policy() -> String {
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE.as_bytes()));
-    let media = state
-        .media
-        .external_origin()
-        .map(|origin| format!(" {origin}"))
-        .unwrap_or_default();
     format!(
-        "default-src 'none'; img-src 'self' data:{media}; style-src 'sha256-{hash}'; \
+        "default-src 'none'; img-src 'self'; style-src 'sha256-{hash}'; \
          base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
 }
+
+/// How long a browser may keep a shared image: an ended link stops showing
+/// within this many seconds even where the image was already loaded.
+const IMAGE_CACHE_SECS: u32 = 60;
 
 /// Text made safe inside HTML and its attributes.
 fn escape(text: &str) -> String {
@@ -113,14 +116,15 @@ fn render(shared: &Shared, images: &[PublicImage], page_url: &str) -> String {
             h = image.height,
         ));
     }
-    if !collection && shared.share.show_prompt {
-        if let Some(prompt) = first.and_then(|image| image.prompt.as_deref()) {
-            let prompt = escape(&shortened(prompt, 300));
-            head.push_str(&format!(
-                "<meta property=\"og:description\" content=\"{prompt}\">\
-                 <meta name=\"twitter:description\" content=\"{prompt}\">"
-            ));
-        }
+    if let Some(prompt) = first
+        .and_then(|image| image.prompt.as_deref())
+        .filter(|_| !collection && shared.share.show_prompt)
+    {
+        let prompt = escape(&shortened(prompt, 300));
+        head.push_str(&format!(
+            "<meta property=\"og:description\" content=\"{prompt}\">\
+             <meta name=\"twitter:description\" content=\"{prompt}\">"
+        ));
     }
     let figures: String = images
         .iter()
@@ -204,47 +208,88 @@ async fn page(
         Err(ApiError::NotFound) => return not_found_page(),
         Err(error) => return error.into_response(),
     };
-    let images = match public_images(&state, &shared).await {
-        Ok(images) => images,
-        Err(error) => return error.into_response(),
-    };
+    let images = public_images(&state, &headers, &shared);
     let page_url = format!("{}/s/{token}", origin(&state, &headers));
     let body = render(&shared, &images, &page_url);
-    html(StatusCode::OK, body, Some(policy(&state)))
+    html(StatusCode::OK, body, Some(policy()))
 }
 
-/// The preview image: the image itself, or a collection's newest thumbnail.
-async fn preview_image(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-) -> Response {
+/// Which file of an image a link serves.
+#[derive(Clone, Copy)]
+enum File {
+    Original,
+    Thumbnail,
+}
+
+/// One file of one of the link's images, read from the media store; with
+/// no image named, the preview: the shared image itself, or a collection's
+/// newest image's thumbnail.
+async fn serve(state: &AppState, token: &str, image: Option<&str>, file: File) -> Response {
     let answer = async {
-        let shared = resolve(&state, &token).await?;
-        let images = public_images(&state, &shared).await?;
-        let image = images.first().ok_or(ApiError::NotFound)?;
-        let target = if shared.share.kind == ShareKind::Image {
-            &image.url
-        } else {
-            &image.thumbnail_url
+        let shared = resolve(state, token).await?;
+        let file = match (image, shared.share.kind) {
+            (None, ShareKind::Collection) => File::Thumbnail,
+            _ => file,
         };
-        let absolute = if target.starts_with('/') {
-            format!("{}{target}", origin(&state, &headers))
-        } else {
-            target.clone()
+        let signer = state.media.signer();
+        let record = match image {
+            Some(wanted) => shared.images.iter().find(|record| {
+                shares::public_image_id(signer, &shared.share.id, &record.id) == wanted
+            }),
+            None => shared.images.first(),
+        }
+        .ok_or(ApiError::NotFound)?;
+        let (key, content_type) = match file {
+            File::Original => (&record.object_key, record.content_type.as_str()),
+            File::Thumbnail => (&record.thumbnail_key, "image/jpeg"),
         };
-        Ok::<_, ApiError>(absolute)
+        let bytes = state.media.get(key).await?.ok_or(ApiError::NotFound)?;
+        Ok::<_, ApiError>((bytes, content_type.to_owned()))
     };
     match answer.await {
-        Ok(url) => {
-            let mut response = Redirect::to(&url).into_response();
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        Ok((bytes, content_type)) => {
+            let mut response = bytes.into_response();
+            let headers = response.headers_mut();
+            if let Ok(value) = HeaderValue::from_str(&content_type) {
+                headers.insert(header::CONTENT_TYPE, value);
+            }
+            if let Ok(value) =
+                HeaderValue::from_str(&format!("private, max-age={IMAGE_CACHE_SECS}"))
+            {
+                headers.insert(header::CACHE_CONTROL, value);
+            }
+            headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
             response
         }
         Err(error) => error.into_response(),
     }
+}
+
+/// The preview image: the shared image itself, or a collection's newest
+/// image's thumbnail.
+async fn preview_image(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let file = match resolve(&state, &token)
+        .await
+        .map(|shared| shared.share.kind)
+    {
+        Ok(ShareKind::Image) => File::Original,
+        _ => File::Thumbnail,
+    };
+    serve(&state, &token, None, file).await
+}
+
+async fn original(
+    State(state): State<AppState>,
+    Path((token, image)): Path<(String, String)>,
+) -> Response {
+    serve(&state, &token, Some(&image), File::Original).await
+}
+
+async fn thumbnail(
+    State(state): State<AppState>,
+    Path((token, image)): Path<(String, String)>,
+) -> Response {
+    serve(&state, &token, Some(&image), File::Thumbnail).await
 }
 
 #[cfg(test)]

@@ -32,15 +32,26 @@ async fn public(app: &TestApp, path: &str) -> reqwest::Response {
     visitor().get(app.url(path)).send().await.unwrap()
 }
 
+/// What a visitor gets from a link: its public read and its page.
+async fn read_and_page(app: &TestApp, token: &str) -> (Value, String) {
+    let read = public(app, &format!("/api/shared/{token}")).await;
+    let page = public(app, &format!("/s/{token}")).await;
+    (read.json().await.unwrap(), page.text().await.unwrap())
+}
+
 #[tokio::test]
 async fn a_shared_image_is_public_with_preview_tags_until_revoked() {
+    // (The offline engine makes JPEGs.)
     // Arrange
     let app = TestApp::spawn().await;
     let user = app.signed_in_user().await;
     let me = app.get_json(&user, "/api/me").await;
     let prompt = "a lighthouse at dusk <script>alert(1)</script> & \"friends\"";
     let id = app
-        .generate_ok(&user, json!({"prompt": prompt, "width": 512, "height": 384}))
+        .generate_ok(
+            &user,
+            json!({"prompt": prompt, "width": 512, "height": 384}),
+        )
         .await["images"][0]["id"]
         .as_str()
         .unwrap()
@@ -60,7 +71,10 @@ async fn a_shared_image_is_public_with_preview_tags_until_revoked() {
     // Assert: the share as API.md describes it.
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(again.status(), StatusCode::OK);
-    assert_eq!(again.json::<Value>().await.unwrap()["share"]["token"], token);
+    assert_eq!(
+        again.json::<Value>().await.unwrap()["share"]["token"],
+        token
+    );
     assert!(token.len() >= 48);
     assert_eq!(made["share"]["url"], app.url(&format!("/s/{token}")));
     assert_eq!(made["share"]["show_prompt"], true);
@@ -68,50 +82,103 @@ async fn a_shared_image_is_public_with_preview_tags_until_revoked() {
     assert_eq!(read.status(), StatusCode::OK);
     let read_text = read.text().await.unwrap();
     for private in [&me["user"]["id"], &me["user"]["email"], &json!(id)] {
-        assert!(!read_text.contains(private.as_str().unwrap()), "{read_text}");
+        assert!(
+            !read_text.contains(private.as_str().unwrap()),
+            "{read_text}"
+        );
     }
     let shared: Value = serde_json::from_str(&read_text).unwrap();
     assert_eq!(shared["kind"], "image");
     assert_eq!(shared["title"], prompt);
     let image = &shared["images"][0];
-    assert_eq!((image["width"].clone(), image["height"].clone()), (json!(512), json!(384)));
+    assert_eq!(
+        (image["width"].clone(), image["height"].clone()),
+        (json!(512), json!(384))
+    );
     assert_eq!(image["prompt"], prompt);
-    let original = visitor().get(app.url(image["url"].as_str().unwrap())).send().await.unwrap();
+    let original = visitor()
+        .get(image["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(original.status(), StatusCode::OK);
     // The page: HTML, no scripts allowed, preview tags with an absolute image.
     assert_eq!(page.status(), StatusCode::OK);
-    let policy = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(policy.starts_with("default-src 'none'"), "{policy}");
     assert!(!policy.contains("script-src"), "{policy}");
-    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let html = page.text().await.unwrap();
     let preview_url = app.url(&format!("/s/{token}/image"));
-    assert!(html.contains(&format!("<meta property=\"og:image\" content=\"{preview_url}\">")), "{html}");
-    assert!(html.contains("<meta property=\"og:title\" content=\"a lighthouse at dusk &lt;script&gt;"));
+    assert!(
+        html.contains(&format!(
+            "<meta property=\"og:image\" content=\"{preview_url}\">"
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains("<meta property=\"og:title\" content=\"a lighthouse at dusk &lt;script&gt;")
+    );
     assert!(html.contains("og:description"));
     assert!(html.contains("twitter:card"));
     assert!(html.contains("noindex"));
     assert!(html.contains("Made with"));
     assert!(!html.contains("<script"), "{html}");
-    // The preview image: a redirect to the original, signed now.
-    assert_eq!(preview.status(), StatusCode::SEE_OTHER);
-    let location = preview.headers()["location"].to_str().unwrap();
-    assert!(location.starts_with(&app.address), "{location}");
-    let fetched = visitor().get(location).send().await.unwrap();
-    assert_eq!(fetched.status(), StatusCode::OK);
-    assert_eq!(
-        fetched.bytes().await.unwrap(),
-        original.bytes().await.unwrap()
+    // The preview image and the page's image: the original, served by the link.
+    let original = original.bytes().await.unwrap();
+    assert_eq!(preview.status(), StatusCode::OK);
+    assert_eq!(preview.headers()["content-type"], "image/jpeg");
+    assert_eq!(preview.bytes().await.unwrap(), original);
+    let image_url = image["url"].as_str().unwrap();
+    assert!(
+        image_url.starts_with(&app.url(&format!("/s/{token}/i/"))),
+        "{image_url}"
     );
+    assert!(html.contains(&format!("src=\"{image_url}\"")), "{html}");
+    let thumbnail = visitor()
+        .get(image["thumbnail_url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(thumbnail.status(), StatusCode::OK);
+    assert_eq!(thumbnail.headers()["content-type"], "image/jpeg");
 
     // Revoked: gone at once, everywhere.
-    let revoked = user.client.delete(app.url(&format!("{path}/share"))).send().await.unwrap();
+    let revoked = user
+        .client
+        .delete(app.url(&format!("{path}/share")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
-    assert_problem(public(&app, &format!("/api/shared/{token}")).await, StatusCode::NOT_FOUND, "not_found").await;
-    assert_eq!(public(&app, &format!("/s/{token}")).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(public(&app, &format!("/s/{token}/image")).await.status(), StatusCode::NOT_FOUND);
     assert_problem(
-        user.client.delete(app.url(&format!("{path}/share"))).send().await.unwrap(),
+        public(&app, &format!("/api/shared/{token}")).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_eq!(
+        public(&app, &format!("/s/{token}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        public(&app, &format!("/s/{token}/image")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_problem(
+        user.client
+            .delete(app.url(&format!("{path}/share")))
+            .send()
+            .await
+            .unwrap(),
         StatusCode::NOT_FOUND,
         "not_found",
     )
@@ -126,8 +193,7 @@ async fn a_hidden_prompt_is_in_neither_the_read_nor_the_page() {
     let id = app.generated_ids(&user, prompt, 1).await.remove(0);
 
     let token = shared_token(&app, &user, &format!("/api/images/{id}"), false).await;
-    let read: Value = public(&app, &format!("/api/shared/{token}")).await.json().await.unwrap();
-    let html = public(&app, &format!("/s/{token}")).await.text().await.unwrap();
+    let (read, html) = read_and_page(&app, &token).await;
 
     assert_eq!(read["title"], Value::Null);
     assert!(read["images"][0].get("prompt").is_none(), "{read}");
@@ -168,15 +234,30 @@ async fn trashing_or_deleting_ends_a_link_and_strangers_cannot_share() {
         .await;
     }
     // A trashed image cannot be shared; another person's never.
-    assert_problem(share(&app, &user, &format!("/api/images/{}", ids[0]), true).await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_problem(
+        share(&app, &user, &format!("/api/images/{}", ids[0]), true).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
     let theirs = app.generated_ids(&stranger, "mine", 1).await.remove(0);
-    assert_problem(share(&app, &user, &format!("/api/images/{theirs}"), true).await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_problem(
+        share(&app, &user, &format!("/api/images/{theirs}"), true).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
     // Made-up and altered tokens find nothing.
     let mut altered = trashed.clone().into_bytes();
     let last = altered.len() - 1;
     altered[last] = if altered[last] == b'0' { b'1' } else { b'0' };
     for token in ["nothing".to_owned(), String::from_utf8(altered).unwrap()] {
-        assert_problem(public(&app, &format!("/api/shared/{token}")).await, StatusCode::NOT_FOUND, "not_found").await;
+        assert_problem(
+            public(&app, &format!("/api/shared/{token}")).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
     }
 }
 
@@ -210,8 +291,7 @@ async fn a_shared_collection_shows_its_images_and_is_listed_with_its_owner() {
 
     // Act
     let token = shared_token(&app, &user, &path, false).await;
-    let read: Value = public(&app, &format!("/api/shared/{token}")).await.json().await.unwrap();
-    let html = public(&app, &format!("/s/{token}")).await.text().await.unwrap();
+    let (read, html) = read_and_page(&app, &token).await;
     let listed = app.get_json(&user, "/api/shares").await;
 
     // Assert
@@ -223,9 +303,24 @@ async fn a_shared_collection_shows_its_images_and_is_listed_with_its_owner() {
     assert_eq!(listed["items"][0]["token"], token.as_str());
     assert_eq!(listed["items"][0]["kind"], "collection");
     assert_eq!(listed["items"][0]["target_id"], collection_id);
-    assert!(app.get_json(&stranger, "/api/shares").await["items"].as_array().unwrap().is_empty());
-    assert_problem(share(&app, &stranger, &path, false).await, StatusCode::NOT_FOUND, "not_found").await;
+    assert!(
+        app.get_json(&stranger, "/api/shares").await["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_problem(
+        share(&app, &stranger, &path, false).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
     let deleted = user.client.delete(app.url(&path)).send().await.unwrap();
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
-    assert_problem(public(&app, &format!("/api/shared/{token}")).await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_problem(
+        public(&app, &format!("/api/shared/{token}")).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
 }

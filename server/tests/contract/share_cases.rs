@@ -4,9 +4,7 @@
 
 use std::sync::Arc;
 
-use promptcanvas::store::metadata::{
-    MetadataStore, ShareKind, ShareRecord, rules::from_millis,
-};
+use promptcanvas::store::metadata::{MetadataStore, ShareKind, ShareRecord, rules::from_millis};
 
 use crate::metadata_cases::{new_id, signed_up};
 
@@ -50,7 +48,10 @@ pub async fn a_thing_is_shared_once_and_found_by_id_and_by_owner(store: Store) {
     let bobs = share(&bob.id, ShareKind::Image, &target, false);
     assert!(store.put_share(&bobs).await.unwrap().1);
 
-    assert_eq!(store.share_by_id(&first.id).await.unwrap(), Some(standing.clone()));
+    assert_eq!(
+        store.share_by_id(&first.id).await.unwrap(),
+        Some(standing.clone())
+    );
     assert_eq!(store.share_by_id(&again.id).await.unwrap(), None);
     assert_eq!(
         store

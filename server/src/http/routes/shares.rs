@@ -284,28 +284,33 @@ pub async fn resolve(state: &AppState, token: &str) -> ApiResult<Shared> {
         .ok_or(ApiError::NotFound)
 }
 
-/// The images of a link, with links signed now.
-pub async fn public_images(state: &AppState, shared: &Shared) -> ApiResult<Vec<PublicImage>> {
-    let base = state.config.server.public_base_url.as_deref().unwrap_or("");
-    let links = state
-        .media
-        .links(OffsetDateTime::now_utc().unix_timestamp(), base)
-        .await?;
+/// The images of a link, each served through the link itself (see
+/// `http::share_page`): absolute URLs that name no stored file.
+pub fn public_images(state: &AppState, headers: &HeaderMap, shared: &Shared) -> Vec<PublicImage> {
+    let signer = state.media.signer();
+    let link = format!(
+        "{}/s/{}",
+        origin(state, headers),
+        shares::token(signer, &shared.share.id)
+    );
     shared
         .images
         .iter()
         .map(|image: &ImageRecord| {
-            let (url, thumbnail_url) = links.urls(&image.object_key, &image.thumbnail_key)?;
-            Ok(PublicImage {
+            let url = format!(
+                "{link}/i/{}",
+                shares::public_image_id(signer, &shared.share.id, &image.id)
+            );
+            PublicImage {
                 width: image.width,
                 height: image.height,
+                thumbnail_url: format!("{url}/thumbnail"),
                 url,
-                thumbnail_url,
                 placeholder: image.placeholder.clone(),
                 prompt: shared.share.show_prompt.then(|| image.prompt.clone()),
                 model: image.model.clone(),
                 created_at: rfc3339(image.created_at),
-            })
+            }
         })
         .collect()
 }
@@ -318,11 +323,12 @@ pub async fn public_images(state: &AppState, shared: &Shared) -> ApiResult<Vec<P
 pub async fn read_shared(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<SharedView>> {
     let shared = resolve(&state, &token).await?;
     Ok(Json(SharedView {
         kind: shared.share.kind.name().to_owned(),
         title: shared.title.clone(),
-        images: public_images(&state, &shared).await?,
+        images: public_images(&state, &headers, &shared),
     }))
 }
