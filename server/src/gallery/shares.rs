@@ -17,6 +17,8 @@ use crate::store::{
 const DOMAIN: &str = "share";
 /// A share id's length: a ULID.
 const ID_CHARS: usize = 26;
+/// A signature's length, in hex digits (128 bits).
+const SIGNATURE_CHARS: usize = 32;
 /// Most images a shared collection shows: its newest.
 pub const COLLECTION_IMAGES: u32 = 100;
 
@@ -25,11 +27,48 @@ pub fn token(signer: &UrlSigner, share_id: &str) -> String {
     format!("{share_id}{}", signer.sign(DOMAIN, share_id.as_bytes()))
 }
 
-/// How a link names one of its images: a signature of the share and the
-/// image, so the image's id (and its owner's, which its files' names hold)
-/// never leaves the server.
+/// The signature's purpose for a link's images.
+const IMAGE_DOMAIN: &str = "share-image";
+
+/// How a link names one of its images: the image's id and a signature that
+/// binds it to the share (its files' names, which hold the owner's id, never
+/// leave the server). Serving one is then a single read.
 pub fn public_image_id(signer: &UrlSigner, share_id: &str, image_id: &str) -> String {
-    signer.sign("share-image", format!("{share_id}\n{image_id}").as_bytes())
+    let signature = signer.sign(IMAGE_DOMAIN, format!("{share_id}\n{image_id}").as_bytes());
+    format!("{image_id}{signature}")
+}
+
+/// The image id a link's genuine public image id carries.
+pub fn image_id<'a>(signer: &UrlSigner, share_id: &str, public_id: &'a str) -> Option<&'a str> {
+    let split = public_id.len().checked_sub(SIGNATURE_CHARS)?;
+    if !public_id.is_ascii() || split == 0 {
+        return None;
+    }
+    let (image_id, signature) = public_id.split_at(split);
+    signer
+        .verify(
+            IMAGE_DOMAIN,
+            format!("{share_id}\n{image_id}").as_bytes(),
+            signature,
+        )
+        .then_some(image_id)
+}
+
+/// One image of what `share` shows now: `None` once it is trashed, deleted
+/// or out of the shared collection.
+pub async fn shared_image(
+    metadata: &dyn MetadataStore,
+    share: &ShareRecord,
+    image_id: &str,
+) -> StoreResult<Option<ImageRecord>> {
+    let image = metadata.get_image(&share.user_id, image_id).await?;
+    Ok(image.filter(|image| {
+        image.trashed_at.is_none()
+            && match share.kind {
+                ShareKind::Image => image.id == share.target_id,
+                ShareKind::Collection => image.collection_ids.contains(&share.target_id),
+            }
+    }))
 }
 
 /// The share id a genuine token carries.
@@ -118,8 +157,13 @@ mod tests {
             assert_eq!(share_id(&signer(1), bad), None, "{bad}");
         }
         let image = public_image_id(&signer(1), id, "01JIMAGE");
-        assert_eq!(image.len(), 32);
-        assert!(!image.contains("01JIMAGE"));
-        assert_ne!(image, public_image_id(&signer(1), "01JOTHER", "01JIMAGE"));
+        assert_eq!(image_id(&signer(1), id, &image), Some("01JIMAGE"));
+        assert_eq!(image_id(&signer(1), "01JOTHER", &image), None);
+        assert_eq!(image_id(&signer(2), id, &image), None);
+        let other = public_image_id(&signer(1), id, "01JOTHER");
+        let spliced = format!("01JOTHER{}", &image[8..]);
+        assert_eq!(image_id(&signer(1), id, &spliced), None);
+        assert_eq!(image_id(&signer(1), id, &other), Some("01JOTHER"));
+        assert_eq!(image_id(&signer(1), id, &image[8..]), None);
     }
 }

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::{
     gallery::shares::{self, Shared},
     http::error::ApiError,
-    http::routes::shares::{PublicImage, origin, public_images, resolve},
+    http::routes::shares::{PublicImage, origin, public_images, resolve, share_of_token},
     http::state::AppState,
     store::metadata::ShareKind,
 };
@@ -226,19 +226,26 @@ enum File {
 /// newest image's thumbnail.
 async fn serve(state: &AppState, token: &str, image: Option<&str>, file: File) -> Response {
     let answer = async {
-        let shared = resolve(state, token).await?;
-        let file = match (image, shared.share.kind) {
-            (None, ShareKind::Collection) => File::Thumbnail,
-            _ => file,
+        let (record, file) = match image {
+            Some(public_id) => {
+                let share = share_of_token(state, token).await?;
+                let image_id = shares::image_id(state.media.signer(), &share.id, public_id)
+                    .ok_or(ApiError::NotFound)?;
+                let record = shares::shared_image(state.metadata.as_ref(), &share, image_id)
+                    .await?
+                    .ok_or(ApiError::NotFound)?;
+                (record, file)
+            }
+            None => {
+                let shared = resolve(state, token).await?;
+                let file = match shared.share.kind {
+                    ShareKind::Image => file,
+                    ShareKind::Collection => File::Thumbnail,
+                };
+                let record = shared.images.into_iter().next().ok_or(ApiError::NotFound)?;
+                (record, file)
+            }
         };
-        let signer = state.media.signer();
-        let record = match image {
-            Some(wanted) => shared.images.iter().find(|record| {
-                shares::public_image_id(signer, &shared.share.id, &record.id) == wanted
-            }),
-            None => shared.images.first(),
-        }
-        .ok_or(ApiError::NotFound)?;
         let (key, content_type) = match file {
             File::Original => (&record.object_key, record.content_type.as_str()),
             File::Thumbnail => (&record.thumbnail_key, "image/jpeg"),

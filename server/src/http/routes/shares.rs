@@ -271,14 +271,19 @@ pub async fn list_shares(
     }))
 }
 
-/// What a genuine, standing link shows now; 404 otherwise.
-pub async fn resolve(state: &AppState, token: &str) -> ApiResult<Shared> {
+/// The share of a genuine, standing link; 404 otherwise.
+pub async fn share_of_token(state: &AppState, token: &str) -> ApiResult<ShareRecord> {
     let id = shares::share_id(state.media.signer(), token).ok_or(ApiError::NotFound)?;
-    let share = state
+    state
         .metadata
         .share_by_id(id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NotFound)
+}
+
+/// What a genuine, standing link shows now; 404 otherwise.
+pub async fn resolve(state: &AppState, token: &str) -> ApiResult<Shared> {
+    let share = share_of_token(state, token).await?;
     shares::shared(state.metadata.as_ref(), share)
         .await?
         .ok_or(ApiError::NotFound)
