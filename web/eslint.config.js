@@ -4,7 +4,16 @@ import reactRefresh from 'eslint-plugin-react-refresh';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const FEATURES = ['auth', 'generate', 'gallery', 'collections', 'compare', 'admin', 'keys'];
+const FEATURES = [
+  'auth',
+  'generate',
+  'gallery',
+  'collections',
+  'compare',
+  'admin',
+  'keys',
+  'sharing',
+];
 const SHARED = ['lib', 'components', 'hooks', 'utils', 'types'];
 
 // Patterns match the import string, so each zone names the folders it may not

@@ -887,6 +887,87 @@ describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
     assert.equal((await asScript()).status, 401);
   });
 
+  test('an image shared with its prompt has a public page with a preview, until sharing stops', async () => {
+    const image = (await page.evaluate(async () => (await fetch('/api/images?limit=1')).json()))
+      .items[0];
+    await page.goto(`${server.baseURL}/gallery/${image.id}`);
+    await page
+      .getByRole('dialog', { name: 'Image details' })
+      .getByRole('button', { name: 'Share' })
+      .click();
+    const dialog = page.getByRole('dialog', { name: 'Share this image' });
+    const showPrompt = dialog.getByRole('switch', { name: 'Show the prompt' });
+    await showPrompt.click();
+    assert.equal(await showPrompt.getAttribute('aria-checked'), 'true');
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    const field = dialog.getByLabel('Link', { exact: true });
+    await field.waitFor();
+    const link = await field.inputValue();
+    assert.ok(link.startsWith(`${server.baseURL}/s/`), link);
+    const open = dialog.getByRole('link', { name: /^Open/ });
+    assert.equal(await open.getAttribute('href'), link);
+    assert.equal(await open.getAttribute('target'), '_blank');
+    assert.equal(await open.getAttribute('rel'), 'noopener noreferrer');
+    await expectAccessible('Share dialog');
+    await snap('share-dialog.png', false);
+    // The grid beneath marks the image as shared.
+    await tileLink(image.id).getByText('Shared', { exact: true }).waitFor();
+
+    // Someone else, signed out: a browser context of their own, with no cookies.
+    const visitor = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const other = await visitor.newPage();
+      const response = await other.goto(link);
+      assert.equal(response.status(), 200);
+      const meta = (property) =>
+        other.locator(`meta[property="${property}"]`).getAttribute('content');
+      const preview = await meta('og:image');
+      assert.match(preview, /^https?:\/\/[^/]+\//, `og:image is not absolute: ${preview}`);
+      const fetched = await fetch(preview, { redirect: 'follow' });
+      assert.equal(fetched.status, 200, `og:image answered ${fetched.status}`);
+      assert.match(fetched.headers.get('content-type') ?? '', /^image\//);
+      assert.ok((await fetched.arrayBuffer()).byteLength > 0);
+      await other.waitForFunction(
+        () => {
+          const img = document.querySelector('main img');
+          return img !== null && img.complete && img.naturalWidth > 0;
+        },
+        undefined,
+        { timeout: 15_000 },
+      );
+      assert.equal(await meta('og:description'), image.prompt);
+      await other.screenshot({ path: screenshotPath('shared-page.png') });
+    } finally {
+      await visitor.close();
+    }
+
+    // The profile lists it, to copy, open or stop.
+    await page.goto(`${server.baseURL}/profile`);
+    const shared = page.getByRole('region', { name: 'Shared links' });
+    await shared.getByText(link, { exact: true }).waitFor();
+    await expectAccessible('Profile (shared links)');
+    await snap('profile-shared-links.png');
+
+    await page.goto(`${server.baseURL}/gallery/${image.id}`);
+    await page
+      .getByRole('dialog', { name: 'Image details' })
+      .getByRole('button', { name: 'Share' })
+      .click();
+    assert.equal(await field.inputValue(), link);
+    await dialog.getByRole('button', { name: 'Stop sharing' }).click();
+    await page
+      .getByRole('alertdialog', { name: 'Stop sharing this image?' })
+      .getByRole('button', { name: 'Stop sharing' })
+      .click();
+    await dialog.getByRole('button', { name: 'Create link' }).waitFor();
+    assert.equal((await fetch(link)).status, 404);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.keyboard.press('Escape');
+    await waitForPath('/gallery');
+    await tileLink(image.id).getByText('Shared', { exact: true }).waitFor({ state: 'detached' });
+  });
+
   test('live mode drafts while typing; a kept draft enters the gallery with its time and cost, and the meter moves', async () => {
     await page.goto(`${server.baseURL}/generate`);
     const meter = page.getByRole('banner').getByTestId('usage-meter');

@@ -12,7 +12,7 @@ const Generate = lazy(() => import('../features/generate/routes/Generate'));
 const Gallery = lazy(() => import('./routes/Gallery'));
 const GalleryDetail = lazy(() => import('../features/gallery/routes/GalleryDetail'));
 const Trash = lazy(() => import('./routes/Trash'));
-const Collections = lazy(() => import('../features/collections/routes/Collections'));
+const Collections = lazy(() => import('./routes/Collections'));
 const Collection = lazy(() => import('./routes/Collection'));
 const Compare = lazy(() => import('../features/compare/routes/Compare'));
 const Profile = lazy(() => import('./routes/Profile'));

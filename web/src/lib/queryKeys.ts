@@ -18,4 +18,6 @@ export const queryKeys = {
   adminStats: ['admin', 'stats'] as const,
   /** The caller's API keys: never their secrets, which are shown once and kept nowhere. */
   apiKeys: ['keys'] as const,
+  /** The caller's share links: the one place that says whether an image or a collection is shared. */
+  shares: ['shares'] as const,
 };

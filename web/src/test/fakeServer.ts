@@ -1,8 +1,8 @@
 /**
  * A small in-memory PromptCanvas server for component tests: the signed-in
  * test user, images (with the trash, favourites, search and collections),
- * bulk actions, collections, API keys and the admin figures, answering as
- * API.md says.
+ * bulk actions, collections, API keys, share links and the admin figures,
+ * answering as API.md says.
  * `answer` may take over any request first (to fail one, or hold it).
  */
 import type { AdminStats } from '../features/admin/api/stats';
@@ -13,8 +13,10 @@ import type {
   Collection,
   CollectionUpdate,
   Image,
+  Share,
+  ShareRequest,
 } from '../types/api';
-import { makeAdminStats, makeApiKey, makeImage } from './fixtures';
+import { makeAdminStats, makeApiKey, makeImage, makeShare } from './fixtures';
 import {
   makeConfig,
   mockApi,
@@ -29,6 +31,8 @@ export interface FakeServerOptions {
   collections?: Collection[];
   /** The test user's API keys, newest first. */
   keys?: ApiKey[];
+  /** The test user's share links, newest first. */
+  shares?: Share[];
   /**
    * The test user is one of the server's admins: /me says so and
    * /admin/stats answers these figures (others get a 404, as from the server).
@@ -65,6 +69,7 @@ export function fakeServer(options: FakeServerOptions = {}) {
   const images: Image[] = options.images ?? fiveImages();
   const collections: Collection[] = options.collections ?? [];
   const keys: ApiKey[] = options.keys ?? [];
+  const shares: Share[] = options.shares ?? [];
 
   const visible = () => images.filter((i) => !i.trashed_at);
   const inCollection = (c: Collection) => visible().filter((i) => i.collection_ids.includes(c.id));
@@ -220,6 +225,7 @@ export function fakeServer(options: FakeServerOptions = {}) {
       return { data: view(c) };
     }
     if (url.startsWith('/keys')) return serveKeys(req);
+    if (url === '/shares' || url.endsWith('/share')) return serveShares(req);
     return problem(404, 'not_found', `No route for ${method} ${url}.`);
   }
 
@@ -252,8 +258,46 @@ export function fakeServer(options: FakeServerOptions = {}) {
     return { status: 204 };
   }
 
+  /**
+   * Sharing one's own image (not in the trash) or collection: 201 with a new
+   * link, or 200 with the one it has, its `show_prompt` set as asked.
+   * Stopping: 204, or 404 when it is not shared.
+   */
+  function serveShares({ method, url, data }: RecordedRequest): MockResponse {
+    if (url === '/shares' && method === 'GET') return { data: { items: [...shares] } };
+    const match = /^\/(images|collections)\/([^/]+)\/share$/.exec(url);
+    if (!match || (method !== 'POST' && method !== 'DELETE'))
+      return problem(404, 'not_found', `No route for ${method} ${url}.`);
+    const kind = match[1] === 'images' ? 'image' : 'collection';
+    const id = decodeURIComponent(match[2]!);
+    const exists =
+      kind === 'image'
+        ? images.some((i) => i.id === id && !i.trashed_at)
+        : collections.some((c) => c.id === id);
+    const at = shares.findIndex((s) => s.kind === kind && s.target_id === id);
+    if (method === 'DELETE') {
+      if (at < 0) return problem(404, 'not_found', 'This is not shared.');
+      shares.splice(at, 1);
+      return { status: 204 };
+    }
+    if (!exists) return problem(404, 'not_found', `No such ${kind}.`);
+    const showPrompt = (data as ShareRequest | undefined)?.show_prompt ?? false;
+    if (at >= 0) {
+      shares[at] = { ...shares[at]!, show_prompt: showPrompt };
+      return { status: 200, data: { share: shares[at] } };
+    }
+    const share = makeShare(id, {
+      kind,
+      token: `tok-${id}-${clock}`,
+      show_prompt: showPrompt,
+      created_at: now(),
+    });
+    shares.unshift(share);
+    return { status: 201, data: { share } };
+  }
+
   const api = mockApi(async (req) => (await options.answer?.(req)) ?? serve(req));
   const bulk = () =>
     api.requests.filter((r) => r.url === '/images/bulk').map((r) => r.data as BulkRequest);
-  return { api, images, collections, keys, bulk, view };
+  return { api, images, collections, keys, shares, bulk, view };
 }

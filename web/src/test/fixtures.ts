@@ -1,5 +1,5 @@
 import type { AdminStats, DayStats } from '../features/admin/api/stats';
-import type { ApiKey, Draft, Image } from '../types/api';
+import type { ApiKey, Draft, Image, Share } from '../types/api';
 
 /** A saved image as the server sends it; override what a test cares about. */
 export function makeImage(id: string, overrides: Partial<Image> = {}): Image {
@@ -41,6 +41,23 @@ export function makeApiKey(id: string, overrides: Partial<ApiKey> = {}): ApiKey 
     created_at: '2026-11-20T08:00:00Z',
     last_used_at: null,
     expires_at: null,
+    ...overrides,
+  };
+}
+
+/**
+ * A share link of image `targetId` as the server lists it, with the prompt
+ * hidden; override what a test cares about (`kind: 'collection'` for a collection).
+ */
+export function makeShare(targetId: string, overrides: Partial<Share> = {}): Share {
+  const token = overrides.token ?? `tok-${targetId}`;
+  return {
+    token,
+    url: `https://promptcanvas.test/s/${token}`,
+    show_prompt: false,
+    created_at: '2026-11-28T08:00:00Z',
+    kind: 'image',
+    target_id: targetId,
     ...overrides,
   };
 }

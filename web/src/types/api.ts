@@ -87,6 +87,21 @@ export type ApiKeyList = Schemas['ApiKeyList'];
 export type ApiKeyCreate = Schemas['NewApiKeyRequest'];
 /** POST /api/keys: the new key and its secret, which the server never sends again. */
 export type NewApiKey = Schemas['NewApiKeyEnvelope'];
+/** What a share link shows: `ShareView.kind`, documented as a string; these are its values. */
+export type ShareKind = 'image' | 'collection';
+/**
+ * A share link as its owner sees it. `url` is the public page (`/s/{token}`),
+ * absolute; `target_id` the shared image's or collection's id.
+ */
+export type Share = Omit<Schemas['ShareView'], 'kind'> & { kind: ShareKind };
+/** GET /api/shares: the caller's links, newest first (also of images since trashed or deleted). */
+export type ShareList = Omit<Schemas['ShareList'], 'items'> & { items: Share[] };
+/** POST /api/images/{id}/share (or a collection's): 201 when made, 200 when it already was. */
+export type ShareResponse = Omit<Schemas['ShareEnvelope'], 'share'> & { share: Share };
+export type ShareRequest = Schemas['ShareRequest'];
+/** GET /api/shared/{token}: what anyone with the link sees, signed in or not. */
+export type SharedView = Schemas['SharedView'];
+export type PublicImage = Schemas['PublicImage'];
 /** POST /api/images/{id}/reproduce: the image made again from its recipe, compared. */
 export type Reproduction = Schemas['ReproductionView'];
 

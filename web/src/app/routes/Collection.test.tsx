@@ -1,34 +1,19 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Route, Routes, useLocation } from 'react-router';
+import { Route } from 'react-router';
 import { describe, expect, it } from 'vitest';
-import GalleryDetailPage from '../../features/gallery/routes/GalleryDetail';
 import { makeImage } from '../../test/fixtures';
+import { renderWithDetail } from '../../test/routes';
 import { fakeServer, makeCollection, type FakeServerOptions } from '../../test/fakeServer';
-import { problem, renderWithProviders, testMe, type MockResponse } from '../../test/utils';
+import { problem, type MockResponse } from '../../test/utils';
 import CollectionRoute from './Collection';
 
-function Where() {
-  const { pathname } = useLocation();
-  return <p data-testid="where">{pathname}</p>;
-}
-
-function renderCollection(id = 'trips') {
-  const view = renderWithProviders(
-    <>
-      <Routes>
-        <Route path="/collections" element={<h1>All collections</h1>} />
-        <Route path="/collections/:collectionId" element={<CollectionRoute />}>
-          <Route path=":id" element={<GalleryDetailPage />} />
-        </Route>
-      </Routes>
-      <Where />
-    </>,
-    { route: `/collections/${id}` },
-  );
-  view.client.setQueryData(['me'], testMe);
-  return view;
-}
+const renderCollection = (id = 'trips') =>
+  renderWithDetail(<CollectionRoute />, {
+    path: '/collections/:collectionId',
+    route: `/collections/${id}`,
+    routes: <Route path="/collections" element={<h1>All collections</h1>} />,
+  });
 
 /** Trips holds c, b and a; d and e are only in the gallery; Cats exists too. */
 function tripsServer(answer?: FakeServerOptions['answer']) {

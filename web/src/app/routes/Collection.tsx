@@ -5,12 +5,14 @@ import {
   CollectionScreen,
 } from '../../features/collections/components/CollectionScreen';
 import GalleryPage from '../../features/gallery/routes/Gallery';
+import { ShareButton } from '../../features/sharing/components/ShareButton';
 import { GalleryWithCollections } from './GalleryWithCollections';
+import { GalleryWithSharing } from './GalleryWithSharing';
 
 /**
  * /collections/:collectionId — one collection: its heading and actions above
  * the gallery's own grid, search, favourites filter, selection and detail,
- * showing only the collection's images.
+ * showing only the collection's images; Share among its actions.
  */
 export default function CollectionRoute() {
   const { collectionId = '' } = useParams();
@@ -18,15 +20,27 @@ export default function CollectionRoute() {
     <CollectionScreen id={collectionId}>
       {(collection) => (
         <GalleryWithCollections>
-          <GalleryPage
-            view={{
-              basePath: `/collections/${encodeURIComponent(collectionId)}`,
-              collection: collectionId,
-            }}
-            header={<CollectionHeader collection={collection} />}
-            empty={<CollectionEmpty />}
-            title={collection.name}
-          />
+          <GalleryWithSharing>
+            <GalleryPage
+              view={{
+                basePath: `/collections/${encodeURIComponent(collectionId)}`,
+                collection: collectionId,
+              }}
+              header={
+                <CollectionHeader
+                  collection={collection}
+                  actions={
+                    <ShareButton
+                      target={{ kind: 'collection', id: collection.id }}
+                      name={collection.name}
+                    />
+                  }
+                />
+              }
+              empty={<CollectionEmpty />}
+              title={collection.name}
+            />
+          </GalleryWithSharing>
         </GalleryWithCollections>
       )}
     </CollectionScreen>

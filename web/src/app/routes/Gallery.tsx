@@ -1,11 +1,14 @@
 import GalleryPage from '../../features/gallery/routes/Gallery';
 import { GalleryWithCollections } from './GalleryWithCollections';
+import { GalleryWithSharing } from './GalleryWithSharing';
 
-/** /gallery, with what collections add to it. */
+/** /gallery, with what collections and sharing add to it. */
 export default function GalleryRoute() {
   return (
     <GalleryWithCollections>
-      <GalleryPage />
+      <GalleryWithSharing>
+        <GalleryPage />
+      </GalleryWithSharing>
     </GalleryWithCollections>
   );
 }

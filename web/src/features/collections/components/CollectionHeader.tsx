@@ -1,5 +1,5 @@
 import { ChevronLeft, ImageUp, Pencil, Trash2 } from 'lucide-react';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { images } from '../../../lib/bulkText';
 import { describeError } from '../../../lib/errors';
@@ -22,9 +22,16 @@ function whatDeletingLeaves(count: number): string {
 /**
  * A collection's page heading: its name, description and count, and what can
  * be done with it: edit the name and description, go back to the newest
- * image as cover, delete it (its images stay in the gallery).
+ * image as cover, delete it (its images stay in the gallery). `actions`: what
+ * other features let one do with it (share it), among its own.
  */
-export function CollectionHeader({ collection }: { collection: Collection }) {
+export function CollectionHeader({
+  collection,
+  actions,
+}: {
+  collection: Collection;
+  actions?: ReactNode;
+}) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const update = useUpdateCollection(collection.id);
@@ -83,6 +90,7 @@ export function CollectionHeader({ collection }: { collection: Collection }) {
           >
             Edit
           </Button>
+          {actions}
           {collection.cover_image_id && (
             <Button
               variant="secondary"

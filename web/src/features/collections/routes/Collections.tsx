@@ -1,6 +1,7 @@
 import { FolderPlus, Images, Plus } from 'lucide-react';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
+import type { Collection } from '../../../types/api';
 import { describeError } from '../../../lib/errors';
 import { PageHeader } from '../../../components/layout/PageHeader';
 import { Alert } from '../../../components/ui/Alert';
@@ -16,8 +17,16 @@ import { CollectionFormDialog } from '../components/CollectionFormDialog';
 
 const gridClasses = 'grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4 lg:grid-cols-4';
 
-/** /collections — every collection as a card with its cover, newest change first. */
-export default function CollectionsPage() {
+/**
+ * /collections — every collection as a card with its cover, newest change
+ * first. `cardBadges`: marks other features put on a card (shared); asked of
+ * every card at each render, so it must only look the collection up.
+ */
+export default function CollectionsPage({
+  cardBadges,
+}: {
+  cardBadges?: (collection: Collection) => ReactNode;
+} = {}) {
   useDocumentTitle('Collections');
   const collections = useCollections();
   const { mutateAsync: create } = useCreateCollection();
@@ -77,7 +86,11 @@ export default function CollectionsPage() {
           <ul className={gridClasses} aria-label="Your collections">
             {items.map((collection) => (
               <li key={collection.id}>
-                <CollectionCard collection={collection} refetch={refetchList} />
+                <CollectionCard
+                  collection={collection}
+                  refetch={refetchList}
+                  badges={cardBadges?.(collection)}
+                />
               </li>
             ))}
           </ul>

@@ -10,7 +10,7 @@ import { useToggleFavorite } from '../../../lib/images';
 import { cn } from '../../../utils/cn';
 import { shorten } from '../../../utils/format';
 import { isTextField, onMac } from '../hooks/keys';
-import { useGalleryView } from '../hooks/useGalleryView';
+import { useGallerySlots, useGalleryView } from '../hooks/useGalleryView';
 import { SelectCheckbox } from './SelectCheckbox';
 import { neighbourTileLink } from './tiles';
 
@@ -63,6 +63,7 @@ export function ImageCard({
   const { basePath } = useGalleryView();
   const signed = useSignedImage(refetch);
   const favourite = useToggleFavorite(image.id);
+  const badges = useGallerySlots().tileBadges?.(image);
   return (
     <div
       data-select-id={image.id}
@@ -125,6 +126,12 @@ export function ImageCard({
             <p className="line-clamp-2 text-xs leading-snug text-white">{image.prompt}</p>
             <ImageTimeAndCost image={image} className="mt-1 block text-[11px] text-white/80" />
           </div>
+          {badges && (
+            // Inside the link, so its name says it too; out of the way of the prompt on hover.
+            <span className="absolute bottom-2 left-2 flex gap-1 transition-opacity group-hover:opacity-0 group-focus-within:opacity-0">
+              {badges}
+            </span>
+          )}
         </Link>
       )}
       {onToggle && (

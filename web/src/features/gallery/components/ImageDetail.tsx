@@ -80,6 +80,7 @@ export function ImageDetail({
   styleLabel,
   modelLabel,
   extras,
+  actions,
 }: {
   image: Image;
   titleId: string;
@@ -95,6 +96,8 @@ export function ImageDetail({
   modelLabel?: string;
   /** What other features show about the image (the collections holding it). */
   extras?: ReactNode;
+  /** What other features let one do with it (share it), among its actions. */
+  actions?: ReactNode;
 }) {
   return (
     <div className="flex flex-col lg:flex-row">
@@ -189,6 +192,7 @@ export function ImageDetail({
             <Wand2 className="size-4" aria-hidden="true" />
             Use these settings
           </Link>
+          {actions}
         </div>
 
         {/* Keyed: a result belongs to the image it was checked for. */}

@@ -1,4 +1,4 @@
-import { createContext, useContext, type ComponentType } from 'react';
+import { createContext, useContext, type ComponentType, type ReactNode } from 'react';
 import type { Image } from '../../../types/api';
 
 /**
@@ -44,11 +44,19 @@ export interface DetailExtrasProps {
 /**
  * Places where other features add to the gallery without it knowing them
  * (the app fills them in: collections add "Add to collection" to the bar and
- * the collections an image is in to its detail).
+ * the collections an image is in to its detail; sharing adds Share to the
+ * detail's actions and a badge to the tiles of shared images).
  */
 export interface GallerySlots {
   SelectionActions?: ComponentType<SelectionActionsProps>;
   DetailExtras?: ComponentType<DetailExtrasProps>;
+  /** Beside the detail view's Favourite, Download and Use these settings. */
+  DetailActions?: ComponentType<DetailExtrasProps>;
+  /**
+   * Small marks on a tile's picture. Asked of every tile at each render of
+   * the grid: it must only look the image up, never fetch anything.
+   */
+  tileBadges?: (image: Image) => ReactNode;
 }
 
 export const GallerySlotsContext = createContext<GallerySlots>({});

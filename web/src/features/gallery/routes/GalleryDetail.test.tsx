@@ -1,38 +1,12 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Route, Routes, useLocation, useNavigate } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { makeImage } from '../../../test/fixtures';
-import { makeConfig, mockApi, renderWithProviders } from '../../../test/utils';
+import { renderWithDetail } from '../../../test/routes';
+import { makeConfig, mockApi } from '../../../test/utils';
 import GalleryPage from './Gallery';
-import GalleryDetailPage from './GalleryDetail';
 
-function Where() {
-  const location = useLocation();
-  const navigate = useNavigate();
-  return (
-    <>
-      <output data-testid="where">{location.pathname + location.search}</output>
-      <button type="button" onClick={() => navigate(-1)}>
-        Browser back
-      </button>
-    </>
-  );
-}
-
-function renderGallery(route: string) {
-  return renderWithProviders(
-    <>
-      <Routes>
-        <Route path="/gallery" element={<GalleryPage />}>
-          <Route path=":id" element={<GalleryDetailPage />} />
-        </Route>
-      </Routes>
-      <Where />
-    </>,
-    { route },
-  );
-}
+const renderGallery = (route: string) => renderWithDetail(<GalleryPage />, { route });
 
 /** Search results for "fox": a, b and c, then d on the next page. */
 function foxServer() {

@@ -28,7 +28,7 @@ export default function GalleryDetailPage() {
   const config = useConfig();
   const navigation = useGalleryNavigation(id);
   const { basePath, collection } = useGalleryView();
-  const { DetailExtras } = useGallerySlots();
+  const { DetailExtras, DetailActions } = useGallerySlots();
   const { moveToTrash, restore } = useTrashActions();
   /** Set when the image shown goes to the trash: its tile leaves the grid too. */
   const focusOnClose = useRef<HTMLElement | null>(null);
@@ -66,6 +66,12 @@ export default function GalleryDetailPage() {
           styleLabel={styleLabel}
           modelLabel={modelLabel}
           extras={DetailExtras && <DetailExtras image={image.data} collection={collection} />}
+          // Keyed: what an action has open belongs to the image it was opened for.
+          actions={
+            DetailActions && (
+              <DetailActions key={image.data.id} image={image.data} collection={collection} />
+            )
+          }
         />
       ) : (
         <div className="p-6">

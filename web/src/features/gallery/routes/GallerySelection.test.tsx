@@ -1,20 +1,17 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Route, Routes, useLocation } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { makeImage } from '../../../test/fixtures';
+import { renderWithDetail } from '../../../test/routes';
 import {
   makeConfig,
   mockApi,
   problem,
-  renderWithProviders,
-  testMe,
   type MockResponse,
   type RecordedRequest,
 } from '../../../test/utils';
 import type { BulkRequest, Image } from '../../../types/api';
 import GalleryPage from './Gallery';
-import GalleryDetailPage from './GalleryDetail';
 
 /** A gate the test opens by hand. */
 function gate() {
@@ -95,26 +92,7 @@ function bulkServer(
   return { api, images, bulk };
 }
 
-function Where() {
-  const { pathname } = useLocation();
-  return <p data-testid="where">{pathname}</p>;
-}
-
-function renderGallery(route = '/gallery') {
-  const view = renderWithProviders(
-    <>
-      <Routes>
-        <Route path="/gallery" element={<GalleryPage />}>
-          <Route path=":id" element={<GalleryDetailPage />} />
-        </Route>
-      </Routes>
-      <Where />
-    </>,
-    { route },
-  );
-  view.client.setQueryData(['me'], testMe);
-  return view;
-}
+const renderGallery = (route = '/gallery') => renderWithDetail(<GalleryPage />, { route });
 
 const checkbox = (id: string) =>
   screen.getByRole('checkbox', { name: `Select image: prompt ${id}` });

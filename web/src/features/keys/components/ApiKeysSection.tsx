@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { PageSection } from '../../../components/layout/PageSection';
 import { Card } from '../../../components/ui/Card';
 import type { NewApiKey } from '../../../types/api';
 import { ApiKeyList } from './ApiKeyList';
@@ -17,15 +18,17 @@ export function ApiKeysSection() {
   const [backFromSecret, setBackFromSecret] = useState(false);
 
   return (
-    <section aria-labelledby={`${id}-title`} className="mt-10">
-      <h2 id={`${id}-title`} tabIndex={-1} className="text-lg font-semibold outline-none">
-        API keys
-      </h2>
-      <p className="mt-1.5 text-sm text-zinc-600 dark:text-zinc-400">
-        Scripts and other programs use PromptCanvas as you with a key, sent as{' '}
-        <code className="font-mono text-xs">Authorization: Bearer &lt;key&gt;</code>. A key can do
-        everything you can except manage keys.
-      </p>
+    <PageSection
+      titleId={`${id}-title`}
+      title="API keys"
+      description={
+        <>
+          Scripts and other programs use PromptCanvas as you with a key, sent as{' '}
+          <code className="font-mono text-xs">Authorization: Bearer &lt;key&gt;</code>. A key can do
+          everything you can except manage keys.
+        </>
+      }
+    >
       <Card className="mt-4 p-6">
         {created ? (
           <NewKeySecret
@@ -42,6 +45,6 @@ export function ApiKeysSection() {
       <div className="mt-4">
         <ApiKeyList afterRevoke={() => document.getElementById(`${id}-title`)} />
       </div>
-    </section>
+    </PageSection>
   );
 }

@@ -2,10 +2,9 @@ import { useEffect, useId, useRef } from 'react';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
 import { CopyButton } from '../../../components/ui/CopyButton';
-import { controlClasses, Label } from '../../../components/ui/Field';
+import { CopyField } from '../../../components/ui/CopyField';
 import { API_BASE } from '../../../lib/env';
 import type { NewApiKey } from '../../../types/api';
-import { cn } from '../../../utils/cn';
 
 /** A command that generates an image with `secret`, to paste into a terminal. */
 function curlExample(secret: string): string {
@@ -54,23 +53,12 @@ export function NewKeySecret({
         Only a fingerprint of it is kept, so nobody can show it to you later. If you lose it, revoke
         it and make another.
       </Alert>
-      <div>
-        <Label htmlFor={`${id}-secret`}>Secret key</Label>
-        <div className="flex flex-col gap-2 sm:flex-row">
-          <input
-            id={`${id}-secret`}
-            readOnly
-            value={created.secret}
-            onFocus={(e) => e.currentTarget.select()}
-            spellCheck={false}
-            autoComplete="off"
-            className={cn(controlClasses, 'h-11 font-mono')}
-          />
-          <CopyButton text={created.secret} variant="secondary" size="md" className="shrink-0">
-            Copy key
-          </CopyButton>
-        </div>
-      </div>
+      <CopyField
+        id={`${id}-secret`}
+        label="Secret key"
+        value={created.secret}
+        copyLabel="Copy key"
+      />
       <div>
         <div className="flex items-center justify-between gap-2">
           <h4 id={`${id}-example`} className="text-sm font-medium">
