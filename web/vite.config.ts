@@ -23,6 +23,8 @@ export default defineConfig({
   server: {
     proxy: {
       '/api': { target: 'http://127.0.0.1:8080', changeOrigin: false },
+      // Share links' pages are rendered by the server.
+      '/s/': { target: 'http://127.0.0.1:8080', changeOrigin: false },
     },
   },
   build: {
