@@ -33,7 +33,23 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Largest request body the API reads.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The whole HTTP surface: the API under `/api`, the web app everywhere else.
+/// Routes the server answers itself (not files), behind what guards them:
+/// the CDN's secret first (when set), then the per-address limit.
+fn guarded(routes: Router<AppState>, state: &AppState) -> Router {
+    routes
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limiter::limit_by_ip,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::require_origin_secret,
+        ))
+        .with_state(state.clone())
+}
+
+/// The whole HTTP surface: the API under `/api`, share links' pages under
+/// `/s`, the web app everywhere else.
 pub fn router(state: AppState) -> anyhow::Result<Router> {
     let server = &state.config.server;
     let web = web::router(
@@ -53,33 +69,9 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         state.media.external_origin().as_deref(),
     )?;
     let router = Router::new()
-        .nest(
-            "/api",
-            routes::api_router()
-                .layer(axum::middleware::from_fn_with_state(
-                    state.clone(),
-                    limiter::limit_by_ip,
-                ))
-                .layer(axum::middleware::from_fn_with_state(
-                    state.clone(),
-                    security::require_origin_secret,
-                ))
-                .with_state(state.clone()),
-        )
-        // Share links' pages: public, so limited per address like the API.
-        .nest(
-            "/s",
-            share_page::router()
-                .layer(axum::middleware::from_fn_with_state(
-                    state.clone(),
-                    limiter::limit_by_ip,
-                ))
-                .layer(axum::middleware::from_fn_with_state(
-                    state.clone(),
-                    security::require_origin_secret,
-                ))
-                .with_state(state.clone()),
-        )
+        .nest("/api", guarded(routes::api_router(), &state))
+        // Share links' pages: public, so guarded like the API.
+        .nest("/s", guarded(share_page::router(), &state))
         .route("/metrics", metrics_route)
         .merge(web)
         .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))

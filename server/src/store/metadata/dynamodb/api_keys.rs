@@ -8,9 +8,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
 use time::OffsetDateTime;
 
-use super::{
-    DynamoStore, Item, backend, build_error, get_n, get_s, malformed, n, opt_n, s, user_pk,
-};
+use super::{DynamoStore, Item, build_error, get_n, get_s, malformed, n, opt_n, s, user_pk};
 use crate::store::metadata::{
     Accounts, ApiKeyRecord, ApiKeys, StoreResult, User,
     rules::{from_millis, millis},
@@ -173,19 +171,13 @@ impl ApiKeys for DynamoStore {
     }
 
     async fn list_api_keys(&self, user_id: &str) -> StoreResult<Vec<ApiKeyRecord>> {
-        let output = self
-            .client
-            .query()
-            .table_name(&self.users_table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :entry)")
-            .expression_attribute_values(":pk", s(user_pk(user_id)))
-            .expression_attribute_values(":entry", s(KEY_ENTRY))
-            .scan_index_forward(false)
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(backend)?;
-        output.items().iter().map(key_from_item).collect()
+        let items = self.user_entries(user_id, KEY_ENTRY).await?;
+        let mut keys = items
+            .iter()
+            .map(key_from_item)
+            .collect::<StoreResult<Vec<_>>>()?;
+        keys.sort_by(|a, b| b.id.cmp(&a.id));
+        Ok(keys)
     }
 
     async fn revoke_api_key(&self, user_id: &str, key_id: &str) -> StoreResult<bool> {

@@ -20,8 +20,8 @@ use futures::{StreamExt, TryStreamExt, stream};
 use time::OffsetDateTime;
 
 use super::{
-    DynamoStore, Item, MEMBER_ENTRY, TRANSACTION_ATTEMPTS, backend, build_error, collections_rev,
-    get_n, get_s, image_from_item, member_prefix, n, opt_s, s, same_collections, user_pk,
+    DynamoStore, Item, MEMBER_ENTRY, TRANSACTION_ATTEMPTS, build_error, collections_rev, get_n,
+    get_s, image_from_item, member_prefix, n, opt_s, s, same_collections, user_pk,
 };
 use crate::store::metadata::{
     CollectionChanges, CollectionRecord, Collections, Membership, StoreError, StoreResult,
@@ -222,18 +222,7 @@ impl DynamoStore {
         &self,
         user_id: &str,
     ) -> StoreResult<Vec<CollectionRecord>> {
-        let pages = self
-            .client
-            .query()
-            .table_name(&self.users_table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":pk", s(user_pk(user_id)))
-            .expression_attribute_values(":prefix", s(COLLECTION_ITEM))
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send();
-        let items: Vec<Item> = pages.try_collect().await.map_err(backend)?;
+        let items = self.user_entries(user_id, COLLECTION_ITEM).await?;
         let mut collections = items
             .iter()
             .map(|item| collection_from_item(user_id, item))
@@ -389,20 +378,7 @@ impl DynamoStore {
     /// collection leaves each image's `collection_ids`.
     async fn clean_up_members(&self, user_id: &str, collection_id: &str) -> StoreResult<()> {
         let prefix = member_prefix(collection_id);
-        let entries: Vec<Item> = self
-            .client
-            .query()
-            .table_name(&self.users_table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":pk", s(user_pk(user_id)))
-            .expression_attribute_values(":prefix", s(&prefix))
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(backend)?;
+        let entries = self.user_entries(user_id, &prefix).await?;
         let image_ids = entries
             .iter()
             .map(|entry| get_s(entry, "image_id"))

@@ -110,6 +110,24 @@ impl DynamoStore {
         Ok(output.item)
     }
 
+    /// Every item of the user's partition whose sort key starts with
+    /// `prefix`, all pages, read consistently.
+    async fn user_entries(&self, user_id: &str, prefix: &str) -> StoreResult<Vec<Item>> {
+        self.client
+            .query()
+            .table_name(&self.users_table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", s(user_pk(user_id)))
+            .expression_attribute_values(":prefix", s(prefix))
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(backend)
+    }
+
     async fn profile(&self, user_id: &str) -> StoreResult<Option<Item>> {
         self.get_user_item(user_pk(user_id), "PROFILE").await
     }

@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 
-use super::{DynamoStore, Item, backend, build_error, get_n, get_s, malformed, n, s, user_pk};
+use super::{DynamoStore, Item, build_error, get_n, get_s, malformed, n, s, user_pk};
 use crate::store::metadata::{
     ShareKind, ShareRecord, Shares, StoreResult,
     rules::{from_millis, millis},
@@ -136,29 +136,11 @@ impl Shares for DynamoStore {
     }
 
     async fn list_shares(&self, user_id: &str) -> StoreResult<Vec<ShareRecord>> {
-        let mut shares = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.users_table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :entry)")
-                .expression_attribute_values(":pk", s(user_pk(user_id)))
-                .expression_attribute_values(":entry", s(SHARE_ENTRY))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(backend)?;
-            for item in output.items() {
-                shares.push(share_from_item(item)?);
-            }
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
+        let items = self.user_entries(user_id, SHARE_ENTRY).await?;
+        let mut shares = items
+            .iter()
+            .map(share_from_item)
+            .collect::<StoreResult<Vec<_>>>()?;
         shares.sort_by(|a, b| b.id.cmp(&a.id));
         Ok(shares)
     }
