@@ -29,8 +29,10 @@ EXPECTED_RUNTIME_GRANTS = {
     *{
         (f"s3:{action}", f"ImagesBucket/{prefix}/*")
         for action in ["PutObject", "GetObject", "DeleteObject"]
-        for prefix in ["users", "drafts"]
+        for prefix in ["users", "drafts", "exports"]
     },
+    # Exports are written in parts; a failed one is abandoned.
+    ("s3:AbortMultipartUpload", "ImagesBucket/exports/*"),
     ("s3:ListBucket", "ImagesBucket"),
 }
 
@@ -336,6 +338,11 @@ def check_operating_options(template, case):
     case("drafts the sweep missed expire after a day",
          len(drafts) == 1 and drafts[0].get("ExpirationInDays") == 1 and drafts[0].get("Status") == "Enabled",
          str(drafts))
+    exports = [r for r in images.get("LifecycleConfiguration", {}).get("Rules", [])
+               if r.get("Prefix") == "exports/"]
+    case("exports the sweep missed expire after the longest EXPORT_TTL_HOURS",
+         len(exports) == 1 and exports[0].get("ExpirationInDays") == 8 and exports[0].get("Status") == "Enabled",
+         str(exports))
     provisioned = parameters.get("ProvisionedConcurrency", {})
     case("provisioned concurrency is off by default", provisioned.get("Default") == 0
          and provisioned.get("MinValue") == 0, str(provisioned))
@@ -405,10 +412,10 @@ def main(path):
         if "s3:ListBucket" in as_list(s["Action"])
     ]
     case(
-        "listing is limited to the users/ and drafts/ prefixes",
+        "listing is limited to the users/, drafts/ and exports/ prefixes",
         len(listing) == 1
         and listing[0].get("Condition", {}).get("StringLike", {}).get("s3:prefix")
-        == ["users/", "users/*", "drafts/", "drafts/*"],
+        == ["users/", "users/*", "drafts/", "drafts/*", "exports/", "exports/*"],
         str(listing),
     )
     assume = role["AssumeRolePolicyDocument"]["Statement"]

@@ -25,6 +25,8 @@ use time::OffsetDateTime;
 
 #[path = "support/dynamodb_gallery.rs"]
 mod dynamodb_gallery;
+#[path = "support/export.rs"]
+mod export_bench;
 #[path = "load/mixed.rs"]
 mod mixed_load;
 
@@ -76,6 +78,9 @@ fn main() -> anyhow::Result<()> {
     }
     if wanted("dynamodb") {
         rows.extend(runtime.block_on(dynamodb_rows())?);
+    }
+    if wanted("export") {
+        rows.extend(runtime.block_on(export_rows())?);
     }
     if wanted("clerk") {
         rows.extend(runtime.block_on(clerk_rows())?);
@@ -355,6 +360,44 @@ async fn dynamodb_rows() -> anyhow::Result<Vec<Row>> {
         "≤ 1",
     ));
     Ok(rows)
+}
+
+/// A 1,000-image export on local files and on S3 + DynamoDB (moto).
+async fn export_rows() -> anyhow::Result<Vec<Row>> {
+    let data = tempfile::tempdir()?;
+    let metadata: std::sync::Arc<dyn MetadataStore> = std::sync::Arc::new(
+        promptcanvas::store::metadata::SqliteStore::open(&data.path().join("db.sqlite"))?,
+    );
+    let media = promptcanvas::store::media::MediaStore::local(
+        &data.path().join("images"),
+        promptcanvas::store::media::UrlSigner::new(vec![7; 32], Duration::from_secs(3600)),
+    )?;
+    let local = export_bench::export_figures(metadata, &media, 1000).await?;
+    let moto = dynamodb_gallery::stores_on_moto().await?;
+    let on_moto = export_bench::export_figures(moto.metadata.clone(), &moto.media, 1000).await?;
+    Ok(vec![
+        (
+            "export of 1,000 1024² JPEGs, SQLite + local files (s)",
+            local.seconds,
+            "—",
+        ),
+        ("  its ZIP (MiB)", local.zip_mib, "—"),
+        (
+            "  memory it added at its peak (MiB)",
+            local.peak_growth_mib,
+            "constant: ≤ 64",
+        ),
+        (
+            "export of 1,000 1024² JPEGs, DynamoDB + S3 on moto (s)",
+            on_moto.seconds,
+            "moto-bound",
+        ),
+        (
+            "  memory it added at its peak (MiB)",
+            on_moto.peak_growth_mib,
+            "constant: ≤ 64",
+        ),
+    ])
 }
 
 /// Clerk token verification alone and the gallery page behind it.

@@ -44,6 +44,15 @@ enum Command {
     /// Print the operators' statistics (what the Admin page shows): users,
     /// images, storage, the last 30 days' generations and errors, models.
     Stats(StatsArgs),
+    /// Load an export (a ZIP from "Download as ZIP") into a user's gallery on
+    /// this instance: originals, prompts, settings, seeds, favourites and
+    /// collections. Every file's SHA-256 is checked first; images already
+    /// imported are skipped, so it is safe to run again.
+    Import(ImportArgs),
+    /// Make every image of an export again from its recipe with this
+    /// configuration's provider, and print whether each is identical or how
+    /// much it differs. Outside any user's quota.
+    Reproduce(ReproduceArgs),
     /// Draw one picture with the offline engine into a JPEG file, without a
     /// server or database: the same picture the offline model makes for
     /// these settings.
@@ -69,6 +78,28 @@ struct RenderArgs {
     #[arg(long)]
     out: std::path::PathBuf,
     prompt: String,
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    #[command(flatten)]
+    config: Config,
+    /// The email of the local account to import into.
+    #[arg(long, required_unless_present = "user_id", conflicts_with = "user_id")]
+    email: Option<String>,
+    /// The id of the account to import into (a Clerk account's `user_…`).
+    #[arg(long)]
+    user_id: Option<String>,
+    /// The export's ZIP.
+    zip: std::path::PathBuf,
+}
+
+#[derive(clap::Args)]
+struct ReproduceArgs {
+    #[command(flatten)]
+    config: Config,
+    /// The export's ZIP.
+    zip: std::path::PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -127,6 +158,9 @@ fn main() -> anyhow::Result<()> {
             if report.expired_drafts > 0 {
                 println!("removed {} expired drafts", report.expired_drafts);
             }
+            if report.expired_exports > 0 {
+                println!("removed {} expired exports", report.expired_exports);
+            }
             if report.released_reservations > 0 {
                 println!(
                     "gave back {} generations a crash had left reserved",
@@ -150,6 +184,8 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }),
+        Some(Command::Import(args)) => run_once(&args.config.clone(), import(args)),
+        Some(Command::Reproduce(args)) => run_once(&args.config.clone(), reproduce(args)),
         Some(Command::Render(args)) => {
             let jpeg = promptcanvas_offline::render_jpeg(&promptcanvas_offline::RenderRequest {
                 prompt: &args.prompt,
@@ -177,6 +213,58 @@ fn main() -> anyhow::Result<()> {
         }
         None => serve(Config::parse_from_env()),
     }
+}
+
+async fn import(args: ImportArgs) -> anyhow::Result<()> {
+    let archive = open_export(&args.zip)?;
+    let state = promptcanvas::build_state(args.config).await?;
+    let user = match (&args.email, &args.user_id) {
+        (Some(email), _) => state
+            .metadata
+            .credentials_by_email(email)
+            .await?
+            .map(|credentials| credentials.user)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no local account has the email {email}: sign up first, or give --user-id for a Clerk account"
+                )
+            })?,
+        (None, Some(user_id)) => state
+            .metadata
+            .user_by_id(user_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no account has the id {user_id}: sign in once first"))?,
+        (None, None) => unreachable!("clap requires --email or --user-id"),
+    };
+    let report = promptcanvas::gallery::import::import(
+        state.metadata.as_ref(),
+        &state.media,
+        &user.id,
+        &archive,
+        state.config.limits.max_image_pixels,
+    )
+    .await?;
+    println!(
+        "imported {} images into the gallery of {}; {} were there already; made {} collections",
+        report.imported, user.email, report.skipped, report.collections_made
+    );
+    Ok(())
+}
+
+async fn reproduce(args: ReproduceArgs) -> anyhow::Result<()> {
+    let archive = open_export(&args.zip)?;
+    let state = promptcanvas::build_state(args.config).await?;
+    let results = promptcanvas::gallery::export::check::check(&state.generator(), &archive).await?;
+    print!("{}", promptcanvas::gallery::export::check::table(&results));
+    Ok(())
+}
+
+fn open_export(
+    path: &std::path::Path,
+) -> anyhow::Result<promptcanvas::gallery::export::archive::ExportArchive<std::fs::File>> {
+    let file = std::fs::File::open(path)
+        .map_err(|error| anyhow::anyhow!("opening {}: {error}", path.display()))?;
+    promptcanvas::gallery::export::archive::ExportArchive::open(file)
 }
 
 fn serve(config: Config) -> anyhow::Result<()> {

@@ -145,6 +145,16 @@ pub struct LimitOptions {
     #[arg(long, env = "DRAFT_TTL_SECS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=30 * 24 * 3600))]
     pub draft_ttl_secs: u64,
 
+    /// How long an export's ZIP can be downloaded, in hours (1 to 168); the
+    /// sweep then removes it.
+    #[arg(long, env = "EXPORT_TTL_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=168))]
+    pub export_ttl_hours: u32,
+
+    /// Most images one export may hold (1 to 100000); a larger selection is
+    /// refused with 422 `too_many_images`.
+    #[arg(long, env = "EXPORT_MAX_IMAGES", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub export_max_images: u32,
+
     /// Most one user's generations and drafts may cost in a calendar month
     /// (UTC), in US dollars at the models' prices; a request that would pass
     /// it is refused with 429 `budget_exceeded`. Unset: no budget.

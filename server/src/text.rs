@@ -1,7 +1,8 @@
 //! What validators share: the character classes free-text fields are checked
 //! against, written as ranges so that the validators and the API document's
 //! `pattern`s are built from the same lists and cannot drift apart, and the
-//! complaint about one field (`FieldError`) every validator answers with.
+//! complaint about one field (`FieldError`) every validator answers with;
+//! and how text is made safe inside the HTML pages the server writes.
 
 use std::ops::RangeInclusive;
 
@@ -75,6 +76,22 @@ pub fn regex_class(classes: &[&[RangeInclusive<char>]]) -> String {
         }
     }
     members
+}
+
+/// Text made safe inside HTML and its attributes.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

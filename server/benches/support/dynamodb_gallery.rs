@@ -38,7 +38,7 @@ pub struct Figures {
 }
 
 /// moto_server, stopped when dropped.
-struct Moto(Child);
+pub struct Moto(Child);
 
 impl Drop for Moto {
     fn drop(&mut self) {
@@ -70,8 +70,20 @@ fn start_moto() -> anyhow::Result<(Moto, String)> {
     Ok((moto, format!("http://127.0.0.1:{port}")))
 }
 
-pub async fn gallery_on_dynamodb() -> anyhow::Result<Figures> {
-    let (_moto, endpoint) = start_moto()?;
+/// DynamoDB tables and an S3 bucket on a fresh moto server, as `init-aws`
+/// makes them; the server stops when this is dropped.
+pub struct OnMoto {
+    _moto: Moto,
+    pub metadata: Arc<dyn MetadataStore>,
+    pub media: MediaStore,
+    client: aws_sdk_dynamodb::Client,
+}
+
+const USERS_TABLE: &str = "bench-users";
+const IMAGES_TABLE: &str = "bench-images";
+
+pub async fn stores_on_moto() -> anyhow::Result<OnMoto> {
+    let (moto, endpoint) = start_moto()?;
     let http_client = aws_smithy_http_client::Builder::new()
         .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
             aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
@@ -84,7 +96,7 @@ pub async fn gallery_on_dynamodb() -> anyhow::Result<Figures> {
         .endpoint_url(&endpoint)
         .load()
         .await;
-    let (users_table, images_table, bucket) = ("bench-users", "bench-images", "bench-media");
+    let (users_table, images_table, bucket) = (USERS_TABLE, IMAGES_TABLE, "bench-media");
     init_aws::init(
         &sdk,
         &AwsResources {
@@ -105,6 +117,22 @@ pub async fn gallery_on_dynamodb() -> anyhow::Result<Figures> {
         UrlSigner::new(vec![7; 32], Duration::from_secs(3600)),
     );
 
+    Ok(OnMoto {
+        _moto: moto,
+        metadata,
+        media,
+        client,
+    })
+}
+
+pub async fn gallery_on_dynamodb() -> anyhow::Result<Figures> {
+    let OnMoto {
+        _moto,
+        metadata,
+        media,
+        client,
+    } = stores_on_moto().await?;
+    let (users_table, images_table) = (USERS_TABLE, IMAGES_TABLE);
     let user = create_user(metadata.as_ref()).await?;
     seed_gallery(metadata.as_ref(), &user, 1000).await?;
     let token = new_session(metadata.as_ref(), &user).await?;

@@ -124,6 +124,7 @@ pub async fn handle_invocation(
                 finished_deletes = report.finished_deletes,
                 released_reservations = report.released_reservations,
                 expired_drafts = report.expired_drafts,
+                expired_exports = report.expired_exports,
                 "sweep finished"
             );
             Ok(serde_json::json!({

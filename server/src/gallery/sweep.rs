@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime};
 use time::OffsetDateTime;
 
 use crate::{
+    gallery::export::EXPORTS_PREFIX,
     generation::pipeline::DRAFTS_PREFIX,
     settings::Config,
     store::media::MediaStore,
@@ -28,6 +29,8 @@ pub struct SweepReport {
     pub released_reservations: usize,
     /// Drafts removed because they expired.
     pub expired_drafts: usize,
+    /// Exports removed because their time ran out.
+    pub expired_exports: usize,
 }
 
 /// Reservations given back per store read.
@@ -95,21 +98,46 @@ pub async fn delete_expired_drafts(
 }
 
 /// Removes draft files older than the grace period that no draft record
-/// names: a crash between storing a draft and recording it leaves them.
+/// names (a crash between storing a draft and recording it).
 pub async fn sweep_draft_files(
     media: &MediaStore,
     metadata: &dyn MetadataStore,
     grace_secs: u64,
     now: OffsetDateTime,
 ) -> anyhow::Result<SweepReport> {
-    let mut report = SweepReport::default();
     let recorded = async |user_id: &str, draft_id: &str| {
         Ok(metadata.draft(user_id, draft_id).await?.is_some())
     };
+    sweep_folder(media, DRAFTS_PREFIX, cutoff(grace_secs, now), recorded).await
+}
+
+/// Removes export ZIPs older than the grace period that no export record
+/// names (a crash between storing one and recording it).
+pub async fn sweep_export_files(
+    media: &MediaStore,
+    metadata: &dyn MetadataStore,
+    grace_secs: u64,
+    now: OffsetDateTime,
+) -> anyhow::Result<SweepReport> {
+    let recorded = async |user_id: &str, export_id: &str| {
+        Ok(metadata.export(user_id, export_id).await?.is_some())
+    };
+    sweep_folder(media, EXPORTS_PREFIX, cutoff(grace_secs, now), recorded).await
+}
+
+/// Removes the files of a `<folder>/<user>/<id>.<ext>` folder written before
+/// `cutoff` whose `(user, id)` has no record.
+async fn sweep_folder(
+    media: &MediaStore,
+    folder: &str,
+    cutoff: SystemTime,
+    recorded: impl AsyncFn(&str, &str) -> StoreResult<bool>,
+) -> anyhow::Result<SweepReport> {
+    let mut report = SweepReport::default();
     let files = Files {
-        root: DRAFTS_PREFIX,
-        prefix: DRAFTS_PREFIX,
-        cutoff: cutoff(grace_secs, now),
+        root: folder,
+        prefix: folder,
+        cutoff,
     };
     remove_unrecorded(media, &files, &mut report, recorded).await?;
     Ok(report)
@@ -211,16 +239,24 @@ pub async fn sweep_everything(
     let expired_drafts = delete_expired_drafts(metadata, media, now)
         .await
         .map_err(|error| anyhow::anyhow!("removing expired drafts: {error:#}"))?;
+    let expired_exports = super::export::remove_expired(metadata, media, now)
+        .await
+        .map_err(|error| anyhow::anyhow!("removing expired exports: {error:#}"))?;
     let grace = config.maintenance.orphan_grace_secs;
     let mut report = sweep_orphans(media, metadata, ALL_IMAGES, grace, now).await?;
-    let drafts = sweep_draft_files(media, metadata, grace, now).await?;
-    report.examined += drafts.examined;
-    report.removed.extend(drafts.removed);
+    for others in [
+        sweep_draft_files(media, metadata, grace, now).await?,
+        sweep_export_files(media, metadata, grace, now).await?,
+    ] {
+        report.examined += others.examined;
+        report.removed.extend(others.removed);
+    }
     Ok(SweepReport {
         expired,
         finished_deletes,
         released_reservations,
         expired_drafts,
+        expired_exports,
         ..report
     })
 }

@@ -34,7 +34,7 @@ impl Generator<'_> {
         user: &User,
         image: &ImageRecord,
     ) -> GenerationResult<Reproduction> {
-        let plan = self.recipe(image)?;
+        let plan = self.plan_again(&Settings::from(image))?;
         let original = self
             .media
             .get(&image.object_key)
@@ -54,41 +54,89 @@ impl Generator<'_> {
         };
         // Made and paid for: it counts, though nothing records it.
         self.metadata.settle_reservation(&reservation).await?;
-        let reproduced = made
-            .delivered
-            .into_iter()
-            .next()
-            .ok_or_else(|| {
-                GenerationError::Upstream("the image provider returned no image".into())
-            })?
-            .bytes;
-        tokio::task::spawn_blocking(move || compare(&original, &reproduced))
-            .await
-            .map_err(anyhow::Error::from)?
+        compare_apart(original, first_image(made)?).await
     }
 
-    /// The plan that made `image`, as this server can make it now.
-    fn recipe(&self, image: &ImageRecord) -> GenerationResult<GenerationPlan> {
+    /// Makes an image again from `settings` and compares it with
+    /// `original`, outside any user's limits and quotas: for the operator's
+    /// `promptcanvas reproduce`, which checks an export.
+    pub async fn remake(
+        &self,
+        settings: &Settings<'_>,
+        original: Bytes,
+    ) -> GenerationResult<Reproduction> {
+        let plan = self.plan_again(settings)?;
+        let reproduced = first_image(self.make(&plan).await?)?;
+        compare_apart(original, reproduced).await
+    }
+
+    /// The plan that made an image, as this server can make it now.
+    fn plan_again(&self, settings: &Settings<'_>) -> GenerationResult<GenerationPlan> {
         let model = self
             .provider
             .models()
             .iter()
-            .find(|model| model.id == image.model)
-            .filter(|_| image.provider == self.provider.name());
-        let (Some(model), Some(style)) = (model, style(&image.style)) else {
+            .find(|model| model.id == settings.model)
+            .filter(|_| settings.provider == self.provider.name());
+        let (Some(model), Some(style)) = (model, style(settings.style)) else {
             return Err(GenerationError::NotReproducible);
         };
         Ok(GenerationPlan {
             model: model.clone(),
-            prompt: image.prompt.clone(),
-            negative_prompt: image.negative_prompt.clone(),
+            prompt: settings.prompt.to_owned(),
+            negative_prompt: settings.negative_prompt.map(str::to_owned),
+            width: settings.width,
+            height: settings.height,
+            steps: settings.steps,
+            style,
+            seeds: vec![settings.seed],
+        })
+    }
+}
+
+/// The settings an image was made with, from its record or an export.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings<'a> {
+    pub prompt: &'a str,
+    pub negative_prompt: Option<&'a str>,
+    pub model: &'a str,
+    pub provider: &'a str,
+    pub width: u32,
+    pub height: u32,
+    pub steps: u32,
+    pub seed: u64,
+    pub style: &'a str,
+}
+
+impl<'a> From<&'a ImageRecord> for Settings<'a> {
+    fn from(image: &'a ImageRecord) -> Self {
+        Self {
+            prompt: &image.prompt,
+            negative_prompt: image.negative_prompt.as_deref(),
+            model: &image.model,
+            provider: &image.provider,
             width: image.width,
             height: image.height,
             steps: image.steps,
-            style,
-            seeds: vec![image.seed],
-        })
+            seed: image.seed,
+            style: &image.style,
+        }
     }
+}
+
+fn first_image(made: super::pipeline::Made) -> GenerationResult<Bytes> {
+    made.delivered
+        .into_iter()
+        .next()
+        .map(|image| image.bytes)
+        .ok_or_else(|| GenerationError::Upstream("the image provider returned no image".into()))
+}
+
+/// [`compare`] on a blocking thread.
+async fn compare_apart(original: Bytes, reproduced: Bytes) -> GenerationResult<Reproduction> {
+    tokio::task::spawn_blocking(move || compare(&original, &reproduced))
+        .await
+        .map_err(anyhow::Error::from)?
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

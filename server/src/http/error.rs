@@ -81,6 +81,10 @@ pub enum ApiError {
     KeyNotAllowed,
     #[error("you already have {0} API keys: revoke one to make another")]
     TooManyKeys(u32),
+    #[error("an export holds at most {0} images: choose fewer")]
+    TooManyImages(u32),
+    #[error("there are no images to export in this selection")]
+    NothingToExport,
     #[error("this API answers only through the site's own address")]
     NotThroughSite,
     #[error("local accounts are disabled")]
@@ -140,7 +144,10 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) | Self::BadRequestFields(..) => StatusCode::BAD_REQUEST,
-            Self::Validation(_) | Self::TooManyKeys(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_)
+            | Self::TooManyKeys(_)
+            | Self::TooManyImages(_)
+            | Self::NothingToExport => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::NotFound | Self::LocalAuthDisabled => StatusCode::NOT_FOUND,
             Self::EmailTaken
@@ -190,6 +197,8 @@ impl ApiError {
             Self::KeyNotAllowed => "key_not_allowed",
             Self::NotReproducible => "not_reproducible",
             Self::TooManyKeys(_) => "too_many_keys",
+            Self::TooManyImages(_) => "too_many_images",
+            Self::NothingToExport => "nothing_to_export",
             Self::LocalAuthDisabled => "local_auth_disabled",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal(_) => "internal_error",

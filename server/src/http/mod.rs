@@ -21,7 +21,10 @@ pub(crate) mod web;
 use axum::{Router, extract::DefaultBodyLimit, http::HeaderName};
 use tower_http::{
     CompressionLevel,
-    compression::CompressionLayer,
+    compression::{
+        CompressionLayer,
+        predicate::{DefaultPredicate, NotForContentType, Predicate},
+    },
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
@@ -79,7 +82,10 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .layer(
             CompressionLayer::new()
                 .gzip(true)
-                .quality(CompressionLevel::Fastest),
+                .quality(CompressionLevel::Fastest)
+                // Export ZIPs hold compressed images: gzip would only cost time
+                // (and hide their length from download progress bars).
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/zip"))),
         )
         .layer(axum::middleware::from_fn(move |request, next| {
             security::security_headers(https, web_csp.clone(), request, next)

@@ -22,6 +22,7 @@ use crate::{
     http::routes::shares::{PublicImage, origin, public_images, resolve, share_of_token},
     http::state::AppState,
     store::metadata::ShareKind,
+    text::escape_html as escape,
 };
 
 pub fn router() -> Router<AppState> {
@@ -57,22 +58,6 @@ fn policy() -> String {
 /// How long a browser may keep a shared image: an ended link stops showing
 /// within this many seconds even where the image was already loaded.
 const IMAGE_CACHE_SECS: u32 = 60;
-
-/// Text made safe inside HTML and its attributes.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// `text` cut to `max` characters, with an ellipsis when cut.
 fn shortened(text: &str, max: usize) -> String {

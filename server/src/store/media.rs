@@ -14,11 +14,11 @@ use std::{
 
 use anyhow::Context;
 use bytes::Bytes;
-use futures::TryStreamExt;
+use futures::{TryStreamExt, stream::BoxStream};
 use hmac::{Hmac, Mac};
 use object_store::{
-    Attribute, Attributes, ObjectMeta, ObjectStore, PutOptions, PutPayload, local::LocalFileSystem,
-    path::Path as ObjectPath,
+    Attribute, Attributes, ObjectMeta, ObjectStore, PutMultipartOptions, PutOptions, PutPayload,
+    WriteMultipart, local::LocalFileSystem, path::Path as ObjectPath,
 };
 use secrecy::{ExposeSecret, SecretSlice};
 use sha2::Sha256;
@@ -58,6 +58,8 @@ pub struct MediaStore {
     in_bucket: bool,
     /// The images folder, for local files.
     local_root: Option<PathBuf>,
+    /// Presigns downloads that must not go through the API (exports), in a bucket.
+    presigner: Option<S3Presigner>,
 }
 
 /// How browsers reach the files.
@@ -124,6 +126,7 @@ impl MediaStore {
             links: Links::Local,
             in_bucket: false,
             local_root: Some(root.to_owned()),
+            presigner: None,
         })
     }
 
@@ -137,7 +140,7 @@ impl MediaStore {
     ) -> Self {
         let links = match cdn {
             Some(cdn) => Links::Cdn(cdn),
-            None => Links::Presigned(presigner),
+            None => Links::Presigned(presigner.clone()),
         };
         Self {
             objects,
@@ -145,6 +148,7 @@ impl MediaStore {
             links,
             in_bucket: true,
             local_root: None,
+            presigner: Some(presigner),
         }
     }
 
@@ -189,6 +193,67 @@ impl MediaStore {
             .await
             .with_context(|| format!("storing object {key}"))?;
         Ok(())
+    }
+
+    /// Starts writing a large object in parts, so it never has to be whole in
+    /// memory; nothing is visible under `key` until [`Upload::finish`].
+    pub async fn upload(
+        &self,
+        key: &str,
+        content_type: &'static str,
+        content_disposition: String,
+    ) -> anyhow::Result<Upload> {
+        let mut options = PutMultipartOptions::default();
+        if self.in_bucket {
+            options.attributes = Attributes::from_iter([
+                (Attribute::ContentType, content_type.to_owned()),
+                (Attribute::ContentDisposition, content_disposition),
+            ]);
+        }
+        let upload = self
+            .objects
+            .put_multipart_opts(&ObjectPath::from(key), options)
+            .await
+            .with_context(|| format!("starting to store object {key}"))?;
+        Ok(Upload {
+            key: key.to_owned(),
+            parts: WriteMultipart::new_with_chunk_size(upload, UPLOAD_PART_BYTES),
+            written: 0,
+        })
+    }
+
+    /// The object's size and its bytes as a stream, or `None` when it does
+    /// not exist: a large file is served without holding it in memory.
+    pub async fn get_stream(
+        &self,
+        key: &str,
+    ) -> anyhow::Result<Option<(u64, BoxStream<'static, object_store::Result<Bytes>>)>> {
+        match self.objects.get(&ObjectPath::from(key)).await {
+            Ok(result) => Ok(Some((result.meta.size, result.into_stream()))),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(error) => Err(error).with_context(|| format!("reading object {key}")),
+        }
+    }
+
+    /// A URL that downloads `key` straight from the bucket for the next
+    /// `lifetime_secs` (at most until `until`); `None` for local files,
+    /// which the API serves itself.
+    pub async fn direct_download_url(
+        &self,
+        key: &str,
+        now_unix: i64,
+        until_unix: i64,
+        lifetime_secs: i64,
+    ) -> anyhow::Result<Option<String>> {
+        let Some(presigner) = &self.presigner else {
+            return Ok(None);
+        };
+        let session = presigner.session().await?;
+        Ok(Some(session.url(
+            key,
+            now_unix,
+            until_unix.min(now_unix + lifetime_secs),
+        )?))
     }
 
     /// Every object under `prefix`, with its size and last change.
@@ -306,6 +371,48 @@ impl MediaStore {
 
     pub fn signer(&self) -> &UrlSigner {
         &self.signer
+    }
+}
+
+/// Parts of an [`Upload`] are this large (S3 wants at least 5 MiB but the last).
+const UPLOAD_PART_BYTES: usize = 8 << 20;
+/// Parts of one upload sent at once: memory stays under this many parts.
+const UPLOAD_PARTS_IN_FLIGHT: usize = 2;
+
+/// A large object being written in parts (see [`MediaStore::upload`]).
+pub struct Upload {
+    key: String,
+    parts: WriteMultipart,
+    written: u64,
+}
+
+impl Upload {
+    /// Adds `bytes`, waiting while too many parts are still on their way.
+    pub async fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        self.parts
+            .wait_for_capacity(UPLOAD_PARTS_IN_FLIGHT)
+            .await
+            .with_context(|| format!("storing object {}", self.key))?;
+        self.parts.write(bytes);
+        self.written += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Completes the object; answers its size.
+    pub async fn finish(self) -> anyhow::Result<u64> {
+        self.parts
+            .finish()
+            .await
+            .with_context(|| format!("storing object {}", self.key))?;
+        Ok(self.written)
+    }
+
+    /// Gives up: the parts sent so far are removed.
+    pub async fn abort(self) {
+        let key = self.key.clone();
+        if let Err(error) = self.parts.abort().await {
+            tracing::warn!(key, %error, "abandoning an upload failed; the bucket's lifecycle rule removes its parts");
+        }
     }
 }
 

@@ -7,6 +7,7 @@ mod collections;
 mod crash;
 mod drafts;
 mod engine_cli;
+mod exports;
 mod fake_clerk;
 mod fake_together;
 mod gallery;

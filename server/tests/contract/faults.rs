@@ -17,10 +17,10 @@ use object_store::{
 };
 use promptcanvas::store::metadata::{
     Accounts, Admission, ApiKeyRecord, ApiKeys, CollectionChanges, CollectionRecord, Collections,
-    Credentials, DayTally, DraftRecord, DraftRef, Drafts, Figures, Gallery, Guards,
-    IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, ImageRef, Membership, MetadataStore,
-    MonthCaps, NewSession, Quotas, Reservation, Reserved, Sessions, ShareKind, ShareRecord, Shares,
-    Statistics, StoreError, StoreResult, TrashOutcome, Usage, User,
+    Credentials, DayTally, DraftRecord, DraftRef, Drafts, ExportRecord, Exports, Figures, Gallery,
+    Guards, IdempotencyClaim, ImagePage, ImageQuery, ImageRecord, ImageRef, Membership,
+    MetadataStore, MonthCaps, NewSession, Quotas, Reservation, Reserved, Sessions, ShareKind,
+    ShareRecord, Shares, Statistics, StoreError, StoreResult, TrashOutcome, Usage, User,
 };
 use time::OffsetDateTime;
 
@@ -470,6 +470,37 @@ impl Shares for FaultyMetadata {
         target_id: &str,
     ) -> StoreResult<bool> {
         self.inner.delete_share(user_id, kind, target_id).await
+    }
+}
+
+#[async_trait]
+impl Exports for FaultyMetadata {
+    async fn insert_export(&self, export: &ExportRecord) -> StoreResult<()> {
+        self.inner.insert_export(export).await
+    }
+
+    async fn list_exports(
+        &self,
+        user_id: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<ExportRecord>> {
+        self.inner.list_exports(user_id, now).await
+    }
+
+    async fn export(&self, user_id: &str, export_id: &str) -> StoreResult<Option<ExportRecord>> {
+        self.inner.export(user_id, export_id).await
+    }
+
+    async fn expired_exports(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<ExportRecord>> {
+        self.inner.expired_exports(now, limit).await
+    }
+
+    async fn delete_export(&self, export: &ExportRecord) -> StoreResult<()> {
+        self.inner.delete_export(export).await
     }
 }
 

@@ -8,6 +8,8 @@ mod app_cases;
 mod backends;
 mod collection_cases;
 mod draft_cases;
+mod export_cases;
+mod export_journey;
 mod faults;
 mod key_cases;
 mod media_cases;
@@ -102,6 +104,9 @@ contract!(shares, share_cases, backend => backend.metadata.clone(), [
     unsharing_removes_the_link_at_once,
     concurrent_shares_of_one_thing_make_one_link,
 ]);
+contract!(exports, export_cases, backend => backend.metadata.clone(), [
+    an_export_is_listed_until_it_expires_and_swept_once,
+]);
 contract!(objects, media_cases, backend => backend.media.clone(), [
     objects_round_trip_and_deletes_can_repeat,
     listing_finds_exactly_the_objects_under_a_prefix,
@@ -120,4 +125,7 @@ contract!(journeys, app_cases, backend => backend, [
     bulk_actions_trash_restore_and_delete_with_files_on_every_store,
     an_operator_sees_what_was_made_and_what_failed,
     a_draft_is_kept_into_the_gallery_once_and_swept_when_it_expires,
+]);
+contract!(export_journeys, export_journey, backend => backend, [
+    an_export_holds_the_selection_and_imports_into_the_other_store,
 ]);

@@ -13,8 +13,8 @@ use utoipa::OpenApi;
 pub use limits::RequestLimits;
 
 use crate::http::routes::{
-    auth, bulk, collections, drafts, generations, images, keys, operations, reproduce, service,
-    shares,
+    auth, bulk, collections, drafts, exports, generations, images, keys, operations, reproduce,
+    service, shares,
 };
 
 #[derive(OpenApi)]
@@ -59,6 +59,9 @@ use crate::http::routes::{
         shares::list_shares,
         shares::read_shared,
         keys::list_keys,
+        exports::create_export,
+        exports::list_exports,
+        exports::download_export,
         keys::create_key,
         keys::revoke_key,
         operations::report_client_error,
@@ -72,6 +75,7 @@ use crate::http::routes::{
         (name = "gallery", description = "The caller's stored images"),
         (name = "collections", description = "Named groups of the caller's images"),
         (name = "sharing", description = "Public links to images and collections"),
+        (name = "exports", description = "Exports: a ZIP of images, recipes.json and an offline contact sheet, behind a signed link"),
         (name = "keys", description = "API keys: scripts act as their owner with `Authorization: Bearer pcp_…`"),
         (name = "operations", description = "The web app's error reports and the operators' statistics"),
     )

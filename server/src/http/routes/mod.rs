@@ -4,6 +4,7 @@ pub mod auth;
 pub mod bulk;
 pub mod collections;
 pub mod drafts;
+pub mod exports;
 pub mod generations;
 pub mod images;
 pub mod keys;
@@ -35,6 +36,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(bulk::router())
         .merge(collections::router())
         .merge(keys::router())
+        .merge(exports::router())
         .merge(reproduce::router())
         .merge(shares::router())
         .merge(media::router())

@@ -60,6 +60,10 @@ pub struct Limits {
     pub monthly_draft_quota: u32,
     /// Seconds a draft lasts before it is removed (and can no longer be kept).
     pub draft_ttl_secs: u64,
+    /// Most images one export may hold.
+    pub export_max_images: u32,
+    /// Hours an export's ZIP can be downloaded.
+    pub export_ttl_hours: u32,
 }
 
 /// Everything the web app needs at start-up.
@@ -103,6 +107,8 @@ pub async fn config(State(state): State<AppState>) -> Json<Config> {
             drafts_per_minute: state.config.limits.drafts_per_minute,
             monthly_draft_quota: state.config.limits.monthly_draft_quota,
             draft_ttl_secs: state.config.limits.draft_ttl_secs,
+            export_max_images: state.config.limits.export_max_images,
+            export_ttl_hours: state.config.limits.export_ttl_hours,
         },
     })
 }

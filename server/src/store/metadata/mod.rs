@@ -756,6 +756,48 @@ pub trait Shares: Send + Sync {
     ) -> StoreResult<bool>;
 }
 
+/// A ZIP of some of a user's images, kept in object storage until it expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRecord {
+    /// A ULID.
+    pub id: String,
+    pub user_id: String,
+    pub object_key: String,
+    pub image_count: u64,
+    /// The ZIP's size.
+    pub bytes: u64,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+/// The exports users made, until the sweep removes them with their ZIPs.
+#[async_trait]
+pub trait Exports: Send + Sync {
+    /// Records an export whose ZIP is stored.
+    async fn insert_export(&self, export: &ExportRecord) -> StoreResult<()>;
+
+    /// The user's exports that have not expired at `now`, newest first
+    /// (by `created_at`, then id).
+    async fn list_exports(
+        &self,
+        user_id: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<ExportRecord>>;
+
+    /// One of the user's exports, expired or not, while its record lasts.
+    async fn export(&self, user_id: &str, export_id: &str) -> StoreResult<Option<ExportRecord>>;
+
+    /// Up to `limit` exports, of every user, that expired before `now`.
+    async fn expired_exports(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<ExportRecord>>;
+
+    /// Forgets an export (its ZIP is the caller's); harmless to repeat.
+    async fn delete_export(&self, export: &ExportRecord) -> StoreResult<()>;
+}
+
 /// The whole metadata store, as the application holds it: each backend
 /// implements every part.
 pub trait MetadataStore:
@@ -769,6 +811,7 @@ pub trait MetadataStore:
     + Drafts
     + ApiKeys
     + Shares
+    + Exports
     + 'static
 {
 }
@@ -784,6 +827,7 @@ impl<T> MetadataStore for T where
         + Drafts
         + ApiKeys
         + Shares
+        + Exports
         + 'static
 {
 }

@@ -176,22 +176,10 @@ impl Drafts for DynamoStore {
     }
 
     async fn expired_drafts(&self, now: OffsetDateTime, limit: u32) -> StoreResult<Vec<DraftRef>> {
-        let output = self
-            .client
-            .query()
-            .table_name(&self.users_table)
-            .key_condition_expression("pk = :pk AND sk < :after")
-            .expression_attribute_values(":pk", s(DRAFTS_PK))
-            // Every entry of this millisecond or earlier: `~` sorts after `#`.
-            .expression_attribute_values(":after", s(format!("{:013}~", millis(now).max(0))))
-            .consistent_read(true)
-            .limit(limit.clamp(1, i32::MAX as u32) as i32)
-            .send()
-            .await
-            .map_err(backend)?;
-        output
-            .items
-            .unwrap_or_default()
+        // Every entry of this millisecond or earlier: `~` sorts after `#`.
+        let after = format!("{:013}~", millis(now).max(0));
+        self.entries_before(DRAFTS_PK, after, limit)
+            .await?
             .iter()
             .map(|entry| {
                 Ok(DraftRef {

@@ -39,6 +39,7 @@ mod accounts;
 mod api_keys;
 mod collections;
 mod drafts;
+mod exports;
 mod gallery;
 mod guards;
 mod quotas;
@@ -126,6 +127,25 @@ impl DynamoStore {
             .try_collect()
             .await
             .map_err(backend)
+    }
+
+    /// Up to `limit` items of the users table's `pk` partition whose sort key
+    /// sorts before `before`, in order: the listings the sweep reads
+    /// (reservations, drafts and exports by time).
+    async fn entries_before(&self, pk: &str, before: String, limit: u32) -> StoreResult<Vec<Item>> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.users_table)
+            .key_condition_expression("pk = :pk AND sk < :before")
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":before", s(before))
+            .consistent_read(true)
+            .limit(limit.clamp(1, i32::MAX as u32) as i32)
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(output.items.unwrap_or_default())
     }
 
     async fn profile(&self, user_id: &str) -> StoreResult<Option<Item>> {

@@ -185,21 +185,8 @@ impl Quotas for DynamoStore {
         before: OffsetDateTime,
         limit: u32,
     ) -> StoreResult<Vec<Reservation>> {
-        let output = self
-            .client
-            .query()
-            .table_name(&self.users_table)
-            .key_condition_expression("pk = :pk AND sk < :before")
-            .expression_attribute_values(":pk", s(RESERVED_PK))
-            .expression_attribute_values(":before", s(first_id_at(before)))
-            .consistent_read(true)
-            .limit(limit.clamp(1, i32::MAX as u32) as i32)
-            .send()
-            .await
-            .map_err(backend)?;
-        output
-            .items
-            .unwrap_or_default()
+        self.entries_before(RESERVED_PK, first_id_at(before), limit)
+            .await?
             .iter()
             .map(|entry| {
                 Ok(Reservation {

@@ -286,6 +286,22 @@ CREATE TABLE shares (
 );
 "#,
     ),
+    // 13: exports (ZIPs of a user's images), until the sweep removes them.
+    Migration::Sql(
+        r#"
+CREATE TABLE exports (
+    id          TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    object_key  TEXT NOT NULL,
+    image_count INTEGER NOT NULL,
+    bytes       INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+);
+CREATE INDEX exports_by_user ON exports(user_id, id);
+CREATE INDEX exports_by_expiry ON exports(expires_at);
+"#,
+    ),
 ];
 
 /// Migration 6: the search index holds every word behind its owner's key

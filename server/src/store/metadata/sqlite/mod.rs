@@ -13,6 +13,7 @@ mod accounts;
 mod api_keys;
 mod collections;
 mod drafts;
+mod exports;
 mod gallery;
 mod guards;
 mod migrations;

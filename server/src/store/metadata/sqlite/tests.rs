@@ -615,3 +615,42 @@ async fn a_database_from_before_api_keys_makes_and_finds_keys() {
         200
     );
 }
+
+/// A database as the version before exports wrote it: an export of its
+/// images is recorded, listed and found for the sweep.
+#[tokio::test]
+async fn a_database_from_before_exports_records_and_lists_them() {
+    use crate::store::metadata::{ExportRecord, Exports, rules::from_millis};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("promptcanvas.db");
+    previous_layout(&path, 12);
+    let store = SqliteStore::open(&path).unwrap();
+
+    let made = from_millis(1_800_000_000_000);
+    let export = ExportRecord {
+        id: "01EXP".into(),
+        user_id: "u1".into(),
+        object_key: "exports/u1/01EXP.zip".into(),
+        image_count: 2,
+        bytes: 4096,
+        created_at: made,
+        expires_at: made + time::Duration::hours(24),
+    };
+    store.insert_export(&export).await.unwrap();
+    assert_eq!(
+        store.list_exports("u1", made).await.unwrap(),
+        vec![export.clone()]
+    );
+    assert_eq!(
+        store
+            .expired_exports(made + time::Duration::hours(25), 10)
+            .await
+            .unwrap(),
+        vec![export]
+    );
+    assert_eq!(
+        store.get_image("u1", "01JA").await.unwrap().unwrap().prompt,
+        "old lighthouse"
+    );
+}
