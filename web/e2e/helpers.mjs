@@ -1,6 +1,6 @@
 // Starts the real release binary on a free port with a fresh data dir, and a
 // headless Chromium through playwright-core. Used by the e2e journeys.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   createWriteStream,
   existsSync,
@@ -154,6 +154,16 @@ export async function axeViolations(page) {
           .map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join(' ')}`)
           .join('\n    ')}`,
     );
+}
+
+/** A fresh temporary directory; the caller removes it. */
+export function tempDir(prefix) {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Unpacks `zip` into `dir` with Python's zipfile, as a person's unzip tool would. */
+export function unzip(zip, dir) {
+  execFileSync('python3', ['-m', 'zipfile', '-e', zip, dir], { stdio: 'pipe' });
 }
 
 export function screenshotPath(name) {

@@ -1,7 +1,18 @@
 // The whole product, as a person uses it, against the real server binary.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { axeViolations, launchBrowser, screenshotPath, startServer } from './helpers.mjs';
+import { pathToFileURL } from 'node:url';
+import {
+  axeViolations,
+  launchBrowser,
+  screenshotPath,
+  startServer,
+  tempDir,
+  unzip,
+} from './helpers.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const PROMPT = 'a lighthouse at dusk, oil painting';
@@ -263,6 +274,116 @@ describe('PromptCanvas Pro in a real browser', { concurrency: false }, () => {
     assert.deepEqual(await listed('?favorite=true'), [ids.favourite]);
     await page.keyboard.press('Escape');
     await bar.waitFor({ state: 'detached' });
+  });
+
+  test('two selected images download as a ZIP that opens offline, with their pictures and prompts', async () => {
+    await imagesLoaded('[data-testid="gallery-item"] img', 2);
+    const bar = page.getByRole('toolbar', { name: 'Selected images' });
+    await tileOf(ids.favourite).hover();
+    await tileOf(ids.favourite).getByRole('checkbox').click();
+    await tileOf(ids.other).getByRole('checkbox').click();
+    await bar.getByText('2 selected').waitFor();
+
+    const downloading = page.waitForEvent('download', { timeout: 120_000 });
+    await bar.getByRole('button', { name: 'Download as ZIP' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Download as ZIP' });
+    await dialog.waitFor();
+    const download = await downloading;
+    assert.match(download.suggestedFilename(), /^promptcanvas-export-.*\.zip$/);
+    await dialog.getByText(/^Your ZIP is ready \(2 images, [\d.]+ [KM]?B\)$/).waitFor();
+    const made = (await page.evaluate(async () => (await fetch('/api/exports')).json())).items[0];
+    assert.equal(made.image_count, 2);
+    assert.equal(
+      await dialog.getByRole('link', { name: 'Download again' }).getAttribute('href'),
+      made.url,
+    );
+    await expectAccessible('Download as ZIP (ready)');
+    await snap('export-ready.png', false);
+
+    const dir = tempDir('promptcanvas-zip-');
+    try {
+      const zip = join(dir, 'export.zip');
+      await download.saveAs(zip);
+      const out = join(dir, 'unzipped');
+      unzip(zip, out);
+
+      const recipes = JSON.parse(readFileSync(join(out, 'recipes.json'), 'utf8'));
+      assert.equal(recipes.format, 'promptcanvas.recipes/1');
+      assert.equal(recipes.images.length, 2);
+      assert.deepEqual(recipes.images.map((r) => r.id).sort(), [ids.favourite, ids.other].sort());
+      for (const recipe of recipes.images) {
+        assert.equal(recipe.prompt, PROMPT);
+        // Each original, byte for byte, where the recipe says it is.
+        const file = join(out, recipe.file);
+        assert.ok(existsSync(file), `${recipe.file} is not in the ZIP`);
+        const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+        assert.equal(sha256, recipe.sha256, `${recipe.file} differs from its recipe's hash`);
+      }
+      assert.equal(readdirSync(join(out, 'images')).length, 2);
+
+      // The contact sheet, from disk, in a browser that may not reach any network.
+      const offline = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const reached = [];
+      const local = (url) => /^(file|data|blob):/.test(url);
+      offline.on('request', (request) => {
+        if (!local(request.url())) reached.push(request.url());
+      });
+      await offline.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url.startsWith('file:')) return route.continue();
+        reached.push(url);
+        return route.abort();
+      });
+      try {
+        const sheet = await offline.newPage();
+        await sheet.goto(pathToFileURL(join(out, 'index.html')).href);
+        await sheet.waitForFunction(
+          () => {
+            const imgs = [...document.querySelectorAll('img')];
+            return imgs.length >= 2 && imgs.every((i) => i.complete);
+          },
+          undefined,
+          { timeout: 15_000 },
+        );
+        const widths = await sheet
+          .locator('img')
+          .evaluateAll((imgs) => imgs.map((i) => i.naturalWidth));
+        assert.ok(
+          widths.every((w) => w > 0),
+          `a picture on the contact sheet did not load: ${widths}`,
+        );
+        const text = await sheet.locator('body').innerText();
+        assert.ok(text.includes(PROMPT), 'the contact sheet does not show the prompts');
+        await sheet.screenshot({
+          path: screenshotPath('export-contact-sheet.png'),
+          fullPage: true,
+        });
+        assert.deepEqual(reached, [], `the contact sheet reached the network: ${reached}`);
+      } finally {
+        await offline.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await bar.getByRole('button', { name: 'Clear' }).click();
+    await bar.waitFor({ state: 'detached' });
+
+    // The profile lists it, to download again until its link expires.
+    await page.goto(`${server.baseURL}/profile`);
+    const data = page.getByRole('region', { name: 'Your data' });
+    await data
+      .getByRole('list', { name: 'Your recent ZIPs' })
+      .getByText('ZIP of 2 images')
+      .waitFor();
+    assert.equal(
+      await data.getByRole('link', { name: 'Download' }).first().getAttribute('href'),
+      made.url,
+    );
+    await expectAccessible('Profile (your data)');
+    await page.goto(`${server.baseURL}/gallery`);
   });
 
   test('the detail view deep-links, shows every setting, traps focus and closes on Esc', async () => {

@@ -20,4 +20,6 @@ export const queryKeys = {
   apiKeys: ['keys'] as const,
   /** The caller's share links: the one place that says whether an image or a collection is shared. */
   shares: ['shares'] as const,
+  /** The caller's ZIP exports whose links still work. */
+  exports: ['exports'] as const,
 };

@@ -1,7 +1,7 @@
 /**
  * A small in-memory PromptCanvas server for component tests: the signed-in
  * test user, images (with the trash, favourites, search and collections),
- * bulk actions, collections, API keys, share links and the admin figures,
+ * bulk actions, collections, API keys, share links, ZIP exports and the admin figures,
  * answering as API.md says.
  * `answer` may take over any request first (to fail one, or hold it).
  */
@@ -12,11 +12,13 @@ import type {
   BulkRequest,
   Collection,
   CollectionUpdate,
+  Export,
+  ExportRequest,
   Image,
   Share,
   ShareRequest,
 } from '../types/api';
-import { makeAdminStats, makeApiKey, makeImage, makeShare } from './fixtures';
+import { makeAdminStats, makeApiKey, makeExport, makeImage, makeShare } from './fixtures';
 import {
   makeConfig,
   mockApi,
@@ -33,6 +35,10 @@ export interface FakeServerOptions {
   keys?: ApiKey[];
   /** The test user's share links, newest first. */
   shares?: Share[];
+  /** The test user's ZIP exports whose links still work, newest first. */
+  exports?: Export[];
+  /** Most images one ZIP may hold (the config's `export_max_images`); 1000 unless told. */
+  exportMax?: number;
   /**
    * The test user is one of the server's admins: /me says so and
    * /admin/stats answers these figures (others get a 404, as from the server).
@@ -70,6 +76,8 @@ export function fakeServer(options: FakeServerOptions = {}) {
   const collections: Collection[] = options.collections ?? [];
   const keys: ApiKey[] = options.keys ?? [];
   const shares: Share[] = options.shares ?? [];
+  const exports: Export[] = options.exports ?? [];
+  const exportMax = options.exportMax ?? 1000;
 
   const visible = () => images.filter((i) => !i.trashed_at);
   const inCollection = (c: Collection) => visible().filter((i) => i.collection_ids.includes(c.id));
@@ -112,7 +120,10 @@ export function fakeServer(options: FakeServerOptions = {}) {
 
   function serve(req: RecordedRequest): MockResponse {
     const { method, url } = req;
-    if (url === '/config') return { data: makeConfig() };
+    if (url === '/config') {
+      const config = makeConfig();
+      return { data: { ...config, limits: { ...config.limits, export_max_images: exportMax } } };
+    }
     if (url === '/me') return { data: options.admin ? { ...testMe, admin: true } : testMe };
     if (url === '/admin/stats' && method === 'GET') {
       if (!options.admin) return problem(404, 'not_found', `No route for ${method} ${url}.`);
@@ -226,6 +237,7 @@ export function fakeServer(options: FakeServerOptions = {}) {
     }
     if (url.startsWith('/keys')) return serveKeys(req);
     if (url === '/shares' || url.endsWith('/share')) return serveShares(req);
+    if (url === '/exports') return serveExports(req);
     return problem(404, 'not_found', `No route for ${method} ${url}.`);
   }
 
@@ -296,8 +308,58 @@ export function fakeServer(options: FakeServerOptions = {}) {
     return { status: 201, data: { share } };
   }
 
+  /**
+   * A ZIP of the images asked for (never the trash): ids (each one yours and
+   * not in the trash), a collection, the favourites, or everything; at most
+   * `exportMax` images, at least one.
+   */
+  function serveExports({ method, data }: RecordedRequest): MockResponse {
+    if (method === 'GET') return { data: { items: [...exports] } };
+    if (method !== 'POST') return problem(404, 'not_found', `No route for ${method} /exports.`);
+    const body = (data ?? {}) as ExportRequest;
+    const asked = [body.ids, body.collection_id, body.favorites].filter((x) => x != null);
+    if (asked.length > 1 || body.favorites === false)
+      return problem(422, 'validation_failed', 'Ask for ids, a collection or the favourites.');
+    let chosen: Image[];
+    if (body.ids) {
+      chosen = [];
+      for (const id of body.ids) {
+        const image = visible().find((i) => i.id === id);
+        if (!image) return problem(404, 'not_found', `No image ${id}.`);
+        chosen.push(image);
+      }
+    } else if (body.collection_id) {
+      const c = collections.find((x) => x.id === body.collection_id);
+      if (!c) return problem(404, 'not_found', 'No such collection.');
+      chosen = inCollection(c);
+    } else if (body.favorites) chosen = visible().filter((i) => i.favorite);
+    else chosen = visible();
+    if (chosen.length > exportMax)
+      return problem(
+        422,
+        'too_many_images',
+        `An export holds at most ${exportMax} images; this one would hold ${chosen.length}.`,
+      );
+    if (chosen.length === 0)
+      return problem(422, 'nothing_to_export', 'There are no images to export.');
+    // On the real clock: the page compares the link's expiry with it.
+    const created = Date.now();
+    const made = makeExport(`x${clock++}`, {
+      image_count: chosen.length,
+      bytes: chosen.reduce((sum, i) => sum + i.bytes, 0),
+      created_at: new Date(created).toISOString(),
+      expires_at: new Date(created + 24 * 3_600_000).toISOString(),
+    });
+    exports.unshift(made);
+    return { status: 201, data: { export: made } };
+  }
+
   const api = mockApi(async (req) => (await options.answer?.(req)) ?? serve(req));
   const bulk = () =>
     api.requests.filter((r) => r.url === '/images/bulk').map((r) => r.data as BulkRequest);
-  return { api, images, collections, keys, shares, bulk, view };
+  const exportRequests = () =>
+    api.requests
+      .filter((r) => r.url === '/exports' && r.method === 'POST')
+      .map((r) => r.data as ExportRequest);
+  return { api, images, collections, keys, shares, exports, bulk, exportRequests, view };
 }

@@ -1,5 +1,5 @@
 import type { AdminStats, DayStats } from '../features/admin/api/stats';
-import type { ApiKey, Draft, Image, Share } from '../types/api';
+import type { ApiKey, Draft, Export, Image, Share } from '../types/api';
 
 /** A saved image as the server sends it; override what a test cares about. */
 export function makeImage(id: string, overrides: Partial<Image> = {}): Image {
@@ -58,6 +58,22 @@ export function makeShare(targetId: string, overrides: Partial<Share> = {}): Sha
     created_at: '2026-11-28T08:00:00Z',
     kind: 'image',
     target_id: targetId,
+    ...overrides,
+  };
+}
+
+/**
+ * A ZIP export as the server lists it: 3 images, 2.5 MB, made 2026-12-01 at
+ * 09:00 UTC with a link for 24 hours; override what a test cares about.
+ */
+export function makeExport(id: string, overrides: Partial<Export> = {}): Export {
+  return {
+    id,
+    image_count: 3,
+    bytes: 2_621_440,
+    url: `https://promptcanvas.test/exports/${id}/promptcanvas-export-${id}.zip?sig=s${id}`,
+    created_at: '2026-12-01T09:00:00Z',
+    expires_at: '2026-12-02T09:00:00Z',
     ...overrides,
   };
 }

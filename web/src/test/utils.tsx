@@ -185,6 +185,8 @@ export function makeConfig(
       drafts_per_minute: 60,
       monthly_draft_quota: 1000,
       draft_ttl_secs: 3600,
+      export_max_images: 1000,
+      export_ttl_hours: 24,
     },
   };
 }

@@ -102,6 +102,20 @@ export type ShareRequest = Schemas['ShareRequest'];
 /** GET /api/shared/{token}: what anyone with the link sees, signed in or not. */
 export type SharedView = Schemas['SharedView'];
 export type PublicImage = Schemas['PublicImage'];
+/**
+ * A ZIP of the caller's images: `url` is an absolute signed link (no sign-in
+ * needed) that downloads it until `expires_at`.
+ */
+export type Export = Schemas['Export'];
+/** POST /api/exports: the ZIP, built and stored before the answer. */
+export type ExportCreated = Schemas['ExportCreated'];
+/** GET /api/exports: the caller's exports whose link still works, newest first. */
+export type ExportList = Schemas['ExportList'];
+/**
+ * What goes in a ZIP: exactly one of `ids`, `collection_id` or
+ * `favorites: true`; `{}` for every image not in the trash.
+ */
+export type ExportRequest = Schemas['ExportRequest'];
 /** POST /api/images/{id}/reproduce: the image made again from its recipe, compared. */
 export type Reproduction = Schemas['ReproductionView'];
 
@@ -134,6 +148,8 @@ export type ErrorCode =
   | 'favorite_protected'
   | 'name_taken'
   | 'cover_not_in_collection'
+  | 'too_many_images'
+  | 'nothing_to_export'
   | (string & {});
 
 /** Query parameters of GET /api/images (besides the cursor). */

@@ -1,6 +1,9 @@
 import { useMemo } from 'react';
+import { useMe } from '../../features/auth/api/auth';
+import { useAuth } from '../../features/auth/AuthContext';
 import ProfilePage from '../../features/auth/routes/Profile';
 import { useCollections } from '../../features/collections/api/collections';
+import { ExportsSection } from '../../features/exports/components/ExportsSection';
 import { ApiKeysSection } from '../../features/keys/components/ApiKeysSection';
 import { SharedLinksSection } from '../../features/sharing/components/SharedLinksSection';
 import type { Share } from '../../types/api';
@@ -17,7 +20,21 @@ function SharedLinks() {
   return <SharedLinksSection nameOf={nameOf} />;
 }
 
-/** /profile: the account and its usage, with the API keys that act for it and its shared links. */
+/** Every image in one ZIP, counted as the usage counts them (the trash left out), and the recent ZIPs. */
+function YourData() {
+  const auth = useAuth();
+  const usage = useMe().data?.usage ?? auth.usage;
+  return (
+    <ExportsSection
+      imageCount={usage ? Math.max(0, usage.images - usage.trash_images) : undefined}
+    />
+  );
+}
+
+/**
+ * /profile: the account and its usage, with the API keys that act for it,
+ * its shared links, and its images to download.
+ */
 export default function ProfileRoute() {
   return (
     <ProfilePage
@@ -25,6 +42,7 @@ export default function ProfileRoute() {
         <>
           <ApiKeysSection />
           <SharedLinks />
+          <YourData />
         </>
       }
     />

@@ -34,6 +34,18 @@ export interface SelectionActionsProps {
   collection?: string;
 }
 
+/** What the actions beside the search and the favourites filter are given. */
+export interface FilterActionsProps {
+  /** The favourites filter is on. */
+  favorite: boolean;
+  /** The search the page is filtered by ('' for none). */
+  query: string;
+  /** How many images the page lists, once every page of them is loaded; else null. */
+  count: number | null;
+  /** The collection the page shows, if any. */
+  collection?: string;
+}
+
 /** What the detail view's extra part is given. */
 export interface DetailExtrasProps {
   image: Image;
@@ -45,11 +57,14 @@ export interface DetailExtrasProps {
  * Places where other features add to the gallery without it knowing them
  * (the app fills them in: collections add "Add to collection" to the bar and
  * the collections an image is in to its detail; sharing adds Share to the
- * detail's actions and a badge to the tiles of shared images).
+ * detail's actions and a badge to the tiles of shared images; exports add
+ * Download as ZIP to the bar and Download favourites beside the filters).
  */
 export interface GallerySlots {
   SelectionActions?: ComponentType<SelectionActionsProps>;
   DetailExtras?: ComponentType<DetailExtrasProps>;
+  /** Beside the search box and the favourites filter (a download of the favourites). */
+  FilterActions?: ComponentType<FilterActionsProps>;
   /** Beside the detail view's Favourite, Download and Use these settings. */
   DetailActions?: ComponentType<DetailExtrasProps>;
   /**

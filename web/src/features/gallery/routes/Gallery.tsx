@@ -8,7 +8,12 @@ import { GallerySkeleton, ImageGallery } from '../components/ImageGallery';
 import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { TrashActionsProvider } from '../components/TrashActionsProvider';
 import { useShortcutsKey } from '../hooks/useShortcutsKey';
-import { GALLERY, GalleryViewContext, type GalleryView } from '../hooks/useGalleryView';
+import {
+  GALLERY,
+  GalleryViewContext,
+  useGallerySlots,
+  type GalleryView,
+} from '../hooks/useGalleryView';
 import { PageHeader } from '../../../components/layout/PageHeader';
 import { Alert } from '../../../components/ui/Alert';
 import { Button } from '../../../components/ui/Button';
@@ -62,6 +67,9 @@ function Gallery({
     collection: view.collection,
   });
   const items = gallery.data?.pages.flatMap((p) => p.items) ?? [];
+  // Known only once every page is in: the first ones alone would undercount.
+  const count = gallery.data && !gallery.hasNextPage ? items.length : null;
+  const { FilterActions } = useGallerySlots();
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   useShortcutsKey(() => setShortcutsOpen(true));
 
@@ -126,6 +134,14 @@ function Gallery({
         >
           Favourites only
         </Button>
+        {FilterActions && (
+          <FilterActions
+            favorite={filters.favorite}
+            query={filters.query}
+            count={count}
+            collection={view.collection}
+          />
+        )}
         {/* Keys need a keyboard: on a phone it would only take room. */}
         <button
           type="button"
