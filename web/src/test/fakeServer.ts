@@ -319,7 +319,7 @@ export function fakeServer(options: FakeServerOptions = {}) {
     const body = (data ?? {}) as ExportRequest;
     const asked = [body.ids, body.collection_id, body.favorites].filter((x) => x != null);
     if (asked.length > 1 || body.favorites === false)
-      return problem(422, 'validation_failed', 'Ask for ids, a collection or the favourites.');
+      return problem(422, 'invalid_request', 'Ask for ids, a collection or the favourites.');
     let chosen: Image[];
     if (body.ids) {
       chosen = [];

@@ -196,6 +196,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exports/{id}/zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["download_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/generations": {
         parameters: {
             query?: never;
@@ -686,27 +702,31 @@ export interface components {
             bytes: number;
             /** @description RFC 3339, UTC. */
             created_at: string;
-            /** @description RFC 3339, UTC: the link stops working then. */
+            /** @description RFC 3339, UTC; the sweep removes the ZIP after this. */
             expires_at: string;
             id: string;
+            /**
+             * Format: int64
+             * @description Images in the ZIP (one deleted while the ZIP was written is left out).
+             */
             image_count: number;
-            /** @description Absolute signed link to the ZIP (no sign-in needed), until `expires_at`. */
+            /** @description The ZIP, signed: works without signing in until `expires_at`. */
             url: string;
         };
         ExportCreated: {
             export: components["schemas"]["Export"];
         };
         ExportList: {
-            /** @description Newest first. */
+            /** @description The exports whose link still works, newest first. */
             items: components["schemas"]["Export"][];
         };
-        /** @description Exactly one of `ids`, `collection_id` or `favorites: true`; `{}`: every image not in the trash. */
+        /** @description At most one of the fields; none (`{}`) exports every image not in the trash. */
         ExportRequest: {
-            /** @description One of your collections. */
+            /** @description The images of this collection that are not in the trash. */
             collection_id?: string | null;
-            /** @description Your favourites. */
+            /** @description `true`: every favourite not in the trash. */
             favorites?: boolean | null;
-            /** @description 1 to 1000 of your image ids. */
+            /** @description These images, none of them in the trash. */
             ids?: string[] | null;
         };
         FailureCount: {
@@ -870,8 +890,8 @@ export interface components {
              */
             export_max_images: number;
             /**
-             * Format: int64
-             * @description Hours an export's link works.
+             * Format: int32
+             * @description Hours an export's ZIP can be downloaded.
              */
             export_ttl_hours: number;
             /** Format: int32 */
@@ -2434,7 +2454,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Your exports whose link still works, newest first */
+            /** @description Your exports that can still be downloaded, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2496,7 +2516,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The ZIP, stored, and its link */
+            /** @description The ZIP is stored: its signed link and size */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2532,7 +2552,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `not_found`: no such collection of yours, or an id that is unknown or in the trash */
+            /** @description `not_found`: an image or the collection is not yours, or the image is in the trash */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2559,8 +2579,82 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `validation_failed`: not exactly one of `ids`, `collection_id`, `favorites`; `too_many_images`: more images than `limits.export_max_images`; `nothing_to_export`: the selection holds no images */
+            /** @description `invalid_request`: more than one selection; `too_many_images`: more than EXPORT_MAX_IMAGES; `nothing_to_export`: the selection holds no image */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: 5 exports a minute */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure on the server */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_export: {
+        parameters: {
+            query?: {
+                /** @description The owner's id. */
+                owner?: string | null;
+                /** @description Unix seconds: the link's expiry. */
+                exp?: string | null;
+                sig?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Export id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ZIP */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": unknown;
+                };
+            };
+            /** @description To the ZIP in the bucket, by a link that works for 15 minutes */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `forbidden`: the signature is wrong or the link expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: the export was removed */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
