@@ -52,6 +52,13 @@ async fn a_selection_is_refused_clearly_when_it_cannot_be_exported() {
         problem["detail"].as_str().unwrap().contains('2'),
         "{problem}"
     );
+    let null_is_everything = post_export(&app, &user, json!({"ids": null})).await;
+    assert_problem(
+        null_is_everything,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "too_many_images",
+    )
+    .await;
     let named = post_export(&app, &user, json!({"ids": ids})).await;
     assert_problem(named, StatusCode::UNPROCESSABLE_ENTITY, "too_many_images").await;
 
@@ -59,6 +66,7 @@ async fn a_selection_is_refused_clearly_when_it_cannot_be_exported() {
         json!({"ids": []}),
         json!({"ids": [ids[0]], "favorites": true}),
         json!({"ids": [ids[0]], "collection_id": "01J00000000000000000000000"}),
+        json!({"ids": null, "favorites": false}),
     ] {
         let refused = post_export(&app, &user, body.clone()).await;
         assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request").await;

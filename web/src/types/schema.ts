@@ -720,7 +720,10 @@ export interface components {
             /** @description The exports whose link still works, newest first. */
             items: components["schemas"]["Export"][];
         };
-        /** @description At most one of the fields; none (`{}`) exports every image not in the trash. */
+        /**
+         * @description At most one of the fields; none (`{}`) exports every image not in the
+         *     trash, as does a field sent as `null` (or `favorites: false`).
+         */
         ExportRequest: {
             /** @description The images of this collection that are not in the trash. */
             collection_id?: string | null;

@@ -66,17 +66,34 @@ pub struct ExportList {
     pub items: Vec<Export>,
 }
 
-/// At most one of the fields; none (`{}`) exports every image not in the trash.
+/// At most one of the fields; none (`{}`) exports every image not in the
+/// trash, as does a field sent as `null` (or `favorites: false`).
 #[derive(Deserialize, ToSchema, Debug, Default)]
 #[serde(deny_unknown_fields)]
+#[schema(max_properties = 1)]
 pub struct ExportRequest {
     /// These images, none of them in the trash.
-    #[schema(min_items = 1, max_items = 100000)]
-    pub ids: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "sent")]
+    #[schema(value_type = Option<Vec<String>>, min_items = 1, max_items = 100000)]
+    pub ids: Option<Option<Vec<String>>>,
     /// The images of this collection that are not in the trash.
-    pub collection_id: Option<String>,
+    #[serde(default, deserialize_with = "sent")]
+    #[schema(value_type = Option<String>)]
+    pub collection_id: Option<Option<String>>,
     /// `true`: every favourite not in the trash.
-    pub favorites: Option<bool>,
+    #[serde(default, deserialize_with = "sent")]
+    #[schema(value_type = Option<bool>)]
+    pub favorites: Option<Option<bool>>,
+}
+
+/// A field that was sent, `null` included (`None`: left out), so a body
+/// naming two selections is refused even when one of them is `null`.
+fn sent<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -126,29 +143,31 @@ impl From<ExportError> for ApiError {
 }
 
 fn selection(request: ExportRequest, max: u32) -> ApiResult<Selection> {
-    let favorites = request.favorites == Some(true);
-    let chosen = usize::from(request.ids.is_some())
+    let sent = usize::from(request.ids.is_some())
         + usize::from(request.collection_id.is_some())
-        + usize::from(favorites);
-    if chosen > 1 {
+        + usize::from(request.favorites.is_some());
+    if sent > 1 {
         return Err(ApiError::Validation(vec![FieldError::new(
             "ids",
             "give one of ids, collection_id and favorites, or none for every image",
         )]));
     }
-    Ok(match (request.ids, request.collection_id) {
-        (Some(ids), _) if ids.is_empty() => {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "ids",
-                "name at least one image",
-            )]));
-        }
-        (Some(ids), _) if ids.len() > max as usize => return Err(ApiError::TooManyImages(max)),
-        (Some(ids), _) => Selection::Images(ids),
-        (None, Some(collection_id)) => Selection::Collection(collection_id),
-        (None, None) if favorites => Selection::Favorites,
-        (None, None) => Selection::Everything,
-    })
+    let favorites = request.favorites.flatten() == Some(true);
+    Ok(
+        match (request.ids.flatten(), request.collection_id.flatten()) {
+            (Some(ids), _) if ids.is_empty() => {
+                return Err(ApiError::Validation(vec![FieldError::new(
+                    "ids",
+                    "name at least one image",
+                )]));
+            }
+            (Some(ids), _) if ids.len() > max as usize => return Err(ApiError::TooManyImages(max)),
+            (Some(ids), _) => Selection::Images(ids),
+            (None, Some(collection_id)) => Selection::Collection(collection_id),
+            (None, None) if favorites => Selection::Favorites,
+            (None, None) => Selection::Everything,
+        },
+    )
 }
 
 #[utoipa::path(post, path = "/api/exports", tag = "exports", security(("session" = []), ("clerk" = [])), request_body = ExportRequest,
