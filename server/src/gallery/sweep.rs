@@ -126,7 +126,7 @@ pub async fn sweep_export_files(
 }
 
 /// Removes the files of a `<folder>/<user>/<id>.<ext>` folder written before
-/// `cutoff` whose `(user, id)` has no record.
+/// `cutoff` whose `(user, id)` has no record, and those a killed write left.
 async fn sweep_folder(
     media: &MediaStore,
     folder: &str,
@@ -140,6 +140,7 @@ async fn sweep_folder(
         cutoff,
     };
     remove_unrecorded(media, &files, &mut report, recorded).await?;
+    remove_unfinished(media, &files, &mut report).await?;
     Ok(report)
 }
 
@@ -206,15 +207,24 @@ pub async fn sweep_orphans(
     let recorded =
         async |user_id: &str, image_id: &str| metadata.image_record_exists(user_id, image_id).await;
     remove_unrecorded(media, &files, &mut report, recorded).await?;
-    // A write the process was killed in the middle of: never a whole file,
-    // so no record can need it.
-    for key in media.unfinished_writes(prefix, files.cutoff).await? {
+    remove_unfinished(media, &files, &mut report).await?;
+    Ok(report)
+}
+
+/// Deletes the local files under `files.prefix` of writes the process was
+/// killed in the middle of: never a whole file, so no record can need one.
+async fn remove_unfinished(
+    media: &MediaStore,
+    files: &Files<'_>,
+    report: &mut SweepReport,
+) -> anyhow::Result<()> {
+    for key in media.unfinished_writes(files.prefix, files.cutoff).await? {
         report.examined += 1;
         media.delete_unfinished_write(&key).await?;
         tracing::info!(key = %key, "removed a file whose write was never finished");
         report.removed.push(key);
     }
-    Ok(report)
+    Ok(())
 }
 
 /// The whole sweep, as `promptcanvas sweep` and the scheduled Lambda event run

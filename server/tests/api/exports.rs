@@ -199,13 +199,23 @@ async fn the_download_link_is_the_permission_and_ends_with_the_export() {
     );
     assert!(app.state.media.list("exports").await.unwrap().is_empty());
 
-    // A ZIP a crash left unrecorded goes once it is older than the grace period.
+    // A ZIP a crash left unrecorded, and one whose write a kill cut short,
+    // go once they are older than the grace period.
     let orphan = "exports/someone/01ORPHAN.zip";
     app.state
         .media
         .put(orphan, bytes::Bytes::from_static(b"PK\x05\x06"))
         .await
         .unwrap();
+    let cut_short = "exports/someone/01HALF.zip#3";
+    let staged = app
+        .state
+        .config
+        .server
+        .data_dir
+        .join("images")
+        .join(cut_short);
+    std::fs::write(&staged, b"PK\x03\x04").unwrap();
     let young = promptcanvas::gallery::sweep::sweep_export_files(
         &app.state.media,
         app.state.metadata.as_ref(),
@@ -223,7 +233,8 @@ async fn the_download_link_is_the_permission_and_ends_with_the_export() {
     )
     .await
     .unwrap();
-    assert_eq!(old.removed, vec![orphan.to_owned()]);
+    assert_eq!(old.removed, vec![orphan.to_owned(), cut_short.to_owned()]);
+    assert!(!staged.exists());
 }
 
 #[tokio::test]
