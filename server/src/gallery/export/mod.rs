@@ -56,8 +56,8 @@ pub enum ExportError {
     Files(#[from] anyhow::Error),
 }
 
-/// Images read from storage at once while the ZIP is written: enough to
-/// hide a bucket's latency, few enough to keep memory small.
+/// Images (records, then files) read at once: enough to hide a store's
+/// latency, few enough to keep memory small while the ZIP is written.
 const IMAGES_IN_FLIGHT: usize = 6;
 /// Images listed per gallery read.
 const PAGE: u32 = 100;
@@ -93,14 +93,22 @@ pub async fn select(
     let query = match selection {
         Selection::Images(ids) => {
             let mut seen = HashSet::new();
-            for id in ids.iter().filter(|id| seen.insert(id.as_str())) {
-                match metadata.get_image(user_id, id).await? {
+            let ids: Vec<&str> = ids
+                .iter()
+                .map(String::as_str)
+                .filter(|id| seen.insert(*id))
+                .collect();
+            if ids.len() > max as usize {
+                return Err(ExportError::TooManyImages(max));
+            }
+            let mut found = futures::stream::iter(0..ids.len())
+                .map(|index| metadata.get_image(user_id, ids[index]))
+                .buffered(IMAGES_IN_FLIGHT);
+            while let Some(image) = found.try_next().await? {
+                match image {
                     Some(image) if image.trashed_at.is_none() => images.push(image),
                     _ => return Err(ExportError::NotFound),
                 }
-            }
-            if images.len() > max as usize {
-                return Err(ExportError::TooManyImages(max));
             }
             images.sort_by(|a, b| b.id.cmp(&a.id));
             return nonempty(images);

@@ -146,6 +146,8 @@ mod tests {
             "POST /api/auth/logout",
             "POST /api/client-errors",
             "GET /api/shared/{token}",
+            // The signed link is the permission (it opens in a new tab).
+            "GET /api/exports/{id}/zip",
             // Operators only, and 404 to everyone else, signed in or not.
             "GET /api/admin/stats",
         ];
