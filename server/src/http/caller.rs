@@ -104,7 +104,7 @@ async fn key_user(secret: &str, state: &AppState) -> Result<User, ApiError> {
     }
     if api_keys::use_is_worth_recording(&key, now) {
         let since = now - api_keys::USE_RECORDED_EVERY;
-        if let Err(error) = state.metadata.note_api_key_use(&key.id, now, since).await {
+        if let Err(error) = state.metadata.note_api_key_use(&key, now, since).await {
             // The request goes on: a missed "last used" is not worth a refusal.
             tracing::warn!(error = format!("{error:#}"), "recording an API key's use");
         }

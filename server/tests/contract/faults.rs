@@ -432,11 +432,11 @@ impl ApiKeys for FaultyMetadata {
 
     async fn note_api_key_use(
         &self,
-        key_id: &str,
+        key: &ApiKeyRecord,
         now: OffsetDateTime,
         unless_since: OffsetDateTime,
     ) -> StoreResult<()> {
-        self.inner.note_api_key_use(key_id, now, unless_since).await
+        self.inner.note_api_key_use(key, now, unless_since).await
     }
 }
 

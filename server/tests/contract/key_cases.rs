@@ -118,16 +118,16 @@ pub async fn a_keys_use_is_recorded_at_most_once_a_minute(store: Store) {
     let minute = Duration::minutes(1);
 
     store
-        .note_api_key_use(&key.id, at(5), at(5) - minute)
+        .note_api_key_use(&key, at(5), at(5) - minute)
         .await
         .unwrap();
     store
-        .note_api_key_use(&key.id, at(30), at(30) - minute)
+        .note_api_key_use(&key, at(30), at(30) - minute)
         .await
         .unwrap();
     assert_eq!(last_used(&store, &key.id).await, Some(at(5)));
     store
-        .note_api_key_use(&key.id, at(70), at(70) - minute)
+        .note_api_key_use(&key, at(70), at(70) - minute)
         .await
         .unwrap();
     assert_eq!(last_used(&store, &key.id).await, Some(at(70)));
@@ -135,7 +135,7 @@ pub async fn a_keys_use_is_recorded_at_most_once_a_minute(store: Store) {
     // A revoked key's use is not recorded (and brings nothing back).
     assert!(store.revoke_api_key(&user.id, &key.id).await.unwrap());
     store
-        .note_api_key_use(&key.id, at(200), at(200) - minute)
+        .note_api_key_use(&key, at(200), at(200) - minute)
         .await
         .unwrap();
     assert_eq!(store.api_key(&key.id).await.unwrap(), None);

@@ -678,10 +678,11 @@ pub trait ApiKeys: Send + Sync {
 
     /// Records that the key was used at `now`, unless a use at or after
     /// `unless_since` is already recorded: at most one write a minute, however
-    /// busy the key, and concurrent requests write once.
+    /// busy the key, and concurrent requests write once. `key` is the record
+    /// the request was signed in by, so no store read is needed to find it.
     async fn note_api_key_use(
         &self,
-        key_id: &str,
+        key: &ApiKeyRecord,
         now: OffsetDateTime,
         unless_since: OffsetDateTime,
     ) -> StoreResult<()>;

@@ -194,14 +194,11 @@ impl ApiKeys for DynamoStore {
 
     async fn note_api_key_use(
         &self,
-        key_id: &str,
+        key: &ApiKeyRecord,
         now: OffsetDateTime,
         unless_since: OffsetDateTime,
     ) -> StoreResult<()> {
-        let Some(item) = self.get_user_item(lookup_pk(key_id), LOOKUP_SK).await? else {
-            return Ok(());
-        };
-        let user_id = get_s(&item, "user_id")?;
+        let (key_id, user_id) = (key.id.as_str(), key.user_id.as_str());
         let update = |key: Item, since: Option<OffsetDateTime>| -> StoreResult<TransactWriteItem> {
             let condition = match since {
                 Some(_) => {
@@ -228,7 +225,7 @@ impl ApiKeys for DynamoStore {
         };
         let items = vec![
             update(lookup_key(key_id), Some(unless_since))?,
-            update(listing_key(&user_id, key_id), None)?,
+            update(listing_key(user_id, key_id), None)?,
         ];
         // Refused: used within the minute (or revoked) — nothing to write.
         self.transact(items).await.map(drop)

@@ -126,11 +126,11 @@ impl ApiKeys for SqliteStore {
 
     async fn note_api_key_use(
         &self,
-        key_id: &str,
+        key: &ApiKeyRecord,
         now: OffsetDateTime,
         unless_since: OffsetDateTime,
     ) -> StoreResult<()> {
-        let key_id = key_id.to_owned();
+        let key_id = key.id.clone();
         self.write(move |conn| {
             conn.execute(
                 "UPDATE api_keys SET last_used_at = ?2
