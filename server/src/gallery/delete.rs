@@ -1,4 +1,5 @@
-//! Deleting an image: hide the record, remove its files, then the record.
+//! Deleting an image: hide the record, remove its files and its share link,
+//! then the record.
 //!
 //! Every step can be re-run, so a crash or a failed file removal leaves an
 //! image that is hidden from the gallery and finishes deleting on the next
@@ -9,7 +10,7 @@ use futures::{StreamExt, TryStreamExt, stream};
 use crate::{
     gallery::{GalleryError, GalleryResult},
     store::media::MediaStore,
-    store::metadata::{ImageRef, MetadataStore, StoreResult},
+    store::metadata::{ImageRef, MetadataStore, ShareKind, StoreResult},
 };
 
 /// Images deleted at once: their file removals overlap, the store's writes
@@ -32,6 +33,10 @@ pub async fn delete_image(
         .ok_or(GalleryError::NotFound)?;
     media.delete(&record.object_key).await?;
     media.delete(&record.thumbnail_key).await?;
+    // Before the record: a delete cut short here is run again whole.
+    metadata
+        .delete_share(user_id, ShareKind::Image, image_id)
+        .await?;
     metadata.delete_image(user_id, image_id).await?;
     Ok(())
 }

@@ -233,6 +233,36 @@ async fn trashing_or_deleting_ends_a_link_and_strangers_cannot_share() {
         )
         .await;
     }
+    // The deleted image's link leaves the owner's list; the trashed one's
+    // stays, since restoring the image brings it back. So does a deleted
+    // collection's.
+    let collection: Value = user
+        .client
+        .post(app.url("/api/collections"))
+        .json(&json!({"name": "Harbours"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let collection_path = format!("/api/collections/{}", collection["id"].as_str().unwrap());
+    shared_token(&app, &user, &collection_path, false).await;
+    let gone = user
+        .client
+        .delete(app.url(&collection_path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    let listed = app.get_json(&user, "/api/shares").await;
+    let tokens: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|share| share["token"].as_str().unwrap())
+        .collect();
+    assert_eq!(tokens, vec![trashed.as_str()]);
     // A trashed image cannot be shared; another person's never.
     assert_problem(
         share(&app, &user, &format!("/api/images/{}", ids[0]), true).await,

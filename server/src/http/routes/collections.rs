@@ -24,7 +24,7 @@ use crate::{
     },
     http::state::AppState,
     store::metadata::{
-        CollectionChanges, CollectionRecord, ImageRecord,
+        CollectionChanges, CollectionRecord, ImageRecord, ShareKind,
         rules::{from_millis, millis},
     },
     text::{CONTROL, FORBIDDEN_IN_PROMPTS, is_in},
@@ -329,6 +329,18 @@ pub async fn delete_collection(
 ) -> ApiResult<Response> {
     if !state.metadata.delete_collection(&user.id, &id).await? {
         return Err(ApiError::NotFound);
+    }
+    // Its link already answers 404 (it shows a collection that is gone): a
+    // failure here only leaves the owner's list one entry too long.
+    if let Err(error) = state
+        .metadata
+        .delete_share(&user.id, ShareKind::Collection, &id)
+        .await
+    {
+        tracing::warn!(
+            error = format!("{error:#}"),
+            "removing a deleted collection's share link"
+        );
     }
     Ok(no_content())
 }
