@@ -400,7 +400,7 @@ async fn export_rows() -> anyhow::Result<Vec<Row>> {
         (
             "  memory added, 1,000 images ÷ 250 images",
             local.peak_growth_mib / quarter.peak_growth_mib,
-            "≤ 1.25 (constant)",
+            "≤ 2 (proportional: 4)",
         ),
         (
             "export of 1,000 1024² JPEGs, DynamoDB + S3 on moto (s)",
