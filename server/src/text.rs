@@ -78,6 +78,12 @@ pub fn regex_class(classes: &[&[RangeInclusive<char>]]) -> String {
     members
 }
 
+/// A time as RFC 3339 text (the API's and the exports' times).
+pub fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 /// Text made safe inside HTML and its attributes.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -73,16 +73,9 @@ async fn a_selection_is_refused_clearly_when_it_cannot_be_exported() {
     }
     let foreign = post_export(&app, &stranger, json!({"ids": [ids[0]]})).await;
     assert_problem(foreign, StatusCode::NOT_FOUND, "not_found").await;
-    let collection: Value = user
-        .client
-        .post(app.url("/api/collections"))
-        .json(&json!({"name": "Pears"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let collection = app
+        .post_json(&user, "/api/collections", json!({"name": "Pears"}))
+        .await;
     let theirs = post_export(&app, &stranger, json!({"collection_id": collection["id"]})).await;
     assert_problem(theirs, StatusCode::NOT_FOUND, "not_found").await;
     let signed_out = reqwest::Client::new()
@@ -242,16 +235,9 @@ async fn an_api_key_exports_as_its_owner() {
     let app = TestApp::spawn().await;
     let user = app.signed_in_user().await;
     app.generated_ids(&user, "a lantern in fog", 1).await;
-    let key: Value = user
-        .client
-        .post(app.url("/api/keys"))
-        .json(&json!({"name": "backup script"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let key = app
+        .post_json(&user, "/api/keys", json!({"name": "backup script"}))
+        .await;
     let response = reqwest::Client::new()
         .post(app.url("/api/exports"))
         .bearer_auth(key["secret"].as_str().unwrap())

@@ -130,6 +130,23 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// POSTs `body` as the user and returns the JSON answer, asserting success.
+    pub async fn post_json(&self, user: &User, path: &str, body: Value) -> Value {
+        let response = user
+            .client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request sent");
+        assert!(
+            response.status().is_success(),
+            "POST {path}: {}",
+            response.status()
+        );
+        response.json().await.expect("json")
+    }
+
     pub async fn get_json(&self, user: &User, path: &str) -> Value {
         let response = self.get(user, path).await;
         assert_eq!(response.status(), StatusCode::OK, "GET {path}");

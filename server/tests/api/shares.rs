@@ -236,16 +236,9 @@ async fn trashing_or_deleting_ends_a_link_and_strangers_cannot_share() {
     // The deleted image's link leaves the owner's list; the trashed one's
     // stays, since restoring the image brings it back. So does a deleted
     // collection's.
-    let collection: Value = user
-        .client
-        .post(app.url("/api/collections"))
-        .json(&json!({"name": "Harbours"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let collection = app
+        .post_json(&user, "/api/collections", json!({"name": "Harbours"}))
+        .await;
     let collection_path = format!("/api/collections/{}", collection["id"].as_str().unwrap());
     shared_token(&app, &user, &collection_path, false).await;
     let gone = user

@@ -222,7 +222,7 @@ async fn write_zip(
     let mut zip = ZipWriter::default();
     let mut recipes = Recipes {
         format: FORMAT.to_owned(),
-        exported_at: recipes::rfc3339(now),
+        exported_at: crate::text::rfc3339(now),
         images: Vec::with_capacity(images.len()),
     };
     // By position: a closure over `&ImageRecord` trips the compiler's

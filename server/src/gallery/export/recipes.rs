@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
-use crate::store::metadata::ImageRecord;
+use crate::{store::metadata::ImageRecord, text::rfc3339};
 
 /// The `format` of this layout.
 pub const FORMAT: &str = "promptcanvas.recipes/1";
@@ -84,8 +84,4 @@ pub fn file_name(image: &ImageRecord, extension: &str) -> String {
         at.second(),
         image.id
     )
-}
-
-pub fn rfc3339(at: OffsetDateTime) -> String {
-    at.format(&Rfc3339).unwrap_or_default()
 }

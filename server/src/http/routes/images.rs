@@ -10,7 +10,7 @@ use axum::{
     routing::{get, post},
 };
 use serde::{Deserialize, Serialize};
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
@@ -133,9 +133,7 @@ impl ImageViews {
 }
 
 /// A time as the API writes it (RFC 3339, UTC).
-pub(crate) fn rfc3339(at: OffsetDateTime) -> String {
-    at.format(&Rfc3339).unwrap_or_default()
-}
+pub(crate) use crate::text::rfc3339;
 
 /// A stored generation answer with its images as they are now: fresh signed
 /// URLs, and deleted images left out. An idempotent replay may come long after
