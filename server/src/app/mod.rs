@@ -160,6 +160,7 @@ async fn build_state_with(config: Config, backends: Backends) -> anyhow::Result<
             config.limits.client_errors_per_minute,
         ),
         client_error_log: ReportLog::default(),
+        gallery_pages: Default::default(),
         metrics: Arc::new(Metrics::new(config.telemetry.metrics_emf)),
         config: Arc::new(config),
         metadata,

@@ -1,7 +1,7 @@
 //! The HTTP edge: the router with its layers (request ids, tracing, security
 //! headers, compression, body limit, per-IP limiting, metrics), the one error
 //! type, the JSON extractor, the API document, the web app, share links'
-//! pages and the thin per-resource routes.
+//! pages, the kept gallery pages and the thin per-resource routes.
 
 pub(crate) mod attempts;
 pub(crate) mod caller;
@@ -12,6 +12,7 @@ pub(crate) mod json;
 pub(crate) mod limiter;
 pub(crate) mod metrics;
 pub(crate) mod openapi;
+pub(crate) mod page_cache;
 pub(crate) mod routes;
 pub(crate) mod security;
 pub(crate) mod share_page;

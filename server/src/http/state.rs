@@ -34,6 +34,8 @@ pub struct Services {
     pub metrics: Arc<Metrics>,
     /// How people sign in.
     pub auth: crate::auth::Auth,
+    /// Gallery pages as last sent, to send again while unchanged.
+    pub gallery_pages: crate::http::page_cache::PageCache,
 }
 
 impl AppState {

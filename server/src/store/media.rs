@@ -338,6 +338,20 @@ impl MediaStore {
         })
     }
 
+    /// Until when (unix seconds) the links [`MediaStore::links`] makes at
+    /// `now_unix` stay exactly the same, so an answer holding them may be
+    /// sent again unchanged. `None` for presigned URLs, which carry their
+    /// signing time and may be signed with short-lived credentials.
+    pub fn links_unchanged_until(&self, now_unix: i64) -> Option<i64> {
+        match &self.links {
+            Links::Local | Links::Cdn(_) => Some(
+                expiry(now_unix, self.signer.ttl.as_secs() as i64)
+                    - self.signer.ttl.as_secs() as i64,
+            ),
+            Links::Presigned(_) => None,
+        }
+    }
+
     /// The object's bytes, or `None` when it does not exist.
     ///
     /// S3 answers 403, not 404, for a missing key when the caller may not list

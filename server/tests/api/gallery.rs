@@ -181,3 +181,144 @@ async fn downloads_are_attachments_with_the_original_bytes() {
     assert_eq!(bytes.len() as u64, image["bytes"].as_u64().unwrap());
     assert_eq!(&bytes[..3], &[0xFF, 0xD8, 0xFF]);
 }
+
+/// A page asked for again is the one a fresh read would give: it carries an
+/// `ETag`, answers 304 to it while nothing in the gallery changed, and every
+/// kind of change shows at once, under a new tag.
+#[tokio::test]
+async fn a_gallery_page_revalidates_until_anything_in_it_changes() {
+    use reqwest::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
+
+    let app = TestApp::spawn_with(|config| config.limits.generations_per_minute = 100).await;
+    let user = app.signed_in_user().await;
+    let ids = app.generated_ids(&user, "harbour at dawn", 2).await;
+    let (newest, older) = (ids[0].clone(), ids[1].clone());
+    let page = "/api/images?limit=24";
+    let read = |tag: Option<String>| {
+        let mut request = user.client.get(app.url(page));
+        if let Some(tag) = tag {
+            request = request.header(IF_NONE_MATCH, tag);
+        }
+        async move { request.send().await.unwrap() }
+    };
+    let first = read(None).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()[CACHE_CONTROL], "private, no-cache");
+    let mut tag = first.headers()[ETAG].to_str().unwrap().to_owned();
+    let first: serde_json::Value = first.json().await.unwrap();
+
+    let unchanged = read(Some(tag.clone())).await;
+    assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(unchanged.headers()[ETAG], tag.as_str());
+    assert!(unchanged.bytes().await.unwrap().is_empty());
+    assert_eq!(app.get_json(&user, page).await, first);
+
+    let collection = app
+        .post_json(&user, "/api/collections", json!({"name": "Harbours"}))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let patch = |id: &str| user.client.patch(app.url(&format!("/api/images/{id}")));
+    let changes: Vec<(&str, reqwest::RequestBuilder)> = vec![
+        ("favourite", patch(&older).json(&json!({"favorite": true}))),
+        (
+            "put in a collection",
+            user.client.post(app.url("/api/images/bulk")).json(&json!({
+                "action": "add_to_collection", "collection_id": collection, "ids": [older]
+            })),
+        ),
+        (
+            "collection deleted",
+            user.client
+                .delete(app.url(&format!("/api/collections/{collection}"))),
+        ),
+        (
+            "trashed",
+            user.client
+                .post(app.url(&format!("/api/images/{newest}/trash"))),
+        ),
+        (
+            "restored",
+            user.client
+                .post(app.url(&format!("/api/images/{newest}/restore"))),
+        ),
+        (
+            "deleted",
+            user.client
+                .delete(app.url(&format!("/api/images/{newest}"))),
+        ),
+    ];
+    let mut expected = Vec::new();
+    for (change, request) in changes {
+        assert!(
+            request.send().await.unwrap().status().is_success(),
+            "{change}"
+        );
+        let answer = read(Some(tag.clone())).await;
+        assert_eq!(answer.status(), StatusCode::OK, "{change} shows");
+        let new_tag = answer.headers()[ETAG].to_str().unwrap().to_owned();
+        assert_ne!(new_tag, tag, "{change} gives a new tag");
+        tag = new_tag;
+        let items = answer.json::<serde_json::Value>().await.unwrap()["items"].clone();
+        let by_id = |id: &str| {
+            items
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|item| item["id"] == id)
+                .cloned()
+        };
+        expected.push((change, by_id(&newest).is_some(), by_id(&older).unwrap()));
+    }
+    let seen: Vec<_> = expected
+        .iter()
+        .map(|(change, newest_listed, older)| {
+            (
+                *change,
+                *newest_listed,
+                older["favorite"].as_bool().unwrap(),
+                older["collection_ids"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("favourite", true, true, 0),
+            ("put in a collection", true, true, 1),
+            ("collection deleted", true, true, 0),
+            ("trashed", false, true, 0),
+            ("restored", true, true, 0),
+            ("deleted", false, true, 0),
+        ]
+    );
+
+    let generated = app.generated_ids(&user, "a new one", 1).await;
+    let answer = read(Some(tag.clone())).await;
+    assert_eq!(answer.status(), StatusCode::OK, "a new image shows");
+    let items = answer.json::<serde_json::Value>().await.unwrap()["items"].clone();
+    assert_eq!(items[0]["id"], generated[0].as_str());
+
+    let search = app.get(&user, "/api/images?q=harbour").await;
+    assert_eq!(search.status(), StatusCode::OK);
+    assert!(
+        search.headers().get(ETAG).is_none(),
+        "a search is read afresh"
+    );
+
+    // Another person's tag for the same address is not theirs: they get their own page.
+    let other = app.signed_in_user().await;
+    let theirs = other
+        .client
+        .get(app.url(page))
+        .header(IF_NONE_MATCH, &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(theirs.status(), StatusCode::OK);
+    assert_eq!(
+        theirs.json::<serde_json::Value>().await.unwrap()["items"],
+        json!([])
+    );
+}

@@ -280,6 +280,10 @@ impl Gallery for FaultyMetadata {
     async fn image_record_exists(&self, user_id: &str, image_id: &str) -> StoreResult<bool> {
         self.inner.image_record_exists(user_id, image_id).await
     }
+
+    async fn gallery_version(&self, user_id: &str) -> StoreResult<Option<u64>> {
+        self.inner.gallery_version(user_id).await
+    }
 }
 
 #[async_trait]

@@ -4,8 +4,8 @@
 
 use axum::{
     Json, Router,
-    extract::{Path, Query, State},
-    http::header,
+    extract::{Path, Query, RawQuery, State},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
 };
@@ -18,6 +18,7 @@ use crate::{
     generation::pipeline::StoredImage,
     http::caller::CurrentUser,
     http::error::{ApiError, ApiResult},
+    http::page_cache::Page,
     http::state::AppState,
     http::{
         completion::to_completion,
@@ -235,7 +236,9 @@ pub async fn list_images(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Query(params): Query<ListParams>,
-) -> ApiResult<Json<ImagePageView>> {
+    RawQuery(request): RawQuery,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let limit = match params.limit.as_deref() {
         None => DEFAULT_PAGE_SIZE,
         Some(text) => text
@@ -273,6 +276,27 @@ pub async fn list_images(
         ));
     }
     let search = params.q.filter(|q| !q.trim().is_empty());
+    let request = request.unwrap_or_default();
+    let now_unix = OffsetDateTime::now_utc().unix_timestamp();
+    // The version is read before the page, so a change racing the read can
+    // only leave the page kept under an older version, never a newer one.
+    // Searches are not kept: the same words are seldom asked for twice, and
+    // keeping them would push gallery pages out.
+    let keep = match state.media.links_unchanged_until(now_unix) {
+        Some(links_until) if search.is_none() => state
+            .metadata
+            .gallery_version(&user.id)
+            .await?
+            .map(|version| (version, links_until)),
+        _ => None,
+    };
+    if let Some((version, _)) = keep
+        && let Some(page) = state
+            .gallery_pages
+            .get(&user.id, &request, version, now_unix)
+    {
+        return Ok(page_answer(page, &headers));
+    }
     let page = state
         .metadata
         .list_images(
@@ -297,7 +321,7 @@ pub async fn list_images(
         return Err(ApiError::NotFound);
     }
     let views = ImageViews::of(&state).await?;
-    Ok(Json(ImagePageView {
+    let body = serde_json::to_vec(&ImagePageView {
         items: page
             .items
             .iter()
@@ -306,7 +330,51 @@ pub async fn list_images(
         next_cursor: page
             .next_after
             .map(|position| cursor::encode(&position, state.media.signer())),
-    }))
+    })
+    .map_err(|error| ApiError::Internal(error.into()))?;
+    let Some((version, links_until)) = keep else {
+        return Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response());
+    };
+    let tag = state.media.signer().sign(
+        "gallery-page",
+        format!("{}\n{request}\n{version}\n{links_until}", user.id).as_bytes(),
+    );
+    let page = Page {
+        body: body.into(),
+        etag: format!("\"{tag}\""),
+    };
+    state
+        .gallery_pages
+        .put(&user.id, &request, version, links_until, page.clone());
+    Ok(page_answer(page, &headers))
+}
+
+/// A gallery page with its `ETag`: 304 without a body when the browser
+/// already holds it (`If-None-Match`). Browsers may keep it but must ask
+/// each time (`no-cache`), and only for this person (`private`).
+fn page_answer(page: Page, headers: &HeaderMap) -> Response {
+    let cache = [
+        (header::ETAG, page.etag.clone()),
+        (header::CACHE_CONTROL, "private, no-cache".to_owned()),
+    ];
+    let held = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|tag| {
+            let tag = tag.trim();
+            tag == "*" || tag.trim_start_matches("W/") == page.etag
+        });
+    if held {
+        return (StatusCode::NOT_MODIFIED, cache).into_response();
+    }
+    (
+        cache,
+        [(header::CONTENT_TYPE, "application/json")],
+        page.body,
+    )
+        .into_response()
 }
 
 /// A `true`/`false` query parameter; absent is false.

@@ -402,6 +402,15 @@ pub trait Gallery: Send + Sync {
     /// Whether any record (hidden ones included) still names this image: the
     /// orphan sweep keeps an image's objects exactly while this holds.
     async fn image_record_exists(&self, user_id: &str, image_id: &str) -> StoreResult<bool>;
+
+    /// A number that changes whenever any of the user's images changes (is
+    /// recorded, favourited, trashed, restored, put in or out of a
+    /// collection, or deleted), so a page read at one version is known to be
+    /// the same while the version is. `None` from a store that keeps none:
+    /// then every page is read afresh.
+    async fn gallery_version(&self, _user_id: &str) -> StoreResult<Option<u64>> {
+        Ok(None)
+    }
 }
 
 /// Named groups of one user's images.

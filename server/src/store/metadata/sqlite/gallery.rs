@@ -305,6 +305,17 @@ impl Gallery for SqliteStore {
         Ok(ImagePage { items, next_after })
     }
 
+    async fn gallery_version(&self, user_id: &str) -> StoreResult<Option<u64>> {
+        let user_id = user_id.to_owned();
+        self.read(move |conn| {
+            conn.prepare_cached("SELECT gallery_version FROM users WHERE id = ?1")?
+                .query_row([user_id], |row| row.get::<_, i64>(0))
+                .optional()
+        })
+        .await
+        .map(|version| version.map(|version| version as u64))
+    }
+
     async fn get_image(&self, user_id: &str, image_id: &str) -> StoreResult<Option<ImageRecord>> {
         let (user_id, image_id) = (user_id.to_owned(), image_id.to_owned());
         self.read(move |conn| {

@@ -302,6 +302,23 @@ CREATE INDEX exports_by_user ON exports(user_id, id);
 CREATE INDEX exports_by_expiry ON exports(expires_at);
 "#,
     ),
+    // 14: a version of each user's gallery, bumped by every change to one of
+    // their image rows (memberships and trash moves change the row too), so a
+    // page read before can be known unchanged without reading it again.
+    Migration::Sql(
+        r#"
+ALTER TABLE users ADD COLUMN gallery_version INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER gallery_version_after_insert AFTER INSERT ON images BEGIN
+    UPDATE users SET gallery_version = gallery_version + 1 WHERE id = new.user_id;
+END;
+CREATE TRIGGER gallery_version_after_update AFTER UPDATE ON images BEGIN
+    UPDATE users SET gallery_version = gallery_version + 1 WHERE id = new.user_id;
+END;
+CREATE TRIGGER gallery_version_after_delete AFTER DELETE ON images BEGIN
+    UPDATE users SET gallery_version = gallery_version + 1 WHERE id = old.user_id;
+END;
+"#,
+    ),
 ];
 
 /// Migration 6: the search index holds every word behind its owner's key

@@ -654,3 +654,66 @@ async fn a_database_from_before_exports_records_and_lists_them() {
         "old lighthouse"
     );
 }
+
+/// A database from before gallery versions: its users start at a version,
+/// and every change to one of their images (and only theirs) moves it on,
+/// memberships and a collection's delete included.
+#[tokio::test]
+async fn a_database_from_before_gallery_versions_counts_every_change_to_an_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("promptcanvas.db");
+    previous_layout(&path, 13);
+    let store = SqliteStore::open(&path).unwrap();
+    store
+        .write(|conn| {
+            conn.execute_batch(
+                "INSERT INTO users (id, email, email_key, created_at, images, storage_bytes)
+                 VALUES ('u2', 'bob@example.com', 'bob@example.com', '2026-11-01T08:00:00Z', 0, 0)",
+            )
+        })
+        .await
+        .unwrap();
+    let version = |user: &'static str| {
+        let store = store.clone();
+        async move { store.gallery_version(user).await.unwrap().unwrap() }
+    };
+    let start = version("u1").await;
+    let now = from_millis(1_800_000_000_000);
+    let mut seen = vec![start];
+    store.set_favorite("u1", "01JB", true).await.unwrap();
+    seen.push(version("u1").await);
+    let collection = CollectionRecord {
+        id: "c1".into(),
+        user_id: "u1".into(),
+        name: "Lights".into(),
+        description: None,
+        cover_image_id: None,
+        image_count: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    store.create_collection(&collection).await.unwrap();
+    store
+        .add_to_collection("u1", "c1", "01JA", now)
+        .await
+        .unwrap();
+    seen.push(version("u1").await);
+    store.delete_collection("u1", "c1").await.unwrap();
+    seen.push(version("u1").await);
+    store.trash_image("u1", "01JA", true, now).await.unwrap();
+    seen.push(version("u1").await);
+    store.hide_image("u1", "01JA").await.unwrap();
+    seen.push(version("u1").await);
+    store.delete_image("u1", "01JA").await.unwrap();
+    seen.push(version("u1").await);
+    assert!(
+        seen.windows(2).all(|pair| pair[0] < pair[1]),
+        "each change moves the version on: {seen:?}"
+    );
+    assert_eq!(
+        version("u2").await,
+        0,
+        "another user's changes are not theirs"
+    );
+    assert_eq!(store.gallery_version("nobody").await.unwrap(), None);
+}
