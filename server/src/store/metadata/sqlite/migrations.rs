@@ -319,6 +319,11 @@ CREATE TRIGGER gallery_version_after_delete AFTER DELETE ON images BEGIN
 END;
 "#,
     ),
+    // 15: the search index also keeps every word's first two and three
+    // letters behind its owner's key (12 + 2 and 12 + 3 bytes), so the
+    // short word beginnings people type read one list instead of merging
+    // the lists of every word that starts so.
+    Migration::Code(search_by_word_beginnings),
 ];
 
 /// Migration 6: the search index holds every word behind its owner's key
@@ -338,6 +343,28 @@ fn search_by_owner(conn: &Connection) -> rusqlite::Result<()> {
              DELETE FROM images_search WHERE rowid = old.rowid;
          END;",
     )?;
+    index_every_image(conn)
+}
+
+/// Migration 15: the search index again, with prefix indexes for the
+/// owner's key followed by two and by three letters.
+fn search_by_word_beginnings(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "DROP TRIGGER images_search_after_delete;
+         DROP TABLE images_search;
+         CREATE VIRTUAL TABLE images_search USING fts5(
+             words, content='', contentless_delete=1,
+             tokenize='unicode61 remove_diacritics 2', prefix='14 15'
+         );
+         CREATE TRIGGER images_search_after_delete AFTER DELETE ON images BEGIN
+             DELETE FROM images_search WHERE rowid = old.rowid;
+         END;",
+    )?;
+    index_every_image(conn)
+}
+
+/// Puts every image's words into a new, empty search index.
+fn index_every_image(conn: &Connection) -> rusqlite::Result<()> {
     let mut index = conn.prepare(INDEX_WORDS)?;
     let mut images = conn.prepare("SELECT rowid, user_id, prompt FROM images")?;
     let mut rows = images.query([])?;

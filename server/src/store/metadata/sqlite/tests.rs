@@ -717,3 +717,47 @@ async fn a_database_from_before_gallery_versions_counts_every_change_to_an_image
     );
     assert_eq!(store.gallery_version("nobody").await.unwrap(), None);
 }
+
+/// A database from before the word-beginning indexes: its images are
+/// indexed again, found by two and three letters as by whole words.
+#[tokio::test]
+async fn a_database_from_before_word_beginning_indexes_finds_its_images_by_their_first_letters() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("promptcanvas.db");
+    previous_layout(&path, 14);
+    let store = SqliteStore::open(&path).unwrap();
+    let schema: String = store
+        .read(|conn| {
+            conn.query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'images_search'",
+                [],
+                |row| row.get(0),
+            )
+        })
+        .await
+        .unwrap();
+    assert!(schema.contains("prefix='14 15'"), "{schema}");
+    for (search, expected) in [
+        ("li", vec!["01JA"]),
+        ("har", vec!["01JB"]),
+        ("harbour", vec!["01JB"]),
+        ("ol", vec!["01JB", "01JA"]),
+        ("old ha", vec!["01JB"]),
+        ("lo", vec![]),
+    ] {
+        let query = ImageQuery {
+            limit: 10,
+            search: Some(search.into()),
+            ..ImageQuery::default()
+        };
+        let found: Vec<String> = store
+            .list_images("u1", &query)
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|image| image.id)
+            .collect();
+        assert_eq!(found, expected, "{search}");
+    }
+}
