@@ -56,6 +56,17 @@ pub fn render(req: &RenderRequest<'_>) -> RgbImage {
 /// Renders the picture and tells where each subject of the plan was drawn,
 /// for checking a picture shows what the prompt asked for.
 pub fn render_with_placements(req: &RenderRequest<'_>) -> (RgbImage, Vec<Placement>) {
+    let (frame, placed) = paint(req);
+    let image = RgbImage {
+        width: frame.w as u32,
+        height: frame.h as u32,
+        pixels: post::finish(&frame, req.seed),
+    };
+    (image, placed)
+}
+
+/// Everything before the finishing pass: the painted, styled f32 frame.
+fn paint(req: &RenderRequest<'_>) -> (canvas::Canvas, Vec<Placement>) {
     let width = req.width.clamp(1, MAX_SIDE);
     let height = req.height.clamp(1, MAX_SIDE);
     let plan = understand(req.prompt);
@@ -66,16 +77,14 @@ pub fn render_with_placements(req: &RenderRequest<'_>) -> (RgbImage, Vec<Placeme
     if plan.mood == Some(Mood::Monochrome) {
         style::monochrome(&mut frame);
     }
-    let image = RgbImage {
-        width,
-        height,
-        pixels: post::finish(&frame, req.seed),
-    };
-    (image, placed)
+    (frame, placed)
 }
 
-/// Renders and encodes as a baseline JPEG (quality 88, 4:2:0).
+/// Renders and encodes as a baseline JPEG (quality 88, 4:2:0). The bytes are
+/// those of encoding [`render`]'s RGB image; the finishing pass hands the
+/// encoder its colour planes directly.
 pub fn render_jpeg(req: &RenderRequest<'_>) -> Vec<u8> {
-    let image = render(req);
-    encode::jpeg(&image.pixels, image.width, image.height)
+    let (frame, _) = paint(req);
+    let planes = post::finish_ycbcr(&frame, req.seed);
+    encode::jpeg_planes(&planes, frame.w as u32, frame.h as u32)
 }

@@ -26,8 +26,52 @@ fn quantise(c: f32) -> u8 {
     ((roll_off(c).clamp(0.0, 1.0) * 255.0 + MAGIC).to_bits() & 0xff) as u8
 }
 
+/// The finished frame as packed RGB8.
 pub fn finish(c: &Canvas, seed: u64) -> Vec<u8> {
     let mut out = vec![0u8; c.w * c.h * 3];
+    finish_rows(c, seed, |y, row| {
+        out[y * row.len()..(y + 1) * row.len()].copy_from_slice(row);
+    });
+    out
+}
+
+/// The finished frame as the three planes a JPEG stores (full-resolution Y,
+/// Cb and Cr, converted exactly as [`jpeg_encoder::rgb_to_ycbcr`] does), so
+/// the encoder only copies rows and the packed RGB frame is never built.
+pub fn finish_ycbcr(c: &Canvas, seed: u64) -> [Vec<u8>; 3] {
+    let n = c.w * c.h;
+    let mut planes = [vec![0u8; n], vec![0u8; n], vec![0u8; n]];
+    let [py, pb, pr] = &mut planes;
+    finish_rows(c, seed, |y, row| {
+        let span = y * c.w..(y + 1) * c.w;
+        let lines = py[span.clone()]
+            .iter_mut()
+            .zip(&mut pb[span.clone()])
+            .zip(&mut pr[span]);
+        for (((ly, lb), lr), p) in lines.zip(row.chunks_exact(3)) {
+            (*ly, *lb, *lr) = rgb_to_ycbcr(p[0], p[1], p[2]);
+        }
+    });
+    planes
+}
+
+/// The integer RGB to YCbCr conversion of the JPEG encoder, term for term.
+#[inline(always)]
+fn rgb_to_ycbcr(r: u8, g: u8, b: u8) -> (u8, u8, u8) {
+    let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
+    let y = 19595 * r + 38470 * g + 7471 * b;
+    let cb = -11059 * r - 21709 * g + 32768 * b + (128 << 16);
+    let cr = 32768 * r - 27439 * g - 5329 * b + (128 << 16);
+    (
+        ((y + 0x7fff) >> 16) as u8,
+        ((cb + 0x7fff) >> 16) as u8,
+        ((cr + 0x7fff) >> 16) as u8,
+    )
+}
+
+/// Finishes the frame row by row, top first, handing each packed RGB8 row
+/// to `emit`.
+fn finish_rows(c: &Canvas, seed: u64, mut emit: impl FnMut(usize, &[u8])) {
     // Triangular-distributed grain in one long line; each row starts at its own
     // random offset, which hides any repetition and costs no hashing per pixel.
     let s = (seed ^ (seed >> 32)) as u32;
@@ -50,6 +94,7 @@ pub fn finish(c: &Canvas, seed: u64) -> Vec<u8> {
         })
         .collect();
     let mut flat = vec![0.0f32; c.w * 3];
+    let mut dst = vec![0u8; c.w * 3];
     for y in 0..c.h {
         let dy = y as f32 + 0.5 - cy;
         let dy2 = dy * dy * inv;
@@ -60,13 +105,12 @@ pub fn finish(c: &Canvas, seed: u64) -> Vec<u8> {
             f[1] = p.g;
             f[2] = p.b;
         }
-        let dst = &mut out[y * c.w * 3..(y + 1) * c.w * 3];
         let n = dst.len();
         let (flat, dx2, g) = (&flat[..n], &dx2[..n], &g[..n]);
         for i in 0..n {
             let r2 = dx2[i] + dy2;
             dst[i] = quantise(flat[i] * (1.0 - r2 * (0.12 + 0.28 * r2)) + g[i]);
         }
+        emit(y, &dst);
     }
-    out
 }
