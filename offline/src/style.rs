@@ -20,7 +20,7 @@ pub fn apply(c: &mut Canvas, style: Style, placed: &[Placement], steps: u32, see
         Style::Sketch => sketch(c),
         Style::Vintage => vintage(c, seed),
         Style::LowPoly => low_poly(c, seed),
-        Style::Oil => oil(c, steps, seed),
+        Style::Oil => oil(c, steps, seed, |_, _| {}, true),
         Style::Photo => photo(c, placed, seed),
         Style::Neon => neon(c),
     }
@@ -267,11 +267,26 @@ fn low_poly(c: &mut Canvas, seed: u32) {
     }
 }
 
+/// Oil paint with each finished row handed to `row(y, pixels)` as it is
+/// made, top first, instead of written back to the frame: the finishing pass
+/// then reads the row while it is still in cache. The frame is left
+/// half-painted, so it is only for the last pass before finishing.
+pub fn oil_rows(c: &mut Canvas, steps: u32, seed: u32, row: impl FnMut(usize, &[Rgb])) {
+    oil(c, steps, seed, row, false);
+}
+
 /// Paint dragged in short strokes, across in some patches of the picture
 /// and down in others, on canvas weave. Both smears are running sums kept
 /// while the rows stream past, so the pass reads the frame once whatever the
-/// stroke length.
-fn oil(c: &mut Canvas, steps: u32, seed: u32) {
+/// stroke length. Each painted row goes to `row`, and back into the frame
+/// when `write_back` is set.
+fn oil(
+    c: &mut Canvas,
+    steps: u32,
+    seed: u32,
+    mut row: impl FnMut(usize, &[Rgb]),
+    write_back: bool,
+) {
     const PATCH: usize = 8;
     let (w, h, u) = (c.w, c.h, c.unit());
     let r = ((u / 400.0) * (1.0 + steps.min(8) as f32 / 4.0)).max(1.0) as usize;
@@ -306,6 +321,7 @@ fn oil(c: &mut Canvas, steps: u32, seed: u32) {
     let mut kept = vec![Rgb::BLACK; (r + 1) * w];
     // The row with its edge pixels repeated r times on each side.
     let mut pad = vec![Rgb::BLACK; w + 2 * r + 1];
+    let mut painted = vec![Rgb::BLACK; w];
     for y in 0..h {
         let slot = (y % (r + 1)) * w;
         kept[slot..slot + w].copy_from_slice(&c.px[y * w..(y + 1) * w]);
@@ -316,13 +332,18 @@ fn oil(c: &mut Canvas, steps: u32, seed: u32) {
         let mut across = pad[..2 * r + 1].iter().fold(Rgb::BLACK, |a, &p| a + p);
         let ways = &way[(y / PATCH) * pw..(y / PATCH + 1) * pw];
         let canvas = &weave[(y / 2 % TILE) * TILE..(y / 2 % TILE + 1) * TILE];
-        let out = &mut c.px[y * w..(y + 1) * w];
         let slide = pad[2 * r + 1..].iter().zip(&pad);
-        for (x, ((o, d), (add, sub))) in out.iter_mut().zip(&down).zip(slide).enumerate() {
+        for (x, ((o, d), (add, sub))) in painted.iter_mut().zip(&down).zip(slide).enumerate() {
             let stroke = if ways[x / PATCH] { *d } else { across };
             *o = stroke * (canvas[x / 2 % TILE] * k);
             across = across + *add - *sub;
         }
+        // Rows below still hold what was painted before: the column sums
+        // read only those and the kept copies, never a row painted here.
+        if write_back {
+            c.px[y * w..(y + 1) * w].copy_from_slice(&painted);
+        }
+        row(y, &painted);
         let gone = (y.saturating_sub(r) % (r + 1)) * w;
         let ahead = at(y + r + 1);
         let rows = c.px[ahead..ahead + w].iter().zip(&kept[gone..gone + w]);
