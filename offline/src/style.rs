@@ -319,24 +319,40 @@ fn oil(
     // The last r + 1 rows as they were before being painted over, for the
     // column sums to take back out.
     let mut kept = vec![Rgb::BLACK; (r + 1) * w];
-    // The row with its edge pixels repeated r times on each side.
-    let mut pad = vec![Rgb::BLACK; w + 2 * r + 1];
+    // Two rows with their edge pixels repeated r times on each side, and
+    // their running sums across.
+    let mut pads = [
+        vec![Rgb::BLACK; w + 2 * r + 1],
+        vec![Rgb::BLACK; w + 2 * r + 1],
+    ];
+    let mut sums = [vec![Rgb::BLACK; w], vec![Rgb::BLACK; w]];
     let mut painted = vec![Rgb::BLACK; w];
     for y in 0..h {
         let slot = (y % (r + 1)) * w;
         kept[slot..slot + w].copy_from_slice(&c.px[y * w..(y + 1) * w]);
-        let line = &kept[slot..slot + w];
-        pad[..r].fill(line[0]);
-        pad[r..r + w].copy_from_slice(line);
-        pad[r + w..].fill(line[w - 1]);
-        let mut across = pad[..2 * r + 1].iter().fold(Rgb::BLACK, |a, &p| a + p);
+        if y % 2 == 0 {
+            // The sums across are each a chain of dependent additions, so
+            // two rows' chains run side by side. Neither row is painted yet.
+            let pair = (h - y).min(2);
+            for (j, pad) in pads.iter_mut().enumerate().take(pair) {
+                let line = &c.px[(y + j) * w..(y + j + 1) * w];
+                pad[..r].fill(line[0]);
+                pad[r..r + w].copy_from_slice(line);
+                pad[r + w..].fill(line[w - 1]);
+            }
+            let [s0, s1] = &mut sums;
+            if pair == 2 {
+                sums_across2(&pads[0], &pads[1], s0, s1, r);
+            } else {
+                sums_across2(&pads[0], &pads[0], s0, s1, r);
+            }
+        }
+        let across = &sums[y % 2];
         let ways = &way[(y / PATCH) * pw..(y / PATCH + 1) * pw];
         let canvas = &weave[(y / 2 % TILE) * TILE..(y / 2 % TILE + 1) * TILE];
-        let slide = pad[2 * r + 1..].iter().zip(&pad);
-        for (x, ((o, d), (add, sub))) in painted.iter_mut().zip(&down).zip(slide).enumerate() {
-            let stroke = if ways[x / PATCH] { *d } else { across };
+        for (x, ((o, d), a)) in painted.iter_mut().zip(&down).zip(across).enumerate() {
+            let stroke = if ways[x / PATCH] { *d } else { *a };
             *o = stroke * (canvas[x / 2 % TILE] * k);
-            across = across + *add - *sub;
         }
         // Rows below still hold what was painted before: the column sums
         // read only those and the kept copies, never a row painted here.
@@ -350,6 +366,22 @@ fn oil(
         for (a, (&p, &q)) in down.iter_mut().zip(rows) {
             *a = *a + p - q;
         }
+    }
+}
+
+/// The running sums of `2 * r + 1` pixels across two padded rows at once:
+/// `s[x]` sums `pad[x..=x + 2 * r]`, added up in the order a single sliding
+/// sum would.
+fn sums_across2(p0: &[Rgb], p1: &[Rgb], s0: &mut [Rgb], s1: &mut [Rgb], r: usize) {
+    let mut a0 = p0[..2 * r + 1].iter().fold(Rgb::BLACK, |a, &p| a + p);
+    let mut a1 = p1[..2 * r + 1].iter().fold(Rgb::BLACK, |a, &p| a + p);
+    let w = s0.len().min(s1.len());
+    let (add0, add1) = (&p0[2 * r + 1..], &p1[2 * r + 1..]);
+    for x in 0..w {
+        s0[x] = a0;
+        s1[x] = a1;
+        a0 = a0 + add0[x] - p0[x];
+        a1 = a1 + add1[x] - p1[x];
     }
 }
 
