@@ -6,7 +6,7 @@
 
 use crate::canvas::Canvas;
 use crate::color::Rgb;
-use crate::noise::{fbm2, smoothstep};
+use crate::noise::{fbm2, fbm2_many, smoothstep};
 use crate::rng::{hash2, unit};
 use crate::scene::subjects::Placement;
 use crate::understand::Style;
@@ -294,12 +294,15 @@ fn oil(
     // Which way the strokes go, per patch: a coarse noise, so neighbouring
     // patches mostly agree and the strokes read as brushwork, not tiles.
     let (pw, ph) = (w.div_ceil(PATCH), h.div_ceil(PATCH));
-    let way: Vec<bool> = (0..pw * ph)
+    let (mut xs, mut ys): (Vec<f32>, Vec<f32>) = (0..pw * ph)
         .map(|i| {
             let (px, py) = ((i % pw * PATCH) as f32 / u, (i / pw * PATCH) as f32 / u);
-            fbm2(px * 4.0, py * 4.0, 2, seed) > 0.0
+            (px * 4.0, py * 4.0)
         })
-        .collect();
+        .unzip();
+    let mut noise = vec![0.0; pw * ph];
+    fbm2_many(&mut xs, &mut ys, &mut noise, 2, seed);
+    let way: Vec<bool> = noise.iter().map(|&n| n > 0.0).collect();
     // The canvas weave and the ridges of paint, as a tile of 2-pixel cells.
     const TILE: usize = 64;
     let weave: Vec<f32> = (0..TILE * TILE)
