@@ -56,26 +56,62 @@ pub fn render(req: &RenderRequest<'_>) -> RgbImage {
 /// Renders the picture and tells where each subject of the plan was drawn,
 /// for checking a picture shows what the prompt asked for.
 pub fn render_with_placements(req: &RenderRequest<'_>) -> (RgbImage, Vec<Placement>) {
+    let (frame, placed) = paint(req);
+    let image = RgbImage {
+        width: frame.w as u32,
+        height: frame.h as u32,
+        pixels: post::finish(&frame, req.seed),
+    };
+    (image, placed)
+}
+
+/// Everything before the finishing pass: the painted, styled f32 frame.
+fn paint(req: &RenderRequest<'_>) -> (canvas::Canvas, Vec<Placement>) {
+    let (mut frame, plan, placed) = paint_scene(req);
+    finish_style(&mut frame, &plan, &placed, req);
+    (frame, placed)
+}
+
+/// The scene and its subjects, before any style.
+fn paint_scene(req: &RenderRequest<'_>) -> (canvas::Canvas, Plan, Vec<Placement>) {
     let width = req.width.clamp(1, MAX_SIDE);
     let height = req.height.clamp(1, MAX_SIDE);
     let plan = understand(req.prompt);
     let palette = palette_from_plan(&plan);
     let mut frame = canvas::Canvas::new(width as usize, height as usize);
     let placed = scene::paint(&mut frame, &plan, &palette, req.seed, req.steps);
-    style::apply(&mut frame, plan.style, &placed, req.steps, req.seed as u32);
-    if plan.mood == Some(Mood::Monochrome) {
-        style::monochrome(&mut frame);
-    }
-    let image = RgbImage {
-        width,
-        height,
-        pixels: post::finish(&frame, req.seed),
-    };
-    (image, placed)
+    (frame, plan, placed)
 }
 
-/// Renders and encodes as a baseline JPEG (quality 88, 4:2:0).
+/// The style pass and the monochrome mood.
+fn finish_style(
+    frame: &mut canvas::Canvas,
+    plan: &Plan,
+    placed: &[Placement],
+    req: &RenderRequest<'_>,
+) {
+    style::apply(frame, plan.style, placed, req.steps, req.seed as u32);
+    if plan.mood == Some(Mood::Monochrome) {
+        style::monochrome(frame);
+    }
+}
+
+/// Renders and encodes as a baseline JPEG (quality 88, 4:2:0). The bytes are
+/// those of encoding [`render`]'s RGB image; the finishing pass hands the
+/// encoder its colour planes directly.
 pub fn render_jpeg(req: &RenderRequest<'_>) -> Vec<u8> {
-    let image = render(req);
-    encode::jpeg(&image.pixels, image.width, image.height)
+    let (mut frame, plan, placed) = paint_scene(req);
+    let planes = if plan.style == Style::Oil && plan.mood != Some(Mood::Monochrome) {
+        // Oil paint is the last pass over the frame: each painted row goes
+        // straight to finishing, while it is still in cache.
+        let mut planes = post::Planes::new(frame.w, frame.h, req.seed);
+        style::oil_rows(&mut frame, req.steps, req.seed as u32, |y, row| {
+            planes.row(y, row)
+        });
+        planes.planes
+    } else {
+        finish_style(&mut frame, &plan, &placed, req);
+        post::finish_ycbcr(&frame, req.seed)
+    };
+    encode::jpeg_planes(&planes, frame.w as u32, frame.h as u32)
 }

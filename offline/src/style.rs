@@ -6,7 +6,7 @@
 
 use crate::canvas::Canvas;
 use crate::color::Rgb;
-use crate::noise::{fbm2, smoothstep};
+use crate::noise::{fbm2, fbm2_many, smoothstep};
 use crate::rng::{hash2, unit};
 use crate::scene::subjects::Placement;
 use crate::understand::Style;
@@ -20,7 +20,7 @@ pub fn apply(c: &mut Canvas, style: Style, placed: &[Placement], steps: u32, see
         Style::Sketch => sketch(c),
         Style::Vintage => vintage(c, seed),
         Style::LowPoly => low_poly(c, seed),
-        Style::Oil => oil(c, steps, seed),
+        Style::Oil => oil(c, steps, seed, |_, _| {}, true),
         Style::Photo => photo(c, placed, seed),
         Style::Neon => neon(c),
     }
@@ -267,11 +267,26 @@ fn low_poly(c: &mut Canvas, seed: u32) {
     }
 }
 
+/// Oil paint with each finished row handed to `row(y, pixels)` as it is
+/// made, top first, instead of written back to the frame: the finishing pass
+/// then reads the row while it is still in cache. The frame is left
+/// half-painted, so it is only for the last pass before finishing.
+pub fn oil_rows(c: &mut Canvas, steps: u32, seed: u32, row: impl FnMut(usize, &[Rgb])) {
+    oil(c, steps, seed, row, false);
+}
+
 /// Paint dragged in short strokes, across in some patches of the picture
 /// and down in others, on canvas weave. Both smears are running sums kept
 /// while the rows stream past, so the pass reads the frame once whatever the
-/// stroke length.
-fn oil(c: &mut Canvas, steps: u32, seed: u32) {
+/// stroke length. Each painted row goes to `row`, and back into the frame
+/// when `write_back` is set.
+fn oil(
+    c: &mut Canvas,
+    steps: u32,
+    seed: u32,
+    mut row: impl FnMut(usize, &[Rgb]),
+    write_back: bool,
+) {
     const PATCH: usize = 8;
     let (w, h, u) = (c.w, c.h, c.unit());
     let r = ((u / 400.0) * (1.0 + steps.min(8) as f32 / 4.0)).max(1.0) as usize;
@@ -279,12 +294,15 @@ fn oil(c: &mut Canvas, steps: u32, seed: u32) {
     // Which way the strokes go, per patch: a coarse noise, so neighbouring
     // patches mostly agree and the strokes read as brushwork, not tiles.
     let (pw, ph) = (w.div_ceil(PATCH), h.div_ceil(PATCH));
-    let way: Vec<bool> = (0..pw * ph)
+    let (mut xs, mut ys): (Vec<f32>, Vec<f32>) = (0..pw * ph)
         .map(|i| {
             let (px, py) = ((i % pw * PATCH) as f32 / u, (i / pw * PATCH) as f32 / u);
-            fbm2(px * 4.0, py * 4.0, 2, seed) > 0.0
+            (px * 4.0, py * 4.0)
         })
-        .collect();
+        .unzip();
+    let mut noise = vec![0.0; pw * ph];
+    fbm2_many(&mut xs, &mut ys, &mut noise, 2, seed);
+    let way: Vec<bool> = noise.iter().map(|&n| n > 0.0).collect();
     // The canvas weave and the ridges of paint, as a tile of 2-pixel cells.
     const TILE: usize = 64;
     let weave: Vec<f32> = (0..TILE * TILE)
@@ -304,31 +322,69 @@ fn oil(c: &mut Canvas, steps: u32, seed: u32) {
     // The last r + 1 rows as they were before being painted over, for the
     // column sums to take back out.
     let mut kept = vec![Rgb::BLACK; (r + 1) * w];
-    // The row with its edge pixels repeated r times on each side.
-    let mut pad = vec![Rgb::BLACK; w + 2 * r + 1];
+    // Two rows with their edge pixels repeated r times on each side, and
+    // their running sums across.
+    let mut pads = [
+        vec![Rgb::BLACK; w + 2 * r + 1],
+        vec![Rgb::BLACK; w + 2 * r + 1],
+    ];
+    let mut sums = [vec![Rgb::BLACK; w], vec![Rgb::BLACK; w]];
+    let mut painted = vec![Rgb::BLACK; w];
     for y in 0..h {
         let slot = (y % (r + 1)) * w;
         kept[slot..slot + w].copy_from_slice(&c.px[y * w..(y + 1) * w]);
-        let line = &kept[slot..slot + w];
-        pad[..r].fill(line[0]);
-        pad[r..r + w].copy_from_slice(line);
-        pad[r + w..].fill(line[w - 1]);
-        let mut across = pad[..2 * r + 1].iter().fold(Rgb::BLACK, |a, &p| a + p);
+        if y % 2 == 0 {
+            // The sums across are each a chain of dependent additions, so
+            // two rows' chains run side by side. Neither row is painted yet.
+            let pair = (h - y).min(2);
+            for (j, pad) in pads.iter_mut().enumerate().take(pair) {
+                let line = &c.px[(y + j) * w..(y + j + 1) * w];
+                pad[..r].fill(line[0]);
+                pad[r..r + w].copy_from_slice(line);
+                pad[r + w..].fill(line[w - 1]);
+            }
+            let [s0, s1] = &mut sums;
+            if pair == 2 {
+                sums_across2(&pads[0], &pads[1], s0, s1, r);
+            } else {
+                sums_across2(&pads[0], &pads[0], s0, s1, r);
+            }
+        }
+        let across = &sums[y % 2];
         let ways = &way[(y / PATCH) * pw..(y / PATCH + 1) * pw];
         let canvas = &weave[(y / 2 % TILE) * TILE..(y / 2 % TILE + 1) * TILE];
-        let out = &mut c.px[y * w..(y + 1) * w];
-        let slide = pad[2 * r + 1..].iter().zip(&pad);
-        for (x, ((o, d), (add, sub))) in out.iter_mut().zip(&down).zip(slide).enumerate() {
-            let stroke = if ways[x / PATCH] { *d } else { across };
+        for (x, ((o, d), a)) in painted.iter_mut().zip(&down).zip(across).enumerate() {
+            let stroke = if ways[x / PATCH] { *d } else { *a };
             *o = stroke * (canvas[x / 2 % TILE] * k);
-            across = across + *add - *sub;
         }
+        // Rows below still hold what was painted before: the column sums
+        // read only those and the kept copies, never a row painted here.
+        if write_back {
+            c.px[y * w..(y + 1) * w].copy_from_slice(&painted);
+        }
+        row(y, &painted);
         let gone = (y.saturating_sub(r) % (r + 1)) * w;
         let ahead = at(y + r + 1);
         let rows = c.px[ahead..ahead + w].iter().zip(&kept[gone..gone + w]);
         for (a, (&p, &q)) in down.iter_mut().zip(rows) {
             *a = *a + p - q;
         }
+    }
+}
+
+/// The running sums of `2 * r + 1` pixels across two padded rows at once:
+/// `s[x]` sums `pad[x..=x + 2 * r]`, added up in the order a single sliding
+/// sum would.
+fn sums_across2(p0: &[Rgb], p1: &[Rgb], s0: &mut [Rgb], s1: &mut [Rgb], r: usize) {
+    let mut a0 = p0[..2 * r + 1].iter().fold(Rgb::BLACK, |a, &p| a + p);
+    let mut a1 = p1[..2 * r + 1].iter().fold(Rgb::BLACK, |a, &p| a + p);
+    let w = s0.len().min(s1.len());
+    let (add0, add1) = (&p0[2 * r + 1..], &p1[2 * r + 1..]);
+    for x in 0..w {
+        s0[x] = a0;
+        s1[x] = a1;
+        a0 = a0 + add0[x] - p0[x];
+        a1 = a1 + add1[x] - p1[x];
     }
 }
 

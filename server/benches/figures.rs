@@ -54,7 +54,7 @@ fn main() -> anyhow::Result<()> {
         rows.push((
             "offline engine, 1024×1024 JPEG (ms, median, 1 core)",
             engine_ms(),
-            "≤ 60",
+            "≤ 30",
         ));
     }
     if wanted("pipeline") {

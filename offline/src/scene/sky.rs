@@ -5,7 +5,7 @@
 
 use crate::canvas::Canvas;
 use crate::color::Rgb;
-use crate::noise::{fbm2, smoothstep};
+use crate::noise::{fbm2, fbm2_many, smoothstep};
 use crate::palette::Palette;
 use crate::rng::Rng;
 use crate::understand::TimeOfDay;
@@ -64,6 +64,8 @@ fn cloud_field(
     let threshold = 0.32 - 0.45 * amount;
     let stretch = rng.range(2.5, 4.5);
     let mut density = vec![0.0; gw * gh];
+    // One row of cells at a time: noise coordinates, then their noise.
+    let (mut xs, mut ys, mut ns) = (vec![0.0; gw], vec![0.0; gw], vec![0.0; gw]);
     for gy in 0..gh {
         let py = (gy as f32 + 0.5) * cell;
         // Clouds thin out toward the horizon and the zenith.
@@ -71,15 +73,13 @@ fn cloud_field(
         if band <= 0.0 {
             continue;
         }
-        for gx in 0..gw {
+        for (gx, (x, y)) in xs.iter_mut().zip(ys.iter_mut()).enumerate() {
             let px = (gx as f32 + 0.5) * cell;
-            let n = fbm2(
-                px / unit * 1.6 + ox,
-                py / unit * 1.6 * stretch + oy,
-                octaves,
-                seed,
-            );
-            density[gy * gw + gx] = smoothstep(threshold, threshold + 0.45, n) * band;
+            (*x, *y) = (px / unit * 1.6 + ox, py / unit * 1.6 * stretch + oy);
+        }
+        fbm2_many(&mut xs, &mut ys, &mut ns, octaves, seed);
+        for (d, &n) in density[gy * gw..(gy + 1) * gw].iter_mut().zip(&ns) {
+            *d = smoothstep(threshold, threshold + 0.45, n) * band;
         }
     }
     // Light each cell by how much cloud lies between it and the sun: cheap

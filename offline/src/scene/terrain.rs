@@ -44,7 +44,8 @@ impl Edge {
     #[inline(always)]
     fn slope_at(&self, x: usize, shift: f32) -> f32 {
         let i = (x as f32 + self.pad as f32 + shift).clamp(0.0, (self.slope.len() - 1) as f32);
-        self.slope[i as usize]
+        // Clamped into the slice first, so going through i32 loses nothing.
+        self.slope[i as i32 as usize]
     }
 }
 
@@ -134,19 +135,34 @@ pub fn mountains(
         let snow_shade = snow.lerp(p.sky_top, 0.35) * 0.8;
         let rim = style.rim;
         let caps = style.snow_caps;
-        c.fill_between(top, &bottom, |x, y, depth| {
-            let face = edge.slope_at(x, depth * 0.6 * side) * side;
-            let lit = smoothstep(-0.12, 0.12, face);
-            let mut col = shade_col.lerp(lit_col, lit);
-            if caps && (y as f32) < snow_line[x] {
-                let k = smoothstep(0.0, 4.0, snow_line[x] - y as f32);
-                col = col.lerp(snow_shade.lerp(snow, lit), k);
+        // Scratch arrays for one row's covered columns.
+        let mut lit = vec![0.0f32; c.w];
+        let mut misty = vec![0.0f32; c.w];
+        c.fill_between_rows(top, &bottom, |y, xs, depths, colors| {
+            let n = xs.len();
+            let (lit, misty) = (&mut lit[..n], &mut misty[..n]);
+            for ((l, &x), &depth) in lit.iter_mut().zip(xs).zip(depths) {
+                *l = edge.slope_at(x, depth * 0.6 * side) * side;
             }
-            col = col.lerp(haze, smoothstep(0.0, mist_len, depth) * mist_k);
-            if let Some(r) = rim {
-                col += r * (1.4 / (1.0 + depth * depth * 0.35));
+            for ((l, m), &depth) in lit.iter_mut().zip(misty.iter_mut()).zip(depths) {
+                *l = smoothstep(-0.12, 0.12, *l);
+                *m = smoothstep(0.0, mist_len, depth) * mist_k;
             }
-            col
+            let fy = y as f32;
+            for (k, (col, &x)) in colors.iter_mut().zip(xs).enumerate() {
+                let lit = lit[k];
+                let mut c = shade_col.lerp(lit_col, lit);
+                if caps && fy < snow_line[x] {
+                    let k = smoothstep(0.0, 4.0, snow_line[x] - fy);
+                    c = c.lerp(snow_shade.lerp(snow, lit), k);
+                }
+                c = c.lerp(haze, misty[k]);
+                if let Some(r) = rim {
+                    let depth = depths[k];
+                    c += r * (1.4 / (1.0 + depth * depth * 0.35));
+                }
+                *col = c;
+            }
         });
     }
 }
