@@ -101,17 +101,28 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The image pipeline, fed a JPEG and a Together answer.
+/// The image pipeline, fed a JPEG and a Together answer; the JPEG's rounds
+/// alternate with Pillow doing the same work on the same bytes, so the ratio
+/// of the two is measured under the same load.
 async fn pipeline_rows() -> anyhow::Result<Vec<Row>> {
+    let mut pillow = PillowReference::start(&pipeline_jpeg())?;
+    let (ours, theirs) = pipeline_ms(Input::Jpeg, Some(&mut pillow)).await?;
+    let theirs = theirs.expect("the JPEG rounds run beside Pillow's");
     let mut rows: Vec<Row> = Vec::new();
     rows.push((
         "pipeline per 1024×1024 JPEG: validate + thumbnail + placeholder + store + record (ms, median)",
-        pipeline_ms(Input::Jpeg).await?,
-        "≤ 5",
+        ours,
+        "≤ ⅓ of Pillow's",
     ));
     rows.push((
+        "Pillow on the same JPEG, same run: verify + draft thumbnail 512 + JPEG q80 + two files + one SQLite insert (ms, median)",
+        theirs,
+        "reference",
+    ));
+    rows.push(("pipeline ÷ Pillow (%)", 100.0 * ours / theirs, "≤ 33"));
+    rows.push((
         "server overhead per Together image: answer JSON + base64 decode + the pipeline above (ms, median)",
-        pipeline_ms(Input::TogetherAnswer).await?,
+        pipeline_ms(Input::TogetherAnswer, None).await?.0,
         "≤ 10",
     ));
     Ok(rows)
@@ -497,24 +508,48 @@ enum Input {
     TogetherAnswer,
 }
 
-async fn pipeline_ms(input: Input) -> anyhow::Result<f64> {
-    let data = tempfile::tempdir()?;
-    let app = Application::build(Config::for_data_dir(data.path())).await?;
-    let state = app.state().clone();
-    let user = create_user(state.metadata.as_ref()).await?;
-    let jpeg = Bytes::from(render_jpeg(&RenderRequest {
+/// The 1024×1024 JPEG the pipeline figures start from.
+fn pipeline_jpeg() -> Bytes {
+    Bytes::from(render_jpeg(&RenderRequest {
         prompt: PROMPT,
         seed: 1,
         width: 1024,
         height: 1024,
         steps: 4,
-    }));
+    }))
+}
+
+/// The median time of our pipeline and, given `pillow`, of Pillow's rounds
+/// run in between (in A B B A order, so drift weighs on both alike).
+async fn pipeline_ms(
+    input: Input,
+    mut pillow: Option<&mut PillowReference>,
+) -> anyhow::Result<(f64, Option<f64>)> {
+    let data = tempfile::tempdir()?;
+    let app = Application::build(Config::for_data_dir(data.path())).await?;
+    let state = app.state().clone();
+    let user = create_user(state.metadata.as_ref()).await?;
+    let jpeg = pipeline_jpeg();
     let answer = format!(
         r#"{{"id":"bench","model":"black-forest-labs/FLUX.1-schnell","object":"list","data":[{{"index":0,"b64_json":"{}","timings":{{"inference":0.61}}}}]}}"#,
         base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &jpeg)
     );
     let mut samples = Vec::new();
+    let mut reference = Vec::new();
     for round in 0..60 {
+        let pillow_first = round % 2 == 1;
+        let mut pillow_round = |pillow: &mut Option<&mut PillowReference>| -> anyhow::Result<()> {
+            if let Some(pillow) = pillow.as_deref_mut() {
+                let ms = pillow.round()?;
+                if round >= 10 {
+                    reference.push(ms);
+                }
+            }
+            Ok(())
+        };
+        if pillow_first {
+            pillow_round(&mut pillow)?;
+        }
         let started = Instant::now();
         let bytes = match input {
             Input::Jpeg => jpeg.clone(),
@@ -530,20 +565,91 @@ async fn pipeline_ms(input: Input) -> anyhow::Result<f64> {
         let processed =
             tokio::task::spawn_blocking(move || imaging::process(bytes, 1 << 24)).await??;
         let records = records(&user, std::slice::from_ref(&processed));
-        state
-            .media
-            .put(&records[0].object_key, processed.original.clone())
-            .await?;
-        state
-            .media
-            .put(&records[0].thumbnail_key, processed.thumbnail.clone())
-            .await?;
+        // Both files at once, as the generation's store step puts them.
+        tokio::try_join!(
+            state
+                .media
+                .put(&records[0].object_key, processed.original.clone()),
+            state
+                .media
+                .put(&records[0].thumbnail_key, processed.thumbnail.clone()),
+        )?;
         state.metadata.insert_images(&records).await?;
         if round >= 10 {
             samples.push(started.elapsed().as_secs_f64() * 1000.0);
         }
+        if !pillow_first {
+            pillow_round(&mut pillow)?;
+        }
     }
-    Ok(median(samples))
+    let reference = (!reference.is_empty()).then(|| median(reference));
+    Ok((median(samples), reference))
+}
+
+/// Pillow doing the first server's pipeline on the same JPEG
+/// (`tools/bench/pillow_pipeline.py`, run with `.venv`'s Python), one round
+/// per request, timed by the script itself.
+struct PillowReference {
+    child: std::process::Child,
+    answers: std::io::BufReader<std::process::ChildStdout>,
+    _jpeg: tempfile::NamedTempFile,
+}
+
+impl PillowReference {
+    fn start(jpeg: &[u8]) -> anyhow::Result<Self> {
+        use std::io::{BufRead, Write};
+        let repo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let python = repo.join(".venv/bin/python");
+        anyhow::ensure!(
+            python.exists(),
+            "{} is missing: run `make venv` (the pipeline figure is a ratio against Pillow)",
+            python.display()
+        );
+        let mut file = tempfile::NamedTempFile::new()?;
+        file.write_all(jpeg)?;
+        let mut child = Command::new(&python)
+            .arg(repo.join("tools/bench/pillow_pipeline.py"))
+            .arg(file.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let mut answers = std::io::BufReader::new(child.stdout.take().expect("piped"));
+        let mut line = String::new();
+        answers.read_line(&mut line)?;
+        if line.trim() != "ready" {
+            let _ = child.kill();
+            let _ = child.wait();
+            anyhow::bail!(
+                "the Pillow reference did not start (is pillow in .venv? run `make venv`)"
+            );
+        }
+        Ok(Self {
+            child,
+            answers,
+            _jpeg: file,
+        })
+    }
+
+    /// Runs one round; its time in milliseconds.
+    fn round(&mut self) -> anyhow::Result<f64> {
+        use std::io::{BufRead, Write};
+        let stdin = self.child.stdin.as_mut().expect("piped");
+        stdin.write_all(b"round\n")?;
+        stdin.flush()?;
+        let mut line = String::new();
+        self.answers.read_line(&mut line)?;
+        line.trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("the Pillow reference answered {line:?}"))
+    }
+}
+
+impl Drop for PillowReference {
+    fn drop(&mut self) {
+        // End of input ends the script, which removes its folder.
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
 }
 
 /// A draft as live mode asks for it, through the same workflow the handler

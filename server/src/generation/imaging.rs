@@ -4,7 +4,8 @@
 //! from magic bytes and the dimensions read from the header before anything is
 //! decoded, so an oversized or lying file is refused cheaply. JPEGs are decoded
 //! at reduced scale (libjpeg-turbo's DCT scaling) close to thumbnail size,
-//! which skips most of the decoding work.
+//! which skips most of the decoding work; when that scale is the thumbnail's
+//! size, the decoded YCbCr planes are encoded as they are.
 
 use bytes::Bytes;
 use fast_image_resize::{
@@ -66,20 +67,13 @@ pub fn process(bytes: Bytes, max_pixels: u64) -> Result<ProcessedImage, ImageErr
         return Err(ImageError::TooLarge { width, height });
     }
     let (thumbnail_width, thumbnail_height) = thumbnail_size(width, height);
-    let decoded = match format {
-        ImageFormat::Jpeg => decode_jpeg_near(&bytes, thumbnail_width, thumbnail_height)?,
+    let (encoded, placeholder) = match format {
+        ImageFormat::Jpeg => jpeg_thumbnail(&bytes, thumbnail_width, thumbnail_height)?,
         ImageFormat::Png | ImageFormat::Webp => {
-            decode_with_image_crate(&bytes, format, max_pixels)?
+            let decoded = decode_with_image_crate(&bytes, format, max_pixels)?;
+            rgb_thumbnail(decoded, thumbnail_width, thumbnail_height)?
         }
     };
-    let thumbnail = resize(decoded, thumbnail_width, thumbnail_height)?;
-    let placeholder = average_colour(&thumbnail);
-    let encoded = encode_jpeg(
-        &thumbnail,
-        thumbnail_width,
-        thumbnail_height,
-        THUMBNAIL_QUALITY,
-    )?;
     Ok(ProcessedImage {
         original: bytes,
         format,
@@ -108,8 +102,8 @@ pub fn thumbnail_size(width: u32, height: u32) -> (u32, u32) {
 fn header_dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32), ImageError> {
     match format {
         ImageFormat::Jpeg => {
-            let header = turbojpeg::read_header(bytes)
-                .map_err(|error| ImageError::Corrupt(error.to_string()))?;
+            let header =
+                with_codecs(|codecs| codecs.decompressor.read_header(bytes).map_err(corrupt))?;
             Ok((header.width as u32, header.height as u32))
         }
         ImageFormat::Png | ImageFormat::Webp => {
@@ -127,41 +121,171 @@ struct Rgb {
     pixels: Vec<u8>,
 }
 
-/// Decodes a JPEG with libjpeg-turbo's DCT scaling (in eighths) as far down as
-/// possible while staying at least as large as the target: most of the
-/// decoding work is skipped, and any warning (e.g. truncated data) is an error.
-fn decode_jpeg_near(
+/// The JPEG thumbnail (encoded) and placeholder of decoded RGB pixels.
+fn rgb_thumbnail(decoded: Rgb, width: u32, height: u32) -> Result<(Vec<u8>, String), ImageError> {
+    let thumbnail = resize(decoded, width, height)?;
+    let placeholder = average_colour(&thumbnail);
+    let encoded = with_codecs(|codecs| encode_jpeg(&mut codecs.compressor, &thumbnail))?;
+    Ok((encoded, placeholder))
+}
+
+/// libjpeg-turbo's decompressor and compressor, kept per thread: every
+/// image would otherwise set both up afresh.
+struct Codecs {
+    decompressor: turbojpeg::Decompressor,
+    compressor: turbojpeg::Compressor,
+}
+
+thread_local! {
+    static CODECS: std::cell::RefCell<Option<Codecs>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `work` with this thread's codecs. A failure drops them, so no
+/// state a damaged image left behind reaches the next one.
+fn with_codecs<T>(
+    work: impl FnOnce(&mut Codecs) -> Result<T, ImageError>,
+) -> Result<T, ImageError> {
+    CODECS.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let codecs = match cell.as_mut() {
+            Some(codecs) => codecs,
+            None => cell.insert(Codecs {
+                decompressor: turbojpeg::Decompressor::new().map_err(corrupt)?,
+                compressor: turbojpeg::Compressor::new().map_err(corrupt)?,
+            }),
+        };
+        let result = work(codecs);
+        if result.is_err() {
+            *cell = None;
+        }
+        result
+    })
+}
+
+fn corrupt(error: turbojpeg::Error) -> ImageError {
+    ImageError::Corrupt(error.to_string())
+}
+
+/// Validates a JPEG by decoding it with libjpeg-turbo's DCT scaling (in
+/// eighths) as far down as possible while staying at least as large as the
+/// thumbnail: every scan is still read, most of the decoding work is
+/// skipped, and any warning (e.g. truncated data) is an error. Returns the
+/// encoded thumbnail and the placeholder.
+///
+/// When the scaled image is the thumbnail's size (a 1024 px image at ½)
+/// and the JPEG is YCbCr 4:2:0 or greyscale, the planes go from decoder to
+/// encoder as they are: no colour conversion, chroma upsampling or
+/// downsampling, and no resize.
+fn jpeg_thumbnail(
     bytes: &[u8],
     target_width: u32,
     target_height: u32,
-) -> Result<Rgb, ImageError> {
-    let corrupt = |error: turbojpeg::Error| ImageError::Corrupt(error.to_string());
-    let mut decompressor = turbojpeg::Decompressor::new().map_err(corrupt)?;
-    let header = decompressor.read_header(bytes).map_err(corrupt)?;
-    let factor = (1..=8)
-        .map(|eighths| turbojpeg::ScalingFactor::new(eighths, 8))
-        .find(|factor| {
-            let scaled = header.scaled(*factor);
-            scaled.width as u32 >= target_width && scaled.height as u32 >= target_height
-        })
-        .unwrap_or(turbojpeg::ScalingFactor::ONE);
-    decompressor.set_scaling_factor(factor).map_err(corrupt)?;
-    let scaled = header.scaled(factor);
-    let mut image = turbojpeg::Image {
-        pixels: vec![0u8; 3 * scaled.width * scaled.height],
-        width: scaled.width,
-        pitch: 3 * scaled.width,
-        height: scaled.height,
-        format: turbojpeg::PixelFormat::RGB,
+) -> Result<(Vec<u8>, String), ImageError> {
+    let decoded = with_codecs(|codecs| {
+        let header = codecs.decompressor.read_header(bytes).map_err(corrupt)?;
+        let factor = (1..=8)
+            .map(|eighths| turbojpeg::ScalingFactor::new(eighths, 8))
+            .find(|factor| {
+                let scaled = header.scaled(*factor);
+                scaled.width as u32 >= target_width && scaled.height as u32 >= target_height
+            })
+            .unwrap_or(turbojpeg::ScalingFactor::ONE);
+        codecs
+            .decompressor
+            .set_scaling_factor(factor)
+            .map_err(corrupt)?;
+        let scaled = header.scaled(factor);
+        let planes_fit = (scaled.width as u32, scaled.height as u32)
+            == (target_width, target_height)
+            && matches!(
+                (header.colorspace, header.subsamp),
+                (turbojpeg::Colorspace::YCbCr, turbojpeg::Subsamp::Sub2x2)
+                    | (turbojpeg::Colorspace::Gray, turbojpeg::Subsamp::Gray)
+            );
+        if planes_fit {
+            let mut planes = turbojpeg::YuvImage {
+                pixels: vec![
+                    0u8;
+                    turbojpeg::yuv_pixels_len(
+                        scaled.width,
+                        1,
+                        scaled.height,
+                        header.subsamp
+                    )
+                    .map_err(corrupt)?
+                ],
+                width: scaled.width,
+                align: 1,
+                height: scaled.height,
+                subsamp: header.subsamp,
+            };
+            codecs
+                .decompressor
+                .decompress_to_yuv(bytes, planes.as_deref_mut())
+                .map_err(corrupt)?;
+            codecs
+                .compressor
+                .set_quality(i32::from(THUMBNAIL_QUALITY))
+                .map_err(corrupt)?;
+            let encoded = codecs
+                .compressor
+                .compress_yuv_to_vec(planes.as_deref())
+                .map_err(corrupt)?;
+            return Ok(Decoded::Thumbnail(encoded, planes_average_colour(&planes)));
+        }
+        let mut image = turbojpeg::Image {
+            pixels: vec![0u8; 3 * scaled.width * scaled.height],
+            width: scaled.width,
+            pitch: 3 * scaled.width,
+            height: scaled.height,
+            format: turbojpeg::PixelFormat::RGB,
+        };
+        codecs
+            .decompressor
+            .decompress(bytes, image.as_deref_mut())
+            .map_err(corrupt)?;
+        Ok(Decoded::Rgb(Rgb {
+            width: scaled.width as u32,
+            height: scaled.height as u32,
+            pixels: image.pixels,
+        }))
+    })?;
+    match decoded {
+        Decoded::Rgb(rgb) => rgb_thumbnail(rgb, target_width, target_height),
+        Decoded::Thumbnail(encoded, placeholder) => Ok((encoded, placeholder)),
+    }
+}
+
+/// What a scaled JPEG decode gave: the finished thumbnail and placeholder,
+/// or pixels still to resize.
+enum Decoded {
+    Thumbnail(Vec<u8>, String),
+    Rgb(Rgb),
+}
+
+/// The average colour of YCbCr (or greyscale) planes as `#rrggbb`: the
+/// conversion to RGB is affine, so converting the planes' averages gives the
+/// average of the converted pixels (up to clamping).
+fn planes_average_colour(planes: &turbojpeg::YuvImage<Vec<u8>>) -> String {
+    let average = |plane: &[u8]| {
+        plane.iter().map(|&value| u64::from(value)).sum::<u64>() as f64 / plane.len().max(1) as f64
     };
-    decompressor
-        .decompress(bytes, image.as_deref_mut())
-        .map_err(corrupt)?;
-    Ok(Rgb {
-        width: scaled.width as u32,
-        height: scaled.height as u32,
-        pixels: image.pixels,
-    })
+    let luma_len = planes.y_width() * planes.y_height();
+    let (luma, chroma) = planes.pixels.split_at(luma_len.min(planes.pixels.len()));
+    let y = average(luma);
+    let (cb, cr) = if chroma.is_empty() {
+        (0.0, 0.0)
+    } else {
+        let (cb, cr) = chroma.split_at(chroma.len() / 2);
+        (average(cb) - 128.0, average(cr) - 128.0)
+    };
+    let channel = |value: f64| value.round().clamp(0.0, 255.0) as u8;
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        channel(y + 1.402 * cr),
+        channel(y - 0.344_136 * cb - 0.714_136 * cr),
+        channel(y + 1.772 * cb)
+    )
 }
 
 fn decode_with_image_crate(
@@ -225,22 +349,22 @@ fn average_colour(image: &Rgb) -> String {
     )
 }
 
-fn encode_jpeg(image: &Rgb, width: u32, height: u32, quality: u8) -> Result<Vec<u8>, ImageError> {
-    let failed = |error: turbojpeg::Error| ImageError::Corrupt(error.to_string());
-    let mut compressor = turbojpeg::Compressor::new().map_err(failed)?;
-    compressor.set_quality(i32::from(quality)).map_err(failed)?;
+fn encode_jpeg(compressor: &mut turbojpeg::Compressor, image: &Rgb) -> Result<Vec<u8>, ImageError> {
+    compressor
+        .set_quality(i32::from(THUMBNAIL_QUALITY))
+        .map_err(corrupt)?;
     compressor
         .set_subsamp(turbojpeg::Subsamp::Sub2x2)
-        .map_err(failed)?;
+        .map_err(corrupt)?;
     compressor
         .compress_to_vec(turbojpeg::Image {
             pixels: image.pixels.as_slice(),
-            width: width as usize,
-            pitch: 3 * width as usize,
-            height: height as usize,
+            width: image.width as usize,
+            pitch: 3 * image.width as usize,
+            height: image.height as usize,
             format: turbojpeg::PixelFormat::RGB,
         })
-        .map_err(failed)
+        .map_err(corrupt)
 }
 
 #[cfg(test)]
@@ -251,12 +375,91 @@ mod tests {
         let pixels: Vec<u8> = (0..width * height)
             .flat_map(|i| [(i % 251) as u8, 90, 200])
             .collect();
-        let rgb = Rgb {
-            width,
-            height,
-            pixels,
+        encode(&pixels, width, height, turbojpeg::PixelFormat::RGB)
+    }
+
+    fn encode(pixels: &[u8], width: u32, height: u32, format: turbojpeg::PixelFormat) -> Bytes {
+        let subsamp = match format {
+            turbojpeg::PixelFormat::GRAY => turbojpeg::Subsamp::Gray,
+            _ => turbojpeg::Subsamp::Sub2x2,
         };
-        Bytes::from(encode_jpeg(&rgb, width, height, 90).unwrap())
+        let image = turbojpeg::Image {
+            pixels,
+            width: width as usize,
+            pitch: format.size() * width as usize,
+            height: height as usize,
+            format,
+        };
+        Bytes::from(turbojpeg::compress(image, 90, subsamp).unwrap().to_vec())
+    }
+
+    /// A 4:2:0 JPEG of `width`×`height` in one colour.
+    fn flat_jpeg(width: u32, height: u32, colour: [u8; 3]) -> Bytes {
+        let pixels: Vec<u8> = (0..width * height).flat_map(|_| colour).collect();
+        encode(&pixels, width, height, turbojpeg::PixelFormat::RGB)
+    }
+
+    fn hex_channels(placeholder: &str) -> [i32; 3] {
+        [1, 3, 5].map(|at| i32::from_str_radix(&placeholder[at..at + 2], 16).unwrap())
+    }
+
+    #[test]
+    fn a_1024_jpeg_goes_to_its_thumbnail_as_planes_with_the_same_placeholder() {
+        // 1024 → 512 at ½ scale: the planes path. 1000 → 500 at ⅝ is 625,
+        // then resized: the pixel path. Both must agree on the colour.
+        let colour = [200, 120, 40];
+        let planes = process(flat_jpeg(1024, 1024, colour), 1 << 24).unwrap();
+        let pixels = process(flat_jpeg(1000, 1000, colour), 1 << 24).unwrap();
+        assert_eq!(
+            (planes.thumbnail_width, planes.thumbnail_height),
+            (512, 512)
+        );
+        let (w, h) = header_dimensions(&planes.thumbnail, ImageFormat::Jpeg).unwrap();
+        assert_eq!((w, h), (512, 512));
+        for (a, b) in hex_channels(&planes.placeholder)
+            .into_iter()
+            .zip(hex_channels(&pixels.placeholder))
+            .chain(
+                hex_channels(&planes.placeholder)
+                    .into_iter()
+                    .zip(colour.map(i32::from)),
+            )
+        {
+            assert!(
+                (a - b).abs() <= 3,
+                "{} vs {}",
+                planes.placeholder,
+                pixels.placeholder
+            );
+        }
+    }
+
+    #[test]
+    fn a_greyscale_jpeg_gets_a_greyscale_thumbnail() {
+        let pixels = vec![77u8; 1024 * 512];
+        let grey = encode(&pixels, 1024, 512, turbojpeg::PixelFormat::GRAY);
+        let processed = process(grey, 1 << 24).unwrap();
+        assert_eq!(
+            (processed.thumbnail_width, processed.thumbnail_height),
+            (512, 256)
+        );
+        let channels = hex_channels(&processed.placeholder);
+        assert!(
+            channels.iter().all(|&c| (c - 77).abs() <= 2),
+            "{}",
+            processed.placeholder
+        );
+        let header = turbojpeg::read_header(&processed.thumbnail).unwrap();
+        assert_eq!(header.subsamp, turbojpeg::Subsamp::Gray);
+    }
+
+    #[test]
+    fn a_truncated_1024_jpeg_is_reported_as_damaged_on_the_planes_path() {
+        let whole = jpeg(1024, 1024);
+        let cut = whole.slice(..whole.len() / 2);
+        assert!(matches!(process(cut, 1 << 24), Err(ImageError::Corrupt(_))));
+        // The thread's codecs still serve the next image.
+        assert!(process(jpeg(1024, 1024), 1 << 24).is_ok());
     }
 
     #[test]
