@@ -126,7 +126,7 @@ smoke-test: build
 	$(PHASE)
 	python3 infra/smoke_local.py $(BIN)
 
-bench: build build-tools
+bench: build build-tools venv
 	@command -v wrk >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(ZIGBUILD) test $(RELEASE) -p promptcanvas --bench figures
