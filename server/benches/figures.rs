@@ -458,7 +458,7 @@ async fn clerk_rows() -> anyhow::Result<Vec<Row>> {
     rows.push((
         "Clerk session token verification, cached key (µs, median)",
         clerk_bench::verify_us().await?,
-        "≤ 50",
+        "≤ 25",
     ));
     let clerk = gallery_load(SignIn::Clerk).await?;
     rows.push((
