@@ -332,6 +332,13 @@ pub struct MaintenanceOptions {
     #[arg(long, env = "TRASH_RETENTION_DAYS", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub trash_retention_days: u32,
+
+    /// How often `serve` runs the sweep itself, in seconds, the first time
+    /// right after it starts; 0 never (then run `promptcanvas sweep` from a
+    /// scheduler). The Lambda function ignores it: its sweep is a scheduled event.
+    #[arg(long, env = "SWEEP_INTERVAL_SECS", default_value_t = 3600,
+          value_parser = clap::value_parser!(u64).range(0..=604_800))]
+    pub sweep_interval_secs: u64,
 }
 
 /// Logs and metrics.
@@ -402,6 +409,8 @@ impl Config {
         config.server.bind_addr = SocketAddr::from(([127, 0, 0, 1], 0));
         config.server.data_dir = data_dir.into();
         config.telemetry.log_filter = "warn".into();
+        // A test sweeps when it means to: one running on its own would race it.
+        config.maintenance.sweep_interval_secs = 0;
         config
     }
 
@@ -416,6 +425,12 @@ impl Config {
         SettingsOnly::from_arg_matches(&matches)
             .expect("defaults parse")
             .config
+    }
+
+    /// How often `serve` sweeps, `None` when it never does.
+    pub fn sweep_interval(&self) -> Option<std::time::Duration> {
+        let secs = self.maintenance.sweep_interval_secs;
+        (secs > 0).then(|| std::time::Duration::from_secs(secs))
     }
 
     /// How long a trashed image stays restorable.

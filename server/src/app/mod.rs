@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 
 use crate::{
     auth,
+    gallery::sweep::sweep_everything,
     generation::{ImageProvider, OfflineProvider, TogetherProvider, TogetherSettings, together},
     http::{self, limiter, router},
     operations::{client_errors::ReportLog, stats},
@@ -96,6 +97,11 @@ impl Application {
                 save_figures(&state).await;
             }
         });
+        let sweeper = self
+            .state
+            .config
+            .sweep_interval()
+            .map(|every| Sweeper::start(self.state.clone(), every));
         let metrics_server = self.metrics_listener.map(|listener| {
             tokio::spawn(
                 axum::serve(listener, http::metrics::router(self.state.metrics.clone()))
@@ -113,9 +119,74 @@ impl Application {
         if let Some(task) = metrics_server {
             task.abort();
         }
+        if let Some(sweeper) = sweeper {
+            sweeper.stop();
+        }
         saver.abort();
         save_figures(&self.state).await;
         served
+    }
+}
+
+/// The scheduled sweep, on a thread of its own driven by the server's
+/// runtime: the sweep's future borrows the stores in ways the compiler
+/// cannot prove `Send` for `tokio::spawn`, and `Handle::block_on` does not
+/// need that.
+struct Sweeper {
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl Sweeper {
+    fn start(state: AppState, every: Duration) -> Self {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let runtime = tokio::runtime::Handle::current();
+        std::thread::Builder::new()
+            .name("sweep".into())
+            .spawn(move || runtime.block_on(sweep_periodically(state, every, stopped)))
+            .expect("starting the sweep thread");
+        Self { stop }
+    }
+
+    /// Ends the loop at its next wait (a sweep under way finishes first).
+    fn stop(self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+/// Runs the sweep now and then every `every` for as long as the server
+/// runs, so a server left running keeps its own house: expired drafts,
+/// exports and trash, and what a crash left. Stopping it half-way is safe
+/// (the sweep is written to survive a crash), and so is another sweep
+/// running at the same time (`promptcanvas sweep`, another instance).
+async fn sweep_periodically(
+    state: AppState,
+    every: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = ticks.tick() => {}
+            _ = stop.changed() => return,
+        }
+        match sweep_everything(state.metadata.as_ref(), &state.media, &state.config).await {
+            Ok(report) => tracing::info!(
+                trash_expired = report.expired,
+                deletes_finished = report.finished_deletes,
+                reservations_given_back = report.released_reservations,
+                drafts_expired = report.expired_drafts,
+                exports_expired = report.expired_exports,
+                files_examined = report.examined,
+                orphans_removed = report.removed.len(),
+                "swept"
+            ),
+            Err(error) => tracing::warn!(
+                error = format!("{error:#}"),
+                next_in_secs = every.as_secs(),
+                "the scheduled sweep failed"
+            ),
+        }
     }
 }
 

@@ -2,12 +2,12 @@
 //! a sweep, each month counts exactly the images that were made, and no file
 //! is left that no image names.
 
-use std::{path::Path, process::Stdio, time::Duration};
+use std::{process::Stdio, time::Duration};
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{ServedBinary, binary};
+use crate::helpers::{ServedBinary, binary, files_under};
 
 const PEOPLE: usize = 4;
 
@@ -42,22 +42,6 @@ async fn counts(server: &ServedBinary, emails: &[String]) -> (u64, u64) {
         generations += me["usage"]["generations_this_month"].as_u64().unwrap();
     }
     (images, generations)
-}
-
-fn files_under(folder: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(folder) else {
-        return 0;
-    };
-    entries
-        .map(|entry| {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                files_under(&entry.path())
-            } else {
-                1
-            }
-        })
-        .sum()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::{
     fake_together::FakeTogether,
-    helpers::{TestApp, User, assert_problem, early_in_a_minute, small},
+    helpers::{TestApp, User, assert_problem, early_in_a_minute, files_under, small},
 };
 
 async fn draft(app: &TestApp, user: &User, body: Value) -> reqwest::Response {
@@ -222,6 +222,38 @@ async fn an_expired_draft_cannot_be_kept_and_the_sweep_removes_it() {
         usage["drafts_this_month"], 1,
         "a draft made counts, kept or not"
     );
+}
+
+#[tokio::test]
+async fn a_running_server_sweeps_expired_drafts_on_its_own() {
+    // Arrange: drafts last one second; the server sweeps every second.
+    let app = TestApp::spawn_with(|config| {
+        config.limits.draft_ttl_secs = 1;
+        config.maintenance.sweep_interval_secs = 1;
+    })
+    .await;
+    let user = app.signed_in_user().await;
+    let made = draft_ok(&app, &user, small("a heron")).await;
+    let url = app.url(made["url"].as_str().unwrap());
+
+    // Act: nobody runs `promptcanvas sweep`.
+    let mut status = StatusCode::OK;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        status = reqwest::get(&url).await.unwrap().status();
+        if status == StatusCode::NOT_FOUND {
+            break;
+        }
+    }
+
+    // Assert
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "the expired draft's file is gone"
+    );
+    let drafts_folder = app.state.config.server.data_dir.join("images/drafts");
+    assert_eq!(files_under(&drafts_folder), 0, "no draft file is left");
 }
 
 #[tokio::test]

@@ -277,3 +277,20 @@ pub fn binary(data: &std::path::Path) -> std::process::Command {
         .env("WEB_DIST_DIR", data.join("no-web-build"));
     command
 }
+
+/// How many files `folder` holds, in every subfolder (none when it does not exist).
+pub fn files_under(folder: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return 0;
+    };
+    entries
+        .map(|entry| {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                files_under(&entry.path())
+            } else {
+                1
+            }
+        })
+        .sum()
+}
