@@ -6,16 +6,20 @@
 CARGO  ?= cargo
 NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 
-# Every release build goes through cargo-zigbuild for one target: zig links it
-# against glibc 2.34 (Amazon Linux 2023's), so one dependency build serves
-# `make run`, the browser journey, the bench and the Lambda package
-# (tools/check_feature_sets.py keeps the binary's features equal to the
-# bench's, but for test-only ones). The tests use the `test-release` profile:
-# release optimisation without link-time optimisation (see Cargo.toml).
+# Every build goes through cargo-zigbuild for one target: zig links it against
+# glibc 2.34 (Amazon Linux 2023's). Two profiles (see Cargo.toml):
+# - release (thin link-time optimisation) builds what ships and what is
+#   measured: `make run`, the bench and the Lambda package, from one dependency
+#   build (tools/check_feature_sets.py keeps the binary's features equal to the
+#   bench's, but for test-only ones);
+# - test-release (the same optimisation, no link-time optimisation) builds the
+#   tests, and `make test` checks the server binary that build produces
+#   (TEST_BIN) in every later phase, so a change is compiled once, not twice.
 TRIPLE     := x86_64-unknown-linux-gnu
 ZIG_TARGET := $(TRIPLE).2.34
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 BIN        := $(TARGET_DIR)/$(TRIPLE)/release/promptcanvas
+TEST_BIN   := $(TARGET_DIR)/$(TRIPLE)/test-release/promptcanvas
 ZIGBUILD    = PATH="$(abspath $(VENV))/bin:$$PATH" CARGO="$(CARGO)" cargo-zigbuild
 RELEASE    := --release --locked --target $(ZIG_TARGET)
 TESTS      := --profile test-release --locked --target $(ZIG_TARGET)
@@ -26,7 +30,7 @@ PHASE = @echo "== $@ $$(date -u +%T)"
 # libjpeg-turbo (thumbnails) is built from source by the turbojpeg crate: it needs cmake and nasm.
 BUILD_TOOLS := cmake nasm
 
-.PHONY: build-tools zig venv run dev build test lint rust-test openapi-check api-fuzz web-deps web-build web-test e2e smoke-test browser bench contact-sheet
+.PHONY: build-tools zig venv run dev build test-build test lint rust-test openapi-check api-fuzz web-deps web-build web-test e2e smoke-test browser bench contact-sheet
 
 run: web-build build
 	$(BIN) serve
@@ -62,18 +66,22 @@ venv: $(VENV)/.installed
 build: build-tools zig
 	$(ZIGBUILD) zigbuild $(RELEASE) -p promptcanvas --bin promptcanvas
 
-test: lint rust-test openapi-check api-fuzz web-test e2e smoke-test lambda-test infra-check
+# The tests' build, server binary included (after rust-test, nothing to do).
+test-build: build-tools zig
+	$(ZIGBUILD) test $(TESTS) --workspace --no-run --quiet
+
+test: lint rust-test openapi-check api-fuzz web-test e2e smoke-test lambda-check infra-check
 	@echo "== all passed $$(date -u +%T)"
 
-# Clippy checks with the release build's profile and target, so the build
-# scripts (C libraries included) and proc-macros it compiles are the ones the
-# release build then reuses.
+# Clippy checks with the tests' profile and target, so the build scripts (C
+# libraries included) and proc-macros it compiles are the ones the tests'
+# build then reuses.
 lint: build-tools zig
 	$(PHASE)
 	$(CARGO) fmt --all -- --check
 	python3 tools/check_feature_sets.py
 	python3 tools/check_module_layers.py
-	$(ZIGBUILD) clippy $(RELEASE) --workspace --all-targets -- -D warnings
+	$(ZIGBUILD) clippy $(TESTS) --workspace --all-targets -- -D warnings
 
 # The AWS contract suites start moto_server from .venv (on a free loopback port) themselves.
 rust-test: build-tools venv
@@ -82,12 +90,12 @@ rust-test: build-tools venv
 
 # The web app's API types are generated from this file; it must match the
 # server's document for the built-in configuration (hence the empty environment).
-openapi-check: build
+openapi-check: test-build
 	$(PHASE)
-	env -i $(BIN) openapi | diff -u web/openapi.json - || \
-		(echo "web/openapi.json is stale: run 'env -i $(BIN) openapi > web/openapi.json' and 'npm run typegen' in web/"; exit 1)
+	env -i $(TEST_BIN) openapi | diff -u web/openapi.json - || \
+		(echo "web/openapi.json is stale: run 'env -i $(TEST_BIN) openapi > web/openapi.json' and 'npm run typegen' in web/"; exit 1)
 
-# Schemathesis against the release binary: all checks, all phases (stateful
+# Schemathesis against the server binary: all checks, all phases (stateful
 # included), fixed seed, 50 examples per operation; zero failures allowed.
 # Nothing is excluded from the checks. Three narrowings, all in tools/api_fuzz:
 # generated list requests carry no made-up `cursor` (cursors are signed, so a
@@ -95,9 +103,9 @@ openapi-check: build
 # logout runs signed out (signed in, it would end the run's own session), and
 # an error report may be refused 413 (its 8 KiB body limit is not something
 # JSON Schema can state: schemathesis.toml).
-api-fuzz: build venv
+api-fuzz: test-build venv
 	$(PHASE)
-	python3 tools/api_fuzz/run.py $(BIN) $(VENV)/bin/schemathesis
+	python3 tools/api_fuzz/run.py $(TEST_BIN) $(VENV)/bin/schemathesis
 
 web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && $(NPM_CI)
@@ -107,24 +115,25 @@ web-deps: web/node_modules/.package-lock.json
 web-build: web-deps
 	cd web && npm run build
 
-web-test: web-deps
+# The bundle checks read the build web-build made (once per make run: e2e uses it too).
+web-test: web-deps web-build
 	$(PHASE)
 	cd web && npm run lint && npm run typecheck && npm run format:check && npm test
-	cd web && npm run build && npm run check:budget && npm run test:bundle
+	cd web && npm run check:budget && npm run test:bundle
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-e2e: build web-build browser
+e2e: test-build web-build browser
 	$(PHASE)
-	cd web && PROMPTCANVAS_BIN="$(abspath $(BIN))" npm run e2e
+	cd web && PROMPTCANVAS_BIN="$(abspath $(TEST_BIN))" npm run e2e
 
 # The smoke suite a deploy runs (infra/smoke.sh), first against the local
-# release binary, so it is known to pass before it meets a deployed stage.
-smoke-test: build
+# server binary, so it is known to pass before it meets a deployed stage.
+smoke-test: test-build
 	$(PHASE)
-	python3 infra/smoke_local.py $(BIN)
+	python3 infra/smoke_local.py $(TEST_BIN)
 
 bench: build build-tools venv
 	@command -v wrk >/dev/null 2>&1 || \
@@ -137,19 +146,27 @@ bench: build build-tools venv
 contact-sheet: build-tools
 	$(ZIGBUILD) run $(RELEASE) -p promptcanvas-offline --example contact_sheet -- docs/offline-contact-sheet.png
 
-# AWS Lambda (provided.al2023): the very binary `make build` and the tests use,
-# stripped of symbols as it is zipped. infra/ deploys it.
+# AWS Lambda (provided.al2023): the very binary `make build` makes, stripped of
+# symbols as it is zipped. infra/ deploys it.
 LAMBDA_ZIP := target/lambda/bootstrap.zip
+TEST_LAMBDA_ZIP := target/lambda/bootstrap-test.zip
 
-.PHONY: lambda lambda-test lambda-bench infra-check
+.PHONY: lambda lambda-test lambda-check lambda-bench infra-check
 
 lambda: build
 	python3 infra/lambda_artifact.py package $(BIN) $(LAMBDA_ZIP)
 
-# The packaged bootstrap answers API Gateway events from a local Lambda Runtime API.
+# The packaged bootstrap answers API Gateway events from a local Lambda Runtime
+# API. lambda-test checks the package that ships (CI keeps it for the deploy);
+# lambda-check, in make test, the tests' build of the binary packaged alike.
 lambda-test: lambda
 	$(PHASE)
 	python3 infra/lambda_artifact.py check $(LAMBDA_ZIP)
+
+lambda-check: test-build
+	$(PHASE)
+	python3 infra/lambda_artifact.py package $(TEST_BIN) $(TEST_LAMBDA_ZIP)
+	python3 infra/lambda_artifact.py check $(TEST_LAMBDA_ZIP)
 
 lambda-bench: lambda
 	python3 infra/lambda_artifact.py bench $(LAMBDA_ZIP)

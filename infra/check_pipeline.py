@@ -144,7 +144,8 @@ def check_workflows(case):
     steps = ci["jobs"]["test"]["steps"]
     runs = [s.get("run", "") for s in steps]
     case("CI runs on every push and pull request", set(on(ci)) == {"push", "pull_request"})
-    case("CI runs what developers run (.ci/run, which is make test)", "bash .ci/run" in runs)
+    case("CI runs what developers run (.ci/run, which is make test), then checks the release package it keeps",
+         "bash .ci/run lambda-test" in runs)
     uploads = {s["with"]["name"]: s["with"]["path"] for s in steps if s.get("uses", "").startswith("actions/upload-artifact")}
     case("CI keeps the Lambda package and the web app",
          uploads == {"bootstrap-zip": "target/lambda/bootstrap.zip", "web-dist": "web/dist"}, str(uploads))

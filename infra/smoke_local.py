@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs the smoke suite against the local release binary, as `make test`
+"""Runs the smoke suite against a locally built server binary, as `make test`
 does: so the suite is known to pass before it ever meets a deployed stage.
 
     python3 infra/smoke_local.py PATH/TO/promptcanvas

@@ -6,10 +6,11 @@ with stand-ins, so these run without credentials or network. Each test runs the 
 scratch copy of the repository's layout with a fake build, and a fake `aws` on PATH that
 records any call: a dry run must make none.
 
-Usage: test_deploy.py   (plain Python 3; make infra-check runs it)
+Usage: test_deploy.py [TEST]   (plain Python 3; make infra-check runs it)
 """
 
 import base64
+import concurrent.futures
 import hashlib
 import json
 import os
@@ -510,5 +511,34 @@ class OldAssets(unittest.TestCase):
         self.assertEqual(delete_assets, [])
 
 
+def cases_of(suite):
+    for test in suite:
+        if isinstance(test, unittest.TestSuite):
+            yield from cases_of(test)
+        else:
+            yield test
+
+
+def run_side_by_side():
+    """Runs every case, one per core at a time: each dry run spends its time in
+    bash and the programs it starts, and each works in a folder of its own."""
+    cases = list(cases_of(unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])))
+
+    def run(case):
+        result = unittest.TestResult()
+        case.run(result)
+        return result
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = list(pool.map(run, cases))
+    problems = [(test, trace) for result in results for test, trace in result.failures + result.errors]
+    for test, trace in problems:
+        print(f"FAIL {test.id()}\n{trace}")
+    print(f"{len(cases)} tests, {len(problems)} failed")
+    return 1 if problems else 0
+
+
 if __name__ == "__main__":
-    unittest.main(verbosity=1)
+    if len(sys.argv) > 1:  # a chosen test, as unittest names it
+        unittest.main(verbosity=1)
+    sys.exit(run_side_by_side())

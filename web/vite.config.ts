@@ -2,6 +2,7 @@
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vite';
 
 /**
@@ -38,6 +39,10 @@ export default defineConfig({
   },
   test: {
     environment: 'jsdom',
+    // Every core runs test files (Vitest's default leaves one idle, which on a
+    // two-core machine halves the speed); threads start faster than processes.
+    pool: 'threads',
+    maxWorkers: availableParallelism(),
     globals: true,
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],

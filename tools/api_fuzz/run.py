@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs Schemathesis against the release binary: every check, every phase
+"""Runs Schemathesis against a built server binary: every check, every phase
 (stateful included), a fixed seed and a bounded example count.
 
     run.py BINARY SCHEMATHESIS
