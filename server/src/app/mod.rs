@@ -232,6 +232,7 @@ async fn build_state_with(config: Config, backends: Backends) -> anyhow::Result<
         ),
         client_error_log: ReportLog::default(),
         gallery_pages: Default::default(),
+        openapi_json: Default::default(),
         metrics: Arc::new(Metrics::new(config.telemetry.metrics_emf)),
         config: Arc::new(config),
         metadata,

@@ -36,6 +36,9 @@ pub struct Services {
     pub auth: crate::auth::Auth,
     /// Gallery pages as last sent, to send again while unchanged.
     pub gallery_pages: crate::http::page_cache::PageCache,
+    /// This API's document as `GET /api/openapi.json` sends it, made on the
+    /// first request: it follows the configuration, which a process keeps.
+    pub openapi_json: std::sync::OnceLock<bytes::Bytes>,
 }
 
 impl AppState {

@@ -116,11 +116,12 @@ pub async fn config(State(state): State<AppState>) -> Json<Config> {
 #[utoipa::path(get, path = "/api/openapi.json", tag = "service",
     responses((status = 200, description = "This API as an OpenAPI 3.1 document, with the limits of this server's configuration")))]
 pub async fn openapi(State(state): State<AppState>) -> impl IntoResponse {
-    // Built per request (it is rarely asked for): the limits follow the
-    // configuration, and one process may serve several in tests.
-    let document = crate::http::openapi::document(&RequestLimits::of(&state));
+    let document = state.openapi_json.get_or_init(|| {
+        let document = crate::http::openapi::document(&RequestLimits::of(&state));
+        bytes::Bytes::from(document.to_string())
+    });
     (
         [(header::CONTENT_TYPE, "application/json")],
-        document.to_string(),
+        document.clone(),
     )
 }
