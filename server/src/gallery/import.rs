@@ -18,8 +18,11 @@ use time::OffsetDateTime;
 
 use crate::{
     gallery::export::{archive::ExportArchive, recipes::Recipe},
-    generation::imaging,
-    store::media::{ImageKeys, MediaStore},
+    generation::{
+        imaging,
+        pipeline::{MadeWith, new_image_record},
+    },
+    store::media::MediaStore,
     store::metadata::{CollectionRecord, ImageRecord, MetadataStore, StoreError},
 };
 
@@ -108,42 +111,28 @@ async fn store_image(
 ) -> anyhow::Result<ImageRecord> {
     let processed =
         tokio::task::spawn_blocking(move || imaging::process(bytes, max_image_pixels)).await??;
-    let keys = ImageKeys::new(user_id, image_id, processed.format.extension());
-    media
-        .put(&keys.original, processed.original.clone())
-        .await?;
-    media
-        .put(&keys.thumbnail, processed.thumbnail.clone())
-        .await?;
-    Ok(ImageRecord {
-        id: image_id.to_owned(),
-        user_id: user_id.to_owned(),
+    let made_with = MadeWith {
         generation_id: image_id.to_owned(),
         prompt: recipe.prompt.clone(),
         negative_prompt: recipe.negative_prompt.clone(),
         model: recipe.model.clone(),
         provider: recipe.provider.clone(),
-        width: processed.width,
-        height: processed.height,
         steps: recipe.steps,
         seed: recipe.seed,
         style: recipe.style.clone(),
         created_at: recipe.created().unwrap_or_else(OffsetDateTime::now_utc),
+    };
+    let record = ImageRecord {
         favorite: recipe.favorite,
-        content_type: processed.format.content_type().to_owned(),
-        bytes: processed.original.len() as u64,
-        object_key: keys.original,
-        thumbnail_key: keys.thumbnail,
-        thumbnail_width: processed.thumbnail_width,
-        thumbnail_height: processed.thumbnail_height,
-        placeholder: processed.placeholder,
-        inference_ms: None,
-        total_ms: None,
-        cost_micros: None,
-        upstream_id: None,
-        trashed_at: None,
-        collection_ids: Vec::new(),
-    })
+        ..new_image_record(user_id, image_id.to_owned(), &processed, made_with)
+    };
+    media
+        .put(&record.object_key, processed.original.clone())
+        .await?;
+    media
+        .put(&record.thumbnail_key, processed.thumbnail.clone())
+        .await?;
+    Ok(record)
 }
 
 /// The user's collections by name (as names compare: case-insensitively).

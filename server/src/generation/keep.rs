@@ -9,11 +9,12 @@ use time::OffsetDateTime;
 use crate::{
     generation::{
         GenerationError, GenerationResult, imaging,
-        pipeline::{Generation, Generator, StoredImage, largest_expected_bytes},
+        pipeline::{
+            Generation, Generator, MadeWith, StoredImage, largest_expected_bytes, new_image_record,
+        },
         plan::GenerationPlan,
         style,
     },
-    store::media::ImageKeys,
     store::metadata::{DraftRecord, ImageRecord, MonthCounter, User},
 };
 
@@ -112,36 +113,23 @@ impl Generator<'_> {
             .await
             .map_err(anyhow::Error::from)?
             .map_err(|error| GenerationError::Internal(error.into()))?;
-        let keys = ImageKeys::new(&user.id, &image_id, processed.format.extension());
-        let record = ImageRecord {
-            id: image_id,
-            user_id: user.id.clone(),
+        let made_with = MadeWith {
             generation_id: generation_id.to_owned(),
             prompt: draft.prompt.clone(),
             negative_prompt: draft.negative_prompt.clone(),
             model: draft.model.clone(),
             provider: draft.provider.clone(),
-            width: processed.width,
-            height: processed.height,
             steps: draft.steps,
             seed: draft.seed,
             style: draft.style.clone(),
             created_at: OffsetDateTime::now_utc(),
-            favorite: false,
-            content_type: processed.format.content_type().to_owned(),
-            bytes: processed.original.len() as u64,
-            object_key: keys.original,
-            thumbnail_key: keys.thumbnail,
-            thumbnail_width: processed.thumbnail_width,
-            thumbnail_height: processed.thumbnail_height,
-            placeholder: processed.placeholder.clone(),
+        };
+        let record = ImageRecord {
             inference_ms: Some(draft.provider_ms),
             // What making the picture took and cost: keeping adds neither.
             total_ms: Some(draft.total_ms),
             cost_micros: Some(draft.cost_micros),
-            upstream_id: None,
-            trashed_at: None,
-            collection_ids: Vec::new(),
+            ..new_image_record(&user.id, image_id, &processed, made_with)
         };
         let records = [record];
         self.store_objects(&records, std::slice::from_ref(&processed))

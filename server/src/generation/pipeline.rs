@@ -561,39 +561,81 @@ pub fn image_records(
         .zip(processed)
         .zip(ids)
         .map(|((image, processed), id)| {
-            let id = id.to_string();
-            let keys = ImageKeys::new(&user.id, &id, processed.format.extension());
-            ImageRecord {
-                id,
-                user_id: user.id.clone(),
+            let made_with = MadeWith {
                 generation_id: generation_id.to_owned(),
                 prompt: plan.prompt.clone(),
                 negative_prompt: plan.negative_prompt.clone(),
                 model: plan.model.id.clone(),
                 provider: provider.to_owned(),
-                width: processed.width,
-                height: processed.height,
                 steps: plan.steps,
                 seed: image.seed,
                 style: plan.style.id.to_owned(),
                 created_at,
-                favorite: false,
-                content_type: processed.format.content_type().to_owned(),
-                bytes: processed.original.len() as u64,
-                object_key: keys.original,
-                thumbnail_key: keys.thumbnail,
-                thumbnail_width: processed.thumbnail_width,
-                thumbnail_height: processed.thumbnail_height,
-                placeholder: processed.placeholder.clone(),
+            };
+            ImageRecord {
                 inference_ms: image.inference_ms,
-                total_ms: None,
                 cost_micros: Some(cost::image_micros(&plan.model, plan.width, plan.height)),
                 upstream_id: image.upstream_id.clone(),
-                trashed_at: None,
-                collection_ids: Vec::new(),
+                ..new_image_record(&user.id, id.to_string(), processed, made_with)
             }
         })
         .collect()
+}
+
+/// How an image was made, as its record keeps it.
+#[derive(Debug)]
+pub struct MadeWith {
+    pub generation_id: String,
+    pub prompt: String,
+    pub negative_prompt: Option<String>,
+    pub model: String,
+    pub provider: String,
+    pub steps: u32,
+    pub seed: u64,
+    pub style: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// The record of `processed` stored as `image_id` of `user_id`: sizes, type,
+/// object keys and placeholder from the image, the settings from `made_with`.
+/// Not a favourite, in no collection, and without the time or cost of making
+/// it: callers that know them set them.
+pub fn new_image_record(
+    user_id: &str,
+    image_id: String,
+    processed: &ProcessedImage,
+    made_with: MadeWith,
+) -> ImageRecord {
+    let keys = ImageKeys::new(user_id, &image_id, processed.format.extension());
+    ImageRecord {
+        id: image_id,
+        user_id: user_id.to_owned(),
+        generation_id: made_with.generation_id,
+        prompt: made_with.prompt,
+        negative_prompt: made_with.negative_prompt,
+        model: made_with.model,
+        provider: made_with.provider,
+        width: processed.width,
+        height: processed.height,
+        steps: made_with.steps,
+        seed: made_with.seed,
+        style: made_with.style,
+        created_at: made_with.created_at,
+        favorite: false,
+        content_type: processed.format.content_type().to_owned(),
+        bytes: processed.original.len() as u64,
+        object_key: keys.original,
+        thumbnail_key: keys.thumbnail,
+        thumbnail_width: processed.thumbnail_width,
+        thumbnail_height: processed.thumbnail_height,
+        placeholder: processed.placeholder.clone(),
+        inference_ms: None,
+        total_ms: None,
+        cost_micros: None,
+        upstream_id: None,
+        trashed_at: None,
+        collection_ids: Vec::new(),
+    }
 }
 
 fn provider_error(error: ProviderError) -> GenerationError {
