@@ -117,16 +117,7 @@ pub async fn handle_invocation(
                 sweep::sweep_everything(state.metadata.as_ref(), &state.media, &state.config)
                     .await
                     .map_err(|error| format!("sweep failed: {error:#}"))?;
-            tracing::info!(
-                examined = report.examined,
-                removed = report.removed.len(),
-                expired = report.expired,
-                finished_deletes = report.finished_deletes,
-                released_reservations = report.released_reservations,
-                expired_drafts = report.expired_drafts,
-                expired_exports = report.expired_exports,
-                "sweep finished"
-            );
+            report.log();
             Ok(serde_json::json!({
                 "examined": report.examined,
                 "removed": report.removed.len(),

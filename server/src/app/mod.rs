@@ -171,16 +171,7 @@ async fn sweep_periodically(
             _ = stop.changed() => return,
         }
         match sweep_everything(state.metadata.as_ref(), &state.media, &state.config).await {
-            Ok(report) => tracing::info!(
-                trash_expired = report.expired,
-                deletes_finished = report.finished_deletes,
-                reservations_given_back = report.released_reservations,
-                drafts_expired = report.expired_drafts,
-                exports_expired = report.expired_exports,
-                files_examined = report.examined,
-                orphans_removed = report.removed.len(),
-                "swept"
-            ),
+            Ok(report) => report.log(),
             Err(error) => tracing::warn!(
                 error = format!("{error:#}"),
                 next_in_secs = every.as_secs(),

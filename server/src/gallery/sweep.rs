@@ -33,6 +33,22 @@ pub struct SweepReport {
     pub expired_exports: usize,
 }
 
+impl SweepReport {
+    /// The one log line a scheduled sweep (`serve`'s or the Lambda function's) ends with.
+    pub fn log(&self) {
+        tracing::info!(
+            examined = self.examined,
+            removed = self.removed.len(),
+            expired = self.expired,
+            finished_deletes = self.finished_deletes,
+            released_reservations = self.released_reservations,
+            expired_drafts = self.expired_drafts,
+            expired_exports = self.expired_exports,
+            "sweep finished"
+        );
+    }
+}
+
 /// Reservations given back per store read.
 const RESERVATION_BATCH: u32 = 100;
 
